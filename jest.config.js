@@ -1,0 +1,25 @@
+// Three tiers by file suffix: *.unit.spec.ts (no I/O), *.int.spec.ts (real servers),
+// *.e2e.spec.ts (the whole system through the gateway). `npm test` runs them all.
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+};
+// Tests import the workspaces' sources, so no build is needed before `npm test`.
+const moduleNameMapper = {
+  '^@expedientes/shared-kernel$': '<rootDir>/shared-kernel/src/index.ts',
+  '^@expedientes/shared-kernel/(.*)$': '<rootDir>/shared-kernel/src/$1',
+};
+const tier = (name, timeout) => ({
+  displayName: name,
+  testMatch: [`<rootDir>/**/*.${name}.spec.ts`],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/jest.setup.js'],
+  ...(timeout ? { slowTestThreshold: timeout / 1000 } : {}),
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [tier('unit'), tier('int', 30_000), tier('e2e', 60_000)],
+};

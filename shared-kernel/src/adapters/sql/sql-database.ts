@@ -1,0 +1,36 @@
+/**
+ * The little SQL surface the kernel's SQL adapters need, implemented for MySQL/MariaDB
+ * (mysql2) and SQLite (better-sqlite3). Both use `?` placeholders; the few statements that
+ * differ between the two ask `dialect`.
+ */
+export type SqlDialect = 'mysql' | 'sqlite';
+
+export type SqlParam = string | number | bigint | boolean | null | Date | Buffer;
+
+export interface ExecuteResult {
+  readonly affectedRows: number;
+  /** Auto-increment id of the last inserted row, where there is one. */
+  readonly insertId: number;
+}
+
+export interface SqlExecutor {
+  readonly dialect: SqlDialect;
+  query<TRow = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<TRow[]>;
+  execute(sql: string, params?: readonly SqlParam[]): Promise<ExecuteResult>;
+}
+
+/** A versioned schema change; applied once, in version order, recorded in schema_migrations. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** Statements run one by one: per dialect where the SQL differs. */
+  readonly up: readonly string[] | Readonly<Record<SqlDialect, readonly string[]>>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies the migrations of `component` not applied yet (each component has its own versions). */
+  migrate(component: string, migrations: readonly Migration[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './envelope';
+export * from './message-registry';
+export * from './topics';

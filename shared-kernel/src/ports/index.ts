@@ -1,0 +1,3 @@
+export * from './event-store';
+export * from './message-bus';
+export * from './outbox-inbox';

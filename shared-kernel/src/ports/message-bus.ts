@@ -1,0 +1,54 @@
+import { Envelope } from '../messaging/envelope';
+
+export interface MessageContext {
+  readonly topic: string;
+  /** 1 on first delivery; higher on retries and redeliveries this process knows of. */
+  readonly attempt: number;
+}
+
+export type MessageHandler = (message: Envelope, context: MessageContext) => Promise<void>;
+
+export interface RetryPolicy {
+  /** Tries before the message goes to the dead-letter topic. */
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5_000,
+};
+
+export interface ConsumerOptions {
+  /** Consumer group: each message is handled by one member of each group. */
+  readonly group: string;
+  readonly topics: readonly string[];
+  readonly handler: MessageHandler;
+  readonly retry?: RetryPolicy;
+  /** Where a new group starts: `earliest` (default) reads what was published before it. */
+  readonly fromBeginning?: boolean;
+}
+
+export interface Consumer {
+  /** Stops taking messages, lets the one in hand finish, and commits what was handled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Publish/subscribe between services with at-least-once delivery.
+ * - Messages with the same key are handled in the order they were published.
+ * - A message is acknowledged only after its handler succeeded; one not acknowledged when a
+ *   consumer dies is delivered again.
+ * - A failing handler is retried with backoff; after `maxAttempts`, and at once for a message
+ *   that breaks its contract, the message goes to `<topic>.dlq` with the reason, and the
+ *   consumer goes on.
+ * - Every message is validated against the registry on publish (invalid: the publish throws)
+ *   and on consume.
+ */
+export interface MessageBus {
+  publish(topic: string, messages: readonly Envelope[]): Promise<void>;
+  subscribe(options: ConsumerOptions): Promise<Consumer>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,136 @@
+/**
+ * Finds the real servers an integration suite needs.
+ *
+ * 1. From the environment: KAFKA_BROKERS, MYSQL_URL, MONGODB_URL, EVENTSTORE_URL
+ *    (`scripts/test-servers.sh up` starts Kafka, MariaDB and FerretDB and prints them).
+ * 2. Otherwise, where a Docker engine is reachable, testcontainers starts one for the suite.
+ * 3. Otherwise the suite is skipped, loudly; under CI (CI=true) a suite that CI can run
+ *    fails instead of skipping, so a missing server never passes for a green run.
+ */
+import { existsSync } from 'node:fs';
+
+export type ServerKind = 'kafka' | 'mysql' | 'mongodb' | 'eventstore';
+
+interface ServerSpec {
+  readonly envVar: string;
+  readonly label: string;
+  /** CI provisions it (scripts/test-servers.sh), so under CI its absence is a failure. */
+  readonly requiredInCi: boolean;
+  readonly start: () => Promise<{ url: string; stop: () => Promise<unknown> }>;
+}
+
+const specs: Record<ServerKind, ServerSpec> = {
+  kafka: {
+    envVar: 'KAFKA_BROKERS',
+    label: 'Kafka',
+    requiredInCi: true,
+    start: async () => {
+      const { KafkaContainer } = await import('@testcontainers/kafka');
+      const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
+      return { url: `${container.getHost()}:${container.getMappedPort(9093)}`, stop: () => container.stop() };
+    },
+  },
+  mysql: {
+    envVar: 'MYSQL_URL',
+    label: 'MySQL/MariaDB',
+    requiredInCi: true,
+    start: async () => {
+      const { MariaDbContainer } = await import('@testcontainers/mariadb');
+      const container = await new MariaDbContainer('mariadb:11.4')
+        .withDatabase('expedientes')
+        .withUsername('root')
+        .withRootPassword('expedientes')
+        .start();
+      return {
+        url: `mysql://root:expedientes@${container.getHost()}:${container.getPort()}/expedientes`,
+        stop: () => container.stop(),
+      };
+    },
+  },
+  mongodb: {
+    envVar: 'MONGODB_URL',
+    label: 'MongoDB',
+    requiredInCi: true,
+    start: async () => {
+      const { MongoDBContainer } = await import('@testcontainers/mongodb');
+      const container = await new MongoDBContainer('mongo:7.0').start();
+      return {
+        url: `${container.getConnectionString()}/expedientes?directConnection=true`,
+        stop: () => container.stop(),
+      };
+    },
+  },
+  eventstore: {
+    envVar: 'EVENTSTORE_URL',
+    label: 'EventStoreDB',
+    // No EventStoreDB can be had on a machine without Docker: CI there skips it, loudly.
+    requiredInCi: false,
+    start: async () => {
+      const { GenericContainer, Wait } = await import('testcontainers');
+      const container = await new GenericContainer('eventstore/eventstore:24.10')
+        .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true' })
+        .withExposedPorts(2113)
+        .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+        .start();
+      return {
+        url: `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`,
+        stop: () => container.stop(),
+      };
+    },
+  },
+};
+
+const dockerAvailable = (): boolean =>
+  Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+
+const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+/** The server's address, valid inside the tests of a `describeWithServer` block. */
+export type ServerUrl = () => string;
+
+/**
+ * `describe` that runs only with a real server of that kind, handing the tests its address.
+ * Skips with a warning when none can be had, and fails under CI when CI should have had it.
+ */
+export function describeWithServer(
+  kind: ServerKind,
+  name: string,
+  tests: (url: ServerUrl) => void,
+): void {
+  const spec = specs[kind];
+  const fromEnv = process.env[spec.envVar];
+  if (fromEnv) {
+    describe(name, () => tests(() => fromEnv));
+    return;
+  }
+  if (dockerAvailable()) {
+    let url: string | undefined;
+    let stop: (() => Promise<unknown>) | undefined;
+    describe(name, () => {
+      beforeAll(async () => {
+        ({ url, stop } = await spec.start());
+      }, 180_000);
+      afterAll(async () => {
+        await stop?.();
+      });
+      tests(() => {
+        if (!url) throw new Error(`${spec.label} container did not start`);
+        return url;
+      });
+    });
+    return;
+  }
+  const why =
+    `no ${spec.label} server: set ${spec.envVar} (scripts/test-servers.sh up prints it) ` +
+    `or run where Docker is available`;
+  if (underCi() && spec.requiredInCi) {
+    describe(name, () => {
+      it(`needs a ${spec.label} server under CI`, () => {
+        throw new Error(`${name}: ${why}`);
+      });
+    });
+    return;
+  }
+  console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
+  describe.skip(name, () => tests(() => '')); // listed as skipped in jest's summary too
+}
