@@ -8,18 +8,17 @@ const moduleNameMapper = {
   '^@expedientes/shared-kernel$': '<rootDir>/shared-kernel/src/index.ts',
   '^@expedientes/shared-kernel/(.*)$': '<rootDir>/shared-kernel/src/$1',
 };
-const tier = (name, timeout) => ({
+const tier = (name, withServers) => ({
   displayName: name,
   testMatch: [`<rootDir>/**/*.${name}.spec.ts`],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform,
   moduleNameMapper,
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/jest.setup.js'],
-  ...(timeout ? { slowTestThreshold: timeout / 1000 } : {}),
+  ...(withServers ? { setupFilesAfterEnv: ['<rootDir>/jest.setup.js'], slowTestThreshold: 15 } : {}),
 });
 
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: [tier('unit'), tier('int', 30_000), tier('e2e', 60_000)],
+  projects: [tier('unit', false), tier('int', true), tier('e2e', true)],
 };

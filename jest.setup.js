@@ -1,3 +1,2 @@
-// Integration tiers talk to real servers: give them room, unit tests keep jest's default.
-const path = expect.getState().testPath ?? '';
-if (!path.endsWith('.unit.spec.ts')) jest.setTimeout(60_000);
+// Integration and end-to-end tiers talk to real servers: give their tests room.
+jest.setTimeout(60_000);

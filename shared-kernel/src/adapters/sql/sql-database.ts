@@ -5,7 +5,8 @@
  */
 export type SqlDialect = 'mysql' | 'sqlite';
 
-export type SqlParam = string | number | bigint | boolean | null | Date | Buffer;
+/** No Date: the dialects read dates back differently, so times travel as epoch ms or ISO text. */
+export type SqlParam = string | number | bigint | boolean | null | Buffer;
 
 export interface ExecuteResult {
   readonly affectedRows: number;
@@ -32,5 +33,7 @@ export interface SqlDatabase extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Applies the migrations of `component` not applied yet (each component has its own versions). */
   migrate(component: string, migrations: readonly Migration[]): Promise<void>;
+  /** Fails when the database does not answer: for readiness probes. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

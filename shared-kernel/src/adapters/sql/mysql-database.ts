@@ -1,0 +1,112 @@
+import mysql, { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { applyMigrations } from './migrations';
+import { ExecuteResult, Migration, SqlDatabase, SqlExecutor, SqlParam } from './sql-database';
+
+type Queryable = Pool | PoolConnection;
+
+const executorOver = (target: Queryable): SqlExecutor => ({
+  dialect: 'mysql',
+  async query<TRow>(sql: string, params: readonly SqlParam[] = []): Promise<TRow[]> {
+    const [rows] = await target.query(sql, params as SqlParam[]);
+    return Array.isArray(rows) ? (rows as TRow[]) : [];
+  },
+  async execute(sql: string, params: readonly SqlParam[] = []): Promise<ExecuteResult> {
+    const [result] = await target.query<ResultSetHeader>(sql, params as SqlParam[]);
+    return { affectedRows: result.affectedRows, insertId: Number(result.insertId) };
+  },
+});
+
+export interface MysqlOptions {
+  /** Connections kept in the pool; a service rarely needs many. */
+  readonly connectionLimit?: number;
+}
+
+/** MySQL or MariaDB through a mysql2 pool, for the distributed mode. */
+export class MysqlDatabase implements SqlDatabase {
+  readonly dialect = 'mysql' as const;
+  private readonly pool: Pool;
+  private readonly pooled: SqlExecutor;
+
+  /** `url`: mysql://user:password@host:port/database */
+  constructor(url: string, options: MysqlOptions = {}) {
+    this.pool = mysql.createPool({
+      uri: url,
+      connectionLimit: options.connectionLimit ?? 10,
+      // Times are stored as epoch ms; JSON and BIGINT come back as text and numbers we parse.
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+    });
+    this.pooled = executorOver(this.pool);
+  }
+
+  /** Creates the database named in `url` if it does not exist (tests, first start-ups). */
+  static async ensureDatabase(url: string): Promise<void> {
+    const target = new URL(url);
+    const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+    if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported MySQL database name: ${name}`);
+    target.pathname = '/';
+    const connection = await mysql.createConnection({ uri: target.toString() });
+    try {
+      await connection.query(
+        `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
+    } finally {
+      await connection.end();
+    }
+  }
+
+  query<TRow = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<TRow[]> {
+    return this.pooled.query<TRow>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly SqlParam[]): Promise<ExecuteResult> {
+    return this.pooled.execute(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.beginTransaction();
+      const result = await work(executorOver(connection));
+      await connection.commit();
+      return result;
+    } catch (error) {
+      await connection.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
+   * MySQL commits DDL implicitly, so a transaction cannot make migrations exclusive: a named
+   * lock does, for replicas of a service starting at the same time.
+   */
+  async migrate(component: string, migrations: readonly Migration[]): Promise<void> {
+    const connection = await this.pool.getConnection();
+    const lock = `migrations:${component}`;
+    try {
+      const [rows] = await connection.query('SELECT GET_LOCK(?, 60) AS locked', [lock]);
+      if (Number((rows as Array<{ locked: unknown }>)[0]?.locked) !== 1) {
+        throw new Error(`could not take the migration lock of ${component} within 60 s`);
+      }
+      try {
+        await applyMigrations(executorOver(connection), component, migrations);
+      } finally {
+        await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
+      }
+    } finally {
+      connection.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,157 @@
+import { Migration, SqlDatabase } from '../../src/adapters/sql';
+import {
+  describeWithServer,
+  TemporaryDatabase,
+  temporaryMysql,
+  temporarySqlite,
+} from '../../src/testing';
+
+const counters: Migration = {
+  version: 1,
+  name: 'counters',
+  up: {
+    mysql: ['CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, value BIGINT NOT NULL) ENGINE=InnoDB'],
+    sqlite: ['CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)'],
+  },
+};
+const items: Migration = {
+  version: 2,
+  name: 'items',
+  up: {
+    mysql: ['CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, flag INT, big BIGINT) ENGINE=InnoDB'],
+    sqlite: ['CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, flag INTEGER, big BIGINT)'],
+  },
+};
+
+function sqlDatabaseSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
+  let temp: TemporaryDatabase<SqlDatabase>;
+  let db: SqlDatabase;
+
+  beforeEach(async () => {
+    temp = await open();
+    db = temp.db;
+    await db.migrate('test', [counters]);
+  });
+  afterEach(() => temp?.dispose());
+
+  it('applies each migration once and only the new ones later', async () => {
+    await db.migrate('test', [counters]);
+    await db.migrate('test', [counters, items]);
+    const applied = await db.query<{ version: number }>(
+      "SELECT version FROM schema_migrations WHERE component = 'test' ORDER BY version",
+    );
+    expect(applied.map((row) => Number(row.version))).toEqual([1, 2]);
+    await expect(db.execute('INSERT INTO items (flag) VALUES (1)')).resolves.toMatchObject({
+      affectedRows: 1,
+    });
+  });
+
+  it('refuses migrations out of order', async () => {
+    await expect(db.migrate('other', [items, counters])).rejects.toThrow(/increasing versions/);
+  });
+
+  it('keeps the components apart', async () => {
+    await db.migrate('another', [{ version: 1, name: 'noop', up: ['SELECT 1'] }]);
+    const rows = await db.query("SELECT * FROM schema_migrations WHERE component = 'another'");
+    expect(rows).toHaveLength(1);
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    await db.transaction((tx) => tx.execute("INSERT INTO counters VALUES ('a', 1)"));
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute("INSERT INTO counters VALUES ('b', 1)");
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await db.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
+    expect(rows.map((row) => row.name)).toEqual(['a']);
+  });
+
+  it('serialises concurrent read-modify-write transactions', async () => {
+    await db.execute("INSERT INTO counters VALUES ('hits', 0)");
+    const lock = db.dialect === 'mysql' ? ' FOR UPDATE' : '';
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.transaction(async (tx) => {
+          const [row] = await tx.query<{ value: number }>(
+            `SELECT value FROM counters WHERE name = 'hits'${lock}`,
+          );
+          await tx.execute("UPDATE counters SET value = ? WHERE name = 'hits'", [
+            Number(row.value) + 1,
+          ]);
+        }),
+      ),
+    );
+    const [row] = await db.query<{ value: number }>("SELECT value FROM counters WHERE name = 'hits'");
+    expect(Number(row.value)).toBe(20);
+  });
+
+  it('round-trips booleans, bigints and text, and reports affected rows', async () => {
+    await db.migrate('test', [counters, items]);
+    const inserted = await db.execute('INSERT INTO items (flag, big) VALUES (?, ?)', [
+      true,
+      9007199254740993n,
+    ]);
+    expect(inserted.insertId).toBeGreaterThan(0);
+    const [row] = await db.query<{ flag: unknown; big: unknown }>(
+      'SELECT flag, big FROM items WHERE id = ?',
+      [inserted.insertId],
+    );
+    expect(Number(row.flag)).toBe(1);
+    expect(BigInt(row.big as string | number | bigint) > 9007199254740991n).toBe(true);
+    const updated = await db.execute('UPDATE items SET flag = 0 WHERE id > ?', [0]);
+    expect(updated.affectedRows).toBe(1);
+  });
+
+  it('sees committed data from a second connection', async () => {
+    await db.execute("INSERT INTO counters VALUES ('seen', 7)");
+    const other = temp.reopen();
+    const rows = await other.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seen'");
+    expect(Number(rows[0].value)).toBe(7);
+    await other.ping();
+  });
+}
+
+describe('SqliteDatabase', () => {
+  sqlDatabaseSuite(async () => temporarySqlite());
+
+  it('keeps a statement issued during a transaction out of it', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const rolledBack = temp.db.transaction(async (tx) => {
+        await tx.execute("INSERT INTO counters VALUES ('inside', 1)");
+        await gate;
+        throw new Error('roll back');
+      });
+      const outside = temp.db.execute("INSERT INTO counters VALUES ('outside', 1)");
+      release();
+      await expect(rolledBack).rejects.toThrow('roll back');
+      await outside;
+      const rows = await temp.db.query<{ name: string }>('SELECT name FROM counters');
+      expect(rows.map((row) => row.name)).toEqual(['outside']);
+    } finally {
+      await temp.dispose();
+    }
+  });
+});
+
+describeWithServer('mysql', 'MysqlDatabase', (url) => {
+  sqlDatabaseSuite(() => temporaryMysql(url()));
+
+  it('lets only one of two racing processes apply a migration', async () => {
+    const temp = await temporaryMysql(url());
+    try {
+      const second = temp.reopen();
+      const slow: Migration = { version: 1, name: 'slow', up: ['DO SLEEP(0.3)', 'CREATE TABLE once_only (id INT)'] };
+      await Promise.all([temp.db.migrate('race', [slow]), second.migrate('race', [slow])]);
+      const rows = await temp.db.query("SELECT * FROM schema_migrations WHERE component = 'race'");
+      expect(rows).toHaveLength(1);
+    } finally {
+      await temp.dispose();
+    }
+  });
+});
