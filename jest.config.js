@@ -11,7 +11,8 @@ const moduleNameMapper = {
 const tier = (name, withServers) => ({
   displayName: name,
   testMatch: [`<rootDir>/**/*.${name}.spec.ts`],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.servers/'],
+  modulePathIgnorePatterns: ['<rootDir>/.servers/'],
   transform,
   moduleNameMapper,
   testEnvironment: 'node',

@@ -1,0 +1,541 @@
+#!/usr/bin/env bash
+# Real servers for the expedientes integration tests, without Docker:
+#
+#   Kafka    single-node KRaft broker+controller, jars from Maven Central
+#            (scripts/servers/kafka/pom.xml)
+#   MariaDB  Debian's mariadb-server, run as a private instance with its own
+#            data dir (the system service is never used)
+#   MongoDB  FerretDB v1 (MongoDB wire protocol) with its SQLite backend,
+#            through a small launcher of ours (scripts/servers/ferretdb/)
+#
+# Usage: scripts/test-servers.sh up|down|env|status|clean
+#
+#   up      prepare what is missing (apt/mvn/go, cached), start the servers
+#           that are not running, wait until each really answers, then print
+#           the environment (as `env` does) on stdout. Idempotent.
+#   down    stop the servers (SIGTERM, then SIGKILL after a grace period).
+#   env     print `export ...` lines: eval "$(scripts/test-servers.sh env)"
+#   status  show which servers run.
+#   clean   down, then delete the run dir (all data and logs).
+#
+# Settings (environment):
+#   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MYSQL_PORT (3306),
+#   MONGODB_PORT (27017)
+#   TEST_SERVERS_DIR    data, pid files and logs   (default <repo>/.servers)
+#   TEST_SERVERS_CACHE  downloaded jars, built binaries
+#                       (default ~/.cache/expedientes-test-servers)
+#   TEST_SERVERS_TIMEOUT  seconds to wait for each server (default 120)
+#
+# Progress goes to stderr; only the environment goes to stdout.
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SERVERS_SRC="$REPO_DIR/scripts/servers"
+
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+MYSQL_PORT="${MYSQL_PORT:-3306}"
+MONGODB_PORT="${MONGODB_PORT:-27017}"
+RUN_DIR="${TEST_SERVERS_DIR:-$REPO_DIR/.servers}"
+CACHE_DIR="${TEST_SERVERS_CACHE:-$HOME/.cache/expedientes-test-servers}"
+TIMEOUT="${TEST_SERVERS_TIMEOUT:-120}"
+
+HOST=127.0.0.1
+MYSQL_DB=expedientes
+MYSQL_USER=expedientes
+MYSQL_PASSWORD=expedientes
+MONGODB_DB=expedientes
+
+# ---------------------------------------------------------------- helpers ---
+
+log() { printf '[test-servers %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for p in KAFKA_PORT KAFKA_CONTROLLER_PORT MYSQL_PORT MONGODB_PORT TIMEOUT; do
+  [[ "${!p}" =~ ^[0-9]+$ ]] || die "$p must be a number, got '${!p}'"
+done
+
+# True when something accepts TCP connections on $HOST:$1 (bash's /dev/tcp,
+# so no nc/ss is needed).
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+log_file() { echo "$RUN_DIR/$1.log"; }
+
+# Markers that must appear in /proc/<pid>/cmdline, so that a stale pid file
+# whose pid was reused by an unrelated process is not taken for our server.
+cmd_marker() {
+  case "$1" in
+    kafka) echo "kafka.Kafka" ;;
+    mariadb) echo "mariadbd" ;;
+    ferretdb) echo "ferretdb-launcher" ;;
+  esac
+}
+
+# Prints the pid of server $1 if it is running, else nothing (and status 1).
+running_pid() {
+  local f pid
+  f="$(pid_file "$1")"
+  [[ -s "$f" ]] || return 1
+  pid="$(<"$f")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(cmd_marker "$1")" || return 1
+  echo "$pid"
+}
+
+# Starts "$@" in the background as server $name, detached from this shell's
+# session (setsid) so that Ctrl-C in the terminal that ran `up` does not reach
+# it, with stdout+stderr appended to its log, and records its pid.
+spawn() {
+  local name="$1"; shift
+  local logf
+  logf="$(log_file "$name")"
+  printf '\n===== %s start %s =====\n' "$name" "$(date -Is)" >>"$logf"
+  # setsid execs the command in place (this background child is not a process
+  # group leader), so $! is the server's own pid.
+  setsid "$@" </dev/null >>"$logf" 2>&1 &
+  echo $! >"$(pid_file "$name")"
+}
+
+# The part of server $1's log written since its last start banner (a log is
+# appended to across restarts, and old "ready" lines must not count).
+log_since_start() {
+  local logf start
+  logf="$(log_file "$1")"
+  start="$(grep -n "^===== $1 start" "$logf" | tail -n 1 | cut -d: -f1)"
+  tail -n +"${start:-1}" "$logf"
+}
+
+fail_with_log() {
+  local name="$1" msg="$2"
+  log "ERROR: $name: $msg"
+  log "---- last 40 lines of $(log_file "$name") ----"
+  tail -n 40 "$(log_file "$name")" >&2 || true
+  log "----"
+  exit 1
+}
+
+# wait_until NAME DESCRIPTION COMMAND...: retries COMMAND every half second
+# until it succeeds; fails (with the server's log) when the server died or
+# after $TIMEOUT seconds.
+wait_until() {
+  local name="$1" what="$2"; shift 2
+  local deadline=$((SECONDS + TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    running_pid "$name" >/dev/null || fail_with_log "$name" "process exited while waiting for: $what"
+    ((SECONDS < deadline)) || fail_with_log "$name" "timed out after ${TIMEOUT}s waiting for: $what"
+    sleep 0.5
+  done
+}
+
+# A port we are about to listen on must be free, or the server would fail
+# with a less obvious error (or, worse, tests would talk to another server).
+require_free_port() {
+  local name="$1" port="$2"
+  if port_open "$port"; then
+    die "$name: port $port is already in use by another process (not ours: no live pid in $(pid_file "$name")). Stop it or set a different port."
+  fi
+}
+
+# apt-get install, for machines where a package is missing. Waits for a
+# concurrent apt/dpkg instead of failing on its lock, runs `apt-get update`
+# only when the package lists are empty (or the install failed with stale
+# ones), and never starts the packaged service (policy-rc.d exit 101).
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get not found; install these by hand: $*"
+  [[ $(id -u) -eq 0 ]] || die "need root to apt-get install $* (or install them by hand)"
+  local added_policy=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    added_policy=1
+  fi
+  local apt=(apt-get -o DPkg::Lock::Timeout=600 -y -q)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    log "apt-get update"
+    "${apt[@]}" update >&2
+  fi
+  log "apt-get install $*"
+  if ! "${apt[@]}" install --no-install-recommends "$@" >&2; then
+    log "install failed; retrying after apt-get update"
+    "${apt[@]}" update >&2
+    "${apt[@]}" install --no-install-recommends "$@" >&2
+  fi
+  if [[ -n "$added_policy" ]]; then rm -f /usr/sbin/policy-rc.d; fi
+}
+
+# Content hash of files, to know when a cached build is out of date (mtimes
+# are useless here: a fresh clone makes every source file "new").
+hash_files() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+# ------------------------------------------------------------------ Kafka ---
+
+KAFKA_DIR="$RUN_DIR/kafka"
+KAFKA_LIBS="$CACHE_DIR/kafka-libs"
+
+kafka_prepare() {
+  command -v java >/dev/null || die "java not found (Kafka needs Java 17+)"
+  local pom="$SERVERS_SRC/kafka/pom.xml" want
+  want="$(hash_files "$pom")"
+  if [[ -f "$KAFKA_LIBS/.pom.sha256" && "$(<"$KAFKA_LIBS/.pom.sha256")" == "$want" ]]; then
+    log "kafka: jars cached in $KAFKA_LIBS"
+  else
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Kafka jars)"
+    log "kafka: fetching jars from Maven Central into $KAFKA_LIBS"
+    # Fetch into a temp dir and swap it in, so an interrupted fetch never
+    # leaves a half-filled directory that looks complete.
+    local tmp="$KAFKA_LIBS.tmp.$$"
+    rm -rf "$tmp"
+    mkdir -p "$CACHE_DIR"
+    if ! mvn -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
+        -DoutputDirectory="$tmp" >"$CACHE_DIR/mvn.log" 2>&1; then
+      cat "$CACHE_DIR/mvn.log" >&2
+      rm -rf "$tmp"
+      die "kafka: mvn dependency:copy-dependencies failed"
+    fi
+    echo "$want" >"$tmp/.pom.sha256"
+    rm -rf "$KAFKA_LIBS"
+    mv "$tmp" "$KAFKA_LIBS"
+  fi
+
+  mkdir -p "$KAFKA_DIR/data"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+# Written by scripts/test-servers.sh; edits are overwritten on every 'up'.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+
+# Tests create topics on the fly and expect them to work on one node.
+auto.create.topics.enable=true
+num.partitions=3
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=5
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=5
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+# Consumers join a group at once instead of waiting 3 s for others.
+group.initial.rebalance.delay.ms=0
+
+# Small disk footprint: test data is throw-away.
+log.retention.hours=2
+log.retention.bytes=67108864
+log.segment.bytes=16777216
+log.retention.check.interval.ms=60000
+EOF
+
+  cat >"$KAFKA_DIR/log4j2.properties" <<'EOF'
+# Kafka 4 logs through log4j2; without a config it would only print errors.
+# The level can be overridden with -Dkafka.log.level (the tools use WARN).
+status = warn
+appender.out.type = Console
+appender.out.name = OUT
+appender.out.target = SYSTEM_ERR
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = ${sys:kafka.log.level:-INFO}
+rootLogger.appenderRef.out.ref = OUT
+logger.statechange.name = state.change.logger
+logger.statechange.level = WARN
+EOF
+
+  # KRaft needs its log dir formatted once, with a cluster id; keep it across
+  # restarts (meta.properties present = already formatted).
+  if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    local cluster_id
+    # A Kafka cluster id is 16 random bytes, base64url without padding.
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    log "kafka: formatting storage (cluster id $cluster_id)"
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" \
+      -c "$KAFKA_DIR/server.properties" >>"$(log_file kafka)" 2>&1 \
+      || fail_with_log kafka "storage format failed"
+  fi
+}
+
+# Runs a Kafka main class with the cached jars (WARN logging, small heap).
+kafka_java() {
+  java -Xmx256m -XX:TieredStopAtLevel=1 -Dkafka.log.level=WARN \
+    -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" "$@"
+}
+
+kafka_start() {
+  spawn kafka java -Xms128m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_DIR/server.properties"
+}
+
+# "Kafka Server started" is logged once the broker is registered and serving;
+# then a real metadata request (topic list) through the admin client.
+kafka_started_in_log() { log_since_start kafka | grep -q 'Kafka Server started'; }
+kafka_list_topics() {
+  kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" --list
+}
+kafka_wait() {
+  wait_until kafka "port $KAFKA_PORT" port_open "$KAFKA_PORT"
+  wait_until kafka "'Kafka Server started' in the log" kafka_started_in_log
+  wait_until kafka "a metadata request (topic list)" kafka_list_topics
+}
+
+# ---------------------------------------------------------------- MariaDB ---
+
+MARIADB_DIR="$RUN_DIR/mariadb"
+MARIADB_CNF="$MARIADB_DIR/my.cnf"
+
+# A unix socket path must fit in 108 bytes; a deep checkout may not.
+mariadb_socket() {
+  local s="$MARIADB_DIR/mariadbd.sock"
+  ((${#s} < 100)) || s="/tmp/expedientes-mariadb-$MYSQL_PORT.sock"
+  echo "$s"
+}
+
+# Debian puts mariadbd in /usr/sbin, which a non-root PATH may lack.
+find_mariadbd() { command -v mariadbd || { [[ -x /usr/sbin/mariadbd ]] && echo /usr/sbin/mariadbd; }; }
+
+mariadb_prepare() {
+  if ! find_mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null; then
+    apt_install mariadb-server mariadb-client
+  fi
+  mkdir -p "$MARIADB_DIR/data" "$MARIADB_DIR/tmp"
+  # --defaults-file makes mariadbd ignore /etc/mysql entirely.
+  cat >"$MARIADB_CNF" <<EOF
+# Written by scripts/test-servers.sh; edits are overwritten on every 'up'.
+[mariadbd]
+user=root
+datadir=$MARIADB_DIR/data
+tmpdir=$MARIADB_DIR/tmp
+socket=$(mariadb_socket)
+pid-file=$MARIADB_DIR/mariadbd.pid
+log-error=$(log_file mariadb)
+bind-address=$HOST
+port=$MYSQL_PORT
+skip-name-resolve
+character-set-server=utf8mb4
+collation-server=utf8mb4_unicode_ci
+max_connections=300
+# Lean and fast for throw-away test data: small buffer pool, no
+# performance_schema, no fsync per commit, no doublewrite buffer.
+innodb_buffer_pool_size=128M
+innodb_log_file_size=64M
+innodb_flush_log_at_trx_commit=2
+innodb_doublewrite=0
+performance_schema=OFF
+EOF
+  if [[ ! -d "$MARIADB_DIR/data/mysql" ]]; then
+    log "mariadb: initialising data dir $MARIADB_DIR/data"
+    # root@localhost gets no password (socket access only, as we bind to
+    # loopback anyway); the expedientes user is created after start-up.
+    mariadb-install-db --defaults-file="$MARIADB_CNF" --skip-test-db \
+      --auth-root-authentication-method=normal >>"$(log_file mariadb)" 2>&1 \
+      || fail_with_log mariadb "mariadb-install-db failed"
+  fi
+}
+
+mariadb_start() {
+  spawn mariadb "$(find_mariadbd)" --defaults-file="$MARIADB_CNF"
+}
+
+# shellcheck disable=SC2120 # arguments come through wait_until
+mariadb_root() { mariadb --no-defaults --socket="$(mariadb_socket)" -uroot "$@"; }
+mariadb_tcp() {
+  MYSQL_PWD="$MYSQL_PASSWORD" mariadb --no-defaults --protocol=TCP -h"$HOST" -P"$MYSQL_PORT" \
+    -u"$MYSQL_USER" "$@"
+}
+mariadb_ping() {
+  mariadb-admin --no-defaults --protocol=TCP -h"$HOST" -P"$MYSQL_PORT" -uping ping
+}
+mariadb_wait() {
+  # mariadb-admin ping succeeds even when access is denied: it means "alive".
+  wait_until mariadb "mariadb-admin ping on port $MYSQL_PORT" mariadb_ping
+  wait_until mariadb "the root socket" mariadb_root -e 'SELECT 1'
+  # Idempotent bootstrap. The tests create their own databases, hence *.*.
+  mariadb_root <<EOF || fail_with_log mariadb "could not create database/user"
+CREATE DATABASE IF NOT EXISTS \`$MYSQL_DB\`;
+CREATE USER IF NOT EXISTS '$MYSQL_USER'@'%' IDENTIFIED BY '$MYSQL_PASSWORD';
+CREATE USER IF NOT EXISTS '$MYSQL_USER'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'%' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'localhost' WITH GRANT OPTION;
+FLUSH PRIVILEGES;
+EOF
+  wait_until mariadb "SELECT 1 as $MYSQL_USER over TCP" mariadb_tcp -e 'SELECT 1' "$MYSQL_DB"
+}
+
+# --------------------------------------------------------------- FerretDB ---
+
+FERRETDB_DIR="$RUN_DIR/ferretdb"
+FERRETDB_BIN="$CACHE_DIR/ferretdb-launcher"
+
+ferretdb_prepare() {
+  local src="$SERVERS_SRC/ferretdb" want
+  want="$(hash_files "$src/main.go" "$src/go.mod" "$src/go.sum")"
+  if [[ -x "$FERRETDB_BIN" && -f "$FERRETDB_BIN.sha256" && "$(<"$FERRETDB_BIN.sha256")" == "$want" ]]; then
+    log "ferretdb: launcher cached at $FERRETDB_BIN"
+  else
+    command -v go >/dev/null || die "go not found (needed once to build the FerretDB launcher)"
+    log "ferretdb: building launcher (FerretDB, go build; first time takes a minute or two)"
+    mkdir -p "$CACHE_DIR"
+    # -mod=readonly: build exactly what go.sum pins. Go's own caches
+    # (~/go/pkg/mod, ~/.cache/go-build) make rebuilds fast.
+    (cd "$src" && go build -mod=readonly -trimpath -o "$FERRETDB_BIN.tmp" .) >&2 \
+      || die "ferretdb: go build failed"
+    mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
+    echo "$want" >"$FERRETDB_BIN.sha256"
+  fi
+  mkdir -p "$FERRETDB_DIR/data"
+}
+
+ferretdb_start() {
+  # warn logs every error reply in full (handy to spot unsupported commands);
+  # FERRETDB_LOG_LEVEL=error keeps the log quiet.
+  spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" -sqlite-dir "$FERRETDB_DIR/data" \
+    -log-level "${FERRETDB_LOG_LEVEL:-warn}"
+}
+
+# A real round trip ({ping: 1}) with the official driver, when the repo's
+# node_modules has it (it does after `npm ci`); otherwise the port check and
+# the launcher's "listening" line must do.
+ferretdb_has_driver() {
+  command -v node >/dev/null && (cd "$REPO_DIR" && node -e "require.resolve('mongodb')") >/dev/null 2>&1
+}
+ferretdb_ping() {
+  (cd "$REPO_DIR" && node -e '
+    const { MongoClient } = require("mongodb");
+    const c = new MongoClient(process.argv[1], { serverSelectionTimeoutMS: 2000 });
+    c.connect()
+      .then(() => c.db().command({ ping: 1 }))
+      .then((r) => c.close().then(() => process.exit(r.ok === 1 ? 0 : 1)))
+      .catch(() => process.exit(1));
+  ' "mongodb://$HOST:$MONGODB_PORT/$MONGODB_DB")
+}
+ferretdb_listening_in_log() { log_since_start ferretdb | grep -q "listening on mongodb://$HOST:$MONGODB_PORT"; }
+ferretdb_wait() {
+  wait_until ferretdb "port $MONGODB_PORT" port_open "$MONGODB_PORT"
+  wait_until ferretdb "'listening' in the log" ferretdb_listening_in_log
+  if ferretdb_has_driver; then
+    wait_until ferretdb "a ping with the mongodb driver" ferretdb_ping
+  else
+    log "ferretdb: no 'mongodb' package in node_modules; checked the port only"
+  fi
+}
+
+# --------------------------------------------------------------- commands ---
+
+SERVERS=(mariadb kafka ferretdb)
+
+port_of() {
+  case "$1" in
+    kafka) echo "$KAFKA_PORT" ;;
+    mariadb) echo "$MYSQL_PORT" ;;
+    ferretdb) echo "$MONGODB_PORT" ;;
+  esac
+}
+
+cmd_env() {
+  echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+  echo "export MYSQL_URL=mysql://$MYSQL_USER:$MYSQL_PASSWORD@$HOST:$MYSQL_PORT/$MYSQL_DB"
+  echo "export MONGODB_URL=mongodb://$HOST:$MONGODB_PORT/$MONGODB_DB"
+}
+
+cmd_up() {
+  local t0=$SECONDS name pid started=()
+  mkdir -p "$RUN_DIR" "$CACHE_DIR"
+  # Prepare and start each server in turn without waiting for it, so the
+  # slow starts (Kafka's JVM, the FerretDB build) overlap; then wait for all.
+  for name in "${SERVERS[@]}"; do
+    if pid="$(running_pid "$name")"; then
+      log "$name: already running (pid $pid)"
+      continue
+    fi
+    require_free_port "$name" "$(port_of "$name")"
+    [[ $name == kafka ]] && require_free_port kafka "$KAFKA_CONTROLLER_PORT"
+    "${name}_prepare"
+    log "$name: starting on $HOST:$(port_of "$name") (log: $(log_file "$name"))"
+    "${name}_start"
+    started+=("$name")
+  done
+  for name in "${SERVERS[@]}"; do
+    "${name}_wait"
+    log "$name: ready on $HOST:$(port_of "$name")"
+  done
+  log "all servers ready (${#started[@]} started) in $((SECONDS - t0))s"
+  cmd_env
+}
+
+# Grace periods: Kafka needs a few seconds for a clean shutdown of its
+# controller; a killed Kafka recovers its logs on the next start anyway.
+grace_of() {
+  case "$1" in
+    kafka) echo 30 ;;
+    mariadb) echo 30 ;;
+    ferretdb) echo 10 ;;
+  esac
+}
+
+cmd_down() {
+  local name pid pids=() names=()
+  # SIGTERM all first, then wait: the shutdowns run in parallel.
+  for name in "${SERVERS[@]}"; do
+    if pid="$(running_pid "$name")"; then
+      log "$name: stopping (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    else
+      log "$name: not running"
+    fi
+  done
+  local i deadline
+  for i in "${!pids[@]}"; do
+    deadline=$((SECONDS + $(grace_of "${names[$i]}")))
+    while kill -0 "${pids[$i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      log "${names[$i]}: still alive after $(grace_of "${names[$i]}")s; SIGKILL"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+      while kill -0 "${pids[$i]}" 2>/dev/null; do sleep 0.1; done
+    fi
+    log "${names[$i]}: stopped"
+  done
+  for name in "${SERVERS[@]}"; do rm -f "$(pid_file "$name")"; done
+}
+
+cmd_status() {
+  local name pid rc=0
+  for name in "${SERVERS[@]}"; do
+    if pid="$(running_pid "$name")"; then
+      printf '%-9s running  pid %-8s %s:%s\n' "$name" "$pid" "$HOST" "$(port_of "$name")"
+    else
+      printf '%-9s stopped\n' "$name"
+      rc=3
+    fi
+  done
+  return "$rc"
+}
+
+cmd_clean() {
+  cmd_down
+  log "removing $RUN_DIR"
+  rm -rf "$RUN_DIR"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) cmd_env ;;
+  status) cmd_status ;;
+  clean) cmd_clean ;;
+  *)
+    echo "usage: $0 up|down|env|status|clean" >&2
+    exit 2
+    ;;
+esac
