@@ -39,7 +39,7 @@ module.exports = {
       name: 'kernel-core-has-no-drivers',
       comment: 'The kernel core (domain, messaging, ports, saga) is framework-free; drivers live in adapters.',
       severity: 'error',
-      from: { path: '^shared-kernel/src/(domain|messaging|ports|saga)/' },
+      from: { path: '^shared-kernel/src/(domain|messaging|ports|saga|contracts)/' },
       to: { path: ['^shared-kernel/src/adapters/', 'node_modules/(?!zod/)'] },
     },
     {

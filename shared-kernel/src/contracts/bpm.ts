@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { defineMessage } from '../messaging/message-registry';
+import { sagaCommandPayload, sagaFailureReplyPayload, sagaReplyPayload } from '../saga/protocol';
+import { expedienteId, faseSchema } from './common';
+
+/** The published language of the bpm (phase tracking) context. */
+const procedimiento = z.string().min(1);
+
+// Commands (topic bpm.commands). The user's roles travel in the envelope's actor.
+export const StartProcess = defineMessage(
+  'bpm.StartProcess',
+  'command',
+  sagaCommandPayload.extend({ expedienteId, procedimiento }),
+);
+export const CancelProcess = defineMessage(
+  'bpm.CancelProcess',
+  'command',
+  sagaCommandPayload.extend({ expedienteId }),
+);
+export const RequestTransition = defineMessage(
+  'bpm.RequestTransition',
+  'command',
+  sagaCommandPayload.extend({ expedienteId, hacia: z.string().min(1) }),
+);
+
+// Replies (topic bpm.replies).
+export const ProcessStarted = defineMessage(
+  'bpm.ProcessStarted',
+  'reply',
+  sagaReplyPayload.extend({
+    expedienteId,
+    procedimiento,
+    version: z.number().int().positive(),
+    fase: faseSchema,
+  }),
+);
+export const ProcessStartFailed = defineMessage(
+  'bpm.ProcessStartFailed',
+  'reply',
+  sagaFailureReplyPayload.extend({ code: z.string().min(1) }),
+);
+export const ProcessCancelled = defineMessage(
+  'bpm.ProcessCancelled',
+  'reply',
+  sagaReplyPayload.extend({ expedienteId }),
+);
+export const TransitionRecorded = defineMessage(
+  'bpm.TransitionRecorded',
+  'reply',
+  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema }),
+);
+export const TransitionRefused = defineMessage(
+  'bpm.TransitionRefused',
+  'reply',
+  sagaFailureReplyPayload.extend({ code: z.string().min(1) }),
+);
+
+// Integration events (topic bpm.events).
+export const ProcesoIniciado = defineMessage(
+  'bpm.proceso.iniciado',
+  'event',
+  z.object({ expedienteId, procedimiento, version: z.number().int().positive(), fase: faseSchema }),
+);
+export const FaseCambiada = defineMessage(
+  'bpm.fase.cambiada',
+  'event',
+  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema }),
+);
+export const ProcesoCancelado = defineMessage(
+  'bpm.proceso.cancelado',
+  'event',
+  z.object({ expedienteId }),
+);
+
+export const bpmContracts = [
+  StartProcess,
+  CancelProcess,
+  RequestTransition,
+  ProcessStarted,
+  ProcessStartFailed,
+  ProcessCancelled,
+  TransitionRecorded,
+  TransitionRefused,
+  ProcesoIniciado,
+  FaseCambiada,
+  ProcesoCancelado,
+];

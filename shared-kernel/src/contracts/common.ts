@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** How an expediente came in: through the electronic office or asked for by a department. */
+export const opcionInicialSchema = z.enum(['SEDE_ELECTRONICA', 'PETICION_DEPARTAMENTO']);
+export type OpcionInicial = z.infer<typeof opcionInicialSchema>;
+
+/** A phase of a procedure, as the procedure definition names it. */
+export const faseSchema = z.object({
+  codigo: z.string().min(1),
+  nombre: z.string().min(1),
+  final: z.boolean(),
+});
+export type Fase = z.infer<typeof faseSchema>;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lowercase hex');
+const instant = z.iso.datetime({ offset: true });
+
+/** One version of a document, as the other contexts need to know it. */
+export const documentoSchema = z.object({
+  documentId: z.string().min(1),
+  nombre: z.string().min(1),
+  mediaType: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  sha256: sha256Hex,
+  version: z.number().int().positive(),
+  subidoAt: instant,
+  subidoPor: z.string().min(1),
+});
+export type Documento = z.infer<typeof documentoSchema>;
+
+export const expedienteId = z.string().min(1);
+export { instant };
