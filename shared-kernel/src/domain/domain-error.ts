@@ -4,8 +4,10 @@
  */
 export type DomainErrorKind =
   | 'invalid' // the input breaks a rule of the model (400)
+  | 'unauthenticated' // no valid identity came with the request (401)
   | 'not_found' // the thing asked for does not exist (404)
   | 'conflict' // the state changed or the thing exists already (409)
+  | 'too_large' // the content is over its size limit (413)
   | 'forbidden' // the actor may not do this (403)
   | 'rule'; // the request is well formed but the model refuses it now (422)
 

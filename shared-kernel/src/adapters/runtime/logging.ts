@@ -1,0 +1,20 @@
+import pino from 'pino';
+import { Logger } from '../../ports/logger';
+
+/**
+ * JSON lines on stdout, one per event, with the service name on every line; request and
+ * message handlers add the correlation id through `child`.
+ */
+export function createLogger(
+  service: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
