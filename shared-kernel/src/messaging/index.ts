@@ -1,3 +1,4 @@
 export * from './envelope';
 export * from './message-registry';
 export * from './topics';
+export * from './dead-letter';

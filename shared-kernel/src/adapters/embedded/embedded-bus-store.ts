@@ -1,0 +1,182 @@
+import { Envelope } from '../../messaging/envelope';
+import { Migration, SqlDatabase, SqlExecutor } from '../sql/sql-database';
+
+/**
+ * The embedded bus's tables. `bus_messages` is the log of every topic: SQLite has one writer
+ * at a time, so the order of `sequence` is the order of commits and a position never skips a
+ * message committed late. `bus_group_positions` holds, per consumer group and topic, the
+ * sequence of the last acknowledged message and the member that holds the topic's lease.
+ */
+export const embeddedBusMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'message log and consumer group positions',
+    up: [
+      `CREATE TABLE bus_messages (
+        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic TEXT NOT NULL,
+        message_key TEXT,
+        envelope TEXT NOT NULL,
+        published_at INTEGER NOT NULL
+      )`,
+      'CREATE INDEX bus_messages_by_topic ON bus_messages (topic, sequence)',
+      `CREATE TABLE bus_group_positions (
+        group_name TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        owner TEXT,
+        owner_pid INTEGER,
+        lease_until INTEGER NOT NULL,
+        PRIMARY KEY (group_name, topic)
+      )`,
+    ],
+  },
+];
+
+export interface StoredMessage {
+  readonly sequence: number;
+  readonly key: string | null;
+  /** As stored: validated when it is consumed, like anything that arrives from outside. */
+  readonly raw: string;
+}
+
+/** One member's hold on a topic of its group: only the holder delivers, one message at a time. */
+export interface Lease {
+  readonly group: string;
+  readonly topic: string;
+  readonly owner: string;
+}
+
+interface PositionRow {
+  owner: string | null;
+  owner_pid: number | null;
+  lease_until: number;
+}
+
+/** Whether the process that holds a lease still runs (embedded means one machine). */
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+export class EmbeddedBusStore {
+  constructor(
+    private readonly database: SqlDatabase,
+    private readonly leaseMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async append(topic: string, envelopes: readonly Envelope[]): Promise<void> {
+    await this.database.transaction((tx) => this.insert(tx, topic, envelopes));
+  }
+
+  /**
+   * Takes the lease when it is free, expired, or held by a process that died; creates the
+   * group's position first, at the start of the topic or, for `startAtEnd`, after its last message.
+   */
+  claim(lease: Lease, startAtEnd: boolean): Promise<boolean> {
+    const { group, topic, owner } = lease;
+    return this.database.transaction(async (tx) => {
+      await tx.execute(
+        `INSERT OR IGNORE INTO bus_group_positions (group_name, topic, position, lease_until)
+         VALUES (?, ?, ${startAtEnd ? '(SELECT COALESCE(MAX(sequence), 0) FROM bus_messages WHERE topic = ?)' : '?'}, 0)`,
+        [group, topic, startAtEnd ? topic : 0],
+      );
+      const [held] = await tx.query<PositionRow>(
+        'SELECT owner, owner_pid, lease_until FROM bus_group_positions WHERE group_name = ? AND topic = ?',
+        [group, topic],
+      );
+      const now = this.now();
+      const free =
+        held.owner === null ||
+        held.owner === owner ||
+        held.lease_until < now ||
+        (held.owner_pid !== null && !processAlive(held.owner_pid));
+      if (!free) return false;
+      await tx.execute(
+        `UPDATE bus_group_positions SET owner = ?, owner_pid = ?, lease_until = ?
+         WHERE group_name = ? AND topic = ?`,
+        [owner, process.pid, now + this.leaseMs, group, topic],
+      );
+      return true;
+    });
+  }
+
+  /** False when the lease was lost: another member took the topic over. */
+  async renew(lease: Lease): Promise<boolean> {
+    const result = await this.database.execute(
+      `UPDATE bus_group_positions SET lease_until = ?
+       WHERE group_name = ? AND topic = ? AND owner = ?`,
+      [this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
+    );
+    return result.affectedRows === 1;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.database.execute(
+      `UPDATE bus_group_positions SET owner = NULL, owner_pid = NULL, lease_until = 0
+       WHERE group_name = ? AND topic = ? AND owner = ?`,
+      [lease.group, lease.topic, lease.owner],
+    );
+  }
+
+  /** The messages after the group's acknowledged position, in order. */
+  async pending(lease: Lease, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.database.query<{
+      sequence: number;
+      message_key: string | null;
+      envelope: string;
+    }>(
+      `SELECT sequence, message_key, envelope FROM bus_messages
+       WHERE topic = ? AND sequence > (
+         SELECT position FROM bus_group_positions WHERE group_name = ? AND topic = ?
+       )
+       ORDER BY sequence LIMIT ?`,
+      [lease.topic, lease.group, lease.topic, limit],
+    );
+    return rows.map((row) => ({
+      sequence: Number(row.sequence),
+      key: row.message_key,
+      raw: row.envelope,
+    }));
+  }
+
+  /**
+   * Moves the group past `sequence`, with the dead letter written in the same transaction.
+   * False when the lease was lost: the new holder delivers the message again.
+   */
+  acknowledge(
+    lease: Lease,
+    sequence: number,
+    deadLetter?: { topic: string; envelope: Envelope },
+  ): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const moved = await tx.execute(
+        `UPDATE bus_group_positions SET position = ?, lease_until = ?
+         WHERE group_name = ? AND topic = ? AND owner = ?`,
+        [sequence, this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
+      );
+      if (moved.affectedRows !== 1) return false;
+      if (deadLetter) await this.insert(tx, deadLetter.topic, [deadLetter.envelope]);
+      return true;
+    });
+  }
+
+  private async insert(
+    tx: SqlExecutor,
+    topic: string,
+    envelopes: readonly Envelope[],
+  ): Promise<void> {
+    const publishedAt = this.now();
+    for (const envelope of envelopes) {
+      await tx.execute(
+        'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
+        [topic, envelope.key, JSON.stringify(envelope), publishedAt],
+      );
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
+import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
+import { MessageRegistry } from '../../messaging/message-registry';
+import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
+import { Logger, silentLogger } from '../../ports/logger';
+import { SqlDatabase } from '../sql/sql-database';
+import { EmbeddedBusStore, embeddedBusMigrations } from './embedded-bus-store';
+import { EmbeddedConsumerTiming, EmbeddedGroupConsumer } from './embedded-group-consumer';
+
+export interface EmbeddedMessageBusOptions {
+  readonly registry: MessageRegistry;
+  readonly logger?: Logger;
+  /**
+   * Publishes in this process wake consumers at once; this poll finds what other processes
+   * wrote and leases that came free. 1 s by default.
+   */
+  readonly pollIntervalMs?: number;
+  /** How long a stalled member keeps a topic of its group before another takes it; 30 s. */
+  readonly leaseMs?: number;
+  readonly batchSize?: number;
+}
+
+/**
+ * The MessageBus of the single-process mode: durable, in SQLite, with Kafka's guarantees.
+ * Each consumer group gets every message; within a group one member at a time delivers a
+ * topic, sequentially, acknowledging each message after its handler succeeded. A process that
+ * dies leaves its lease behind and the next member (or the next start) delivers the
+ * unacknowledged message again. The caller owns `database` and closes it after the bus.
+ */
+export class EmbeddedMessageBus implements MessageBus {
+  private readonly validator: MessageValidator;
+  private readonly envelopes = new EnvelopeFactory(randomUUID);
+  private readonly consumers = new Set<EmbeddedGroupConsumer>();
+  private readonly logger: Logger;
+
+  private constructor(
+    private readonly store: EmbeddedBusStore,
+    registry: MessageRegistry,
+    private readonly timing: EmbeddedConsumerTiming,
+    logger?: Logger,
+  ) {
+    this.validator = withDeadLetters(registry);
+    this.logger = logger ?? silentLogger;
+  }
+
+  /** Creates or upgrades the bus's tables, then opens it. SQLite only. */
+  static async open(
+    database: SqlDatabase,
+    options: EmbeddedMessageBusOptions,
+  ): Promise<EmbeddedMessageBus> {
+    if (database.dialect !== 'sqlite') {
+      // Its ordering relies on SQLite's single writer (see EmbeddedBusStore).
+      throw new Error(`the embedded message bus needs SQLite, not ${database.dialect}`);
+    }
+    await database.migrate('message-bus', embeddedBusMigrations);
+    const timing: EmbeddedConsumerTiming = {
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      leaseMs: options.leaseMs ?? 30_000,
+      batchSize: options.batchSize ?? 100,
+    };
+    const store = new EmbeddedBusStore(database, timing.leaseMs);
+    return new EmbeddedMessageBus(store, options.registry, timing, options.logger);
+  }
+
+  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    // All or nothing: every message is checked before the first one is written.
+    const envelopes = messages.map((message) => this.validator.assertValid(message));
+    if (envelopes.length === 0) return;
+    await this.store.append(topic, envelopes);
+    this.notify(topic);
+  }
+
+  async subscribe(options: ConsumerOptions): Promise<Consumer> {
+    const consumer = new EmbeddedGroupConsumer(
+      this.store,
+      options,
+      {
+        group: options.group,
+        handler: options.handler,
+        retry: options.retry ?? defaultRetryPolicy,
+        validator: this.validator,
+        envelopes: this.envelopes,
+        logger: this.logger,
+      },
+      this.timing,
+      this.logger,
+      (deadLetterTopic) => this.notify(deadLetterTopic),
+    );
+    this.consumers.add(consumer);
+    consumer.start();
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+        // Its leases are free: a standby member here takes over now rather than at its next poll.
+        for (const topic of options.topics) this.notify(topic);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const consumers = [...this.consumers];
+    this.consumers.clear();
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+  }
+
+  private notify(topic: string): void {
+    for (const consumer of this.consumers) consumer.notify(topic);
+  }
+}

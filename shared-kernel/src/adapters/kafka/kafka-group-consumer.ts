@@ -1,0 +1,79 @@
+import { Consumer as KafkaConsumer, EachMessagePayload } from 'kafkajs';
+import { DeadLetter } from '../../messaging/dead-letter';
+import { Envelope } from '../../messaging/envelope';
+import { topics } from '../../messaging/topics';
+import { Consumer, ConsumerOptions } from '../../ports/message-bus';
+import { deliver, DeliveryOptions } from '../shared/message-delivery';
+
+export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>) => Promise<void>;
+
+/**
+ * One member of a Kafka consumer group. kafkajs hands it the messages of a partition one at
+ * a time, so retrying in place keeps the order of a key; an offset is committed only after
+ * its message was handled or dead-lettered.
+ */
+export class KafkaGroupConsumer implements Consumer {
+  private readonly stopping = new AbortController();
+  private stopped?: Promise<void>;
+
+  constructor(
+    private readonly consumer: KafkaConsumer,
+    private readonly options: ConsumerOptions,
+    private readonly delivery: Omit<DeliveryOptions, 'signal' | 'betweenAttempts'>,
+    private readonly sendDeadLetter: DeadLetterSender,
+  ) {}
+
+  /** Resolves once the consumer has joined its group, so what is published next reaches it. */
+  async start(): Promise<void> {
+    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    const joined = new Promise<void>((resolve, reject) => {
+      this.consumer.on(GROUP_JOIN, () => resolve());
+      this.consumer.on(CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+      });
+    });
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({
+        topics: [...this.options.topics],
+        fromBeginning: this.options.fromBeginning ?? true,
+      });
+      await this.consumer.run({
+        autoCommit: false,
+        eachMessage: (payload) => this.handle(payload),
+      });
+      await joined;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping.abort();
+      await this.consumer.disconnect();
+    })();
+    return this.stopped;
+  }
+
+  private async handle({
+    topic,
+    partition,
+    message,
+    heartbeat,
+  }: EachMessagePayload): Promise<void> {
+    // Stopping: what is left of the batch stays uncommitted for the group's next member.
+    if (this.stopping.signal.aborted) return;
+    const outcome = await deliver(
+      { topic, key: message.key?.toString() || null, raw: message.value?.toString() ?? '' },
+      { ...this.delivery, signal: this.stopping.signal, betweenAttempts: heartbeat },
+    );
+    if (outcome.kind === 'abandoned') return;
+    if (outcome.kind === 'dead-lettered') {
+      await this.sendDeadLetter(topics.deadLetter(topic), outcome.deadLetter);
+    }
+    const next = (BigInt(message.offset) + 1n).toString();
+    await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+  }
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { isDeadLetterTopic, MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
+import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
+import { MessageRegistry } from '../../messaging/message-registry';
+import { topics } from '../../messaging/topics';
+import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
+import { Logger, silentLogger } from '../../ports/logger';
+import { KafkaGroupConsumer } from './kafka-group-consumer';
+import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
+
+/** How fast a group notices members coming and going; kafkajs' defaults where omitted. */
+export interface KafkaGroupTiming {
+  /** A member silent this long is dead and its partitions go to the others. */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  /** Longest wait of an idle fetch: a stopping consumer may wait for it. */
+  readonly maxWaitTimeMs?: number;
+}
+
+export interface KafkaMessageBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly registry: MessageRegistry;
+  readonly logger?: Logger;
+  /** Partitions of the topics the bus creates (the key picks one); 3 by default. */
+  readonly partitions?: number;
+  readonly groupTiming?: KafkaGroupTiming;
+}
+
+const toKafkaMessage = (envelope: Envelope): Message => ({
+  key: envelope.key,
+  value: JSON.stringify(envelope),
+  headers: {
+    id: envelope.id,
+    type: envelope.type,
+    schemaVersion: String(envelope.schemaVersion),
+  },
+});
+
+/**
+ * The MessageBus on Kafka. The producer is idempotent with one request in flight, so a retried
+ * send neither duplicates nor reorders; topics (and their `.dlq`) are created on first use.
+ */
+export class KafkaMessageBus implements MessageBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly validator: MessageValidator;
+  private readonly logger: Logger;
+  private readonly envelopes = new EnvelopeFactory(randomUUID);
+  private readonly readyTopics = new Map<string, Promise<void>>();
+  private readonly consumers = new Set<KafkaGroupConsumer>();
+  private connection?: Promise<void>;
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.validator = withDeadLetters(options.registry);
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: kafkaLogLevel,
+      logCreator: kafkaLogCreator(this.logger),
+    });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = this.kafka.admin();
+  }
+
+  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    // All or nothing: every message is checked before the first one is sent.
+    const envelopes = messages.map((message) => this.validator.assertValid(message));
+    if (envelopes.length > 0) await this.send(topic, envelopes);
+  }
+
+  async subscribe(options: ConsumerOptions): Promise<Consumer> {
+    await Promise.all(options.topics.map((topic) => this.ensureTopic(topic)));
+    const timing = this.options.groupTiming ?? {};
+    const kafkaConsumer = this.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: timing.sessionTimeoutMs,
+      heartbeatInterval: timing.heartbeatIntervalMs,
+      rebalanceTimeout: timing.rebalanceTimeoutMs,
+      maxWaitTimeInMs: timing.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+    const consumer = new KafkaGroupConsumer(
+      kafkaConsumer,
+      options,
+      {
+        group: options.group,
+        handler: options.handler,
+        retry: options.retry ?? defaultRetryPolicy,
+        validator: this.validator,
+        envelopes: this.envelopes,
+        logger: this.logger,
+      },
+      (topic, deadLetter) => this.send(topic, [deadLetter]),
+    );
+    await consumer.start();
+    this.consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    this.consumers.clear();
+    if (this.connection) {
+      this.connection = undefined;
+      await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    }
+  }
+
+  private async send(topic: string, envelopes: readonly Envelope[]): Promise<void> {
+    await this.ensureTopic(topic);
+    await this.producer.send({ topic, messages: envelopes.map(toKafkaMessage) });
+  }
+
+  private connect(): Promise<void> {
+    this.connection ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.connection = undefined;
+        throw error;
+      },
+    );
+    return this.connection;
+  }
+
+  /** Creates the topic and its dead-letter topic once per bus; existing ones are left as they are. */
+  private ensureTopic(topic: string): Promise<void> {
+    let ready = this.readyTopics.get(topic);
+    if (!ready) {
+      const names = isDeadLetterTopic(topic) ? [topic] : [topic, topics.deadLetter(topic)];
+      const numPartitions = this.options.partitions ?? 3;
+      ready = this.connect()
+        .then(() =>
+          this.admin.createTopics({
+            topics: names.map((name) => ({ topic: name, numPartitions })),
+            waitForLeaders: true,
+          }),
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            this.readyTopics.delete(topic); // the next use tries again
+            throw error;
+          },
+        );
+      this.readyTopics.set(topic, ready);
+    }
+    return ready;
+  }
+}

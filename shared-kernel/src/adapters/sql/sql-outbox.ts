@@ -1,0 +1,63 @@
+import { MessageRegistry } from '../../messaging/message-registry';
+import { OutgoingMessage, Outbox } from '../../ports/outbox-inbox';
+import { Migration, SqlExecutor } from './sql-database';
+
+/**
+ * Apply with `database.migrate('outbox', outboxMigrations)`. A message is pending while
+ * `published_at` is null; the relay publishes pending ones in `sequence` order.
+ */
+export const outboxMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'messages waiting to be published',
+    up: {
+      mysql: [
+        `CREATE TABLE outbox (
+          sequence BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+          topic VARCHAR(255) NOT NULL,
+          envelope LONGTEXT NOT NULL,
+          enqueued_at BIGINT NOT NULL,
+          published_at BIGINT NULL,
+          KEY outbox_pending (published_at, sequence)
+        ) ENGINE=InnoDB`,
+      ],
+      sqlite: [
+        `CREATE TABLE outbox (
+          sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+          topic TEXT NOT NULL,
+          envelope TEXT NOT NULL,
+          enqueued_at INTEGER NOT NULL,
+          published_at INTEGER
+        )`,
+        'CREATE INDEX outbox_pending ON outbox (published_at, sequence)',
+      ],
+    },
+  },
+];
+
+/** The Outbox on MySQL or SQLite; `OutboxRelay` publishes what it holds. */
+export class SqlOutbox implements Outbox<SqlExecutor> {
+  constructor(
+    private readonly registry: MessageRegistry,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Validates here, so a message that breaks its contract fails the caller's transaction
+   * instead of stalling the relay behind it later.
+   */
+  async enqueue(tx: SqlExecutor, messages: readonly OutgoingMessage[]): Promise<void> {
+    const rows = messages.map(({ topic, envelope }) => ({
+      topic,
+      envelope: this.registry.assertValid(envelope),
+    }));
+    const enqueuedAt = this.now();
+    for (const { topic, envelope } of rows) {
+      await tx.execute('INSERT INTO outbox (topic, envelope, enqueued_at) VALUES (?, ?, ?)', [
+        topic,
+        JSON.stringify(envelope),
+        enqueuedAt,
+      ]);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  inboxMigrations,
+  OutboxRelay,
+  outboxMigrations,
+  SqlDatabase,
+  SqlInbox,
+  SqlOutbox,
+} from '../../src/adapters/sql';
+import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
+import {
+  defineMessage,
+  InvalidMessageError,
+  MessageRegistry,
+} from '../../src/messaging/message-registry';
+import { Consumer, MessageBus } from '../../src/ports/message-bus';
+import {
+  describeWithServer,
+  TemporaryDatabase,
+  temporaryMysql,
+  temporarySqlite,
+} from '../../src/testing';
+
+const expedienteOpened = defineMessage(
+  'expedientes.expediente-opened',
+  'event',
+  z.object({ code: z.string() }),
+);
+const registry = new MessageRegistry([expedienteOpened]);
+const envelopes = new EnvelopeFactory(randomUUID);
+const opened = (key: string, code: string): Envelope =>
+  envelopes.create({
+    type: expedienteOpened.type,
+    key,
+    payload: { code },
+    actor: { userId: 'clerk', roles: ['clerk'] },
+  });
+
+/** Records what the relay publishes; can be told to fail, as a broker that is down would. */
+class RecordingBus implements MessageBus {
+  readonly published: { topic: string; message: Envelope }[] = [];
+  failures = 0;
+
+  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('broker unavailable');
+    }
+    for (const message of messages) this.published.push({ topic, message });
+  }
+
+  subscribe(): Promise<Consumer> {
+    throw new Error('the relay only publishes');
+  }
+
+  async close(): Promise<void> {}
+
+  ids(): string[] {
+    return this.published.map(({ message }) => message.id);
+  }
+}
+
+async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
+  let temp: TemporaryDatabase<SqlDatabase>;
+  let db: SqlDatabase;
+  let bus: RecordingBus;
+  let relay: OutboxRelay;
+  const outbox = new SqlOutbox(registry);
+  const inbox = new SqlInbox();
+
+  /** The caller's own state, written in the same transaction as its messages. */
+  const openExpediente = (messages: Envelope[], fail = false) =>
+    db.transaction(async (tx) => {
+      await tx.execute('INSERT INTO expedientes (code) VALUES (?)', [randomUUID()]);
+      await outbox.enqueue(
+        tx,
+        messages.map((envelope) => ({ topic: 'expedientes.events', envelope })),
+      );
+      if (fail) throw new Error('the use case failed after enqueuing');
+    });
+
+  const pendingCount = async (): Promise<number> => {
+    const [row] = await db.query<{ pending: number }>(
+      'SELECT COUNT(*) AS pending FROM outbox WHERE published_at IS NULL',
+    );
+    return Number(row.pending);
+  };
+
+  beforeEach(async () => {
+    temp = await open();
+    db = temp.db;
+    await db.migrate('outbox', outboxMigrations);
+    await db.migrate('inbox', inboxMigrations);
+    await db.migrate('outbox-inbox-test', [
+      { version: 1, name: 'state', up: ['CREATE TABLE expedientes (code VARCHAR(64) NOT NULL)'] },
+    ]);
+    bus = new RecordingBus();
+    relay = new OutboxRelay(db, bus, { pollIntervalMs: 60_000, retryDelayMs: 20 });
+  });
+
+  afterEach(async () => {
+    await relay.stop();
+    await temp.dispose();
+  });
+
+  describe('SqlOutbox and OutboxRelay', () => {
+    it('publishes committed messages in the order they were enqueued, once', async () => {
+      const first = [opened('exp-1', 'E-1'), opened('exp-2', 'E-2')];
+      const second = [opened('exp-1', 'E-1b')];
+      await openExpediente(first);
+      await openExpediente(second);
+
+      relay.start();
+
+      const all = [...first, ...second];
+      await eventually(() => expect(bus.ids()).toEqual(all.map((message) => message.id)));
+      expect(bus.published[0]).toEqual({ topic: 'expedientes.events', message: first[0] });
+      await eventually(async () => expect(await pendingCount()).toBe(0));
+      relay.nudge();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(bus.published).toHaveLength(all.length);
+    });
+
+    it('never publishes the messages of a rolled-back transaction', async () => {
+      await expect(openExpediente([opened('exp-3', 'E-3')], true)).rejects.toThrow('failed');
+      const committed = opened('exp-4', 'E-4');
+      await openExpediente([committed]);
+
+      relay.start();
+
+      await eventually(() => expect(bus.ids()).toEqual([committed.id]));
+    });
+
+    it('refuses an invalid message and with it the whole transaction', async () => {
+      const broken = { ...opened('exp-5', 'E-5'), payload: { code: 5 } };
+
+      await expect(openExpediente([broken])).rejects.toThrow(InvalidMessageError);
+
+      const [state] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM expedientes');
+      expect(Number(state.n)).toBe(0);
+      expect(await pendingCount()).toBe(0);
+    });
+
+    it('wakes on a nudge without waiting for its poll', async () => {
+      relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // idle, waiting a minute
+      const message = opened('exp-6', 'E-6');
+      await openExpediente([message]);
+
+      relay.nudge();
+
+      await eventually(() => expect(bus.ids()).toEqual([message.id]), 1_000);
+    });
+
+    it('keeps the messages and their order when publishing fails, and retries', async () => {
+      const messages = [opened('exp-7', 'E-7'), opened('exp-7', 'E-7b')];
+      await openExpediente(messages);
+      bus.failures = 2;
+
+      relay.start();
+
+      await eventually(() => expect(bus.ids()).toEqual(messages.map((message) => message.id)));
+      expect(await pendingCount()).toBe(0);
+    });
+
+    it('publishes after a restart what was enqueued while it was stopped', async () => {
+      relay.start();
+      await relay.stop();
+      const message = opened('exp-8', 'E-8');
+      await openExpediente([message]);
+      expect(bus.published).toHaveLength(0);
+
+      relay.start();
+
+      await eventually(() => expect(bus.ids()).toEqual([message.id]));
+    });
+  });
+
+  describe('SqlInbox', () => {
+    it('marks a message once per consumer', async () => {
+      const id = randomUUID();
+      const mark = (consumer: string) =>
+        db.transaction((tx) => inbox.markProcessed(tx, consumer, id));
+
+      expect(await mark('search.IndexOnExpedienteOpened')).toBe(true);
+      expect(await mark('search.IndexOnExpedienteOpened')).toBe(false);
+      expect(await mark('bpm.StartOnExpedienteOpened')).toBe(true);
+    });
+
+    it('forgets the mark when the handler transaction rolls back', async () => {
+      const id = randomUUID();
+      await expect(
+        db.transaction(async (tx) => {
+          expect(await inbox.markProcessed(tx, 'consumer', id)).toBe(true);
+          throw new Error('the handler failed');
+        }),
+      ).rejects.toThrow('the handler failed');
+
+      expect(await db.transaction((tx) => inbox.markProcessed(tx, 'consumer', id))).toBe(true);
+    });
+
+    it('lets only one of two concurrent deliveries of a message through', async () => {
+      const id = randomUUID();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let firstMarked!: () => void;
+      const marked = new Promise<void>((resolve) => (firstMarked = resolve));
+
+      const first = db.transaction(async (tx) => {
+        const fresh = await inbox.markProcessed(tx, 'consumer', id);
+        firstMarked();
+        await held; // still uncommitted while the second delivery arrives
+        return fresh;
+      });
+      await marked;
+      const second = db.transaction((tx) => inbox.markProcessed(tx, 'consumer', id));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+
+      expect(await Promise.all([first, second])).toEqual([true, false]);
+    });
+  });
+}
+
+describe('SQL outbox and inbox on a SQLite file', () => {
+  outboxAndInboxSuite(async () => temporarySqlite());
+});
+
+describeWithServer('mysql', 'SQL outbox and inbox on MySQL/MariaDB', (url) => {
+  outboxAndInboxSuite(() => temporaryMysql(url()));
+});
