@@ -50,8 +50,9 @@ export async function temporaryMysql(serverUrl: string): Promise<TemporaryDataba
     db,
     reopen: open,
     dispose: async () => {
-      await db.execute(`DROP DATABASE IF EXISTS \`${name}\``).catch(() => undefined);
       await Promise.all(opened.map((each) => each.close().catch(() => undefined)));
+      // Through a fresh connection: the test may have closed the ones it was given.
+      await MysqlDatabase.dropDatabase(url.toString());
     },
   };
 }

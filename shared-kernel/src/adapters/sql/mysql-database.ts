@@ -42,22 +42,35 @@ export class MysqlDatabase implements SqlDatabase {
   }
 
   /** Creates the database named in `url` if it does not exist (tests, first start-ups). */
-  static async ensureDatabase(url: string): Promise<void> {
+  static ensureDatabase(url: string): Promise<void> {
+    return MysqlDatabase.onServer(
+      url,
+      (name) => `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  }
+
+  /** Drops the database named in `url` (tests). */
+  static dropDatabase(url: string): Promise<void> {
+    return MysqlDatabase.onServer(url, (name) => `DROP DATABASE IF EXISTS \`${name}\``);
+  }
+
+  private static async onServer(url: string, statement: (database: string) => string): Promise<void> {
     const target = new URL(url);
     const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported MySQL database name: ${name}`);
     target.pathname = '/';
     const connection = await mysql.createConnection({ uri: target.toString() });
     try {
-      await connection.query(
-        `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-      );
+      await connection.query(statement(name));
     } finally {
       await connection.end();
     }
   }
 
-  query<TRow = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<TRow[]> {
+  query<TRow = Record<string, unknown>>(
+    sql: string,
+    params?: readonly SqlParam[],
+  ): Promise<TRow[]> {
     return this.pooled.query<TRow>(sql, params);
   }
 

@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventHandler, EventSubscription, RecordedEvent } from '../ports/event-store';
+
+/**
+ * The catch-up subscription every EventStore adapter offers: the adapters supply where the
+ * events come from (`EventFeed`) and where the checkpoint is kept (`CheckpointStore`); the
+ * delivery rules live here, once.
+ */
+
+/** How long a subscription waits before trying again an event its handler failed on. */
+export interface HandlerRetryPolicy {
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export const defaultHandlerRetry: HandlerRetryPolicy = {
+  initialBackoffMs: 100,
+  maxBackoffMs: 5_000,
+};
+
+/**
+ * Told of every failure inside a subscription: a handler that threw (with the event, which is
+ * tried again) or the store failing under it (without one). The adapters cannot log, so the
+ * composition root passes its logger in here.
+ */
+export type SubscriptionErrorListener = (
+  error: unknown,
+  subscriberId: string,
+  event?: RecordedEvent,
+) => void;
+
+export interface SubscriptionSettings {
+  readonly handlerRetry?: HandlerRetryPolicy;
+  readonly onSubscriptionError?: SubscriptionErrorListener;
+}
+
+/** Where each subscriber's last handled position is kept. */
+export interface CheckpointStore {
+  load(subscriberId: string): Promise<bigint | undefined>;
+  save(subscriberId: string, position: bigint): Promise<void>;
+}
+
+/**
+ * The events strictly after `after` (from the first one when undefined), past then live. It ends
+ * only when `signal` aborts; anything else that ends it is thrown.
+ */
+export type EventFeed = (
+  after: bigint | undefined,
+  signal: AbortSignal,
+) => AsyncIterable<RecordedEvent>;
+
+/** Resolves true after `ms`, false as soon as `signal` aborts. */
+export const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  sleep(ms, undefined, { signal }).then(
+    () => true,
+    () => false,
+  );
+
+const backoff = (policy: HandlerRetryPolicy, attempt: number): number =>
+  Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+
+/**
+ * Hands the feed's events to the handler one at a time and stores the checkpoint after each
+ * success. A failing event is retried with backoff, never skipped, so a subscriber sees every
+ * event in order; a failing store is re-read from the last checkpoint.
+ */
+class CheckpointedSubscription implements EventSubscription {
+  private readonly stopping = new AbortController();
+  private readonly retry: HandlerRetryPolicy;
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly subscriberId: string,
+    private readonly handler: EventHandler,
+    private readonly feed: EventFeed,
+    private readonly checkpoints: CheckpointStore,
+    private readonly settings: SubscriptionSettings,
+  ) {
+    this.retry = settings.handlerRetry ?? defaultHandlerRetry;
+    this.finished = this.run();
+  }
+
+  /** Lets the event in hand finish (unless its handler is failing) and store its checkpoint. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.finished;
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.stopping;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const after = await this.checkpoints.load(this.subscriberId);
+        if (signal.aborted) return;
+        for await (const event of this.feed(after, signal)) {
+          if (!(await this.handle(event))) return;
+          await this.checkpoints.save(this.subscriberId, event.position);
+          failures = 0;
+          if (signal.aborted) return;
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.report(error);
+        failures += 1;
+        await pause(backoff(this.retry, failures), signal);
+      }
+    }
+  }
+
+  /** True once the handler succeeded; false when stopped while it keeps failing. */
+  private async handle(event: RecordedEvent): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.handler(event);
+        return true;
+      } catch (error) {
+        this.report(error, event);
+        if (!(await pause(backoff(this.retry, attempt), this.stopping.signal))) return false;
+      }
+    }
+  }
+
+  private report(error: unknown, event?: RecordedEvent): void {
+    try {
+      this.settings.onSubscriptionError?.(error, this.subscriberId, event);
+    } catch {
+      // A listener that throws must not end the subscription it reports on.
+    }
+  }
+}
+
+/** The subscriptions of one store, so that closing the store stops them first. */
+export class Subscriptions {
+  private readonly running = new Set<CheckpointedSubscription>();
+
+  constructor(
+    private readonly checkpoints: CheckpointStore,
+    private readonly settings: SubscriptionSettings,
+  ) {}
+
+  start(subscriberId: string, handler: EventHandler, feed: EventFeed): EventSubscription {
+    const subscription = new CheckpointedSubscription(
+      subscriberId,
+      handler,
+      feed,
+      this.checkpoints,
+      this.settings,
+    );
+    this.running.add(subscription);
+    return {
+      stop: async () => {
+        await subscription.stop();
+        this.running.delete(subscription);
+      },
+    };
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running].map((subscription) => subscription.stop()));
+    this.running.clear();
+  }
+}

@@ -1,0 +1,348 @@
+import { Clock, systemClock } from '../../domain/domain-event';
+import {
+  AppendResult,
+  EventHandler,
+  EventMetadata,
+  EventStore,
+  EventSubscription,
+  EventToAppend,
+  ExpectedVersion,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  WrongExpectedVersionError,
+} from '../../ports/event-store';
+import {
+  CheckpointStore,
+  EventFeed,
+  Subscriptions,
+  SubscriptionSettings,
+} from '../checkpointed-subscription';
+import { Migration, SqlDatabase, SqlDialect, SqlExecutor, SqlParam } from './sql-database';
+
+/**
+ * Times are epoch milliseconds (BIGINT) in both dialects: no time zone conversion on the way in
+ * or out. Ids and types compare byte for byte on MySQL (utf8mb4_bin), as they do on SQLite.
+ */
+export const sqlEventStoreMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, subscription checkpoints and the append lock',
+    up: {
+      mysql: [
+        `CREATE TABLE event_store_events (
+          position BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+          stream_id VARCHAR(255) COLLATE utf8mb4_bin NOT NULL,
+          stream_version INT NOT NULL,
+          event_id VARCHAR(64) COLLATE utf8mb4_bin NOT NULL,
+          type VARCHAR(255) COLLATE utf8mb4_bin NOT NULL,
+          data JSON NOT NULL,
+          metadata JSON NOT NULL,
+          recorded_at BIGINT NOT NULL,
+          UNIQUE KEY event_store_events_stream_version (stream_id, stream_version),
+          UNIQUE KEY event_store_events_event_id (event_id)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+        `CREATE TABLE event_store_checkpoints (
+          subscriber_id VARCHAR(255) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+          position BIGINT NOT NULL
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+        'CREATE TABLE event_store_append_lock (id INT NOT NULL PRIMARY KEY) ENGINE=InnoDB',
+        'INSERT INTO event_store_append_lock (id) VALUES (1)',
+      ],
+      sqlite: [
+        // AUTOINCREMENT: a position is never handed out twice, even after the last row went.
+        `CREATE TABLE event_store_events (
+          position INTEGER PRIMARY KEY AUTOINCREMENT,
+          stream_id TEXT NOT NULL,
+          stream_version INTEGER NOT NULL,
+          event_id TEXT NOT NULL,
+          type TEXT NOT NULL,
+          data TEXT NOT NULL,
+          metadata TEXT NOT NULL,
+          recorded_at INTEGER NOT NULL,
+          CONSTRAINT event_store_events_stream_version UNIQUE (stream_id, stream_version),
+          CONSTRAINT event_store_events_event_id UNIQUE (event_id)
+        )`,
+        `CREATE TABLE event_store_checkpoints (
+          subscriber_id TEXT NOT NULL PRIMARY KEY,
+          position INTEGER NOT NULL
+        )`,
+      ],
+    },
+  },
+];
+
+/** The statements that differ between the dialects. */
+const dialectSql: Record<SqlDialect, { lockAppends?: string; saveCheckpoint: string }> = {
+  mysql: {
+    /*
+     * InnoDB hands out auto-increment positions when rows are inserted, not when they commit:
+     * a writer holding position 10 may commit after one holding 11, and a subscriber that
+     * already read past 11 would never see 10. Every append therefore first locks this one
+     * row until it commits, so appends (not reads) take turns and positions become visible
+     * in order. One store's appends are short, so the turn is cheap. The lock also makes the
+     * version check below read the latest committed version: InnoDB takes a transaction's
+     * snapshot at its first plain read, which comes after the lock is granted.
+     */
+    lockAppends: 'SELECT id FROM event_store_append_lock WHERE id = 1 FOR UPDATE',
+    saveCheckpoint:
+      'INSERT INTO event_store_checkpoints (subscriber_id, position) VALUES (?, ?) ' +
+      'ON DUPLICATE KEY UPDATE position = VALUES(position)',
+  },
+  // SQLite has a single writer (the adapter begins IMMEDIATE): appends already take turns.
+  sqlite: {
+    saveCheckpoint:
+      'INSERT INTO event_store_checkpoints (subscriber_id, position) VALUES (?, ?) ' +
+      'ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position',
+  },
+};
+
+const eventColumns =
+  'position, stream_id, stream_version, event_id, type, data, metadata, recorded_at';
+
+/** As the drivers return it: mysql2 gives BIGINT as text, MariaDB gives JSON as text. */
+interface EventRow {
+  readonly position: number | string;
+  readonly stream_id: string;
+  readonly stream_version: number | string;
+  readonly event_id: string;
+  readonly type: string;
+  readonly data: string | Record<string, unknown>;
+  readonly metadata: string | EventMetadata;
+  readonly recorded_at: number | string;
+}
+
+const parseJson = <T>(value: string | T): T =>
+  typeof value === 'string' ? (JSON.parse(value) as T) : value;
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  streamId: row.stream_id,
+  type: row.type,
+  data: parseJson(row.data),
+  metadata: parseJson(row.metadata),
+  streamVersion: Number(row.stream_version),
+  position: BigInt(row.position),
+  recordedAt: new Date(Number(row.recorded_at)),
+});
+
+/** -1: the version of a stream that does not exist (as a new aggregate's version is). */
+const NO_STREAM_VERSION = -1;
+
+const satisfies = (expected: ExpectedVersion, actual: number): boolean =>
+  expected === 'any' ||
+  (expected === 'no_stream' ? actual === NO_STREAM_VERSION : expected === actual);
+
+const versionOrNoStream = (version: number): number | 'no_stream' =>
+  version === NO_STREAM_VERSION ? 'no_stream' : version;
+
+/** The unique (stream, version) key refused a row: another writer took that version first. */
+const isStreamVersionTaken = (error: unknown): boolean =>
+  error instanceof Error &&
+  // MySQL names the key, SQLite the columns.
+  /for key '(?:event_store_events\.)?event_store_events_stream_version'|event_store_events\.stream_version/.test(
+    error.message,
+  );
+
+export interface SqlEventStoreOptions extends SubscriptionSettings {
+  /** How often subscriptions look for events appended by other processes (default 150 ms). */
+  readonly pollIntervalMs?: number;
+  /** Events a subscription reads per query while catching up (default 100). */
+  readonly batchSize?: number;
+  readonly clock?: Clock;
+}
+
+/**
+ * The event store on MySQL/MariaDB or SQLite. Subscriptions poll; appends made through this
+ * instance wake them at once. The database is the caller's: `close` leaves it open.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly subscriptions: Subscriptions;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly clock: Clock;
+  /** Counts this instance's appends, so a subscription never sleeps through one. */
+  private appendCount = 0;
+  private readonly appendWaiters = new Set<() => void>();
+
+  private constructor(
+    private readonly db: SqlDatabase,
+    options: SqlEventStoreOptions,
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 150;
+    this.batchSize = options.batchSize ?? 100;
+    this.clock = options.clock ?? systemClock;
+    this.subscriptions = new Subscriptions(this.checkpoints(), options);
+  }
+
+  /** Brings the schema up to date, then opens the store. */
+  static async open(db: SqlDatabase, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
+    await db.migrate('event-store', sqlEventStoreMigrations);
+    return new SqlEventStore(db, options);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    { expectedVersion }: { expectedVersion: ExpectedVersion },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError(`nothing to append to stream ${streamId}`);
+    try {
+      const result = await this.db.transaction(async (tx) => {
+        const lock = dialectSql[tx.dialect].lockAppends;
+        if (lock) await tx.query(lock);
+        const actual = await this.currentVersion(tx, streamId);
+        if (!satisfies(expectedVersion, actual)) {
+          throw new WrongExpectedVersionError(streamId, expectedVersion, versionOrNoStream(actual));
+        }
+        return this.insert(tx, streamId, actual, events);
+      });
+      this.wakeSubscriptions();
+      return result;
+    } catch (error) {
+      // The unique key is the last guard: should a writer ever get past the turn-taking above
+      // (SQLite opened without IMMEDIATE, say), a version still cannot be taken twice.
+      if (error instanceof WrongExpectedVersionError || !isStreamVersionTaken(error)) throw error;
+      const actual = await this.currentVersion(this.db, streamId);
+      throw new WrongExpectedVersionError(streamId, expectedVersion, versionOrNoStream(actual));
+    }
+  }
+
+  async readStream(streamId: string, { fromVersion = 0 } = {}): Promise<RecordedEvent[]> {
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${eventColumns} FROM event_store_events
+       WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`,
+      [streamId, fromVersion],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { after, limit, streamPrefixes = [] } = options;
+    // Positions start at 1, so 0 reads from the beginning.
+    const conditions = ['position > ?'];
+    const params: SqlParam[] = [after ?? 0n];
+    if (streamPrefixes.length > 0) {
+      // substr counts characters in both dialects (LIKE would ignore case on SQLite).
+      conditions.push(`(${streamPrefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})`);
+      for (const prefix of streamPrefixes) params.push([...prefix].length, prefix);
+    }
+    let sql = `SELECT ${eventColumns} FROM event_store_events
+               WHERE ${conditions.join(' AND ')} ORDER BY position`;
+    if (limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(Math.max(0, Math.floor(limit)));
+    }
+    const rows = await this.db.query<EventRow>(sql, params);
+    return rows.map(toRecordedEvent);
+  }
+
+  async subscribeToAll(
+    subscriberId: string,
+    handler: EventHandler,
+    { streamPrefixes }: SubscribeOptions = {},
+  ): Promise<EventSubscription> {
+    return this.subscriptions.start(subscriberId, handler, this.poll(streamPrefixes));
+  }
+
+  /** Stops the subscriptions; the database stays open for its owner to close. */
+  async close(): Promise<void> {
+    await this.subscriptions.stopAll();
+  }
+
+  private async currentVersion(reader: SqlExecutor, streamId: string): Promise<number> {
+    const [row] = await reader.query<{ version: number | string | null }>(
+      'SELECT MAX(stream_version) AS version FROM event_store_events WHERE stream_id = ?',
+      [streamId],
+    );
+    return row?.version == null ? NO_STREAM_VERSION : Number(row.version);
+  }
+
+  /** One row per event: each insert id is that event's position on both dialects. */
+  private async insert(
+    tx: SqlExecutor,
+    streamId: string,
+    actual: number,
+    events: readonly EventToAppend[],
+  ): Promise<AppendResult> {
+    const recordedAt = this.clock().getTime();
+    let position = 0n;
+    for (const [index, event] of events.entries()) {
+      const { insertId } = await tx.execute(
+        `INSERT INTO event_store_events
+           (stream_id, stream_version, event_id, type, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [
+          streamId,
+          actual + 1 + index,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata ?? {}),
+          recordedAt,
+        ],
+      );
+      position = BigInt(insertId);
+    }
+    return { nextExpectedVersion: actual + events.length, position };
+  }
+
+  private checkpoints(): CheckpointStore {
+    return {
+      load: async (subscriberId) => {
+        const [row] = await this.db.query<{ position: number | string }>(
+          'SELECT position FROM event_store_checkpoints WHERE subscriber_id = ?',
+          [subscriberId],
+        );
+        return row ? BigInt(row.position) : undefined;
+      },
+      save: async (subscriberId, position) => {
+        await this.db.execute(dialectSql[this.db.dialect].saveCheckpoint, [subscriberId, position]);
+      },
+    };
+  }
+
+  private poll(streamPrefixes?: readonly string[]): EventFeed {
+    return (after, signal) => this.pollEvents(after, signal, streamPrefixes);
+  }
+
+  /** Reads in batches; when caught up, waits for the next poll or an append through this store. */
+  private async *pollEvents(
+    after: bigint | undefined,
+    signal: AbortSignal,
+    streamPrefixes?: readonly string[],
+  ): AsyncGenerator<RecordedEvent> {
+    let position = after;
+    while (!signal.aborted) {
+      const appendsBefore = this.appendCount;
+      const batch = await this.readAll({ after: position, limit: this.batchSize, streamPrefixes });
+      for (const event of batch) {
+        yield event;
+        position = event.position;
+      }
+      if (batch.length < this.batchSize && this.appendCount === appendsBefore) {
+        await this.nextAppend(signal);
+      }
+    }
+  }
+
+  /** Resolves on the next append through this store, after the poll interval, or on abort. */
+  private nextAppend(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.appendWaiters.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.pollIntervalMs);
+      this.appendWaiters.add(wake);
+      signal.addEventListener('abort', wake);
+    });
+  }
+
+  private wakeSubscriptions(): void {
+    this.appendCount += 1;
+    for (const wake of [...this.appendWaiters]) wake();
+  }
+}
