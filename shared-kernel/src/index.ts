@@ -3,3 +3,5 @@
 export * from './domain';
 export * from './messaging';
 export * from './ports';
+export * from './saga';
+export * from './contracts';

@@ -1,3 +1,6 @@
 export * from './event-store';
 export * from './message-bus';
 export * from './outbox-inbox';
+export * from './saga-store';
+export * from './logger';
+export * from './identity';

@@ -1,0 +1,4 @@
+export * from './definition';
+export * from './protocol';
+export * from './saga-orchestrator';
+export * from './state';
