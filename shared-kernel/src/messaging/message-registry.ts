@@ -56,7 +56,10 @@ export class MessageRegistry {
     if (!contract) return { ok: false, reason: `unknown message type ${type} v${schemaVersion}` };
     const payload = contract.payload.safeParse(envelope.data.payload);
     if (!payload.success) {
-      return { ok: false, reason: `${type} v${schemaVersion} payload ${formatIssues(payload.error)}` };
+      return {
+        ok: false,
+        reason: `${type} v${schemaVersion} payload ${formatIssues(payload.error)}`,
+      };
     }
     return { ok: true, envelope: { ...envelope.data, payload: payload.data } as Envelope };
   }

@@ -27,7 +27,10 @@ const specs: Record<ServerKind, ServerSpec> = {
     start: async () => {
       const { KafkaContainer } = await import('@testcontainers/kafka');
       const container = await new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start();
-      return { url: `${container.getHost()}:${container.getMappedPort(9093)}`, stop: () => container.stop() };
+      return {
+        url: `${container.getHost()}:${container.getMappedPort(9093)}`,
+        stop: () => container.stop(),
+      };
     },
   },
   mysql: {

@@ -10,7 +10,9 @@ const counters: Migration = {
   version: 1,
   name: 'counters',
   up: {
-    mysql: ['CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, value BIGINT NOT NULL) ENGINE=InnoDB'],
+    mysql: [
+      'CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, value BIGINT NOT NULL) ENGINE=InnoDB',
+    ],
     sqlite: ['CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)'],
   },
 };
@@ -18,7 +20,9 @@ const items: Migration = {
   version: 2,
   name: 'items',
   up: {
-    mysql: ['CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, flag INT, big BIGINT) ENGINE=InnoDB'],
+    mysql: [
+      'CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, flag INT, big BIGINT) ENGINE=InnoDB',
+    ],
     sqlite: ['CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, flag INTEGER, big BIGINT)'],
   },
 };
@@ -83,7 +87,9 @@ function sqlDatabaseSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): 
         }),
       ),
     );
-    const [row] = await db.query<{ value: number }>("SELECT value FROM counters WHERE name = 'hits'");
+    const [row] = await db.query<{ value: number }>(
+      "SELECT value FROM counters WHERE name = 'hits'",
+    );
     expect(Number(row.value)).toBe(20);
   });
 
@@ -107,7 +113,9 @@ function sqlDatabaseSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): 
   it('sees committed data from a second connection', async () => {
     await db.execute("INSERT INTO counters VALUES ('seen', 7)");
     const other = temp.reopen();
-    const rows = await other.query<{ value: number }>("SELECT value FROM counters WHERE name = 'seen'");
+    const rows = await other.query<{ value: number }>(
+      "SELECT value FROM counters WHERE name = 'seen'",
+    );
     expect(Number(rows[0].value)).toBe(7);
     await other.ping();
   });
@@ -146,7 +154,11 @@ describeWithServer('mysql', 'MysqlDatabase', (url) => {
     const temp = await temporaryMysql(url());
     try {
       const second = temp.reopen();
-      const slow: Migration = { version: 1, name: 'slow', up: ['DO SLEEP(0.3)', 'CREATE TABLE once_only (id INT)'] };
+      const slow: Migration = {
+        version: 1,
+        name: 'slow',
+        up: ['DO SLEEP(0.3)', 'CREATE TABLE once_only (id INT)'],
+      };
       await Promise.all([temp.db.migrate('race', [slow]), second.migrate('race', [slow])]);
       const rows = await temp.db.query("SELECT * FROM schema_migrations WHERE component = 'race'");
       expect(rows).toHaveLength(1);

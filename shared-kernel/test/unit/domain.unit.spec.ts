@@ -1,8 +1,13 @@
-import { DomainError, DomainEvent, EventSourcedAggregate, isDomainError, ValueObject } from '../../src';
+import {
+  DomainError,
+  DomainEvent,
+  EventSourcedAggregate,
+  isDomainError,
+  ValueObject,
+} from '../../src';
 
 type CounterEvent =
-  | DomainEvent<'incremented', { by: number }>
-  | DomainEvent<'closed', Record<string, never>>;
+  DomainEvent<'incremented', { by: number }> | DomainEvent<'closed', Record<string, never>>;
 
 /** A tiny aggregate: enough to see the base class keep state, version and new events apart. */
 class Counter extends EventSourcedAggregate<CounterEvent> {
@@ -41,7 +46,10 @@ describe('EventSourcedAggregate', () => {
     counter.close();
     expect(counter.total).toBe(4);
     expect(counter.version).toBe(-1);
-    expect(counter.pullDomainEvents().map((event) => event.type)).toEqual(['incremented', 'closed']);
+    expect(counter.pullDomainEvents().map((event) => event.type)).toEqual([
+      'incremented',
+      'closed',
+    ]);
     expect(counter.version).toBe(1);
     expect(counter.pullDomainEvents()).toEqual([]);
   });

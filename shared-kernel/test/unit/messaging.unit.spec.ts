@@ -25,7 +25,13 @@ describe('EnvelopeFactory', () => {
       key: 'exp-1',
       actor,
       causedBy: command,
-      payload: { sagaId: 's-1', expedienteId: 'exp-1', procedimiento: 'estandar', version: 1, fase },
+      payload: {
+        sagaId: 's-1',
+        expedienteId: 'exp-1',
+        procedimiento: 'estandar',
+        version: 1,
+        fase,
+      },
     });
     expect(command.correlationId).toBe(command.id);
     expect(command.causationId).toBeNull();
@@ -50,9 +56,17 @@ describe('MessageRegistry', () => {
   });
 
   it.each([
-    ['an unknown type', { ...valid, type: 'expedientes.expediente.borrado' }, /unknown message type/],
+    [
+      'an unknown type',
+      { ...valid, type: 'expedientes.expediente.borrado' },
+      /unknown message type/,
+    ],
     ['an unknown schema version', { ...valid, schemaVersion: 2 }, /unknown message type .* v2/],
-    ['a payload breaking its schema', { ...valid, payload: { expedienteId: 'exp-1' } }, /descripcion/],
+    [
+      'a payload breaking its schema',
+      { ...valid, payload: { expedienteId: 'exp-1' } },
+      /descripcion/,
+    ],
     ['an envelope without actor', { ...valid, actor: undefined }, /envelope actor/],
     ['something that is no envelope', 'hola', /envelope/],
   ])('refuses %s with the reason', (_case, candidate, reason) => {

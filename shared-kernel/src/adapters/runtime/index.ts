@@ -5,3 +5,4 @@ export * from './problem';
 export * from './http';
 export * from './jwt-identity-verifier';
 export * from './lifecycle';
+export * from './service-module';

@@ -45,7 +45,8 @@ export class MysqlDatabase implements SqlDatabase {
   static ensureDatabase(url: string): Promise<void> {
     return MysqlDatabase.onServer(
       url,
-      (name) => `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      (name) =>
+        `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
     );
   }
 
@@ -54,7 +55,10 @@ export class MysqlDatabase implements SqlDatabase {
     return MysqlDatabase.onServer(url, (name) => `DROP DATABASE IF EXISTS \`${name}\``);
   }
 
-  private static async onServer(url: string, statement: (database: string) => string): Promise<void> {
+  private static async onServer(
+    url: string,
+    statement: (database: string) => string,
+  ): Promise<void> {
     const target = new URL(url);
     const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported MySQL database name: ${name}`);

@@ -37,7 +37,10 @@ export class SqliteDatabase implements SqlDatabase {
     };
   }
 
-  query<TRow = Record<string, unknown>>(sql: string, params: readonly SqlParam[] = []): Promise<TRow[]> {
+  query<TRow = Record<string, unknown>>(
+    sql: string,
+    params: readonly SqlParam[] = [],
+  ): Promise<TRow[]> {
     return this.inTurn(async () => this.runQuery<TRow>(sql, params));
   }
 
