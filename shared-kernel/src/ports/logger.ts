@@ -25,5 +25,8 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-export const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+/** Duck-typed: a native driver's errors may come from another realm than this `Error`. */
+export const describeError = (error: unknown): string => {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return typeof message === 'string' ? `${String(name ?? 'Error')}: ${message}` : String(error);
+};

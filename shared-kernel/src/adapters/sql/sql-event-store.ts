@@ -138,10 +138,11 @@ const versionOrNoStream = (version: number): number | 'no_stream' =>
 
 /** The unique (stream, version) key refused a row: another writer took that version first. */
 const isStreamVersionTaken = (error: unknown): boolean =>
-  error instanceof Error &&
+  // Duck-typed: a native driver's errors may come from another realm (jest's sandboxes).
+  typeof (error as { message?: unknown })?.message === 'string' &&
   // MySQL names the key, SQLite the columns.
   /for key '(?:event_store_events\.)?event_store_events_stream_version'|event_store_events\.stream_version/.test(
-    error.message,
+    (error as Error).message,
   );
 
 export interface SqlEventStoreOptions extends SubscriptionSettings {
