@@ -1,4 +1,7 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { ConfigResourceTypes, Kafka, logLevel, Producer } from 'kafkajs';
+import { EnvelopeFactory } from '../../src';
+import { contractRegistry, noteTaken } from '../../src/testing/message-bus-fixtures';
 import { KafkaGroupTiming, KafkaMessageBus } from '../../src/adapters/kafka';
 import { describeWithServer, messageBusContract } from '../../src/testing';
 
@@ -33,5 +36,53 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
       takeoverTimeoutMs: 30_000,
       close: () => raw.disconnect(),
     };
+  });
+
+  it('keeps integration events and dead letters forever, commands for the default time', async () => {
+    const brokers = url().split(',');
+    const service = `retention${randomUUID().slice(0, 8)}`;
+    const bus = new KafkaMessageBus({
+      brokers,
+      clientId: 'retention',
+      registry: contractRegistry(),
+    });
+    const admin = new Kafka({
+      clientId: 'retention-admin',
+      brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    try {
+      const envelope = new EnvelopeFactory(randomUUID).create({
+        type: noteTaken.type,
+        key: 'k',
+        actor: { userId: 'u', roles: [] },
+        payload: { seq: 1, note: 'retention' },
+      });
+      await bus.publish(`${service}.events`, [envelope]);
+      await bus.publish(`${service}.commands`, [envelope]);
+      await admin.connect();
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [`${service}.events`, `${service}.events.dlq`, `${service}.commands`].map(
+          (name) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name,
+            configNames: ['retention.ms'],
+          }),
+        ),
+      });
+      const retention = Object.fromEntries(
+        resources.map((resource) => [
+          resource.resourceName,
+          resource.configEntries[0]?.configValue,
+        ]),
+      );
+      expect(retention[`${service}.events`]).toBe('-1');
+      expect(retention[`${service}.events.dlq`]).toBe('-1');
+      expect(retention[`${service}.commands`]).not.toBe('-1');
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
   });
 });

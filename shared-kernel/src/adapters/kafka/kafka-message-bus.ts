@@ -145,7 +145,11 @@ export class KafkaMessageBus implements MessageBus {
       ready = this.connect()
         .then(() =>
           this.admin.createTopics({
-            topics: names.map((name) => ({ topic: name, numPartitions })),
+            topics: names.map((name) => ({
+              topic: name,
+              numPartitions,
+              configEntries: keptForever(name) ? [{ name: 'retention.ms', value: '-1' }] : [],
+            })),
             waitForLeaders: true,
           }),
         )
@@ -161,3 +165,10 @@ export class KafkaMessageBus implements MessageBus {
     return ready;
   }
 }
+
+/**
+ * Integration events are the history read models are rebuilt from, and dead letters wait for
+ * a person: neither may expire. Commands and replies are transient and keep the broker's default.
+ */
+const keptForever = (topic: string): boolean =>
+  isDeadLetterTopic(topic) || topic.endsWith(topics.events(''));
