@@ -4,7 +4,8 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'A domain layer imports nothing outside its own domain folder (node built-ins neither).',
+      comment:
+        'A domain layer imports nothing outside its own domain folder (node built-ins neither).',
       severity: 'error',
       from: { path: '^(services/[^/]+/src/domain|shared-kernel/src/domain)/' },
       to: { pathNot: ['^$1/'] },
@@ -37,7 +38,8 @@ module.exports = {
     },
     {
       name: 'kernel-core-has-no-drivers',
-      comment: 'The kernel core (domain, messaging, ports, saga) is framework-free; drivers live in adapters.',
+      comment:
+        'The kernel core (domain, messaging, ports, saga) is framework-free; drivers live in adapters.',
       severity: 'error',
       from: { path: '^shared-kernel/src/(domain|messaging|ports|saga|contracts)/' },
       to: { path: ['^shared-kernel/src/adapters/', 'node_modules/(?!zod/)'] },
@@ -54,6 +56,9 @@ module.exports = {
     exclude: { path: '(^|/)(dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.check.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['require', 'node', 'default'],
+    },
   },
 };

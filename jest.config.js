@@ -16,7 +16,9 @@ const tier = (name, withServers) => ({
   transform,
   moduleNameMapper,
   testEnvironment: 'node',
-  ...(withServers ? { setupFilesAfterEnv: ['<rootDir>/jest.setup.js'], slowTestThreshold: 15 } : {}),
+  ...(withServers
+    ? { setupFilesAfterEnv: ['<rootDir>/jest.setup.js'], slowTestThreshold: 15 }
+    : {}),
 });
 
 /** @type {import('jest').Config} */
