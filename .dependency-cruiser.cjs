@@ -5,10 +5,11 @@ module.exports = {
     {
       name: 'domain-is-pure',
       comment:
-        'A domain layer imports nothing outside its own domain folder (node built-ins neither).',
+        'A domain layer imports nothing outside its own domain folder (node built-ins neither) ' +
+        "but the kernel's framework-free core (its building blocks and published language).",
       severity: 'error',
       from: { path: '^(services/[^/]+/src/domain|shared-kernel/src/domain)/' },
-      to: { pathNot: ['^$1/'] },
+      to: { pathNot: ['^$1/', '^shared-kernel/src/(index[.]ts$|domain/)'] },
     },
     {
       name: 'application-has-no-infrastructure',
@@ -29,6 +30,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^services/([^/]+)/' },
       to: { path: '^services/', pathNot: '^services/$1/' },
+    },
+    {
+      name: 'gateway-sees-only-composition-roots',
+      comment:
+        'The embedded launcher composes services through their composition roots, never their insides.',
+      severity: 'error',
+      from: { path: '^gateway/' },
+      to: { path: '^services/[^/]+/src/(domain|application|infrastructure)/' },
     },
     {
       name: 'shared-kernel-knows-no-service',

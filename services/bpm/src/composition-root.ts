@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Container, ResolutionContext } from 'inversify';
+import {
+  Clock,
+  EnvelopeFactory,
+  IdGenerator,
+  Inbox,
+  Logger,
+  MessageBus,
+  MessageRegistry,
+  Outbox,
+  publishedLanguage,
+  systemClock,
+} from '@expedientes/shared-kernel';
+import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  inboxMigrations,
+  MysqlDatabase,
+  OutboxRelay,
+  outboxMigrations,
+  SqlDatabase,
+  SqlExecutor,
+  SqliteDatabase,
+  SqlInbox,
+  SqlOutbox,
+} from '@expedientes/shared-kernel/adapters/sql';
+import { BpmMessages } from './application/bpm-messages';
+import { CancelProcessHandler } from './application/cancel-process/cancel-process-handler';
+import { CommandUnitOfWork } from './application/command-unit-of-work';
+import { GetProcedureQuery } from './application/get-procedure/get-procedure-query';
+import { GetProcessQuery } from './application/get-process/get-process-query';
+import { ListProceduresQuery } from './application/list-procedures/list-procedures-query';
+import { RequestTransitionHandler } from './application/request-transition/request-transition-handler';
+import { StartProcessHandler } from './application/start-process/start-process-handler';
+import { CatalogoDeProcedimientos } from './domain/catalogo-de-procedimientos';
+import { ProcesoRepository } from './domain/proceso-repository';
+import { bpmRouter } from './infrastructure/http/bpm-router';
+import {
+  BpmCommandConsumer,
+  commandsConsumerGroup,
+} from './infrastructure/messaging/bpm-command-consumer';
+import { loadProcedureFiles } from './infrastructure/procedures/procedure-files';
+import { bpmMigrations } from './infrastructure/sql/bpm-migrations';
+import { SqlCommandUnitOfWork } from './infrastructure/sql/sql-command-unit-of-work';
+import { SqlProcesoRepository } from './infrastructure/sql/sql-proceso-repository';
+import { TOKENS } from './tokens';
+
+export type BpmInfrastructure = (
+  | {
+      readonly kind: 'embedded';
+      /** bpm keeps `bpm.db` (SQLite) here. */
+      readonly dataDir: string;
+      readonly bus: MessageBus;
+    }
+  | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mysqlUrl: string }
+) & {
+  /** The procedure definitions; the service's own `procedures/` folder when omitted. */
+  readonly procedimientosDir?: string;
+};
+
+export interface BpmCommon {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly clock?: Clock;
+  readonly newId?: IdGenerator;
+}
+
+/** services/bpm/procedures, from src/ (tests) as from dist/ (the built service). */
+export const defaultProcedimientosDir = join(__dirname, '..', 'procedures');
+
+function buildContainer(
+  infrastructure: BpmInfrastructure,
+  common: BpmCommon,
+  catalogo: CatalogoDeProcedimientos,
+): Container {
+  const container = new Container();
+  const constant = <T>(token: symbol, value: T): void => {
+    container.bind<T>(token).toConstantValue(value);
+  };
+  const singleton = <T>(token: symbol, make: (ctx: ResolutionContext) => T): void => {
+    container.bind<T>(token).toDynamicValue(make).inSingletonScope();
+  };
+
+  constant(TOKENS.logger, common.logger);
+  constant(TOKENS.metrics, common.metrics);
+  constant(TOKENS.clock, common.clock ?? systemClock);
+  constant(TOKENS.newId, common.newId ?? randomUUID);
+  constant(TOKENS.bus, infrastructure.bus);
+  constant<MessageRegistry>(TOKENS.registry, publishedLanguage());
+  constant(TOKENS.catalogo, catalogo);
+
+  singleton<SqlDatabase>(TOKENS.database, () =>
+    infrastructure.kind === 'embedded'
+      ? new SqliteDatabase(join(infrastructure.dataDir, 'bpm.db'))
+      : new MysqlDatabase(infrastructure.mysqlUrl),
+  );
+  const millis = (ctx: ResolutionContext) => () => ctx.get<Clock>(TOKENS.clock)().getTime();
+  singleton<Inbox<SqlExecutor>>(TOKENS.inbox, (ctx) => new SqlInbox(millis(ctx)));
+  singleton<Outbox<SqlExecutor>>(
+    TOKENS.outbox,
+    (ctx) => new SqlOutbox(ctx.get(TOKENS.registry), millis(ctx)),
+  );
+  singleton(
+    TOKENS.outboxRelay,
+    (ctx) =>
+      new OutboxRelay(ctx.get(TOKENS.database), ctx.get(TOKENS.bus), {
+        logger: ctx.get<Logger>(TOKENS.logger).child({ component: 'outbox-relay' }),
+        now: millis(ctx),
+      }),
+  );
+  singleton<CommandUnitOfWork>(TOKENS.unitOfWork, (ctx) => {
+    const relay = ctx.get<OutboxRelay>(TOKENS.outboxRelay);
+    return new SqlCommandUnitOfWork(
+      ctx.get(TOKENS.database),
+      ctx.get(TOKENS.catalogo),
+      ctx.get(TOKENS.inbox),
+      ctx.get(TOKENS.outbox),
+      commandsConsumerGroup,
+      () => relay.nudge(),
+    );
+  });
+  singleton<ProcesoRepository>(
+    TOKENS.procesos,
+    (ctx) => new SqlProcesoRepository(ctx.get(TOKENS.database), ctx.get(TOKENS.catalogo)),
+  );
+  singleton(
+    TOKENS.messages,
+    (ctx) => new BpmMessages(new EnvelopeFactory(ctx.get(TOKENS.newId), ctx.get(TOKENS.clock))),
+  );
+
+  singleton(
+    TOKENS.startProcess,
+    (ctx) =>
+      new StartProcessHandler(
+        ctx.get(TOKENS.unitOfWork),
+        ctx.get(TOKENS.catalogo),
+        ctx.get(TOKENS.messages),
+        ctx.get(TOKENS.clock),
+      ),
+  );
+  singleton(
+    TOKENS.requestTransition,
+    (ctx) =>
+      new RequestTransitionHandler(
+        ctx.get(TOKENS.unitOfWork),
+        ctx.get(TOKENS.messages),
+        ctx.get(TOKENS.clock),
+      ),
+  );
+  singleton(
+    TOKENS.cancelProcess,
+    (ctx) =>
+      new CancelProcessHandler(
+        ctx.get(TOKENS.unitOfWork),
+        ctx.get(TOKENS.messages),
+        ctx.get(TOKENS.clock),
+      ),
+  );
+  singleton(TOKENS.getProcess, (ctx) => new GetProcessQuery(ctx.get(TOKENS.procesos)));
+  singleton(TOKENS.listProcedures, (ctx) => new ListProceduresQuery(ctx.get(TOKENS.catalogo)));
+  singleton(TOKENS.getProcedure, (ctx) => new GetProcedureQuery(ctx.get(TOKENS.catalogo)));
+
+  singleton(
+    TOKENS.commandConsumer,
+    (ctx) =>
+      new BpmCommandConsumer(
+        ctx.get(TOKENS.bus),
+        {
+          start: ctx.get(TOKENS.startProcess),
+          transition: ctx.get(TOKENS.requestTransition),
+          cancel: ctx.get(TOKENS.cancelProcess),
+        },
+        ctx.get(TOKENS.logger),
+        ctx.get(TOKENS.metrics),
+      ),
+  );
+  singleton(TOKENS.api, (ctx) =>
+    bpmRouter({
+      proceso: ctx.get(TOKENS.getProcess),
+      procedimientos: ctx.get(TOKENS.listProcedures),
+      procedimiento: ctx.get(TOKENS.getProcedure),
+    }),
+  );
+  return container;
+}
+
+async function migrate(database: SqlDatabase): Promise<void> {
+  await database.migrate('bpm', bpmMigrations);
+  await database.migrate('inbox', inboxMigrations);
+  await database.migrate('outbox', outboxMigrations);
+}
+
+/**
+ * bpm, phase tracking: procedure definitions, a process per expediente and its phase history.
+ * Loads and checks the procedure definitions and brings the database schema up to date before
+ * it returns; `start` then takes commands and publishes what they committed.
+ */
+export async function createBpmService(
+  infrastructure: BpmInfrastructure,
+  common: BpmCommon,
+): Promise<ServiceModule> {
+  const procedimientos = await loadProcedureFiles(
+    infrastructure.procedimientosDir ?? defaultProcedimientosDir,
+  );
+  const catalogo = new CatalogoDeProcedimientos(procedimientos);
+  common.logger.info(
+    { procedimientos: procedimientos.map(({ codigo, version }) => `${codigo} v${version}`) },
+    'procedure definitions loaded',
+  );
+  const container = buildContainer(infrastructure, common, catalogo);
+  const database = container.get<SqlDatabase>(TOKENS.database);
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const relay = container.get<OutboxRelay>(TOKENS.outboxRelay);
+  const consumer = container.get<BpmCommandConsumer>(TOKENS.commandConsumer);
+  return {
+    name: 'bpm',
+    api: container.get(TOKENS.api),
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'commands',
+        check: async () => {
+          if (!consumer.consuming) throw new Error(`not consuming ${commandsConsumerGroup}`);
+        },
+      },
+    ],
+    async start() {
+      relay.start();
+      await consumer.start();
+    },
+    async stop() {
+      await consumer.stop();
+      await relay.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Procedimiento } from '../../domain/procedimiento';
+
+const codigo = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+
+/** One procedure definition file, `<codigo>.v<version>.json`. */
+const procedureFileSchema = z.strictObject({
+  codigo,
+  version: z.number().int().positive(),
+  nombre: z.string().min(1),
+  faseInicial: codigo,
+  fases: z.array(z.strictObject({ codigo, nombre: z.string().min(1), final: z.boolean() })).min(1),
+  rolesConTodasLasTransiciones: z.array(z.string().min(1)),
+  transiciones: z.array(
+    z.strictObject({ desde: codigo, hacia: codigo, roles: z.array(z.string().min(1)) }),
+  ),
+});
+
+const fileName = /^(?<codigo>[A-Za-z0-9_-]+)\.v(?<version>\d+)\.json$/;
+
+/** A procedure file that cannot be used: the service refuses to start with it. */
+export class ProcedureFileError extends Error {
+  constructor(file: string, problem: string) {
+    super(`procedure definition ${file}: ${problem}`);
+    this.name = 'ProcedureFileError';
+  }
+}
+
+function parse(file: string, text: string): Procedimiento {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProcedureFileError(file, `not JSON (${(error as Error).message})`);
+  }
+  const parsed = procedureFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ProcedureFileError(file, issues.join('; '));
+  }
+  const named = fileName.exec(file)?.groups;
+  if (named?.codigo !== parsed.data.codigo || Number(named.version) !== parsed.data.version) {
+    throw new ProcedureFileError(
+      file,
+      `defines ${parsed.data.codigo} v${parsed.data.version}, so it must be named ${parsed.data.codigo}.v${parsed.data.version}.json`,
+    );
+  }
+  try {
+    return Procedimiento.definir(parsed.data);
+  } catch (error) {
+    throw new ProcedureFileError(file, (error as Error).message);
+  }
+}
+
+/**
+ * Reads and checks every procedure definition in `directory` (one versioned JSON file per
+ * procedure version), at start-up: a broken definition stops the service with its reason.
+ */
+export async function loadProcedureFiles(directory: string): Promise<Procedimiento[]> {
+  const files = (await readdir(directory)).filter((file) => file.endsWith('.json')).sort();
+  if (files.length === 0) {
+    throw new ProcedureFileError(directory, 'the folder holds no procedure definition (*.json)');
+  }
+  return Promise.all(
+    files.map(async (file) => parse(file, await readFile(join(directory, file), 'utf8'))),
+  );
+}
