@@ -6,3 +6,4 @@ export * from './http';
 export * from './jwt-identity-verifier';
 export * from './lifecycle';
 export * from './service-module';
+export * from './distributed-main';
