@@ -4,3 +4,5 @@ export * from './outbox-inbox';
 export * from './saga-store';
 export * from './logger';
 export * from './identity';
+export * from './file-store';
+export * from './content-errors';

@@ -1,6 +1,7 @@
 export * from './servers';
 export * from './sql-databases';
 export * from './event-store-contract';
+export * from './file-store-contract';
 export * from './message-bus-contract';
 export * from './in-memory-saga-store';
 export * from './saga-script';

@@ -93,7 +93,9 @@ export class ServiceProcess {
 }
 
 /** Serves a JSON Web Key Set, as the authorization server publishes its keys. */
-export async function serveJwks(jwks: unknown): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveJwks(
+  jwks: unknown,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(jwks));

@@ -1,5 +1,4 @@
 // MongoDB helpers for the services' read models and document content (driver: mongodb 7.x).
-export * from './content-errors';
 export * from './gridfs-file-store';
 export * from './mongo-connection';
 export * from './mongo-indexes';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain';
+import { DomainError } from '../domain/domain-error';
 
 /** The content is longer than the store accepts; nothing of it was kept. */
 export class ContentTooLargeError extends DomainError {

@@ -1,0 +1,200 @@
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  type Actor,
+  ContentTooLargeError,
+  describeError,
+  DomainError,
+  ForbiddenError,
+} from '@expedientes/shared-kernel';
+import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import {
+  type ConsultarDocumento,
+  vistaDeDocumento,
+} from '../../application/consultar-documento/consultar-documento';
+import type { DescargarContenido } from '../../application/descargar-contenido/descargar-contenido';
+import type { SubirDocumento } from '../../application/subir-documento/subir-documento';
+import type { SubirVersion } from '../../application/subir-version/subir-version';
+import { ErrorDeDocumentos, NombreDeDocumentoInvalido } from '../../domain/errores';
+import { attachment } from './content-disposition';
+
+export interface DocumentsApi {
+  readonly subir: SubirDocumento;
+  readonly subirVersion: SubirVersion;
+  readonly consultar: ConsultarDocumento;
+  readonly descargar: DescargarContenido;
+  /** Bodies declared longer than this are refused before a byte is read. */
+  readonly maxBytes: number;
+}
+
+/** The staff of the platform; anybody else has no business with its documents. */
+const STAFF = ['tramitador', 'validador', 'admin'];
+
+function staff(res: Response): Actor {
+  const actor = actorOf(res);
+  if (!actor.roles.some((role) => STAFF.includes(role))) {
+    throw new ForbiddenError(
+      'Hace falta el rol tramitador, validador o admin para los documentos',
+      {
+        roles: STAFF,
+      },
+    );
+  }
+  return actor;
+}
+
+/** From the `x-file-name` header (URI-encoded, so any name fits in a header) or `?nombre=`. */
+function nombreDe(req: Request): string | undefined {
+  const header = req.header('x-file-name');
+  if (header === undefined) {
+    return typeof req.query.nombre === 'string' ? req.query.nombre : undefined;
+  }
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new NombreDeDocumentoInvalido('La cabecera x-file-name no está bien codificada (URI)');
+  }
+}
+
+function versionDe(req: Request): number | undefined {
+  const { version } = req.query;
+  if (version === undefined) return undefined;
+  if (typeof version !== 'string' || !/^[1-9][0-9]{0,8}$/.test(version)) {
+    throw new DomainError(
+      'DOCUMENTS.VERSION_INVALID',
+      'invalid',
+      'La versión debe ser un número entero positivo',
+    );
+  }
+  return Number(version);
+}
+
+/**
+ * Hands the raw request body to `work` as a stream. Through a stream of its own: a store that
+ * stops reading (content too large) destroys what it reads, and destroying the request itself
+ * would cut the connection before the answer saying why.
+ */
+async function conCuerpo<T>(
+  req: Request,
+  res: Response,
+  maxBytes: number,
+  work: (contenido: AsyncIterable<Uint8Array>) => Promise<T>,
+): Promise<T> {
+  if (req.body !== undefined) {
+    // The JSON parser in front of every route took it: the bytes are gone.
+    throw Object.assign(
+      new Error('Envíe el contenido del documento tal cual, como application/octet-stream'),
+      { status: 415, expose: true },
+    );
+  }
+  if (Number(req.header('content-length')) > maxBytes) throw new ContentTooLargeError(maxBytes);
+  const cuerpo = new PassThrough();
+  req.pipe(cuerpo);
+  try {
+    return await work(cuerpo);
+  } catch (error) {
+    req.unpipe(cuerpo);
+    cuerpo.destroy();
+    if (!req.complete) {
+      // The rest is not wanted: drain what arrives while the answer goes out, then hang up.
+      res.setHeader('connection', 'close');
+      req.resume();
+    }
+    throw error;
+  }
+}
+
+/** Domain errors become the kernel's, which the service's error middleware turns into problems. */
+const traducirErrores: ErrorRequestHandler = (error, _req, _res, next) => {
+  next(
+    error instanceof ErrorDeDocumentos
+      ? new DomainError(error.code, error.kind, error.message, error.details)
+      : error,
+  );
+};
+
+/** The documents' internal HTTP API; the gateway will put multipart uploads in front of it. */
+export function documentsRouter(api: DocumentsApi): express.Router {
+  const router = express.Router();
+
+  router.post(
+    '/documents',
+    handle(async (req, res) => {
+      const actor = staff(res);
+      const nombre = nombreDe(req);
+      const { correlationId } = requestContext(res);
+      const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
+        api.subir.ejecutar({ nombre, contenido, actor, correlationId }),
+      );
+      res.status(201).location(`${req.baseUrl}/documents/${documento.id}`);
+      res.json(vistaDeDocumento(documento));
+    }),
+  );
+
+  router.post(
+    '/documents/:id/versions',
+    handle(async (req, res) => {
+      const actor = staff(res);
+      const nombre = nombreDe(req);
+      const { correlationId } = requestContext(res);
+      const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
+        api.subirVersion.ejecutar({
+          documentId: String(req.params.id),
+          nombre,
+          contenido,
+          actor,
+          correlationId,
+        }),
+      );
+      const { version } = documento.ultimaVersion;
+      res
+        .status(201)
+        .location(`${req.baseUrl}/documents/${documento.id}/content?version=${version}`);
+      res.json(vistaDeDocumento(documento));
+    }),
+  );
+
+  router.get(
+    '/documents/:id',
+    handle(async (req, res) => {
+      staff(res);
+      res.json(await api.consultar.ejecutar(String(req.params.id)));
+    }),
+  );
+
+  router.get(
+    '/documents/:id/content',
+    handle(async (req, res) => {
+      staff(res);
+      const { version, contenido } = await api.descargar.ejecutar({
+        documentId: String(req.params.id),
+        version: versionDe(req),
+      });
+      res.set({
+        'content-type': version.mediaType,
+        'content-length': String(version.size),
+        'content-disposition': attachment(version.nombre),
+        // A version's bytes never change, and its digest names them exactly.
+        etag: `"${version.sha256}"`,
+        'cache-control': 'private, no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      if (req.fresh || req.method === 'HEAD') {
+        contenido.destroy();
+        res.status(req.fresh ? 304 : 200).end();
+        return;
+      }
+      try {
+        await pipeline(contenido, res);
+      } catch (error) {
+        if (!res.headersSent) throw error;
+        // The client went away, or the store failed midway: the response is cut short.
+        requestContext(res).logger.warn({ error: describeError(error) }, 'download interrupted');
+      }
+    }),
+  );
+
+  router.use(traducirErrores);
+  return router;
+}

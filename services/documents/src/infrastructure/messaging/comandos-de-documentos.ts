@@ -1,0 +1,87 @@
+import {
+  type Consumer,
+  describeError,
+  documents,
+  type Envelope,
+  type Logger,
+  type MessageBus,
+  type MessageContext,
+  topics,
+} from '@expedientes/shared-kernel';
+import type { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
+import type {
+  LiberarDocumentos,
+  ReleaseDocumentsCommand,
+} from '../../application/liberar-documentos/liberar-documentos';
+import type {
+  RegisterDocumentsCommand,
+  RegistrarDocumentos,
+} from '../../application/registrar-documentos/registrar-documentos';
+
+export const SAGA_COMMANDS_GROUP = 'documents.saga-commands';
+
+/**
+ * The documents context as a participant of the expedientes sagas: takes their commands from
+ * `documents.commands` and hands each to its use case. A handler that throws is retried by the
+ * bus, and the command is acknowledged only after its handler (and so its reply) succeeded.
+ */
+export class ComandosDeDocumentos {
+  private consumer?: Consumer;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly registrar: RegistrarDocumentos,
+    private readonly liberar: LiberarDocumentos,
+    private readonly logger: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer ??= await this.bus.subscribe({
+      group: SAGA_COMMANDS_GROUP,
+      topics: [topics.commands('documents')],
+      handler: (message, context) => this.atender(message, context),
+    });
+  }
+
+  /** Lets the command in hand finish. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  get escuchando(): boolean {
+    return this.consumer !== undefined;
+  }
+
+  private async atender(message: Envelope, { topic, attempt }: MessageContext): Promise<void> {
+    const logger = this.logger.child({
+      correlationId: message.correlationId,
+      messageId: message.id,
+      type: message.type,
+    });
+    const count = (outcome: string) =>
+      this.metrics.messagesHandled.inc({ topic, type: message.type, outcome });
+    try {
+      switch (message.type) {
+        case documents.RegisterDocuments.type:
+          await this.registrar.ejecutar(message as RegisterDocumentsCommand);
+          break;
+        case documents.ReleaseDocuments.type:
+          await this.liberar.ejecutar(message as ReleaseDocumentsCommand);
+          break;
+        default:
+          logger.debug('not a command of the documents context: ignored');
+          count('ignored');
+          return;
+      }
+      logger.info({ attempt }, 'saga command handled');
+      count('handled');
+    } catch (error) {
+      logger.warn({ attempt, error: describeError(error) }, 'saga command failed; will be retried');
+      count('failed');
+      throw error;
+    }
+  }
+}

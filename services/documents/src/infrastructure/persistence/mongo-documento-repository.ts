@@ -1,0 +1,112 @@
+import { type MessageBus, type OutgoingMessage } from '@expedientes/shared-kernel';
+import type { IndexPlan, MongoConnection } from '@expedientes/shared-kernel/adapters/mongodb';
+import type { DocumentoRepository } from '../../application/documento-repository';
+import { Documento, type VersionDeDocumento } from '../../domain/documento';
+import { DocumentoModificadoALaVez } from '../../domain/errores';
+
+/** A document and its versions, in one MongoDB document: one write changes it whole. */
+interface DocumentoEnMongo {
+  _id: string;
+  expedienteId: string | null;
+  pendienteDesde: Date | null;
+  revision: number;
+  versiones: VersionDeDocumento[];
+}
+
+type Db = ReturnType<MongoConnection['db']>;
+
+const COLLECTION = 'documentos';
+const coleccion = (db: Db) => db.collection<DocumentoEnMongo>(COLLECTION);
+
+/** Duck-typed, as the kernel's adapters do: the driver's error classes are its own business. */
+const esClaveDuplicada = (error: unknown): boolean =>
+  (error as { code?: unknown } | undefined)?.code === 11000;
+
+const documentoDe = ({ _id, ...resto }: DocumentoEnMongo): Documento =>
+  Documento.desde({ id: _id, ...resto });
+
+/** Consecutive messages of one topic, published in one call, keeping their order. */
+function porTema(mensajes: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const tandas: OutgoingMessage[][] = [];
+  for (const mensaje of mensajes) {
+    const ultima = tandas.at(-1);
+    if (ultima && ultima[0].topic === mensaje.topic) ultima.push(mensaje);
+    else tandas.push([mensaje]);
+  }
+  return tandas;
+}
+
+/**
+ * The documents in MongoDB (FerretDB in the distributed mode), which has no transactions:
+ * every write is conditional on the revision read, and messages are published only after the
+ * writes succeeded. A handler that fails in between is run again by the bus (the command is
+ * acknowledged only after it returned), finds its own writes done and publishes again.
+ */
+export class MongoDocumentoRepository implements DocumentoRepository {
+  static readonly indexes: IndexPlan = {
+    [COLLECTION]: [{ key: { pendienteDesde: 1 }, name: 'documentos_pendienteDesde_v1' }],
+  };
+
+  private readonly documentos: ReturnType<typeof coleccion>;
+
+  constructor(
+    db: Db,
+    private readonly bus: MessageBus,
+  ) {
+    this.documentos = coleccion(db);
+  }
+
+  async buscar(id: string): Promise<Documento | null> {
+    const encontrado = await this.documentos.findOne({ _id: id });
+    return encontrado && documentoDe(encontrado);
+  }
+
+  async buscarVarios(ids: readonly string[]): Promise<Documento[]> {
+    if (ids.length === 0) return [];
+    const encontrados = await this.documentos.find({ _id: { $in: [...ids] } }).toArray();
+    return encontrados.map(documentoDe);
+  }
+
+  async guardar(documentos: readonly Documento[], mensajes: readonly OutgoingMessage[]) {
+    for (const documento of documentos) await this.guardarUno(documento);
+    for (const tanda of porTema(mensajes)) {
+      await this.bus.publish(
+        tanda[0].topic,
+        tanda.map(({ envelope }) => envelope),
+      );
+    }
+  }
+
+  async abandonadosAntesDe(limite: Date): Promise<Documento[]> {
+    const encontrados = await this.documentos
+      .find({ expedienteId: null, pendienteDesde: { $lt: limite } })
+      .toArray();
+    return encontrados.map(documentoDe);
+  }
+
+  async eliminar(documento: Documento): Promise<boolean> {
+    const { id, revision } = documento.datosParaGuardar();
+    const { deletedCount } = await this.documentos.deleteOne({ _id: id, revision });
+    return deletedCount === 1;
+  }
+
+  private async guardarUno(documento: Documento): Promise<void> {
+    const { id, revision, ...resto } = documento.datosParaGuardar();
+    const guardado: DocumentoEnMongo = {
+      _id: id,
+      ...resto,
+      versiones: [...resto.versiones],
+      revision: revision + 1,
+    };
+    if (revision === 0) {
+      try {
+        await this.documentos.insertOne(guardado);
+      } catch (error) {
+        throw esClaveDuplicada(error) ? new DocumentoModificadoALaVez(id) : error;
+      }
+      return;
+    }
+    const { matchedCount } = await this.documentos.replaceOne({ _id: id, revision }, guardado);
+    if (matchedCount !== 1) throw new DocumentoModificadoALaVez(id);
+  }
+}

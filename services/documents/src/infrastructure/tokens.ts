@@ -1,0 +1,22 @@
+/** The inversify service identifiers of the documents context, all in one place. */
+export const TOKENS = {
+  Clock: Symbol('Clock'),
+  NewId: Symbol('NewId'),
+  Logger: Symbol('Logger'),
+  Metrics: Symbol('ServiceMetrics'),
+  MessageBus: Symbol('MessageBus'),
+  Settings: Symbol('DocumentsSettings'),
+  DocumentoRepository: Symbol('DocumentoRepository'),
+  FileStore: Symbol('FileStore'),
+  AlmacenDeContenidos: Symbol('AlmacenDeContenidos'),
+  MensajesDeDocumentos: Symbol('MensajesDeDocumentos'),
+  SubirDocumento: Symbol('SubirDocumento'),
+  SubirVersion: Symbol('SubirVersion'),
+  ConsultarDocumento: Symbol('ConsultarDocumento'),
+  DescargarContenido: Symbol('DescargarContenido'),
+  RegistrarDocumentos: Symbol('RegistrarDocumentos'),
+  LiberarDocumentos: Symbol('LiberarDocumentos'),
+  BarrerSubidasPendientes: Symbol('BarrerSubidasPendientes'),
+  ComandosDeDocumentos: Symbol('ComandosDeDocumentos'),
+  Barrido: Symbol('Barrido'),
+} as const;

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { publishedLanguage } from '@expedientes/shared-kernel';
+import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
+import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
+import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { createDocumentsService } from '../../src/composition-root';
+import { documentsServiceSuite, testSettings } from './documents-service-suite';
+
+/** The server's URL with a database of its own for this run. */
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+describeWithServer('mongodb', 'documents with MongoDB', (mongodbUrl) => {
+  describeWithServer('kafka', 'and Kafka', (brokers) => {
+    documentsServiceSuite(
+      'documents on the distributed infrastructure (MongoDB, GridFS, Kafka)',
+      async (common) => {
+        const url = withDatabase(mongodbUrl(), `documents_test_${randomBytes(4).toString('hex')}`);
+        const bus = new KafkaMessageBus({
+          brokers: brokers().split(','),
+          clientId: 'documents-int-test',
+          registry: publishedLanguage(),
+          groupTiming: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100 },
+        });
+        const module = await createDocumentsService(
+          { kind: 'distributed', bus, mongodbUrl: url },
+          common,
+          testSettings,
+        );
+        return {
+          module,
+          bus,
+          dispose: async () => {
+            await bus.close();
+            const connection = await connectMongo(url, { appName: 'documents-int-test' });
+            await connection.db().dropDatabase();
+            await connection.close();
+          },
+        };
+      },
+    );
+  });
+});

@@ -1,0 +1,2 @@
+// File content on the local disk, for the embedded mode.
+export * from './local-file-store';
