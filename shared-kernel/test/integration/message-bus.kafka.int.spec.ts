@@ -67,19 +67,23 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
           (name) => ({
             type: ConfigResourceTypes.TOPIC,
             name,
-            configNames: ['retention.ms'],
+            configNames: ['retention.ms', 'retention.bytes'],
           }),
         ),
       });
       const retention = Object.fromEntries(
         resources.map((resource) => [
           resource.resourceName,
-          resource.configEntries[0]?.configValue,
+          resource.configEntries
+            .map((entry) => `${entry.configName}=${entry.configValue}`)
+            .sort()
+            .join(' '),
         ]),
       );
-      expect(retention[`${service}.events`]).toBe('-1');
-      expect(retention[`${service}.events.dlq`]).toBe('-1');
-      expect(retention[`${service}.commands`]).not.toBe('-1');
+      const forever = 'retention.bytes=-1 retention.ms=-1';
+      expect(retention[`${service}.events`]).toBe(forever);
+      expect(retention[`${service}.events.dlq`]).toBe(forever);
+      expect(retention[`${service}.commands`]).not.toContain('retention.ms=-1');
     } finally {
       await admin.disconnect();
       await bus.close();

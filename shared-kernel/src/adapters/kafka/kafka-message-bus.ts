@@ -148,7 +148,7 @@ export class KafkaMessageBus implements MessageBus {
             topics: names.map((name) => ({
               topic: name,
               numPartitions,
-              configEntries: keptForever(name) ? [{ name: 'retention.ms', value: '-1' }] : [],
+              configEntries: keptForever(name) ? unlimitedRetention : [],
             })),
             waitForLeaders: true,
           }),
@@ -170,5 +170,10 @@ export class KafkaMessageBus implements MessageBus {
  * Integration events are the history read models are rebuilt from, and dead letters wait for
  * a person: neither may expire. Commands and replies are transient and keep the broker's default.
  */
+const unlimitedRetention = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
+
 const keptForever = (topic: string): boolean =>
   isDeadLetterTopic(topic) || topic.endsWith(topics.events(''));

@@ -1,0 +1,223 @@
+import {
+  inboxMigrations,
+  Migration,
+  SqlDatabase,
+  SqlExecutor,
+  SqlInbox,
+  SqlParam,
+} from '@expedientes/shared-kernel/adapters/sql';
+import {
+  ExpedienteSearchIndex,
+  indexConsumerGroup,
+  IndexUpdate,
+  IndexUpdateOutcome,
+} from '../../domain/expediente-search-index';
+import { IndexedExpediente } from '../../domain/indexed-expediente';
+import { FoundExpediente, SearchFilters, SearchPage, SearchQuery } from '../../domain/search';
+
+/** A piece of SQL with the parameters of its placeholders. */
+export interface SqlFragment {
+  readonly sql: string;
+  readonly params: readonly SqlParam[];
+}
+
+/** How a store matches the words of a search against `search_expedientes e`. */
+export interface TextMatch {
+  /** Joined to `search_expedientes e`; empty when the store matches on the table itself. */
+  readonly join: string;
+  readonly condition: SqlFragment;
+  /** Higher is more relevant. */
+  readonly score: SqlFragment;
+}
+
+/**
+ * Both stores keep one row per expediente in `search_expedientes`: the entry as JSON (what the
+ * projection folds), the text columns the full-text index covers (codigo, descripcion,
+ * documentos) and the columns filters and order use. `estado` is null for an entry that knows
+ * only documents so far, which no search finds. `search_index_generation` holds the one row
+ * with the current generation.
+ */
+export const generationTable = [
+  'CREATE TABLE search_index_generation (id INT NOT NULL PRIMARY KEY, generation INT NOT NULL)',
+  'INSERT INTO search_index_generation (id, generation) VALUES (1, 1)',
+];
+
+interface EntryRow {
+  entry: string;
+  score?: number | string | null;
+}
+
+const found = (row: EntryRow): FoundExpediente => JSON.parse(row.entry) as FoundExpediente;
+
+/** The values of the columns that follow from an entry, in `entryColumns` order. */
+const columnsOf = (view: IndexedExpediente): SqlParam[] => [
+  JSON.stringify(view),
+  view.datos?.codigo ?? '',
+  view.datos?.descripcion ?? '',
+  view.documentos.map((documento) => documento.nombre).join('\n'),
+  view.datos?.opcionInicial ?? null,
+  view.datos?.fase?.codigo ?? null,
+  view.datos?.estado ?? null,
+  view.datos ? Date.parse(view.datos.creadoAt) : null,
+];
+const entryColumns = [
+  'entry',
+  'codigo',
+  'descripcion',
+  'documentos',
+  'opcion_inicial',
+  'fase_codigo',
+  'estado',
+  'creado_at',
+];
+
+const filterConditions = (filters: SearchFilters): SqlFragment[] => {
+  const conditions: SqlFragment[] = [{ sql: 'e.estado IS NOT NULL', params: [] }];
+  const equal = (column: string, value: string | undefined): void => {
+    if (value !== undefined) conditions.push({ sql: `e.${column} = ?`, params: [value] });
+  };
+  equal('fase_codigo', filters.fase);
+  equal('estado', filters.estado);
+  equal('opcion_inicial', filters.opcionInicial);
+  if (filters.desde)
+    conditions.push({ sql: 'e.creado_at >= ?', params: [filters.desde.getTime()] });
+  if (filters.hasta)
+    conditions.push({ sql: 'e.creado_at <= ?', params: [filters.hasta.getTime()] });
+  return conditions;
+};
+
+/**
+ * What the SQL stores share: the idempotent update (generation check, inbox and row in one
+ * transaction), generations, filters, order and pages. Each store brings its own full-text
+ * index and query syntax.
+ */
+export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex {
+  private readonly inbox = new SqlInbox();
+
+  protected constructor(
+    private readonly db: SqlDatabase,
+    private readonly migrations: readonly Migration[],
+  ) {}
+
+  /** The store's full-text condition and score for the words of a search. */
+  protected abstract textMatch(terms: readonly string[]): TextMatch;
+
+  /**
+   * Reads the generation inside an update's transaction so that a rebuild, which changes it,
+   * waits for the update to commit or is waited for.
+   */
+  protected abstract readonly generationForUpdateSql: string;
+
+  /** Creates or upgrades its tables and the inbox's. */
+  async migrate(): Promise<void> {
+    await this.db.migrate('inbox', inboxMigrations);
+    await this.db.migrate('search-index', this.migrations);
+  }
+
+  async currentGeneration(): Promise<number> {
+    return this.generationIn(
+      this.db,
+      'SELECT generation FROM search_index_generation WHERE id = 1',
+    );
+  }
+
+  async startNextGeneration(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // Writing first takes the row's lock before anything is read: two rebuilds queue up.
+      await tx.execute(
+        'UPDATE search_index_generation SET generation = generation + 1 WHERE id = 1',
+      );
+      const generation = await this.generationIn(tx, this.generationForUpdateSql);
+      await tx.execute('DELETE FROM search_expedientes');
+      // What the previous generation applied matters no more.
+      await tx.execute('DELETE FROM inbox WHERE consumer = ?', [
+        indexConsumerGroup(generation - 1),
+      ]);
+      return generation;
+    });
+  }
+
+  update({
+    generation,
+    messageId,
+    expedienteId,
+    change,
+  }: IndexUpdate): Promise<IndexUpdateOutcome> {
+    return this.db.transaction(async (tx) => {
+      if ((await this.generationIn(tx, this.generationForUpdateSql)) !== generation) return 'stale';
+      if (!(await this.inbox.markProcessed(tx, indexConsumerGroup(generation), messageId))) {
+        return 'duplicate';
+      }
+      const current = await this.entryIn(tx, expedienteId);
+      const next = change(current);
+      if (next === null) {
+        if (current) {
+          await tx.execute('DELETE FROM search_expedientes WHERE expediente_id = ?', [
+            expedienteId,
+          ]);
+        }
+      } else if (current) {
+        await tx.execute(
+          `UPDATE search_expedientes SET ${entryColumns.map((column) => `${column} = ?`).join(', ')}
+           WHERE expediente_id = ?`,
+          [...columnsOf(next), expedienteId],
+        );
+      } else {
+        await tx.execute(
+          `INSERT INTO search_expedientes (expediente_id, ${entryColumns.join(', ')})
+           VALUES (?, ${entryColumns.map(() => '?').join(', ')})`,
+          [expedienteId, ...columnsOf(next)],
+        );
+      }
+      return 'applied';
+    });
+  }
+
+  find(expedienteId: string): Promise<IndexedExpediente | null> {
+    return this.entryIn(this.db, expedienteId);
+  }
+
+  async search({ terms, filters, page, pageSize }: SearchQuery): Promise<SearchPage> {
+    const match = terms.length > 0 ? this.textMatch(terms) : undefined;
+    const conditions = [...(match ? [match.condition] : []), ...filterConditions(filters)];
+    const from = `FROM search_expedientes e ${match?.join ?? ''}
+      WHERE ${conditions.map((condition) => condition.sql).join(' AND ')}`;
+    const params = conditions.flatMap((condition) => condition.params);
+    const score = match?.score ?? { sql: 'NULL', params: [] };
+    const rows = await this.db.query<EntryRow>(
+      `SELECT e.entry, ${score.sql} AS score ${from}
+       ORDER BY ${match ? 'score DESC, ' : ''}e.creado_at DESC, e.expediente_id
+       LIMIT ? OFFSET ?`,
+      [...score.params, ...params, pageSize, (page - 1) * pageSize],
+    );
+    const [{ total }] = await this.db.query<{ total: number | string }>(
+      `SELECT COUNT(*) AS total ${from}`,
+      params,
+    );
+    return {
+      hits: rows.map((row) => ({
+        expediente: found(row),
+        score: row.score == null ? null : Number(row.score),
+      })),
+      total: Number(total),
+      page,
+      pageSize,
+    };
+  }
+
+  private async generationIn(executor: SqlExecutor, sql: string): Promise<number> {
+    const [row] = await executor.query<{ generation: number | string }>(sql);
+    return Number(row.generation);
+  }
+
+  private async entryIn(
+    executor: SqlExecutor,
+    expedienteId: string,
+  ): Promise<IndexedExpediente | null> {
+    const [row] = await executor.query<EntryRow>(
+      'SELECT entry FROM search_expedientes WHERE expediente_id = ?',
+      [expedienteId],
+    );
+    return row ? (JSON.parse(row.entry) as IndexedExpediente) : null;
+  }
+}
