@@ -137,3 +137,27 @@ export function describeWithServer(
   console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
   describe.skip(name, () => tests(() => '')); // listed as skipped in jest's summary too
 }
+
+/** `describeWithServer` for a suite that needs several servers at once. */
+export function describeWithServers(
+  kinds: readonly ServerKind[],
+  name: string,
+  tests: (urls: Record<ServerKind, ServerUrl>) => void,
+): void {
+  const nest = (
+    remaining: readonly ServerKind[],
+    found: Partial<Record<ServerKind, ServerUrl>>,
+  ): void => {
+    const [kind, ...rest] = remaining;
+    if (!kind) {
+      tests(found as Record<ServerKind, ServerUrl>);
+      return;
+    }
+    describeWithServer(
+      kind,
+      Object.keys(found).length === 0 ? name : `with ${specs[kind].label}`,
+      (url) => nest(rest, { ...found, [kind]: url }),
+    );
+  };
+  nest(kinds, {});
+}

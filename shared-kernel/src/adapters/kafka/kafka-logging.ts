@@ -4,6 +4,15 @@ import { Logger } from '../../ports/logger';
 /** kafkajs logs at info level by default; only its warnings and errors reach our logger. */
 export const kafkaLogLevel = logLevel.WARN;
 
+/**
+ * What kafkajs calls an error but is the normal course of a consumer group or of idempotent
+ * topic creation: a rebalance after a member joined or left, a topic that exists already.
+ */
+const routine = [/group is rebalancing/i, /^Topic creation errors$/, /already exists/i];
+
+const isRoutine = (message: string, details: Record<string, unknown>): boolean =>
+  routine.some((pattern) => pattern.test(message) || pattern.test(String(details.error ?? '')));
+
 export const kafkaLogCreator =
   (logger: Logger): logCreator =>
   () =>
@@ -11,6 +20,7 @@ export const kafkaLogCreator =
     const { message, ...details } = log;
     const entry: Record<string, unknown> = { kafkaNamespace: namespace, ...details };
     delete entry.timestamp; // the logger stamps its own
-    if (level === logLevel.ERROR) logger.error(entry, message);
+    if (isRoutine(message, details)) logger.debug(entry, message);
+    else if (level === logLevel.ERROR) logger.error(entry, message);
     else logger.warn(entry, message);
   };

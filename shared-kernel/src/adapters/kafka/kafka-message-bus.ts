@@ -82,8 +82,10 @@ export class KafkaMessageBus implements MessageBus {
     const timing = this.options.groupTiming ?? {};
     const kafkaConsumer = this.kafka.consumer({
       groupId: options.group,
-      sessionTimeout: timing.sessionTimeoutMs,
-      heartbeatInterval: timing.heartbeatIntervalMs,
+      // Shorter than kafkajs' 30 s: a crashed member's partitions move on within seconds, well
+      // before a saga step waiting on them times out.
+      sessionTimeout: timing.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: timing.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: timing.rebalanceTimeoutMs,
       maxWaitTimeInMs: timing.maxWaitTimeMs,
       allowAutoTopicCreation: false,

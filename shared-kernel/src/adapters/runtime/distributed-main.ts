@@ -72,11 +72,19 @@ export function runDistributedService<TShape extends z.ZodRawShape>(
       resources: [() => bus.close()],
     });
   };
+  runMain(spec.name, start);
+}
+
+/**
+ * Runs a process's start-up: a configuration problem is printed plainly (no stack trace), any
+ * other failure with its stack; either way the process exits 1.
+ */
+export function runMain(name: string, start: () => Promise<void>): void {
   start().catch((error: unknown) => {
     process.stderr.write(
       error instanceof ConfigurationError
-        ? `${spec.name}: ${error.message}\n`
-        : `${spec.name} failed to start: ${(error as Error)?.stack ?? String(error)}\n`,
+        ? `${name}: ${error.message}\n`
+        : `${name} failed to start: ${(error as Error)?.stack ?? String(error)}\n`,
     );
     process.exit(1);
   });
