@@ -1,0 +1,60 @@
+import { Fase, SagaDefinition } from '@expedientes/shared-kernel';
+import { ExpedienteNoEncontradoError } from '../../domain/errors';
+import { EstadoDeExpediente } from '../../domain/expediente';
+import { ExpedienteRepository } from '../../domain/expediente-repository';
+import { RequestMetadata } from '../request';
+import { SagaCommandOutcome, SagaRunner } from '../sagas/saga-runner';
+import { AdvancePhaseData } from './advance-phase-saga';
+import { CambioDeFaseRechazadoError } from './errors';
+
+export interface AdvancePhaseCommand {
+  readonly expedienteId: string;
+  /** Code of the phase to move to. */
+  readonly hacia: string;
+}
+
+export interface PhaseAdvanced {
+  readonly expedienteId: string;
+  readonly desde: Fase;
+  readonly hacia: Fase;
+  readonly estado: EstadoDeExpediente;
+  readonly version: number;
+}
+
+/**
+ * Asks for a change of phase. Any role may ask: the procedure decides who may take each
+ * transition. What the expediente itself refuses (closed, already there) is refused at once.
+ */
+export class AdvancePhase {
+  constructor(
+    private readonly sagas: SagaRunner,
+    private readonly saga: SagaDefinition<AdvancePhaseData>,
+    private readonly expedientes: ExpedienteRepository,
+  ) {}
+
+  async execute(
+    command: AdvancePhaseCommand,
+    request: RequestMetadata,
+  ): Promise<SagaCommandOutcome<PhaseAdvanced>> {
+    const { expedienteId, hacia } = command;
+    const expediente = await this.expedientes.findById(expedienteId);
+    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
+    expediente.comprobarCambioDeFase(hacia);
+    const data: AdvancePhaseData = { expedienteId, hacia, transicion: null };
+    return this.sagas.run(this.saga, data, request, {
+      completed: async ({ transicion }, saga) => {
+        const now = await this.expedientes.findById(expedienteId);
+        if (!now || !transicion) throw new Error(`saga ${saga.sagaId} completed without its phase`);
+        return {
+          expedienteId,
+          desde: transicion.desde,
+          hacia: transicion.hacia,
+          estado: now.estadoActual,
+          version: now.version,
+        };
+      },
+      refused: (failure, saga) =>
+        new CambioDeFaseRechazadoError(failure, { expedienteId, hacia, sagaId: saga.sagaId }),
+    });
+  }
+}

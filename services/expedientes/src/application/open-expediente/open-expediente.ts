@@ -1,0 +1,74 @@
+import { Fase, IdGenerator, SagaDefinition } from '@expedientes/shared-kernel';
+import { CODIGO_DUPLICADO, CodigoDuplicadoError } from '../../domain/errors';
+import { EstadoDeExpediente } from '../../domain/expediente';
+import { ExpedienteRepository } from '../../domain/expediente-repository';
+import { SolicitudDeExpediente } from '../../domain/solicitud-de-expediente';
+import { RequestMetadata, requireRole, ROLES_QUE_TRAMITAN } from '../request';
+import { SagaCommandOutcome, SagaRunner } from '../sagas/saga-runner';
+import { CreacionRechazadaError } from './errors';
+import { OpenExpedienteData } from './open-expediente-saga';
+
+export interface OpenExpedienteCommand {
+  readonly codigo: string;
+  readonly opcionInicial: string;
+  readonly descripcion: string;
+  /** Documents already uploaded to the documents service. */
+  readonly documentIds: readonly string[];
+}
+
+export interface ExpedienteOpened {
+  readonly expedienteId: string;
+  readonly codigo: string;
+  readonly estado: EstadoDeExpediente;
+  readonly fase: Fase | null;
+  /** The expediente's version: what an edit must name as the one it changes. */
+  readonly version: number;
+}
+
+/**
+ * Opens an expediente with documents already uploaded: checks the request, runs the
+ * OpenExpediente saga and answers with its outcome when it ends in time.
+ */
+export class OpenExpediente {
+  constructor(
+    private readonly sagas: SagaRunner,
+    private readonly saga: SagaDefinition<OpenExpedienteData>,
+    private readonly expedientes: ExpedienteRepository,
+    private readonly newId: IdGenerator,
+  ) {}
+
+  async execute(
+    command: OpenExpedienteCommand,
+    request: RequestMetadata,
+  ): Promise<SagaCommandOutcome<ExpedienteOpened>> {
+    requireRole(request.actor, ROLES_QUE_TRAMITAN, 'abrir expedientes');
+    const solicitud = SolicitudDeExpediente.crear(command);
+    const expedienteId = this.newId();
+    const data: OpenExpedienteData = {
+      expedienteId,
+      codigo: solicitud.codigo.valor,
+      opcionInicial: solicitud.opcionInicial,
+      descripcion: solicitud.descripcion,
+      documentIds: [...solicitud.documentIds],
+      documentos: null,
+      fase: null,
+    };
+    return this.sagas.run(this.saga, data, request, {
+      completed: async () => {
+        const expediente = await this.expedientes.findById(expedienteId);
+        if (!expediente) throw new Error(`the opened expediente ${expedienteId} is not stored`);
+        return {
+          expedienteId,
+          codigo: expediente.codigo.valor,
+          estado: expediente.estadoActual,
+          fase: expediente.faseActual,
+          version: expediente.version,
+        };
+      },
+      refused: (failure, saga) =>
+        failure.code === CODIGO_DUPLICADO
+          ? new CodigoDuplicadoError(data.codigo)
+          : new CreacionRechazadaError(failure, { expedienteId, sagaId: saga.sagaId }),
+    });
+  }
+}

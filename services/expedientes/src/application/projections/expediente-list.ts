@@ -1,0 +1,60 @@
+import { EstadoDeExpediente } from '../../domain/expediente';
+import { OpcionInicial } from '../../domain/opcion-inicial';
+import { RecordedExpedienteEvent } from '../expediente-stream';
+
+/** One row of the list of expedientes. Times are ISO-8601 in UTC, so they sort as text. */
+export interface ExpedienteListItem {
+  readonly id: string;
+  readonly codigo: string;
+  readonly opcionInicial: OpcionInicial;
+  readonly descripcion: string;
+  readonly estado: EstadoDeExpediente;
+  readonly fase: { readonly codigo: string; readonly nombre: string } | null;
+  readonly creadoAt: string;
+  readonly creadoPor: string;
+  readonly actualizadoAt: string;
+  /** The expediente's version: what an edit names as the one it changes. */
+  readonly version: number;
+}
+
+/** The list projection: pure, so a rebuild is a replay. */
+export function evolveListItem(
+  item: ExpedienteListItem | null,
+  recorded: RecordedExpedienteEvent,
+): ExpedienteListItem | null {
+  const { event } = recorded;
+  if (event.type === 'expedientes.expediente.solicitado.v1') {
+    return {
+      id: event.data.expedienteId,
+      codigo: event.data.codigo,
+      opcionInicial: event.data.opcionInicial,
+      descripcion: event.data.descripcion,
+      estado: 'pendiente',
+      fase: null,
+      creadoAt: event.occurredAt,
+      creadoPor: event.data.por,
+      actualizadoAt: event.occurredAt,
+      version: recorded.streamVersion,
+    };
+  }
+  if (!item) return null; // its first event was never seen: nothing to build on
+  const touched = { ...item, actualizadoAt: event.occurredAt, version: recorded.streamVersion };
+  switch (event.type) {
+    case 'expedientes.expediente.abierto.v1':
+      return { ...touched, estado: 'abierto', fase: faseOf(event.data.fase) };
+    case 'expedientes.expediente.creacion-rechazada.v1':
+      return { ...touched, estado: 'creacion_rechazada' };
+    case 'expedientes.expediente.descripcion-editada.v1':
+      return { ...touched, descripcion: event.data.descripcion };
+    case 'expedientes.expediente.fase-cambiada.v1':
+      return {
+        ...touched,
+        fase: faseOf(event.data.hacia),
+        estado: event.data.hacia.final ? 'finalizado' : touched.estado,
+      };
+    case 'expedientes.expediente.documento-adjuntado.v1':
+      return touched;
+  }
+}
+
+const faseOf = ({ codigo, nombre }: { codigo: string; nombre: string }) => ({ codigo, nombre });

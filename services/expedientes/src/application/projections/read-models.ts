@@ -1,0 +1,71 @@
+import { EstadoDeExpediente } from '../../domain/expediente';
+import { OpcionInicial } from '../../domain/opcion-inicial';
+import { ExpedienteDetail } from './expediente-detail';
+import { ExpedienteListItem } from './expediente-list';
+
+/** A view with the store position of the last event folded into it. */
+export interface Positioned<TView> {
+  readonly view: TView;
+  readonly position: bigint;
+}
+
+export interface StoredViews {
+  readonly listItem: Positioned<ExpedienteListItem> | null;
+  readonly detail: Positioned<ExpedienteDetail> | null;
+}
+
+export interface ViewsToWrite {
+  readonly listItem?: ExpedienteListItem;
+  readonly detail?: ExpedienteDetail;
+}
+
+export type ListSort = 'codigo' | 'creadoAt' | 'fase';
+
+export interface ListCriteria {
+  readonly fase?: string;
+  readonly estado?: EstadoDeExpediente;
+  readonly opcionInicial?: OpcionInicial;
+  /** ISO instants: created at or after `desde`, strictly before `hastaAntesDe`. */
+  readonly desde?: string;
+  readonly hastaAntesDe?: string;
+  /** Words to find in the code or the description, as `searchTextOf` normalises them. */
+  readonly q?: string;
+  readonly sort: ListSort;
+  readonly order: 'asc' | 'desc';
+  /** From 1. */
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface Page<TItem> {
+  readonly items: readonly TItem[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/**
+ * Where the list and detail views of the expedientes are kept (the query side). Writes are
+ * idempotent: a view is only written over one folded from an earlier position, so an event
+ * delivered again, or a replay, changes nothing.
+ */
+export interface ExpedienteReadModels {
+  load(expedienteId: string): Promise<StoredViews>;
+  /** Writes each view given, unless the stored one is at `position` or later already. */
+  write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void>;
+  /** Empties every view: the first step of a rebuild. */
+  clear(): Promise<void>;
+  list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>>;
+  detail(expedienteId: string): Promise<ExpedienteDetail | null>;
+}
+
+/**
+ * How the text search sees a code and description (and the words searched for): lower case,
+ * without accents, so «Licencia» finds «licencia» and «tramitación» finds «tramitacion».
+ */
+export const searchTextOf = (...parts: readonly string[]): string =>
+  parts
+    .join(' ')
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();

@@ -1,0 +1,39 @@
+import { EventStore } from '@expedientes/shared-kernel';
+import { EXPEDIENTE_STREAM_PREFIX, fromRecorded } from '../expediente-stream';
+import { ExpedienteProjector } from '../projections/expediente-projector';
+import { ExpedienteReadModels } from '../projections/read-models';
+
+export interface RebuildReport {
+  /** Events replayed. */
+  readonly eventos: number;
+}
+
+/**
+ * Empties the read models and replays every event of every expediente into them. The live
+ * projection must be paused meanwhile; when it resumes, what it sees again changes nothing.
+ */
+export class RebuildReadModels {
+  constructor(
+    private readonly eventStore: Pick<EventStore, 'readAll'>,
+    private readonly readModels: ExpedienteReadModels,
+    private readonly projector: ExpedienteProjector,
+    private readonly batchSize = 500,
+  ) {}
+
+  async execute(): Promise<RebuildReport> {
+    await this.readModels.clear();
+    let after: bigint | undefined;
+    let eventos = 0;
+    for (;;) {
+      const batch = await this.eventStore.readAll({
+        after,
+        limit: this.batchSize,
+        streamPrefixes: [EXPEDIENTE_STREAM_PREFIX],
+      });
+      for (const recorded of batch) await this.projector.project(fromRecorded(recorded));
+      eventos += batch.length;
+      if (batch.length < this.batchSize) return { eventos };
+      after = batch[batch.length - 1].position;
+    }
+  }
+}

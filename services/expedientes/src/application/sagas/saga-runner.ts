@@ -1,0 +1,97 @@
+import {
+  isActiveSaga,
+  SagaDefinition,
+  SagaOrchestrator,
+  SagaState,
+  SagaStore,
+} from '@expedientes/shared-kernel';
+import { RequestMetadata } from '../request';
+import { failureOf, SagaFailure } from './saga-failures';
+
+/**
+ * Lets a request wait for the saga it started: woken when a reply moves the saga on in this
+ * process, polling the store otherwise (a timeout, another process).
+ */
+export class SagaWaiter {
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  constructor(
+    private readonly store: Pick<SagaStore, 'load'>,
+    private readonly pollIntervalMs = 250,
+  ) {}
+
+  /** The saga moved: whoever waits for it looks again. */
+  notify(sagaId: string): void {
+    for (const wake of this.waiting.get(sagaId) ?? []) wake();
+  }
+
+  /** The saga once it has ended, or as it stands after `timeoutMs`. */
+  async waitForEnd(sagaId: string, timeoutMs: number): Promise<SagaState | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.store.load(sagaId);
+      const left = deadline - Date.now();
+      if (!state || !isActiveSaga(state) || left <= 0) return state;
+      await this.nextChange(sagaId, Math.min(left, this.pollIntervalMs));
+    }
+  }
+
+  private nextChange(sagaId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wakers = this.waiting.get(sagaId) ?? new Set();
+      this.waiting.set(sagaId, wakers);
+      const wake = (): void => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        if (wakers.size === 0) this.waiting.delete(sagaId);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    });
+  }
+}
+
+/** What a command that runs a saga answers: its result, or where to follow it. */
+export type SagaCommandOutcome<TResult> =
+  | { readonly status: 'done'; readonly result: TResult }
+  | { readonly status: 'accepted'; readonly sagaId: string };
+
+/** How a command reads the end of its saga. */
+export interface SagaEnding<TData, TResult> {
+  completed(data: TData, saga: SagaState<TData>): Promise<TResult>;
+  /** The error to answer with when the saga did not complete. */
+  refused(failure: SagaFailure, saga: SagaState<TData>): Error;
+}
+
+/** Starts sagas for requests and waits a while for them to end. */
+export class SagaRunner {
+  constructor(
+    private readonly orchestrator: Pick<SagaOrchestrator, 'start'>,
+    private readonly waiter: SagaWaiter,
+    /** How long a request waits before it is answered with the saga to follow. */
+    private readonly waitMs: number,
+  ) {}
+
+  async run<TData, TResult>(
+    definition: SagaDefinition<TData>,
+    data: TData,
+    request: RequestMetadata,
+    ending: SagaEnding<TData, TResult>,
+  ): Promise<SagaCommandOutcome<TResult>> {
+    const started = await this.orchestrator.start(definition, {
+      data,
+      actor: request.actor,
+      causedBy: { id: request.requestId, correlationId: request.correlationId },
+    });
+    const saga = isActiveSaga(started)
+      ? (((await this.waiter.waitForEnd(started.sagaId, this.waitMs)) ??
+          started) as SagaState<TData>)
+      : started;
+    if (isActiveSaga(saga)) return { status: 'accepted', sagaId: saga.sagaId };
+    if (saga.status === 'completed') {
+      return { status: 'done', result: await ending.completed(saga.data, saga) };
+    }
+    throw ending.refused(failureOf(saga.failureReason), saga);
+  }
+}

@@ -1,0 +1,82 @@
+import { DomainEvent, Documento, Fase } from '@expedientes/shared-kernel';
+import { OpcionInicial } from './opcion-inicial';
+
+/**
+ * What happens to an expediente, as its stream keeps it. Every event names the user who caused
+ * it (`por`); the payload is primitive, never the whole aggregate.
+ */
+
+export type ExpedienteSolicitado = DomainEvent<
+  'expedientes.expediente.solicitado.v1',
+  {
+    expedienteId: string;
+    codigo: string;
+    opcionInicial: OpcionInicial;
+    descripcion: string;
+    documentIds: string[];
+    por: string;
+  }
+>;
+
+/** Carries what the published `ExpedienteAbierto` needs, so publishing needs no fold. */
+export type ExpedienteAbierto = DomainEvent<
+  'expedientes.expediente.abierto.v1',
+  {
+    expedienteId: string;
+    codigo: string;
+    opcionInicial: OpcionInicial;
+    descripcion: string;
+    fase: Fase;
+    documentos: Documento[];
+    por: string;
+  }
+>;
+
+export type CreacionRechazada = DomainEvent<
+  'expedientes.expediente.creacion-rechazada.v1',
+  {
+    expedienteId: string;
+    codigo: string;
+    /** The code of the refusal (`DOCUMENTS.NOT_FOUND`), when the one who refused gave one. */
+    causa: string | null;
+    motivo: string;
+    por: string;
+  }
+>;
+
+export type DescripcionEditada = DomainEvent<
+  'expedientes.expediente.descripcion-editada.v1',
+  { expedienteId: string; descripcion: string; anterior: string; por: string }
+>;
+
+export type FaseCambiada = DomainEvent<
+  'expedientes.expediente.fase-cambiada.v1',
+  { expedienteId: string; desde: Fase; hacia: Fase; por: string }
+>;
+
+export type DocumentoAdjuntado = DomainEvent<
+  'expedientes.expediente.documento-adjuntado.v1',
+  { expedienteId: string; documento: Documento; por: string }
+>;
+
+export type EventoDeExpediente =
+  | ExpedienteSolicitado
+  | ExpedienteAbierto
+  | CreacionRechazada
+  | DescripcionEditada
+  | FaseCambiada
+  | DocumentoAdjuntado;
+
+export type TipoDeEvento = EventoDeExpediente['type'];
+
+export const tiposDeEvento: readonly TipoDeEvento[] = [
+  'expedientes.expediente.solicitado.v1',
+  'expedientes.expediente.abierto.v1',
+  'expedientes.expediente.creacion-rechazada.v1',
+  'expedientes.expediente.descripcion-editada.v1',
+  'expedientes.expediente.fase-cambiada.v1',
+  'expedientes.expediente.documento-adjuntado.v1',
+];
+
+export const esTipoDeEvento = (type: string): type is TipoDeEvento =>
+  (tiposDeEvento as readonly string[]).includes(type);

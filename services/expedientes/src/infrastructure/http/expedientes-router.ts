@@ -1,0 +1,204 @@
+import { DomainError, IdGenerator } from '@expedientes/shared-kernel';
+import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
+import { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { AdvancePhase } from '../../application/advance-phase/advance-phase';
+import { AttachDocumento } from '../../application/attach-documento/attach-documento';
+import { EditDescripcion } from '../../application/edit-descripcion/edit-descripcion';
+import { GetExpediente } from '../../application/get-expediente/get-expediente';
+import { GetExpedienteHistory } from '../../application/get-history/get-history';
+import { GetSaga } from '../../application/get-saga/get-saga';
+import {
+  ListExpedientes,
+  MAX_PAGE_SIZE,
+} from '../../application/list-expedientes/list-expedientes';
+import { OpenExpediente } from '../../application/open-expediente/open-expediente';
+import { RebuildReport } from '../../application/rebuild-read-models/rebuild-read-models';
+import { RequestMetadata, requireRole, ROLES_DE_ADMINISTRACION } from '../../application/request';
+import { SagaCommandOutcome } from '../../application/sagas/saga-runner';
+
+export interface ExpedientesApi {
+  readonly openExpediente: OpenExpediente;
+  readonly editDescripcion: EditDescripcion;
+  readonly advancePhase: AdvancePhase;
+  readonly attachDocumento: AttachDocumento;
+  readonly listExpedientes: ListExpedientes;
+  readonly getExpediente: GetExpediente;
+  readonly getHistory: GetExpedienteHistory;
+  readonly getSaga: GetSaga;
+  readonly rebuildReadModels: () => Promise<RebuildReport>;
+}
+
+const text = z.string().trim().min(1);
+const instantOrDay = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const openBody = z.object({
+  codigo: z.string(),
+  opcionInicial: z.string(),
+  descripcion: z.string().default(''),
+  documentIds: z.array(z.string()),
+});
+const editBody = z.object({
+  descripcion: z.string(),
+  expectedVersion: z.number().int().min(0).optional(),
+});
+const transitionBody = z.object({ hacia: text });
+const attachBody = z.object({ documentId: text });
+const listQuery = z.object({
+  fase: text.optional(),
+  estado: z.enum(['pendiente', 'abierto', 'finalizado', 'creacion_rechazada']).optional(),
+  opcionInicial: z.enum(['SEDE_ELECTRONICA', 'PETICION_DEPARTAMENTO']).optional(),
+  desde: instantOrDay.optional(),
+  hasta: instantOrDay.optional(),
+  q: z.string().optional(),
+  sort: z.enum(['codigo', 'creadoAt', 'fase']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+});
+const detailQuery = z.object({ asOf: z.iso.datetime({ offset: true }).optional() });
+
+export class VersionRequeridaError extends DomainError {
+  constructor() {
+    super(
+      'EXPEDIENTE.VERSION_REQUERIDA',
+      'invalid',
+      'Indique la versión del expediente que modifica (cabecera If-Match o expectedVersion)',
+    );
+  }
+}
+
+/** `If-Match: "3"` (or W/"3"), the ETag the detail was served with. */
+const versionIn = (header: string | undefined): number | undefined => {
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header?.trim() ?? '');
+  return match ? Number(match[1]) : undefined;
+};
+
+const etagOf = (version: number): string => `"${version}"`;
+
+/**
+ * The expedientes API (internal; the gateway is the public face). Commands that run a saga
+ * answer 201/200 with the outcome when it ends in time, and 202 with the saga to follow
+ * otherwise; refusals come out as problems through the service's error middleware.
+ */
+export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Router {
+  const router = Router();
+  const metadataOf = (res: Response): RequestMetadata => ({
+    actor: actorOf(res),
+    correlationId: requestContext(res).correlationId,
+    requestId: newId(),
+  });
+  /** Locations are relative to where the host mounts this router (`req.baseUrl`). */
+  const answer = <TResult>(
+    req: Request,
+    res: Response,
+    outcome: SagaCommandOutcome<TResult>,
+    done: { status: number; location?: (result: TResult) => string },
+  ): void => {
+    if (outcome.status === 'accepted') {
+      res
+        .status(202)
+        .location(`${req.baseUrl}/sagas/${outcome.sagaId}`)
+        .json({ sagaId: outcome.sagaId, estado: 'running' });
+      return;
+    }
+    if (done.location) res.location(`${req.baseUrl}${done.location(outcome.result)}`);
+    res.status(done.status).json(outcome.result);
+  };
+  const idOf = (req: Request): string => String(req.params.id);
+
+  router.post(
+    '/expedientes',
+    handle(async (req, res) => {
+      const outcome = await api.openExpediente.execute(openBody.parse(req.body), metadataOf(res));
+      answer(req, res, outcome, {
+        status: 201,
+        location: (result) => `/expedientes/${result.expedienteId}`,
+      });
+    }),
+  );
+
+  router.get(
+    '/expedientes',
+    handle(async (req, res) => {
+      res.json(await api.listExpedientes.execute(listQuery.parse(req.query)));
+    }),
+  );
+
+  router.get(
+    '/expedientes/:id',
+    handle(async (req, res) => {
+      const { asOf } = detailQuery.parse(req.query);
+      const detail = await api.getExpediente.execute(
+        idOf(req),
+        asOf === undefined ? undefined : new Date(asOf),
+      );
+      if (asOf === undefined) res.setHeader('ETag', etagOf(detail.version));
+      res.json(detail);
+    }),
+  );
+
+  router.patch(
+    '/expedientes/:id',
+    handle(async (req, res) => {
+      const body = editBody.parse(req.body);
+      const expectedVersion = body.expectedVersion ?? versionIn(req.header('if-match'));
+      if (expectedVersion === undefined) throw new VersionRequeridaError();
+      const edited = await api.editDescripcion.execute(
+        { expedienteId: idOf(req), descripcion: body.descripcion, expectedVersion },
+        metadataOf(res),
+      );
+      res.setHeader('ETag', etagOf(edited.version));
+      res.json(edited);
+    }),
+  );
+
+  router.post(
+    '/expedientes/:id/transitions',
+    handle(async (req, res) => {
+      const { hacia } = transitionBody.parse(req.body);
+      const outcome = await api.advancePhase.execute(
+        { expedienteId: idOf(req), hacia },
+        metadataOf(res),
+      );
+      answer(req, res, outcome, { status: 200 });
+    }),
+  );
+
+  router.post(
+    '/expedientes/:id/documents',
+    handle(async (req, res) => {
+      const { documentId } = attachBody.parse(req.body);
+      const outcome = await api.attachDocumento.execute(
+        { expedienteId: idOf(req), documentId },
+        metadataOf(res),
+      );
+      answer(req, res, outcome, { status: 201 });
+    }),
+  );
+
+  router.get(
+    '/expedientes/:id/history',
+    handle(async (req, res) => {
+      const entradas = await api.getHistory.execute(idOf(req));
+      res.json({ expedienteId: idOf(req), entradas });
+    }),
+  );
+
+  router.get(
+    '/sagas/:id',
+    handle(async (req, res) => {
+      res.json(await api.getSaga.execute(idOf(req)));
+    }),
+  );
+
+  router.post(
+    '/admin/rebuild-read-models',
+    handle(async (_req, res) => {
+      requireRole(actorOf(res), ROLES_DE_ADMINISTRACION, 'reconstruir las vistas');
+      res.json(await api.rebuildReadModels());
+    }),
+  );
+
+  return router;
+}

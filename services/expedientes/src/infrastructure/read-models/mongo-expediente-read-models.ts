@@ -1,0 +1,166 @@
+import { IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
+import { Collection, Db, Document, Filter, Long, MongoServerError } from 'mongodb';
+import { ExpedienteDetail } from '../../application/projections/expediente-detail';
+import { ExpedienteListItem } from '../../application/projections/expediente-list';
+import {
+  ExpedienteReadModels,
+  ListCriteria,
+  ListSort,
+  Page,
+  searchTextOf,
+  StoredViews,
+  ViewsToWrite,
+} from '../../application/projections/read-models';
+import { regexOf, searchTermsOf } from './search-terms';
+
+const LIST = 'expediente_list';
+const DETAIL = 'expediente_detail';
+
+/** The list's fields at the top of each document, to filter and sort on; the detail as a whole. */
+type ListDocument = ExpedienteListItem & { _id: string; searchText: string; position: Long };
+type DetailDocument = { _id: string; position: Long; view: ExpedienteDetail };
+
+export const readModelIndexes: IndexPlan = {
+  [LIST]: [
+    { name: 'creadoAt', key: { creadoAt: -1, _id: -1 } },
+    { name: 'codigo', key: { codigo: 1, _id: 1 } },
+    { name: 'fase', key: { 'fase.codigo': 1 } },
+    { name: 'estado', key: { estado: 1 } },
+  ],
+};
+
+const sortFields: Record<ListSort, string> = {
+  codigo: 'codigo',
+  creadoAt: 'creadoAt',
+  fase: 'fase.nombre',
+};
+
+const DUPLICATE_KEY = 11000;
+
+/** The driver hands a Long back as a number when it fits, as a Long otherwise. */
+const positionOf = (stored: Long | number): bigint => BigInt(stored.toString());
+
+function filterOf(criteria: ListCriteria): Filter<ListDocument> {
+  const filter: Document = {};
+  if (criteria.fase) filter['fase.codigo'] = criteria.fase;
+  if (criteria.estado) filter.estado = criteria.estado;
+  if (criteria.opcionInicial) filter.opcionInicial = criteria.opcionInicial;
+  if (criteria.desde || criteria.hastaAntesDe) {
+    filter.creadoAt = {
+      ...(criteria.desde ? { $gte: criteria.desde } : {}),
+      ...(criteria.hastaAntesDe ? { $lt: criteria.hastaAntesDe } : {}),
+    };
+  }
+  const terms = searchTermsOf(criteria.q);
+  if (terms.length > 0) {
+    filter.$and = terms.map((term) => ({ searchText: { $regex: regexOf(term) } }));
+  }
+  return filter as Filter<ListDocument>;
+}
+
+/**
+ * The read models of the distributed mode, in MongoDB. Without transactions, each view is
+ * written on its own, and only over a view folded from an earlier position: a replay after a
+ * crash between the two writes redoes just the one that was missing.
+ */
+export class MongoExpedienteReadModels implements ExpedienteReadModels {
+  private readonly listItems: Collection<ListDocument>;
+  private readonly details: Collection<DetailDocument>;
+
+  constructor(db: Db) {
+    this.listItems = db.collection<ListDocument>(LIST);
+    this.details = db.collection<DetailDocument>(DETAIL);
+  }
+
+  async load(expedienteId: string): Promise<StoredViews> {
+    const [list, detail] = await Promise.all([
+      this.listItems.findOne({ _id: expedienteId }),
+      this.details.findOne({ _id: expedienteId }),
+    ]);
+    return {
+      listItem: list ? { view: listItemOf(list), position: positionOf(list.position) } : null,
+      detail: detail ? { view: detail.view, position: positionOf(detail.position) } : null,
+    };
+  }
+
+  async write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void> {
+    const at = Long.fromBigInt(position);
+    const { listItem, detail } = views;
+    if (listItem) {
+      await replaceIfOlder(this.listItems, expedienteId, at, {
+        ...listItem,
+        _id: expedienteId,
+        searchText: searchTextOf(listItem.codigo, listItem.descripcion),
+        position: at,
+      });
+    }
+    if (detail) {
+      await replaceIfOlder(this.details, expedienteId, at, {
+        _id: expedienteId,
+        position: at,
+        view: detail,
+      });
+    }
+  }
+
+  async clear(): Promise<void> {
+    await Promise.all([this.listItems.deleteMany({}), this.details.deleteMany({})]);
+  }
+
+  async list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>> {
+    const filter = filterOf(criteria);
+    const direction = criteria.order === 'desc' ? -1 : 1;
+    const [documents, total] = await Promise.all([
+      this.listItems
+        .find(filter)
+        .sort({ [sortFields[criteria.sort]]: direction, _id: direction })
+        .skip((criteria.page - 1) * criteria.pageSize)
+        .limit(criteria.pageSize)
+        .toArray(),
+      this.listItems.countDocuments(filter),
+    ]);
+    return {
+      items: documents.map(listItemOf),
+      total,
+      page: criteria.page,
+      pageSize: criteria.pageSize,
+    };
+  }
+
+  async detail(expedienteId: string): Promise<ExpedienteDetail | null> {
+    return (await this.details.findOne({ _id: expedienteId }))?.view ?? null;
+  }
+}
+
+function listItemOf(document: ListDocument): ExpedienteListItem {
+  return {
+    id: document.id,
+    codigo: document.codigo,
+    opcionInicial: document.opcionInicial,
+    descripcion: document.descripcion,
+    estado: document.estado,
+    fase: document.fase,
+    creadoAt: document.creadoAt,
+    creadoPor: document.creadoPor,
+    actualizadoAt: document.actualizadoAt,
+    version: document.version,
+  };
+}
+
+/** Replaces the view unless the stored one is as new or newer (then the upsert hits its key). */
+async function replaceIfOlder<TDocument extends { _id: string; position: Long }>(
+  collection: Collection<TDocument>,
+  id: string,
+  position: Long,
+  document: TDocument,
+): Promise<void> {
+  try {
+    await collection.replaceOne(
+      { _id: id, position: { $lt: position } } as Filter<TDocument>,
+      document,
+      { upsert: true },
+    );
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+  }
+}

@@ -1,0 +1,177 @@
+import { Migration, SqlDatabase, SqlParam } from '@expedientes/shared-kernel/adapters/sql';
+import { ExpedienteDetail } from '../../application/projections/expediente-detail';
+import { ExpedienteListItem } from '../../application/projections/expediente-list';
+import {
+  ExpedienteReadModels,
+  ListCriteria,
+  ListSort,
+  Page,
+  Positioned,
+  searchTextOf,
+  StoredViews,
+  ViewsToWrite,
+} from '../../application/projections/read-models';
+import { likePatternOf, searchTermsOf } from './search-terms';
+
+/**
+ * The list as columns to filter and sort on, beside the whole view as JSON; the detail as JSON.
+ * Each row keeps the position of the last event folded into it.
+ */
+export const readModelMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'expediente list and detail views',
+    up: [
+      `CREATE TABLE expediente_list (
+        id TEXT NOT NULL PRIMARY KEY,
+        codigo TEXT NOT NULL,
+        estado TEXT NOT NULL,
+        fase_codigo TEXT NULL,
+        fase_nombre TEXT NULL,
+        opcion_inicial TEXT NOT NULL,
+        creado_at TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        view TEXT NOT NULL
+      )`,
+      'CREATE INDEX expediente_list_creado_at ON expediente_list (creado_at)',
+      'CREATE INDEX expediente_list_codigo ON expediente_list (codigo)',
+      'CREATE INDEX expediente_list_fase ON expediente_list (fase_codigo)',
+      `CREATE TABLE expediente_detail (
+        id TEXT NOT NULL PRIMARY KEY,
+        position INTEGER NOT NULL,
+        view TEXT NOT NULL
+      )`,
+    ],
+  },
+];
+
+const sortColumns: Record<ListSort, string> = {
+  codigo: 'codigo',
+  creadoAt: 'creado_at',
+  fase: 'fase_nombre',
+};
+
+interface StoredRow {
+  readonly position: number | string | bigint;
+  readonly view: string;
+}
+
+const positioned = <TView>(row: StoredRow | undefined): Positioned<TView> | null =>
+  row ? { view: JSON.parse(row.view) as TView, position: BigInt(row.position) } : null;
+
+/** WHERE of the list, and its parameters, from the criteria. */
+function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
+  const conditions: string[] = [];
+  const params: SqlParam[] = [];
+  const add = (condition: string, ...values: SqlParam[]): void => {
+    conditions.push(condition);
+    params.push(...values);
+  };
+  if (criteria.fase) add('fase_codigo = ?', criteria.fase);
+  if (criteria.estado) add('estado = ?', criteria.estado);
+  if (criteria.opcionInicial) add('opcion_inicial = ?', criteria.opcionInicial);
+  if (criteria.desde) add('creado_at >= ?', criteria.desde);
+  if (criteria.hastaAntesDe) add('creado_at < ?', criteria.hastaAntesDe);
+  for (const term of searchTermsOf(criteria.q)) {
+    add("search_text LIKE ? ESCAPE '\\'", likePatternOf(term));
+  }
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/** The read models of the embedded mode, in their own SQLite file. */
+export class SqliteExpedienteReadModels implements ExpedienteReadModels {
+  constructor(private readonly db: SqlDatabase) {}
+
+  migrate(): Promise<void> {
+    return this.db.migrate('expediente-read-models', readModelMigrations);
+  }
+
+  async load(expedienteId: string): Promise<StoredViews> {
+    const [list] = await this.db.query<StoredRow>(
+      'SELECT position, view FROM expediente_list WHERE id = ?',
+      [expedienteId],
+    );
+    const [detail] = await this.db.query<StoredRow>(
+      'SELECT position, view FROM expediente_detail WHERE id = ?',
+      [expedienteId],
+    );
+    return { listItem: positioned(list), detail: positioned(detail) };
+  }
+
+  async write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { listItem, detail } = views;
+      if (listItem) {
+        await tx.execute(
+          `INSERT INTO expediente_list
+             (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
+              position, view)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+             codigo = excluded.codigo, estado = excluded.estado,
+             fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
+             opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
+             search_text = excluded.search_text, position = excluded.position, view = excluded.view
+           WHERE expediente_list.position < excluded.position`,
+          [
+            expedienteId,
+            listItem.codigo,
+            listItem.estado,
+            listItem.fase?.codigo ?? null,
+            listItem.fase?.nombre ?? null,
+            listItem.opcionInicial,
+            listItem.creadoAt,
+            searchTextOf(listItem.codigo, listItem.descripcion),
+            position,
+            JSON.stringify(listItem),
+          ],
+        );
+      }
+      if (detail) {
+        await tx.execute(
+          `INSERT INTO expediente_detail (id, position, view) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET position = excluded.position, view = excluded.view
+           WHERE expediente_detail.position < excluded.position`,
+          [expedienteId, position, JSON.stringify(detail)],
+        );
+      }
+    });
+  }
+
+  async clear(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute('DELETE FROM expediente_list');
+      await tx.execute('DELETE FROM expediente_detail');
+    });
+  }
+
+  async list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>> {
+    const where = whereOf(criteria);
+    const direction = criteria.order === 'desc' ? 'DESC' : 'ASC';
+    const rows = await this.db.query<{ view: string }>(
+      `SELECT view FROM expediente_list ${where.sql}
+       ORDER BY ${sortColumns[criteria.sort]} ${direction}, id ${direction}
+       LIMIT ? OFFSET ?`,
+      [...where.params, criteria.pageSize, (criteria.page - 1) * criteria.pageSize],
+    );
+    const [count] = await this.db.query<{ total: number }>(
+      `SELECT COUNT(*) AS total FROM expediente_list ${where.sql}`,
+      where.params,
+    );
+    return {
+      items: rows.map((row) => JSON.parse(row.view) as ExpedienteListItem),
+      total: Number(count?.total ?? 0),
+      page: criteria.page,
+      pageSize: criteria.pageSize,
+    };
+  }
+
+  async detail(expedienteId: string): Promise<ExpedienteDetail | null> {
+    const [row] = await this.db.query<StoredRow>(
+      'SELECT position, view FROM expediente_detail WHERE id = ?',
+      [expedienteId],
+    );
+    return positioned<ExpedienteDetail>(row)?.view ?? null;
+  }
+}

@@ -1,0 +1,45 @@
+import { Logger } from '@expedientes/shared-kernel';
+import { createLogger, loadConfig, runMain } from '@expedientes/shared-kernel/adapters/runtime';
+import { z } from 'zod';
+import { ExpedienteProjector } from './application/projections/expediente-projector';
+import { RebuildReadModels } from './application/rebuild-read-models/rebuild-read-models';
+import { distributedStoresVariables, eventStoreConfigOf } from './infrastructure/config';
+import {
+  ExpedientesStores,
+  openDistributedStores,
+  openEmbeddedStores,
+} from './infrastructure/stores';
+
+/**
+ * Rebuilds the expedientes' list and detail views from the event history, as one command:
+ *
+ *   npm run rebuild-read-models -w services/expedientes
+ *     distributed: EVENT_STORE, EVENTSTORE_URL or MYSQL_URL, MONGODB_URL
+ *   DATA_DIR=./data npm run rebuild-read-models -w services/expedientes
+ *     embedded: the SQLite files under DATA_DIR
+ *
+ * Best run while the service is stopped; a running service does the same, pausing its own
+ * projection meanwhile, at POST /admin/rebuild-read-models.
+ */
+async function openStores(logger: Logger): Promise<ExpedientesStores> {
+  const { DATA_DIR } = loadConfig(z.object({ DATA_DIR: z.string().min(1).optional() }));
+  if (DATA_DIR) return openEmbeddedStores(DATA_DIR, logger);
+  const config = loadConfig(z.object(distributedStoresVariables));
+  return openDistributedStores(
+    { eventStore: eventStoreConfigOf(config), mongodbUrl: config.MONGODB_URL },
+    logger,
+  );
+}
+
+runMain('rebuild-read-models', async () => {
+  const logger = createLogger('expedientes-rebuild');
+  const stores = await openStores(logger);
+  try {
+    const projector = new ExpedienteProjector(stores.readModels);
+    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels, projector);
+    const { eventos } = await rebuild.execute();
+    logger.info({ eventos }, 'read models rebuilt from the event history');
+  } finally {
+    await stores.close();
+  }
+});

@@ -1,0 +1,232 @@
+import { CodigoDeExpediente } from '../../src/domain/codigo-de-expediente';
+import { Expediente } from '../../src/domain/expediente';
+import { SolicitudDeExpediente } from '../../src/domain/solicitud-de-expediente';
+import {
+  at,
+  DocumentoMother,
+  ExpedienteMother,
+  FaseMother,
+  SolicitudMother,
+} from '../support/mothers';
+
+const typesOf = (expediente: Expediente): string[] =>
+  expediente.pullDomainEvents().map((event) => event.type);
+
+describe('Expediente', () => {
+  describe('requesting one', () => {
+    it('is pending with the code in capitals, the initial option and its documents', () => {
+      const expediente = Expediente.solicitar(
+        'exp-1',
+        SolicitudMother.valida({ codigo: ' exp-2030/001 ', descripcion: '  Licencia  ' }),
+        at('2030-01-01T09:00:00.000Z'),
+      );
+      expect(expediente.estadoActual).toBe('pendiente');
+      expect(expediente.codigo.valor).toBe('EXP-2030/001');
+      expect(expediente.faseActual).toBeNull();
+      const [event] = expediente.pullDomainEvents();
+      expect(event).toEqual({
+        type: 'expedientes.expediente.solicitado.v1',
+        occurredAt: '2030-01-01T09:00:00.000Z',
+        data: {
+          expedienteId: 'exp-1',
+          codigo: 'EXP-2030/001',
+          opcionInicial: 'SEDE_ELECTRONICA',
+          descripcion: 'Licencia',
+          documentIds: ['doc-1', 'doc-2'],
+          por: 'ana.tramitadora',
+        },
+      });
+      expect(expediente.version).toBe(0);
+    });
+
+    it.each([
+      ['an empty code', { codigo: '' }, 'EXPEDIENTE.CODIGO_INVALIDO'],
+      ['a code with spaces', { codigo: 'EXP 1' }, 'EXPEDIENTE.CODIGO_INVALIDO'],
+      ['a code of 51 characters', { codigo: 'X'.repeat(51) }, 'EXPEDIENTE.CODIGO_INVALIDO'],
+      ['an unknown option', { opcionInicial: 'CORREO' }, 'EXPEDIENTE.OPCION_INICIAL_INVALIDA'],
+      ['no documents', { documentIds: [] }, 'EXPEDIENTE.SIN_DOCUMENTOS'],
+      ['a blank document id', { documentIds: ['  '] }, 'EXPEDIENTE.SIN_DOCUMENTOS'],
+      ['a document twice', { documentIds: ['d1', 'd1'] }, 'EXPEDIENTE.DOCUMENTO_REPETIDO'],
+      [
+        'a description of 4001 characters',
+        { descripcion: 'x'.repeat(4_001) },
+        'EXPEDIENTE.DESCRIPCION_DEMASIADO_LARGA',
+      ],
+    ])('refuses a request with %s', (_label, overrides, code) => {
+      expect(() => SolicitudDeExpediente.crear(SolicitudMother.datos(overrides))).toThrow(
+        expect.objectContaining({ code, kind: 'invalid' }),
+      );
+    });
+
+    it('takes codes that differ only in case as the same code', () => {
+      expect(CodigoDeExpediente.crear('exp-1').equals(CodigoDeExpediente.crear('EXP-1'))).toBe(
+        true,
+      );
+    });
+  });
+
+  describe('opening it', () => {
+    it('records the phase and the documents the replies gave', () => {
+      const expediente = ExpedienteMother.abierto();
+      expect(expediente.estadoActual).toBe('abierto');
+      expect(expediente.faseActual).toEqual(FaseMother.inicial());
+      expect(expediente.tieneVersion('doc-1', 1)).toBe(true);
+      expect(expediente.tieneVersion('doc-2', 1)).toBe(true);
+      expect(expediente.tieneVersion('doc-3', 1)).toBe(false);
+      expect(typesOf(expediente)).toEqual([
+        'expedientes.expediente.solicitado.v1',
+        'expedientes.expediente.abierto.v1',
+      ]);
+    });
+
+    it('cannot be opened twice, nor after its creation was rejected', () => {
+      const abierto = ExpedienteMother.abierto();
+      expect(() =>
+        abierto.abrir({ fase: FaseMother.inicial(), documentos: [] }, at('2030-01-02T00:00:00Z')),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE', kind: 'rule' }));
+
+      const rechazado = ExpedienteMother.pendiente();
+      rechazado.rechazarCreacion(
+        { causa: 'DOCUMENTS.NOT_FOUND', motivo: 'no existe' },
+        at('2030-01-01T09:05:00Z'),
+      );
+      expect(rechazado.estadoActual).toBe('creacion_rechazada');
+      expect(() =>
+        rechazado.abrir({ fase: FaseMother.inicial(), documentos: [] }, at('2030-01-02T00:00:00Z')),
+      ).toThrow(/rechazado/);
+      expect(() =>
+        rechazado.rechazarCreacion({ causa: null, motivo: 'otra vez' }, at('2030-01-02T00:00:00Z')),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }));
+    });
+  });
+
+  describe('editing its description', () => {
+    it('records the new and the former description', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      expediente.editarDescripcion(' Nueva descripción ', at('2030-01-03T10:00:00Z', 'luis'));
+      expect(expediente.descripcion).toBe('Nueva descripción');
+      expect(expediente.pullDomainEvents()).toEqual([
+        expect.objectContaining({
+          type: 'expedientes.expediente.descripcion-editada.v1',
+          data: {
+            expedienteId: 'exp-1',
+            descripcion: 'Nueva descripción',
+            anterior: 'Licencia de obra menor en la calle Mayor 1',
+            por: 'luis',
+          },
+        }),
+      ]);
+    });
+
+    it('records nothing when the description stays the same', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      expediente.editarDescripcion(
+        'Licencia de obra menor en la calle Mayor 1 ',
+        at('2030-01-03T10:00:00Z'),
+      );
+      expect(expediente.hasUncommittedEvents()).toBe(false);
+    });
+
+    it('is refused while pending', () => {
+      expect(() =>
+        ExpedienteMother.pendiente().editarDescripcion('x', at('2030-01-03T10:00:00Z')),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }));
+    });
+  });
+
+  describe('changing its phase', () => {
+    it('moves from its phase to the new one', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'));
+      expect(expediente.faseActual).toEqual(FaseMother.analisis());
+      expect(expediente.pullDomainEvents()[0].data).toMatchObject({
+        desde: FaseMother.inicial(),
+        hacia: FaseMother.analisis(),
+      });
+    });
+
+    it('is finished by a final phase, and then no longer changes', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'));
+      expediente.cambiarFase(FaseMother.validacion(), at('2030-01-05T10:00:00Z'));
+      expediente.cambiarFase(FaseMother.finalizado(), at('2030-01-06T10:00:00Z', 'vicente'));
+      expect(expediente.estadoActual).toBe('finalizado');
+      expect(() => expediente.comprobarCambioDeFase('RECHAZADO')).toThrow(/finalizado/);
+      expect(() => expediente.editarDescripcion('x', at('2030-01-07T10:00:00Z'))).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
+      );
+    });
+
+    it('refuses the phase it is in, and any change while pending', () => {
+      expect(() => ExpedienteMother.abierto().comprobarCambioDeFase('INICIAL')).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.MISMA_FASE', kind: 'rule' }),
+      );
+      expect(() =>
+        ExpedienteMother.pendiente().cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z')),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }));
+    });
+  });
+
+  describe('documents', () => {
+    it('takes a new document and newer versions of the ones it has', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.adjuntarDocumento(DocumentoMother.of('doc-3'), at('2030-01-04T10:00:00Z'));
+      expediente.adjuntarDocumento(
+        DocumentoMother.of('doc-1', { version: 2 }),
+        at('2030-01-04T11:00:00Z'),
+      );
+      expect(expediente.tieneVersion('doc-1', 2)).toBe(true);
+      expect(expediente.tieneVersion('doc-1', 3)).toBe(false);
+      expect(expediente.tieneVersion('doc-3', 1)).toBe(true);
+    });
+
+    it('refuses a version it has, or an older one', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.adjuntarDocumento(
+        DocumentoMother.of('doc-1', { version: 3 }),
+        at('2030-01-04T10:00:00Z'),
+      );
+      for (const version of [3, 2]) {
+        expect(() =>
+          expediente.adjuntarDocumento(
+            DocumentoMother.of('doc-1', { version }),
+            at('2030-01-04T11:00:00Z'),
+          ),
+        ).toThrow(
+          expect.objectContaining({ code: 'EXPEDIENTE.VERSION_DE_DOCUMENTO_YA_REGISTRADA' }),
+        );
+      }
+    });
+
+    it('refuses as new a document it has, and documents while pending', () => {
+      expect(() => ExpedienteMother.abierto().comprobarDocumentoNuevo('doc-1')).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.DOCUMENTO_YA_ADJUNTADO', kind: 'conflict' }),
+      );
+      expect(() => ExpedienteMother.pendiente().comprobarDocumentoNuevo('doc-9')).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
+      );
+    });
+  });
+
+  it('comes back from its history as it was', () => {
+    const original = ExpedienteMother.abierto();
+    original.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'));
+    original.adjuntarDocumento(
+      DocumentoMother.of('doc-1', { version: 2 }),
+      at('2030-01-04T11:00:00Z'),
+    );
+    const events = original.pullDomainEvents();
+
+    const restored = Expediente.desdeHistorial(events);
+    expect(restored?.version).toBe(events.length - 1);
+    expect(restored?.faseActual).toEqual(FaseMother.analisis());
+    expect(restored?.tieneVersion('doc-1', 2)).toBe(true);
+    expect(restored?.tieneVersion('doc-2', 1)).toBe(true);
+    expect(restored?.descripcion).toBe(original.descripcion);
+    expect(restored?.hasUncommittedEvents()).toBe(false);
+    expect(Expediente.desdeHistorial([])).toBeNull();
+  });
+});

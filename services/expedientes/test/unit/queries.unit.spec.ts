@@ -1,0 +1,312 @@
+import { publishedLanguage } from '@expedientes/shared-kernel';
+import { GetExpediente } from '../../src/application/get-expediente/get-expediente';
+import { GetExpedienteHistory } from '../../src/application/get-history/get-history';
+import { GetSaga } from '../../src/application/get-saga/get-saga';
+import { CreacionRechazadaError } from '../../src/application/open-expediente/errors';
+import { integrationEventFor } from '../../src/application/integration-events/integration-event-for';
+import { ListExpedientes } from '../../src/application/list-expedientes/list-expedientes';
+import { ExpedienteProjector } from '../../src/application/projections/expediente-projector';
+import { evolveDetail } from '../../src/application/projections/expediente-detail';
+import { evolveListItem } from '../../src/application/projections/expediente-list';
+import { searchTextOf } from '../../src/application/projections/read-models';
+import { fromRecorded } from '../../src/application/expediente-stream';
+import { RebuildReadModels } from '../../src/application/rebuild-read-models/rebuild-read-models';
+import { applicationFixture } from '../support/application-fixture';
+import { InMemoryReadModels } from '../support/in-memory-read-models';
+import { ActorMother, DocumentoMother, FaseMother } from '../support/mothers';
+
+/**
+ * One expediente's life, each change at its own time: opened with two documents, a phase
+ * change, an edit, a new version of a document, then on to validation by an admin.
+ */
+async function aLife(app: ReturnType<typeof applicationFixture>) {
+  app.setNow('2030-02-01T10:00:00.000Z');
+  const opened = await app.openExpediente.execute(
+    {
+      codigo: 'LIC-7',
+      opcionInicial: 'PETICION_DEPARTAMENTO',
+      descripcion: 'Licencia de tramitación',
+      documentIds: ['doc-1', 'doc-2'],
+    },
+    app.request(),
+  );
+  if (opened.status !== 'done') throw new Error('not opened');
+  const id = opened.result.expedienteId;
+  app.setNow('2030-02-02T10:00:00.000Z');
+  await app.advancePhase.execute({ expedienteId: id, hacia: 'ANALISIS_TECNICO' }, app.request());
+  app.setNow('2030-02-03T10:00:00.000Z');
+  await app.editDescripcion.execute(
+    { expedienteId: id, descripcion: 'Licencia de obra', expectedVersion: 2 },
+    app.request(),
+  );
+  app.setNow('2030-02-04T10:00:00.000Z');
+  const expediente = await app.expedientes.findById(id);
+  expediente?.adjuntarDocumento(
+    DocumentoMother.of('doc-1', {
+      version: 2,
+      nombre: 'solicitud-corregida.pdf',
+      subidoAt: '2030-02-04T09:59:00.000Z',
+      subidoPor: 'luis',
+    }),
+    { por: 'luis', at: app.clock() },
+  );
+  await app.expedientes.save(expediente!, {
+    actor: { userId: 'luis', roles: ['tramitador'] },
+    correlationId: 'c',
+    causationId: null,
+  });
+  app.setNow('2030-02-05T10:00:00.000Z');
+  await app.advancePhase.execute(
+    { expedienteId: id, hacia: 'VALIDACION' },
+    app.request(ActorMother.admin()),
+  );
+  return id;
+}
+
+const recordedOf = async (app: ReturnType<typeof applicationFixture>, id: string) =>
+  (await app.eventStore.readStream(`expediente-${id}`)).map(fromRecorded);
+
+describe('the query side', () => {
+  let app: ReturnType<typeof applicationFixture>;
+  let id: string;
+
+  beforeEach(async () => {
+    app = applicationFixture();
+    id = await aLife(app);
+  });
+
+  describe('the detail projection', () => {
+    it('folds the events into metadata, phase history and documents with their versions', async () => {
+      const detail = (await recordedOf(app, id)).reduce(evolveDetail, null);
+      expect(detail).toMatchObject({
+        id,
+        codigo: 'LIC-7',
+        opcionInicial: 'PETICION_DEPARTAMENTO',
+        opcionInicialNombre: 'A petición departamento',
+        descripcion: 'Licencia de obra',
+        estado: 'abierto',
+        rechazo: null,
+        creadoAt: '2030-02-01T10:00:00.000Z',
+        creadoPor: 'ana.tramitadora',
+        actualizadoAt: '2030-02-05T10:00:00.000Z',
+        actualizadoPor: 'root',
+        fase: FaseMother.validacion(),
+        version: 5,
+      });
+      expect(detail?.historialDeFases).toEqual([
+        {
+          fase: FaseMother.inicial(),
+          entradaAt: '2030-02-01T10:00:00.000Z',
+          entradaPor: 'ana.tramitadora',
+          salidaAt: '2030-02-02T10:00:00.000Z',
+          salidaPor: 'ana.tramitadora',
+        },
+        {
+          fase: FaseMother.analisis(),
+          entradaAt: '2030-02-02T10:00:00.000Z',
+          entradaPor: 'ana.tramitadora',
+          salidaAt: '2030-02-05T10:00:00.000Z',
+          salidaPor: 'root',
+        },
+        {
+          fase: FaseMother.validacion(),
+          entradaAt: '2030-02-05T10:00:00.000Z',
+          entradaPor: 'root',
+          salidaAt: null,
+          salidaPor: null,
+        },
+      ]);
+      const [doc1, doc2] = detail?.documentos ?? [];
+      expect(doc1).toMatchObject({
+        documentId: 'doc-1',
+        nombre: 'solicitud-corregida.pdf',
+        version: 2,
+        size: 2_000,
+        sha256: DocumentoMother.of('doc-1', { version: 2 }).sha256,
+        subidoAt: '2030-01-01T08:00:00.000Z',
+        subidoPor: 'ana.tramitadora',
+        actualizadoAt: '2030-02-04T09:59:00.000Z',
+        actualizadoPor: 'luis',
+      });
+      expect(doc1.versiones.map((version) => version.version)).toEqual([1, 2]);
+      expect(doc2).toMatchObject({ documentId: 'doc-2', version: 1 });
+    });
+
+    it('builds nothing from events whose first one it never saw', async () => {
+      const [, ...withoutTheFirst] = await recordedOf(app, id);
+      expect(withoutTheFirst.reduce(evolveDetail, null)).toBeNull();
+      expect(withoutTheFirst.reduce(evolveListItem, null)).toBeNull();
+    });
+  });
+
+  it('the list projection keeps what a row shows', async () => {
+    const item = (await recordedOf(app, id)).reduce(evolveListItem, null);
+    expect(item).toEqual({
+      id,
+      codigo: 'LIC-7',
+      opcionInicial: 'PETICION_DEPARTAMENTO',
+      descripcion: 'Licencia de obra',
+      estado: 'abierto',
+      fase: { codigo: 'VALIDACION', nombre: 'Fase de validación' },
+      creadoAt: '2030-02-01T10:00:00.000Z',
+      creadoPor: 'ana.tramitadora',
+      actualizadoAt: '2030-02-05T10:00:00.000Z',
+      version: 5,
+    });
+  });
+
+  describe('the projector', () => {
+    it('writes each event once, however often it is delivered', async () => {
+      const readModels = new InMemoryReadModels();
+      const projector = new ExpedienteProjector(readModels);
+      const recorded = await recordedOf(app, id);
+      for (const event of [...recorded, ...recorded.slice(2)]) await projector.project(event);
+      expect(readModels.writes).toHaveLength(recorded.length);
+      expect(await readModels.detail(id)).toEqual(recorded.reduce(evolveDetail, null));
+    });
+
+    it('rebuilds from the whole history the views the live projection built', async () => {
+      const live = new InMemoryReadModels();
+      const projector = new ExpedienteProjector(live);
+      for (const event of await recordedOf(app, id)) await projector.project(event);
+      const liveViews = { items: new Map(live.listItems), details: new Map(live.details) };
+      await live.write(id, { detail: { ...(await live.detail(id))!, codigo: 'ROTO' } }, 999n);
+
+      const report = await new RebuildReadModels(app.eventStore, live, projector, 2).execute();
+      expect(report).toEqual({ eventos: 6 });
+      expect(live.listItems).toEqual(liveViews.items);
+      expect(live.details).toEqual(liveViews.details);
+    });
+  });
+
+  it('shows an expediente as it stood at an instant', async () => {
+    const get = new GetExpediente(new InMemoryReadModels(), app.eventStore);
+    const then = await get.execute(id, new Date('2030-02-03T12:00:00.000Z'));
+    expect(then).toMatchObject({
+      descripcion: 'Licencia de obra',
+      fase: FaseMother.analisis(),
+      version: 3,
+    });
+    expect(then.documentos[0].version).toBe(1);
+    await expect(get.execute(id, new Date('2030-01-31T00:00:00.000Z'))).rejects.toMatchObject({
+      code: 'EXPEDIENTE.NO_ENCONTRADO',
+    });
+    await expect(get.execute(id)).rejects.toMatchObject({ code: 'EXPEDIENTE.NO_ENCONTRADO' });
+  });
+
+  it('tells the whole history: what, who and when', async () => {
+    const history = await new GetExpedienteHistory(app.eventStore).execute(id);
+    expect(history.map(({ tipo, usuario, ocurridoAt }) => [tipo, usuario, ocurridoAt])).toEqual([
+      ['solicitado', 'ana.tramitadora', '2030-02-01T10:00:00.000Z'],
+      ['abierto', 'ana.tramitadora', '2030-02-01T10:00:00.000Z'],
+      ['fase-cambiada', 'ana.tramitadora', '2030-02-02T10:00:00.000Z'],
+      ['descripcion-editada', 'ana.tramitadora', '2030-02-03T10:00:00.000Z'],
+      ['documento-adjuntado', 'luis', '2030-02-04T10:00:00.000Z'],
+      ['fase-cambiada', 'root', '2030-02-05T10:00:00.000Z'],
+    ]);
+    expect(history.map((entry) => entry.resumen)).toEqual([
+      'Solicitada la apertura con el código LIC-7 (A petición departamento) y 2 documentos',
+      'Abierto en la fase «Fase inicial» con 2 documentos',
+      'Cambio de fase de «Fase inicial» a «Fase de análisis técnico»',
+      'Descripción cambiada de «Licencia de tramitación» a «Licencia de obra»',
+      'Añadida la versión 2 del documento «solicitud-corregida.pdf»',
+      'Cambio de fase de «Fase de análisis técnico» a «Fase de validación»',
+    ]);
+    expect(history[5]).toMatchObject({ version: 5, roles: ['admin'] });
+    expect(history[3].datos).toEqual({
+      expedienteId: id,
+      descripcion: 'Licencia de obra',
+      anterior: 'Licencia de tramitación',
+    });
+    await expect(new GetExpedienteHistory(app.eventStore).execute('nope')).rejects.toMatchObject({
+      code: 'EXPEDIENTE.NO_ENCONTRADO',
+      kind: 'not_found',
+    });
+  });
+
+  it('turns days and words into the criteria of the list', async () => {
+    const readModels = new InMemoryReadModels();
+    const list = new ListExpedientes(readModels);
+    await list.execute({});
+    await list.execute({
+      desde: '2030-02-01',
+      hasta: '2030-02-28',
+      q: '  Tramitación ',
+      sort: 'codigo',
+      page: 0,
+      pageSize: 1_000,
+    });
+    await list.execute({ desde: '2030-02-01T10:00:00+01:00', hasta: '2030-02-01T12:00:00Z' });
+    expect(readModels.criteria).toEqual([
+      expect.objectContaining({ sort: 'creadoAt', order: 'desc', page: 1, pageSize: 20 }),
+      expect.objectContaining({
+        desde: '2030-02-01T00:00:00.000Z',
+        hastaAntesDe: '2030-03-01T00:00:00.000Z',
+        q: 'tramitacion',
+        sort: 'codigo',
+        order: 'asc',
+        page: 1,
+        pageSize: 100,
+      }),
+      expect.objectContaining({
+        desde: '2030-02-01T09:00:00.000Z',
+        hastaAntesDe: '2030-02-01T12:00:00.001Z',
+      }),
+    ]);
+    expect(searchTextOf('EXP-1', 'Licencia Ñandú')).toBe('exp-1 licencia nandu');
+  });
+
+  it('publishes every event in the published language, with its own id', async () => {
+    const registry = publishedLanguage();
+    const recorded = await recordedOf(app, id);
+    const envelopes = recorded.map(integrationEventFor);
+    for (const envelope of envelopes)
+      expect(registry.validate(envelope)).toMatchObject({ ok: true });
+    expect(envelopes.map((envelope) => envelope.type)).toEqual([
+      'expedientes.expediente.solicitado',
+      'expedientes.expediente.abierto',
+      'expedientes.expediente.fase-cambiada',
+      'expedientes.expediente.descripcion-editada',
+      'expedientes.expediente.documento-adjuntado',
+      'expedientes.expediente.fase-cambiada',
+    ]);
+    expect(envelopes[2]).toMatchObject({
+      id: recorded[2].eventId,
+      key: id,
+      occurredAt: '2030-02-02T10:00:00.000Z',
+      actor: ActorMother.tramitadora(),
+      payload: { expedienteId: id, desde: FaseMother.inicial(), hacia: FaseMother.analisis() },
+    });
+    expect(envelopes[2].payload).not.toHaveProperty('por');
+  });
+
+  it('follows a saga by its id, with why it did not complete', async () => {
+    app.participants.answer = () => ({
+      type: 'documents.DocumentsRegistrationFailed',
+      payload: { code: 'DOCUMENTS.NOT_FOUND', reason: 'No existe doc-9', documentIds: ['doc-9'] },
+    });
+    const refusal: unknown = await app.openExpediente
+      .execute(
+        {
+          codigo: 'X-1',
+          opcionInicial: 'SEDE_ELECTRONICA',
+          descripcion: '',
+          documentIds: ['doc-9'],
+        },
+        app.request(),
+      )
+      .catch((error: unknown) => error);
+    const { sagaId, expedienteId } = (refusal as CreacionRechazadaError).details;
+    const get = new GetSaga(app.sagaStore);
+    await expect(get.execute(String(sagaId))).resolves.toEqual({
+      sagaId,
+      tipo: 'expedientes.OpenExpediente',
+      estado: 'compensated',
+      expedienteId,
+      fallo: { code: 'DOCUMENTS.NOT_FOUND', message: 'No existe doc-9' },
+      creadaAt: expect.any(String),
+      actualizadaAt: expect.any(String),
+    });
+    await expect(get.execute('nope')).rejects.toMatchObject({ code: 'SAGA.NO_ENCONTRADA' });
+  });
+});
