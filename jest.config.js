@@ -7,6 +7,8 @@ const transform = {
 const moduleNameMapper = {
   '^@expedientes/shared-kernel$': '<rootDir>/shared-kernel/src/index.ts',
   '^@expedientes/shared-kernel/(.*)$': '<rootDir>/shared-kernel/src/$1',
+  '^@expedientes/(expedientes|documents|bpm|search)$':
+    '<rootDir>/services/$1/src/composition-root.ts',
 };
 const tier = (name, withServers) => ({
   displayName: name,

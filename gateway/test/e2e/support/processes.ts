@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../../../..');
-const logDir = join(repoRoot, '.servers', 'e2e-logs');
+const logDir = join(process.env.TEST_SERVERS_DIR ?? join(repoRoot, '.servers'), 'e2e-logs');
 
 /** A port nobody listens on now: asked from the OS, then released for the child to take. */
 export async function freePort(): Promise<number> {
@@ -18,9 +18,16 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** The built entry point of a service, as the distributed mode runs it. */
+export const serviceMain = (service: string): string =>
+  join(repoRoot, 'services', service, 'dist', 'main.js');
+
+/** The built entry point of the single embedded process (`npm start`). */
+export const embeddedMain = join(repoRoot, 'gateway', 'dist', 'embedded', 'main.js');
+
 /**
- * One service running as its own operating-system process, from its built `dist/main.js`,
- * as the distributed mode runs it. Its output goes to .servers/e2e-logs/<name>.log.
+ * A built entry point running as its own operating-system process, as a deployment runs it.
+ * Its output goes to .servers/e2e-logs/<name>.log.
  */
 export class ServiceProcess {
   private child?: ChildProcess;
@@ -29,6 +36,7 @@ export class ServiceProcess {
 
   constructor(
     readonly name: string,
+    private readonly main: string,
     private readonly port: number,
     private readonly env: Record<string, string>,
   ) {
@@ -40,7 +48,7 @@ export class ServiceProcess {
   }
 
   async start(): Promise<void> {
-    const main = join(repoRoot, 'services', this.name, 'dist', 'main.js');
+    const { main } = this;
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
     mkdirSync(logDir, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: 'a' });

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import express from 'express';
+import { createBpmService } from '@expedientes/bpm';
+import { createDocumentsService } from '@expedientes/documents';
+import { createExpedientesService } from '@expedientes/expedientes';
+import { createSearchService } from '@expedientes/search';
+import { Logger, MessageBus, publishedLanguage } from '@expedientes/shared-kernel';
+import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
+import {
+  ReadinessCheck,
+  ServiceMetrics,
+  ServiceModule,
+} from '@expedientes/shared-kernel/adapters/runtime';
+import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+
+export interface EmbeddedPlatformOptions {
+  /** SQLite files and document content live here; the data survives restarts. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+/** Every service in this one process, talking through the durable embedded bus. */
+export interface EmbeddedPlatform {
+  readonly modules: readonly ServiceModule[];
+  /** Each service's API under `/<service>`; the host puts authentication in front. */
+  readonly api: express.Router;
+  readonly readiness: readonly ReadinessCheck[];
+  stop(): Promise<void>;
+}
+
+type ServiceFactory = (
+  infrastructure: { kind: 'embedded'; dataDir: string; bus: MessageBus },
+  common: { logger: Logger; metrics: ServiceMetrics },
+) => Promise<ServiceModule>;
+
+const factories: ReadonlyArray<readonly [string, ServiceFactory]> = [
+  ['documents', createDocumentsService],
+  ['bpm', createBpmService],
+  ['search', createSearchService],
+  ['expedientes', createExpedientesService],
+];
+
+export async function startEmbeddedPlatform(
+  options: EmbeddedPlatformOptions,
+): Promise<EmbeddedPlatform> {
+  const busDatabase = new SqliteDatabase(join(options.dataDir, 'bus.db'));
+  const bus = await EmbeddedMessageBus.open(busDatabase, {
+    registry: publishedLanguage(),
+    logger: options.logger.child({ component: 'bus' }),
+  });
+  const modules: ServiceModule[] = [];
+  const stop = async (): Promise<void> => {
+    for (const module of [...modules].reverse()) await module.stop();
+    await bus.close();
+    await busDatabase.close();
+  };
+  try {
+    for (const [name, create] of factories) {
+      const module = await create(
+        { kind: 'embedded', dataDir: options.dataDir, bus },
+        { logger: options.logger.child({ service: name }), metrics: options.metrics },
+      );
+      modules.push(module);
+      await module.start();
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  const api = express.Router();
+  for (const module of modules) api.use(`/${module.name}`, module.api);
+  return {
+    modules,
+    api,
+    readiness: modules.flatMap((module) =>
+      module.readiness.map((check) => ({ ...check, name: `${module.name}.${check.name}` })),
+    ),
+    stop,
+  };
+}
