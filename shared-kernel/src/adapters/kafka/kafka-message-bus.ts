@@ -5,7 +5,7 @@ import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
 import { topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
-import { Logger, silentLogger } from '../../ports/logger';
+import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
 
@@ -144,17 +144,17 @@ export class KafkaMessageBus implements MessageBus {
     if (!ready) {
       const names = isDeadLetterTopic(topic) ? [topic] : [topic, topics.deadLetter(topic)];
       const numPartitions = this.options.partitions ?? 3;
+      const create = () =>
+        this.admin.createTopics({
+          topics: names.map((name) => ({
+            topic: name,
+            numPartitions,
+            configEntries: keptForever(name) ? unlimitedRetention : [],
+          })),
+          waitForLeaders: true,
+        });
       ready = this.connect()
-        .then(() =>
-          this.admin.createTopics({
-            topics: names.map((name) => ({
-              topic: name,
-              numPartitions,
-              configEntries: keptForever(name) ? unlimitedRetention : [],
-            })),
-            waitForLeaders: true,
-          }),
-        )
+        .then(() => retryWhileTransient(create, this.logger))
         .then(
           () => undefined,
           (error: unknown) => {
@@ -179,3 +179,45 @@ const unlimitedRetention = [
 
 const keptForever = (topic: string): boolean =>
   isDeadLetterTopic(topic) || topic.endsWith(topics.events(''));
+
+/**
+ * A broker that has just started, or several services creating the same topics at once, answer
+ * for a moment that a partition has no leader yet or a coordinator is loading: kafkajs marks
+ * those errors retriable. A topic another process created first is already what we wanted.
+ */
+async function retryWhileTransient(
+  create: () => Promise<unknown>,
+  logger: Logger,
+  attempts = 10,
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await create();
+      return;
+    } catch (error) {
+      if (onlyAlreadyExists(error)) return;
+      if (!isRetriable(error) || attempt >= attempts) throw error;
+      logger.warn({ attempt, error: describeError(error) }, 'topic creation will be retried');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 3_000)));
+    }
+  }
+}
+
+interface KafkaError {
+  readonly retriable?: boolean;
+  readonly type?: string;
+  readonly errors?: readonly KafkaError[];
+}
+
+const causesOf = (error: unknown): readonly KafkaError[] => {
+  const { errors } = (error ?? {}) as KafkaError;
+  return errors && errors.length > 0 ? errors : [error as KafkaError];
+};
+
+const isRetriable = (error: unknown): boolean =>
+  causesOf(error).every(
+    (cause) => cause?.retriable === true || cause?.type === 'TOPIC_ALREADY_EXISTS',
+  );
+
+const onlyAlreadyExists = (error: unknown): boolean =>
+  causesOf(error).every((cause) => cause?.type === 'TOPIC_ALREADY_EXISTS');
