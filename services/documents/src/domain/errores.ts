@@ -1,18 +1,17 @@
+import { DomainError } from '@expedientes/shared-kernel';
+
 /**
  * The expected failures of the documents context, each with a stable code and a message in
- * plain Spanish that reaches the user. `kind` says what sort of rule was broken, as the kernel's
- * DomainError does; the domain imports nothing, so the HTTP adapter translates (once).
+ * plain Spanish that reaches the user.
  */
-export type TipoDeError = 'invalid' | 'not_found' | 'conflict';
-
-export class ErrorDeDocumentos extends Error {
+export class ErrorDeDocumentos extends DomainError {
   constructor(
-    readonly code: string,
-    readonly kind: TipoDeError,
+    code: string,
+    kind: 'invalid' | 'not_found' | 'conflict',
     message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
+    details: Readonly<Record<string, unknown>> = {},
   ) {
-    super(message);
+    super(code, kind, message, details);
     this.name = new.target.name;
   }
 }

@@ -8,7 +8,7 @@ import {
   ForbiddenError,
 } from '@expedientes/shared-kernel';
 import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import {
   type ConsultarDocumento,
   vistaDeDocumento,
@@ -16,7 +16,7 @@ import {
 import type { DescargarContenido } from '../../application/descargar-contenido/descargar-contenido';
 import type { SubirDocumento } from '../../application/subir-documento/subir-documento';
 import type { SubirVersion } from '../../application/subir-version/subir-version';
-import { ErrorDeDocumentos, NombreDeDocumentoInvalido } from '../../domain/errores';
+import { NombreDeDocumentoInvalido } from '../../domain/errores';
 import { attachment } from './content-disposition';
 
 export interface DocumentsApi {
@@ -105,15 +105,6 @@ async function conCuerpo<T>(
   }
 }
 
-/** Domain errors become the kernel's, which the service's error middleware turns into problems. */
-const traducirErrores: ErrorRequestHandler = (error, _req, _res, next) => {
-  next(
-    error instanceof ErrorDeDocumentos
-      ? new DomainError(error.code, error.kind, error.message, error.details)
-      : error,
-  );
-};
-
 /** The documents' internal HTTP API; the gateway will put multipart uploads in front of it. */
 export function documentsRouter(api: DocumentsApi): express.Router {
   const router = express.Router();
@@ -195,6 +186,5 @@ export function documentsRouter(api: DocumentsApi): express.Router {
     }),
   );
 
-  router.use(traducirErrores);
   return router;
 }
