@@ -7,7 +7,7 @@ const transform = {
 const moduleNameMapper = {
   '^@expedientes/shared-kernel$': '<rootDir>/shared-kernel/src/index.ts',
   '^@expedientes/shared-kernel/(.*)$': '<rootDir>/shared-kernel/src/$1',
-  '^@expedientes/(expedientes|documents|bpm|search)$':
+  '^@expedientes/(expedientes|documents|bpm|search|auth)$':
     '<rootDir>/services/$1/src/composition-root.ts',
 };
 const tier = (name, withServers) => ({

@@ -1,0 +1,13 @@
+import { ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
+import { PublicKey } from './infrastructure/keys/provider-keys';
+import { AuthorizationServer } from './infrastructure/oidc/authorization-server';
+
+/** The authorization server as its host mounts it, beside the user management API. */
+export interface AuthServiceModule extends ServiceModule {
+  readonly authorizationServer: AuthorizationServer & {
+    /** The `aud` of its access tokens. */
+    readonly audience: string;
+    /** What its jwks endpoint publishes, for a verifier in the same process. */
+    readonly publicKeys: { readonly keys: PublicKey[] };
+  };
+}

@@ -1,0 +1,145 @@
+import { ContrasenaDebilError, RolDesconocidoError, UsuarioInvalidoError } from './errors';
+import { PasswordHasher } from './password-hasher';
+import { esRol, Rol, ROLES } from './rol';
+
+/** The state of a user as it is stored; `revision` 0 for one not stored yet. */
+export interface DatosDeUsuario {
+  readonly username: string;
+  readonly nombre: string;
+  readonly roles: readonly Rol[];
+  /** Opaque to the domain: the PasswordHasher's encoding, parameters included. */
+  readonly passwordHash: string;
+  readonly activo: boolean;
+  readonly creadoAt: Date;
+  readonly revision: number;
+}
+
+const usernamePattern = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+/** Usernames are compared as typed at the login page, so they are kept in one case. */
+export function normalizarUsername(username: string): string {
+  const normalizado = username.trim().toLowerCase();
+  if (!usernamePattern.test(normalizado)) {
+    throw new UsuarioInvalidoError(
+      'username',
+      'entre 3 y 64 caracteres: letras minúsculas, cifras, punto, guion o guion bajo, ' +
+        'empezando por letra o cifra',
+    );
+  }
+  return normalizado;
+}
+
+function normalizarNombre(nombre: string): string {
+  const normalizado = nombre.trim();
+  if (normalizado.length === 0 || normalizado.length > 200) {
+    throw new UsuarioInvalidoError('nombre', 'entre 1 y 200 caracteres');
+  }
+  return normalizado;
+}
+
+/** A set of known roles, at least one, in a stable order. */
+export function normalizarRoles(roles: readonly string[]): Rol[] {
+  for (const rol of roles) if (!esRol(rol)) throw new RolDesconocidoError(rol);
+  const elegidos = ROLES.filter((rol) => roles.includes(rol));
+  if (elegidos.length === 0) {
+    throw new UsuarioInvalidoError('roles', 'un usuario necesita al menos un rol');
+  }
+  return elegidos;
+}
+
+/** Long enough to resist guessing (NIST SP 800-63B), short enough that hashing stays cheap. */
+export const LONGITUD_MINIMA_CONTRASENA = 8;
+const LONGITUD_MAXIMA_CONTRASENA = 256;
+
+function comprobarContrasena(password: string): void {
+  const longitud = [...password].length; // characters, not UTF-16 units
+  if (longitud < LONGITUD_MINIMA_CONTRASENA) {
+    throw new ContrasenaDebilError(LONGITUD_MINIMA_CONTRASENA);
+  }
+  if (longitud > LONGITUD_MAXIMA_CONTRASENA) {
+    throw new UsuarioInvalidoError(
+      'password',
+      `como mucho ${LONGITUD_MAXIMA_CONTRASENA} caracteres`,
+    );
+  }
+}
+
+/**
+ * Someone who signs in to the platform: a username, a display name, the roles that say what
+ * they may do, and whether they may sign in at all. Users are disabled, never deleted, so the
+ * history that names them keeps its meaning.
+ */
+export class Usuario {
+  private constructor(private estado: DatosDeUsuario) {}
+
+  /** Checks everything before the (slow, on purpose) hashing of the password. */
+  static async crear(
+    datos: {
+      readonly username: string;
+      readonly nombre: string;
+      readonly roles: readonly string[];
+      readonly password: string;
+      readonly at: Date;
+    },
+    hasher: PasswordHasher,
+  ): Promise<Usuario> {
+    const username = normalizarUsername(datos.username);
+    const nombre = normalizarNombre(datos.nombre);
+    const roles = normalizarRoles(datos.roles);
+    comprobarContrasena(datos.password);
+    return new Usuario({
+      username,
+      nombre,
+      roles,
+      passwordHash: await hasher.hash(datos.password),
+      activo: true,
+      creadoAt: datos.at,
+      revision: 0,
+    });
+  }
+
+  static reconstituir(datos: DatosDeUsuario): Usuario {
+    return new Usuario(datos);
+  }
+
+  get username(): string {
+    return this.estado.username;
+  }
+
+  get roles(): readonly Rol[] {
+    return this.estado.roles;
+  }
+
+  get activo(): boolean {
+    return this.estado.activo;
+  }
+
+  get passwordHash(): string {
+    return this.estado.passwordHash;
+  }
+
+  get esAdministradorActivo(): boolean {
+    return this.estado.activo && this.estado.roles.includes('admin');
+  }
+
+  asignarRoles(roles: readonly string[]): void {
+    this.estado = { ...this.estado, roles: normalizarRoles(roles) };
+  }
+
+  async cambiarContrasena(password: string, hasher: PasswordHasher): Promise<void> {
+    comprobarContrasena(password);
+    this.estado = { ...this.estado, passwordHash: await hasher.hash(password) };
+  }
+
+  deshabilitar(): void {
+    this.estado = { ...this.estado, activo: false };
+  }
+
+  habilitar(): void {
+    this.estado = { ...this.estado, activo: true };
+  }
+
+  datos(): DatosDeUsuario {
+    return this.estado;
+  }
+}

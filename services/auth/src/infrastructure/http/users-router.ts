@@ -1,0 +1,75 @@
+import express, { RequestHandler } from 'express';
+import { z } from 'zod';
+import { ForbiddenError } from '@expedientes/shared-kernel';
+import { actorOf, handle } from '@expedientes/shared-kernel/adapters/runtime';
+import { AssignRolesHandler } from '../../application/assign-roles/assign-roles-handler';
+import { CreateUserHandler } from '../../application/create-user/create-user-handler';
+import { ListUsersQuery } from '../../application/list-users/list-users-query';
+import { SetUserEnabledHandler } from '../../application/set-user-enabled/set-user-enabled-handler';
+
+// Shapes only: the domain checks the values (username format, known roles, password length).
+const roles = z.array(z.string()).max(10);
+const newUser = z.object({
+  username: z.string(),
+  nombre: z.string(),
+  password: z.string(),
+  roles,
+});
+const newRoles = z.object({ roles });
+
+const adminsOnly: RequestHandler = (_req, res, next) => {
+  if (!actorOf(res).roles.includes('admin')) {
+    next(new ForbiddenError('Solo un administrador puede gestionar los usuarios'));
+    return;
+  }
+  next();
+};
+
+/**
+ * User management for administrators (behind the host's authentication; role admin):
+ * - GET /users: every user
+ * - POST /users {username, nombre, password, roles}: 201 with the new user
+ * - PUT /users/:username/roles {roles}: the user with its new roles
+ * - POST /users/:username/disable, POST /users/:username/enable
+ */
+export function usersRouter(handlers: {
+  readonly list: ListUsersQuery;
+  readonly create: CreateUserHandler;
+  readonly assignRoles: AssignRolesHandler;
+  readonly setEnabled: SetUserEnabledHandler;
+}): express.Router {
+  const router = express.Router();
+  router.use('/users', adminsOnly);
+  router.get(
+    '/users',
+    handle(async (_req, res) => {
+      res.json({ usuarios: await handlers.list.handle() });
+    }),
+  );
+  router.post(
+    '/users',
+    handle(async (req, res) => {
+      const usuario = await handlers.create.handle(newUser.parse(req.body));
+      res.status(201).json(usuario);
+    }),
+  );
+  router.put(
+    '/users/:username/roles',
+    handle(async (req, res) => {
+      const { roles: nuevos } = newRoles.parse(req.body);
+      res.json(await handlers.assignRoles.handle(req.params.username as string, nuevos));
+    }),
+  );
+  for (const [action, activo] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    router.post(
+      `/users/:username/${action}`,
+      handle(async (req, res) => {
+        res.json(await handlers.setEnabled.handle(req.params.username as string, activo));
+      }),
+    );
+  }
+  return router;
+}

@@ -1,0 +1,359 @@
+import { randomBytes } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose';
+import { JwtIdentityVerifier } from '@expedientes/shared-kernel/adapters/runtime';
+import { Browser, formOf } from '../support/browser';
+import { pkce, RelyingParty, TokenSet } from '../support/relying-party';
+import { entryPoints, RunningAuth, startAuth } from '../support/running-auth';
+import { openLoginPage as openLogin, signIn as signInWith } from '../support/sign-in';
+
+export interface ScenarioInfrastructure {
+  readonly entry: keyof typeof entryPoints;
+  /** Where it keeps its data (and its keys): the same every time, so a restart finds them. */
+  readonly env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+const gatewaySecret = randomBytes(32).toString('base64url');
+const gatewayCallback = 'http://gateway.test/auth/callback';
+const afterLogout = 'http://gateway.test/';
+const admin = { username: 'marta.admin', password: 'contraseña de marta' };
+const machine = {
+  clientId: 'smoke-tests',
+  secret: randomBytes(32).toString('base64url'),
+  roles: ['tramitador', 'validador'],
+};
+
+/** The configuration a deployment gives it. */
+const settings = {
+  AUTH_GATEWAY_CLIENT_SECRET: gatewaySecret,
+  AUTH_GATEWAY_REDIRECT_URIS: gatewayCallback,
+  AUTH_GATEWAY_POST_LOGOUT_REDIRECT_URIS: afterLogout,
+  AUTH_MACHINE_CLIENTS: JSON.stringify([machine]),
+  AUTH_ADMIN_USER: admin.username,
+  AUTH_ADMIN_PASSWORD: admin.password,
+};
+
+/**
+ * The authorization server running for real on a port, driven as the gateway and a browser
+ * without JavaScript would drive it, its tokens checked by the services' own verifier.
+ */
+export function authServerScenarios(
+  name: string,
+  open: () => Promise<ScenarioInfrastructure>,
+): void {
+  describe(name, () => {
+    let stores: ScenarioInfrastructure;
+    let auth: RunningAuth;
+    let gateway: RelyingParty;
+    let verifier: JwtIdentityVerifier;
+
+    const start = async (port = 0) => {
+      auth = await startAuth(stores.entry, { ...stores.env, ...settings }, port);
+      gateway = await RelyingParty.discover(auth.issuer, {
+        id: 'gateway',
+        secret: gatewaySecret,
+        redirectUri: gatewayCallback,
+      });
+      verifier = new JwtIdentityVerifier({
+        issuer: auth.issuer,
+        audience: 'expedientes-api',
+        keys: new URL(gateway.discovery.jwks_uri),
+      });
+    };
+
+    beforeAll(async () => {
+      stores = await open();
+      await start();
+    });
+    afterAll(async () => {
+      await auth?.stop();
+      await stores?.dispose();
+    });
+
+    const openLoginPage = () => openLogin(auth.baseUrl, gateway);
+    const signIn = async (username: string, password: string): Promise<TokenSet> =>
+      signInWith(auth.baseUrl, gateway, { username, password });
+
+    const api = async (path: string, token: string | null, init: RequestInit = {}) => {
+      const response = await fetch(`${auth.baseUrl}${path}`, {
+        ...init,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    const createUser = async (adminToken: string, username: string, roles: string[]) => {
+      const password = `clave de ${username}`;
+      const created = await api('/users', adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ username, nombre: `Nombre de ${username}`, password, roles }),
+      });
+      expect(created.status).toBe(201);
+      return password;
+    };
+
+    it('publishes its endpoints under the issuer, and only public keys', async () => {
+      const { discovery } = gateway;
+      expect(discovery).toMatchObject({
+        issuer: auth.issuer,
+        authorization_endpoint: `${auth.issuer}/authorize`,
+        token_endpoint: `${auth.issuer}/token`,
+        jwks_uri: `${auth.issuer}/jwks`,
+        end_session_endpoint: `${auth.issuer}/logout`,
+      });
+      const jwks = (await (await fetch(discovery.jwks_uri)).json()) as {
+        keys: Array<Record<string, unknown>>;
+      };
+      expect(jwks.keys.length).toBeGreaterThan(0);
+      for (const key of jwks.keys) expect(key).not.toHaveProperty('d');
+
+      // Every endpoint it advertises is the provider's own, not the host's fall-through.
+      const advertised = Object.entries(discovery).filter(
+        ([name]) => name.endsWith('_endpoint') || name === 'jwks_uri',
+      );
+      for (const [name, url] of advertised) {
+        const response = await fetch(url as string);
+        await response.arrayBuffer();
+        expect([name, response.headers.get('content-type')]).not.toEqual([
+          name,
+          expect.stringContaining('application/problem+json'),
+        ]);
+      }
+    });
+
+    it('gives a machine client a signed JWT with its roles, which the services accept', async () => {
+      const party = await RelyingParty.discover(auth.issuer, {
+        id: machine.clientId,
+        secret: machine.secret,
+      });
+      const { status, body } = await party.clientCredentials();
+      expect(status).toBe(200);
+      expect(body.token_type).toBe('Bearer');
+      expect(body.expires_in).toBeLessThanOrEqual(900);
+      expect(decodeProtectedHeader(body.access_token)).toMatchObject({
+        alg: 'RS256',
+        typ: 'at+jwt',
+      });
+      await expect(verifier.verify(body.access_token)).resolves.toEqual({
+        userId: 'smoke-tests',
+        roles: ['tramitador', 'validador'],
+      });
+    });
+
+    it('refuses a machine client with the wrong secret', async () => {
+      const party = await RelyingParty.discover(auth.issuer, {
+        id: machine.clientId,
+        secret: 'not-the-secret',
+      });
+      const { status, body } = await party.clientCredentials();
+      expect(status).toBe(401);
+      expect(body.error).toBe('invalid_client');
+    });
+
+    it('signs a user in through the login page (code + PKCE), with their roles, and refreshes', async () => {
+      const { page } = await openLoginPage();
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<html lang="es">');
+      expect(page.body).toContain('Contraseña');
+      expect(page.body).not.toContain('<script');
+
+      const tokens = await signIn(admin.username, admin.password);
+      expect(tokens.id_token).toBeDefined();
+      await expect(verifier.verify(tokens.access_token)).resolves.toEqual({
+        userId: admin.username,
+        roles: ['admin'],
+      });
+
+      const adminToken = tokens.access_token;
+      const password = await createUser(adminToken, 'ana.tramitadora', ['tramitador']);
+      const ana = await signIn('Ana.Tramitadora', password);
+      await expect(verifier.verify(ana.access_token)).resolves.toEqual({
+        userId: 'ana.tramitadora',
+        roles: ['tramitador'],
+      });
+
+      const refreshed = await gateway.refresh(ana.refresh_token as string);
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.refresh_token).toBeDefined();
+      expect(refreshed.body.refresh_token).not.toBe(ana.refresh_token); // rotated
+      await expect(verifier.verify(refreshed.body.access_token)).resolves.toEqual({
+        userId: 'ana.tramitadora',
+        roles: ['tramitador'],
+      });
+    });
+
+    it('requires PKCE, and the verifier that goes with the challenge', async () => {
+      const browser = new Browser([auth.baseUrl]);
+      const { redirectedTo } = await browser.get(gateway.authorizationUrl({ state: 'sin-pkce' }));
+      expect(redirectedTo?.searchParams.get('error')).toBe('invalid_request');
+      expect(redirectedTo?.searchParams.get('error_description')).toMatch(/PKCE/);
+
+      const { submit } = await openLoginPage();
+      const code = (await submit(admin)).redirectedTo?.searchParams.get('code') as string;
+      const stolen = await gateway.exchangeCode(code, pkce().verifier);
+      expect(stolen.status).toBe(400);
+      expect(stolen.body.error).toBe('invalid_grant');
+    });
+
+    it('refuses a wrong password on the login page, and issues nothing', async () => {
+      const { submit } = await openLoginPage();
+      const refused = await submit({ username: admin.username, password: 'no es la contraseña' });
+      expect(refused.status).toBe(401);
+      expect(refused.redirectedTo).toBeUndefined();
+      expect(refused.body).toContain('Usuario o contraseña incorrectos');
+      expect(refused.body).toContain(`value="${admin.username}"`);
+
+      const unknown = await submit({ username: 'nadie', password: 'no es la contraseña' });
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toContain('Usuario o contraseña incorrectos');
+    });
+
+    it('refuses a login form posted without the browser that opened it (no cookies)', async () => {
+      const { page } = await openLoginPage();
+      const form = formOf(page.body, page.url);
+      const elsewhere = new Browser([auth.baseUrl]);
+      const forged = await elsewhere.submit(form.action, admin);
+      expect(forged.status).toBe(400);
+      expect(forged.redirectedTo).toBeUndefined();
+      expect(forged.body).toContain('ha caducado');
+    });
+
+    it('refuses a disabled user, and the refresh tokens they already had', async () => {
+      const { access_token: adminToken } = await signIn(admin.username, admin.password);
+      const password = await createUser(adminToken, 'pepe.baja', ['validador']);
+      const before = await signIn('pepe.baja', password);
+
+      expect(
+        (await api('/users/pepe.baja/disable', adminToken, { method: 'POST' })).body,
+      ).toMatchObject({
+        activo: false,
+      });
+      const refresh = await gateway.refresh(before.refresh_token as string);
+      expect(refresh.status).toBe(400);
+      expect(refresh.body.error).toBe('invalid_grant');
+
+      const { submit } = await openLoginPage();
+      const refused = await submit({ username: 'pepe.baja', password });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('deshabilitada');
+
+      await api('/users/pepe.baja/enable', adminToken, { method: 'POST' });
+      await expect(signIn('pepe.baja', password)).resolves.toHaveProperty('access_token');
+    });
+
+    it('lets administrators, and nobody else, manage the users', async () => {
+      const { access_token: adminToken } = await signIn(admin.username, admin.password);
+      const password = await createUser(adminToken, 'luis.validador', ['validador']);
+      const luis = await signIn('luis.validador', password);
+
+      expect((await api('/users', null)).status).toBe(401);
+      const refused = await api('/users', luis.access_token);
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('AUTH.FORBIDDEN');
+
+      const list = await api('/users', adminToken);
+      expect(list.status).toBe(200);
+      const usuarios = list.body.usuarios as Array<Record<string, unknown>>;
+      expect(usuarios.find((u) => u.username === 'luis.validador')).toMatchObject({
+        nombre: 'Nombre de luis.validador',
+        roles: ['validador'],
+        activo: true,
+      });
+      for (const usuario of usuarios) expect(usuario).not.toHaveProperty('passwordHash');
+
+      const duplicate = await api('/users', adminToken, {
+        method: 'POST',
+        body: JSON.stringify({
+          username: 'luis.validador',
+          nombre: 'Otro',
+          password: 'otra contraseña',
+          roles: ['tramitador'],
+        }),
+      });
+      expect(duplicate.status).toBe(409);
+      expect(duplicate.body.code).toBe('AUTH.USER_EXISTS');
+      const invalid = await api('/users', adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ username: 'x', roles: 'admin' }),
+      });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'roles' })]),
+      );
+      const unknownRole = await api('/users/luis.validador/roles', adminToken, {
+        method: 'PUT',
+        body: JSON.stringify({ roles: ['jefe'] }),
+      });
+      expect(unknownRole.status).toBe(400);
+      expect(unknownRole.body.code).toBe('AUTH.UNKNOWN_ROLE');
+      const missing = await api('/users/nadie/roles', adminToken, {
+        method: 'PUT',
+        body: JSON.stringify({ roles: ['tramitador'] }),
+      });
+      expect(missing.status).toBe(404);
+      const lastAdmin = await api(`/users/${admin.username}/disable`, adminToken, {
+        method: 'POST',
+      });
+      expect(lastAdmin.status).toBe(409);
+      expect(lastAdmin.body.code).toBe('AUTH.LAST_ADMIN');
+
+      const promoted = await api('/users/luis.validador/roles', adminToken, {
+        method: 'PUT',
+        body: JSON.stringify({ roles: ['validador', 'admin'] }),
+      });
+      expect(promoted.body).toMatchObject({ roles: ['validador', 'admin'] });
+      // The new roles reach the next access token, at the latest on refresh.
+      const refreshed = await gateway.refresh(luis.refresh_token as string);
+      await expect(verifier.verify(refreshed.body.access_token)).resolves.toEqual({
+        userId: 'luis.validador',
+        roles: ['validador', 'admin'],
+      });
+      expect((await api('/users', refreshed.body.access_token)).status).toBe(200);
+    });
+
+    it('ends the session on logout: its refresh token stops working', async () => {
+      const browser = new Browser([auth.baseUrl]);
+      const { verifier: codeVerifier, challenge } = pkce();
+      const page = await browser.get(gateway.authorizationUrl({ state: 'salir', challenge }));
+      const signedIn = await browser.submit(formOf(page.body, page.url).action, admin);
+      const code = signedIn.redirectedTo?.searchParams.get('code') as string;
+      const tokens = (await gateway.exchangeCode(code, codeVerifier)).body;
+
+      const logout = new URL(gateway.discovery.end_session_endpoint);
+      logout.search = new URLSearchParams({
+        id_token_hint: tokens.id_token as string,
+        post_logout_redirect_uri: afterLogout,
+        state: 'adios',
+      }).toString();
+      const confirm = await browser.get(logout);
+      expect(confirm.status).toBe(200);
+      expect(confirm.body).toContain('¿Quiere cerrar la sesión?');
+      const form = formOf(confirm.body, confirm.url);
+      const done = await browser.submit(form.action, { ...form.fields, logout: 'yes' });
+      expect(done.redirectedTo?.href).toBe(`${afterLogout}?state=adios`);
+
+      const refresh = await gateway.refresh(tokens.refresh_token as string);
+      expect(refresh.status).toBe(400);
+      expect(refresh.body.error).toBe('invalid_grant');
+    });
+
+    it('keeps keys and sessions across a restart', async () => {
+      const before = await signIn(admin.username, admin.password);
+      await auth.stop();
+      await start(auth.port);
+
+      await expect(verifier.verify(before.access_token)).resolves.toMatchObject({
+        userId: admin.username,
+      });
+      const refreshed = await gateway.refresh(before.refresh_token as string);
+      expect(refreshed.status).toBe(200);
+      await expect(verifier.verify(refreshed.body.access_token)).resolves.toEqual({
+        userId: admin.username,
+        roles: ['admin'],
+      });
+    });
+  });
+}

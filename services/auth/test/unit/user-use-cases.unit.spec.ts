@@ -1,0 +1,218 @@
+import { AssignRolesHandler } from '../../src/application/assign-roles/assign-roles-handler';
+import { AuthenticateHandler } from '../../src/application/authenticate/authenticate-handler';
+import { BootstrapFirstAdminHandler } from '../../src/application/bootstrap-first-admin/bootstrap-first-admin-handler';
+import { CreateUserHandler } from '../../src/application/create-user/create-user-handler';
+import { FindActiveUserQuery } from '../../src/application/find-active-user/find-active-user-query';
+import { ListUsersQuery } from '../../src/application/list-users/list-users-query';
+import { SetUserEnabledHandler } from '../../src/application/set-user-enabled/set-user-enabled-handler';
+import { FakePasswordHasher, InMemoryUsuarios } from '../support/in-memory-usuarios';
+import { creadoAt, UsuarioMother } from '../support/usuario-mother';
+
+function setup() {
+  const usuarios = new InMemoryUsuarios();
+  const hasher = new FakePasswordHasher();
+  const clock = () => creadoAt;
+  return {
+    usuarios,
+    hasher,
+    create: new CreateUserHandler(usuarios, hasher, clock),
+    assignRoles: new AssignRolesHandler(usuarios),
+    setEnabled: new SetUserEnabledHandler(usuarios),
+    authenticate: new AuthenticateHandler(usuarios, hasher),
+    list: new ListUsersQuery(usuarios),
+    findActive: new FindActiveUserQuery(usuarios),
+    bootstrap: new BootstrapFirstAdminHandler(usuarios, hasher, clock, () => 'generada-123456789'),
+  };
+}
+
+const ana = { username: 'ana.tramitadora', nombre: 'Ana García', password: 'contraseña de ana' };
+
+describe('creating a user', () => {
+  it('stores an enabled user and hands it out without its password', async () => {
+    const { create, list } = setup();
+    const creado = await create.handle({ ...ana, roles: ['tramitador'] });
+    expect(creado).toEqual({
+      username: 'ana.tramitadora',
+      nombre: 'Ana García',
+      roles: ['tramitador'],
+      activo: true,
+      creadoAt: creadoAt.toISOString(),
+    });
+    expect(await list.handle()).toEqual([creado]);
+  });
+
+  it('refuses a username that is taken, in any case', async () => {
+    const { create } = setup();
+    await create.handle({ ...ana, roles: ['tramitador'] });
+    await expect(
+      create.handle({ ...ana, username: 'ANA.tramitadora', roles: ['validador'] }),
+    ).rejects.toMatchObject({ code: 'AUTH.USER_EXISTS', kind: 'conflict' });
+  });
+});
+
+describe('roles and access', () => {
+  async function withUsers() {
+    const context = setup();
+    await context.create.handle({
+      username: 'marta.admin',
+      nombre: 'Marta',
+      password: 'clave de marta',
+      roles: ['admin'],
+    });
+    await context.create.handle({ ...ana, roles: ['tramitador'] });
+    return context;
+  }
+
+  it('replaces the roles of a user', async () => {
+    const { assignRoles, findActive } = await withUsers();
+    await expect(
+      assignRoles.handle('ana.tramitadora', ['validador', 'tramitador']),
+    ).resolves.toMatchObject({
+      roles: ['tramitador', 'validador'],
+    });
+    expect((await findActive.handle('ana.tramitadora'))?.roles).toEqual([
+      'tramitador',
+      'validador',
+    ]);
+  });
+
+  it('says which user does not exist', async () => {
+    const { assignRoles, setEnabled } = await withUsers();
+    await expect(assignRoles.handle('nadie', ['admin'])).rejects.toMatchObject({
+      code: 'AUTH.USER_NOT_FOUND',
+      kind: 'not_found',
+      message: 'No existe el usuario nadie',
+    });
+    await expect(setEnabled.handle('nadie', false)).rejects.toMatchObject({
+      code: 'AUTH.USER_NOT_FOUND',
+    });
+  });
+
+  it('disables and enables a user; a disabled one is no longer an active user', async () => {
+    const { setEnabled, findActive } = await withUsers();
+    await expect(setEnabled.handle('ana.tramitadora', false)).resolves.toMatchObject({
+      activo: false,
+    });
+    await expect(findActive.handle('ana.tramitadora')).resolves.toBeNull();
+    await expect(setEnabled.handle('ana.tramitadora', true)).resolves.toMatchObject({
+      activo: true,
+    });
+    await expect(findActive.handle('ana.tramitadora')).resolves.toMatchObject({ activo: true });
+  });
+
+  it('never leaves the platform without an enabled administrator', async () => {
+    const { setEnabled, assignRoles } = await withUsers();
+    await expect(setEnabled.handle('marta.admin', false)).rejects.toMatchObject({
+      code: 'AUTH.LAST_ADMIN',
+      kind: 'conflict',
+    });
+    await expect(assignRoles.handle('marta.admin', ['tramitador'])).rejects.toMatchObject({
+      code: 'AUTH.LAST_ADMIN',
+    });
+
+    await assignRoles.handle('ana.tramitadora', ['tramitador', 'admin']);
+    await expect(setEnabled.handle('marta.admin', false)).resolves.toMatchObject({ activo: false });
+    await expect(assignRoles.handle('ana.tramitadora', ['tramitador'])).rejects.toMatchObject({
+      code: 'AUTH.LAST_ADMIN',
+    });
+  });
+});
+
+describe('signing in with a password', () => {
+  it('hands out the user for the right password, whatever the case of the username', async () => {
+    const { create, authenticate } = setup();
+    await create.handle({ ...ana, roles: ['tramitador'] });
+    await expect(
+      authenticate.handle({ username: 'Ana.Tramitadora', password: ana.password }),
+    ).resolves.toMatchObject({ username: 'ana.tramitadora', roles: ['tramitador'] });
+  });
+
+  it('says the same for a wrong password, an unknown user and a malformed username', async () => {
+    const { create, authenticate, hasher } = setup();
+    await create.handle({ ...ana, roles: ['tramitador'] });
+    for (const credenciales of [
+      { username: ana.username, password: 'otra' },
+      { username: 'nadie', password: ana.password },
+      { username: '<script>', password: ana.password },
+    ]) {
+      await expect(authenticate.handle(credenciales)).rejects.toMatchObject({
+        code: 'AUTH.INVALID_CREDENTIALS',
+        kind: 'unauthenticated',
+        message: 'Usuario o contraseña incorrectos',
+      });
+    }
+    // A hash is checked every time, so an unknown user costs the same time as a known one.
+    expect(hasher.verified).toHaveLength(3);
+  });
+
+  it('refuses a disabled user, once the password is right', async () => {
+    const { create, authenticate, setEnabled } = setup();
+    await create.handle({
+      username: 'marta.admin',
+      nombre: 'Marta',
+      password: 'clave de marta',
+      roles: ['admin'],
+    });
+    await create.handle({ ...ana, roles: ['tramitador'] });
+    await setEnabled.handle('ana.tramitadora', false);
+    await expect(
+      authenticate.handle({ username: ana.username, password: 'otra' }),
+    ).rejects.toMatchObject({
+      code: 'AUTH.INVALID_CREDENTIALS',
+    });
+    await expect(authenticate.handle(ana)).rejects.toMatchObject({
+      code: 'AUTH.USER_DISABLED',
+      kind: 'forbidden',
+    });
+  });
+});
+
+describe('the first administrator', () => {
+  it('is created with a generated password when none is configured, and only then', async () => {
+    const { bootstrap, authenticate } = setup();
+    await expect(bootstrap.handle({ username: 'admin' })).resolves.toEqual({
+      creado: true,
+      username: 'admin',
+      passwordGenerada: 'generada-123456789',
+    });
+    await expect(
+      authenticate.handle({ username: 'admin', password: 'generada-123456789' }),
+    ).resolves.toMatchObject({ roles: ['admin'] });
+    await expect(bootstrap.handle({ username: 'admin' })).resolves.toEqual({ creado: false });
+  });
+
+  it('takes the configured password, which is never handed back', async () => {
+    const { bootstrap, authenticate } = setup();
+    await expect(
+      bootstrap.handle({ username: 'jefa', password: 'clave configurada' }),
+    ).resolves.toEqual({
+      creado: true,
+      username: 'jefa',
+    });
+    await expect(
+      authenticate.handle({ username: 'jefa', password: 'clave configurada' }),
+    ).resolves.toMatchObject({ roles: ['admin'] });
+  });
+
+  it('does nothing while an enabled administrator exists', async () => {
+    const { bootstrap, usuarios, list } = setup();
+    await usuarios.save(await UsuarioMother.admin());
+    await expect(
+      bootstrap.handle({ username: 'admin', password: 'clave configurada' }),
+    ).resolves.toEqual({
+      creado: false,
+    });
+    expect((await list.handle()).map((u) => u.username)).toEqual(['marta.admin']);
+  });
+
+  it('makes the configured user an enabled administrator when it exists without being one', async () => {
+    const { bootstrap, usuarios, authenticate } = setup();
+    const ana = await UsuarioMother.crear();
+    ana.deshabilitar();
+    await usuarios.save(ana);
+    await bootstrap.handle({ username: 'ana.tramitadora', password: 'clave recuperada' });
+    await expect(
+      authenticate.handle({ username: 'ana.tramitadora', password: 'clave recuperada' }),
+    ).resolves.toMatchObject({ roles: ['tramitador', 'admin'], activo: true });
+  });
+});

@@ -1,0 +1,97 @@
+import { Usuario } from '../../src/domain/usuario';
+import { FakePasswordHasher } from '../support/in-memory-usuarios';
+import { creadoAt, UsuarioMother } from '../support/usuario-mother';
+
+describe('Usuario', () => {
+  it('is created enabled, with its username in lower case and its roles in a stable order', async () => {
+    const usuario = await UsuarioMother.crear({
+      username: '  Ana.Tramitadora ',
+      nombre: ' Ana García ',
+      roles: ['validador', 'tramitador', 'validador'],
+    });
+    expect(usuario.datos()).toEqual({
+      username: 'ana.tramitadora',
+      nombre: 'Ana García',
+      roles: ['tramitador', 'validador'],
+      passwordHash: 'fake$contraseña de ana',
+      activo: true,
+      creadoAt,
+      revision: 0,
+    });
+  });
+
+  it.each([
+    ['ab', 'AUTH.INVALID_USER'],
+    ['con espacio', 'AUTH.INVALID_USER'],
+    ['.empieza-por-punto', 'AUTH.INVALID_USER'],
+    ['x'.repeat(65), 'AUTH.INVALID_USER'],
+  ])('refuses the username %j', async (username, code) => {
+    await expect(UsuarioMother.crear({ username })).rejects.toMatchObject({
+      code,
+      kind: 'invalid',
+    });
+  });
+
+  it('refuses an empty name, no roles, an unknown role, and a short password', async () => {
+    await expect(UsuarioMother.crear({ nombre: '  ' })).rejects.toMatchObject({
+      code: 'AUTH.INVALID_USER',
+    });
+    await expect(UsuarioMother.crear({ roles: [] })).rejects.toMatchObject({
+      code: 'AUTH.INVALID_USER',
+      message: expect.stringContaining('al menos un rol'),
+    });
+    await expect(UsuarioMother.crear({ roles: ['jefe'] })).rejects.toMatchObject({
+      code: 'AUTH.UNKNOWN_ROLE',
+      message: 'El rol jefe no existe; los roles son: tramitador, validador, admin',
+    });
+    await expect(UsuarioMother.crear({ password: 'corta' })).rejects.toMatchObject({
+      code: 'AUTH.WEAK_PASSWORD',
+      message: 'La contraseña debe tener al menos 8 caracteres',
+    });
+  });
+
+  it('counts the characters of a password, not its bytes', async () => {
+    await expect(UsuarioMother.crear({ password: 'ñandú€€' })).rejects.toMatchObject({
+      code: 'AUTH.WEAK_PASSWORD',
+    });
+    await expect(UsuarioMother.crear({ password: 'ñandú€€€' })).resolves.toBeDefined();
+  });
+
+  it('does not hash anything when the user is not valid', async () => {
+    const hasher = new FakePasswordHasher();
+    const hash = jest.spyOn(hasher, 'hash');
+    await expect(Usuario.crear(UsuarioMother.datos({ roles: ['jefe'] }), hasher)).rejects.toThrow();
+    expect(hash).not.toHaveBeenCalled();
+  });
+
+  it('gets new roles, replacing the ones it had', async () => {
+    const usuario = await UsuarioMother.crear();
+    usuario.asignarRoles(['admin', 'validador']);
+    expect(usuario.roles).toEqual(['validador', 'admin']);
+    expect(() => usuario.asignarRoles([])).toThrow(
+      expect.objectContaining({ code: 'AUTH.INVALID_USER' }),
+    );
+  });
+
+  it('is an active administrator only while enabled with the admin role', async () => {
+    const admin = await UsuarioMother.admin();
+    expect(admin.esAdministradorActivo).toBe(true);
+    admin.deshabilitar();
+    expect(admin.activo).toBe(false);
+    expect(admin.esAdministradorActivo).toBe(false);
+    admin.habilitar();
+    expect(admin.esAdministradorActivo).toBe(true);
+    expect((await UsuarioMother.crear()).esAdministradorActivo).toBe(false);
+  });
+
+  it('changes its password only for an acceptable one', async () => {
+    const usuario = await UsuarioMother.crear();
+    await usuario.cambiarContrasena('otra contraseña', new FakePasswordHasher());
+    expect(usuario.passwordHash).toBe('fake$otra contraseña');
+    await expect(
+      usuario.cambiarContrasena('corta', new FakePasswordHasher()),
+    ).rejects.toMatchObject({
+      code: 'AUTH.WEAK_PASSWORD',
+    });
+  });
+});
