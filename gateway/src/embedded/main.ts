@@ -1,55 +1,48 @@
-import { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   createLogger,
-  createServiceHttpApp,
   env,
   JwtIdentityVerifier,
   loadConfig,
   runMain,
   ServiceMetrics,
   shutdownOnSignals,
-  stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { startEmbeddedPlatform } from './embedded-platform';
+import { gatewaySettings, gatewayVariables } from '../config';
+import { startEmbeddedGateway } from './embedded-gateway';
 
 const configSchema = z.object({
   PORT: env.port(8080),
   DATA_DIR: z.string().min(1).default('data'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   // Until the authorization server joins this process (issue 4), tokens come from outside.
-  AUTH_ISSUER: z.string().min(1),
-  AUTH_AUDIENCE: z.string().min(1),
-  AUTH_JWKS_URL: env.url(['http', 'https']),
+  ...gatewayVariables,
 });
 
-/** The whole platform in one process: SQLite files and document content under DATA_DIR. */
+/**
+ * The whole platform in one process: SQLite files and document content under DATA_DIR, the
+ * public API at /api/v1 (docs at /api/docs) in front of the services.
+ */
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
+  const { auth, ...settings } = gatewaySettings(config);
   const logger = createLogger('expedientes-platform', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('expedientes-platform');
   const dataDir = resolve(config.DATA_DIR);
-  const platform = await startEmbeddedPlatform({ dataDir, logger, metrics });
-  const app = createServiceHttpApp({
-    service: 'expedientes-platform',
+  const embedded = await startEmbeddedGateway({
+    dataDir,
+    port: config.PORT,
     logger,
     metrics,
-    readiness: platform.readiness,
     identity: new JwtIdentityVerifier({
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-      keys: new URL(config.AUTH_JWKS_URL),
+      issuer: auth.issuer,
+      audience: auth.audience,
+      keys: auth.jwksUrl,
     }),
-    api: platform.api,
+    settings,
   });
-  const server = app.listen(config.PORT);
-  await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
-  logger.info(
-    { port: (server.address() as AddressInfo).port, dataDir },
-    'expedientes platform listening',
-  );
-  shutdownOnSignals(logger, [stopServer(server), () => platform.stop()]);
+  logger.info({ port: embedded.port, dataDir }, 'expedientes platform listening');
+  shutdownOnSignals(logger, [() => embedded.stop()]);
 }
 
 runMain('expedientes-platform', main);

@@ -25,7 +25,7 @@ describe('The single embedded process', () => {
       SAGA_RESPONSE_WAIT_MS: '8000',
     });
     await embedded.start();
-    const urls = (service: ServiceName) => `${embedded.url}/${service}`;
+    const urls = (service: ServiceName) => `${embedded.url}/internal/${service}`;
     platform = { urls, users: await scenarioUsers(issuer, urls) };
   }, 120_000);
 

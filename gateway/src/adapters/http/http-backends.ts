@@ -1,0 +1,25 @@
+import { Backends } from '../../ports/backends';
+import { HttpBpmApi } from './http-bpm-api';
+import { HttpDocumentsApi } from './http-documents-api';
+import { HttpExpedientesApi } from './http-expedientes-api';
+import { HttpSearchApi } from './http-search-api';
+import { ServiceClient } from './service-client';
+
+export interface ServiceUrls {
+  readonly expedientes: string;
+  readonly documents: string;
+  readonly bpm: string;
+  readonly search: string;
+}
+
+/** Every port on its service's HTTP API, at the URLs the configuration gives. */
+export function httpBackends(urls: ServiceUrls, timeoutMs: number): Backends {
+  const client = (service: keyof ServiceUrls) =>
+    new ServiceClient({ service, baseUrl: urls[service], timeoutMs });
+  return {
+    expedientes: new HttpExpedientesApi(client('expedientes')),
+    documents: new HttpDocumentsApi(client('documents')),
+    bpm: new HttpBpmApi(client('bpm')),
+    search: new HttpSearchApi(client('search')),
+  };
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import {
+  descripcionEditada,
+  documentoAdjuntado,
+  expediente,
+  expedienteAbierto,
+  faseCambiada,
+  historial,
+  operacion,
+  operacionEnCurso,
+  Outcome,
+  paginaDeExpedientes,
+} from '../../model/expedientes';
+import { CallContext } from '../../ports/caller';
+import { CriteriosDeLista, ExpedientesApi, SolicitudDeApertura } from '../../ports/expedientes-api';
+import { ServiceClient, ServiceReply } from './service-client';
+
+const expedientePath = (expedienteId: string): string =>
+  `/expedientes/${encodeURIComponent(expedienteId)}`;
+
+/** The expedientes service's internal API (README, "The services' internal APIs"). */
+export class HttpExpedientesApi implements ExpedientesApi {
+  constructor(private readonly client: ServiceClient) {}
+
+  async open(solicitud: SolicitudDeApertura, call: CallContext) {
+    const reply = await this.client.send('/expedientes', { method: 'POST', json: solicitud }, call);
+    return this.outcome(reply, expedienteAbierto);
+  }
+
+  async list(criterios: CriteriosDeLista, call: CallContext) {
+    const reply = await this.client.send('/expedientes', { query: { ...criterios } }, call);
+    return this.client.parse(paginaDeExpedientes, reply.json);
+  }
+
+  async get(expedienteId: string, asOf: string | undefined, call: CallContext) {
+    const reply = await this.client.send(expedientePath(expedienteId), { query: { asOf } }, call);
+    return this.client.parse(expediente, reply.json);
+  }
+
+  async editDescripcion(
+    expedienteId: string,
+    cambio: { readonly descripcion: string; readonly expectedVersion: number },
+    call: CallContext,
+  ) {
+    const reply = await this.client.send(
+      expedientePath(expedienteId),
+      { method: 'PATCH', json: cambio },
+      call,
+    );
+    return this.client.parse(descripcionEditada, reply.json);
+  }
+
+  async history(expedienteId: string, call: CallContext) {
+    const reply = await this.client.send(`${expedientePath(expedienteId)}/history`, {}, call);
+    return this.client.parse(historial, reply.json);
+  }
+
+  async requestTransition(expedienteId: string, hacia: string, call: CallContext) {
+    const reply = await this.client.send(
+      `${expedientePath(expedienteId)}/transitions`,
+      { method: 'POST', json: { hacia } },
+      call,
+    );
+    return this.outcome(reply, faseCambiada);
+  }
+
+  async attachDocumento(expedienteId: string, documentId: string, call: CallContext) {
+    const reply = await this.client.send(
+      `${expedientePath(expedienteId)}/documents`,
+      { method: 'POST', json: { documentId } },
+      call,
+    );
+    return this.outcome(reply, documentoAdjuntado);
+  }
+
+  async saga(sagaId: string, call: CallContext) {
+    const reply = await this.client.send(`/sagas/${encodeURIComponent(sagaId)}`, {}, call);
+    return this.client.parse(operacion, reply.json);
+  }
+
+  /** 202: the saga goes on and the client is told where to follow it; else its result. */
+  private outcome<TSchema extends z.ZodType>(
+    reply: ServiceReply,
+    result: TSchema,
+  ): Outcome<z.output<TSchema>> {
+    if (reply.status === 202) {
+      return { status: 'accepted', sagaId: this.client.parse(operacionEnCurso, reply.json).sagaId };
+    }
+    return { status: 'done', result: this.client.parse(result, reply.json) };
+  }
+}

@@ -1,0 +1,224 @@
+import { describeError } from '@expedientes/shared-kernel';
+import { problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
+import { z } from 'zod';
+import { ProblemError } from '../../problem-error';
+import { CallContext } from '../../ports/caller';
+import {
+  ServiceFailedError,
+  ServiceRefusalError,
+  ServiceTimeoutError,
+  ServiceUnavailableError,
+} from './service-errors';
+
+export interface ServiceClientOptions {
+  /** The service's name, for the problems and logs that mention it. */
+  readonly service: string;
+  /** Where its API answers: its own process, or `/internal/<service>` of the embedded one. */
+  readonly baseUrl: string;
+  /** How long the service has to answer once it has the whole request. */
+  readonly timeoutMs: number;
+}
+
+export interface ServiceRequest {
+  readonly method?: 'GET' | 'POST' | 'PATCH';
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly json?: unknown;
+  /** Streamed as it is produced; the deadline starts once the last byte is sent. */
+  readonly body?: AsyncIterable<Uint8Array>;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ServiceReply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly json: unknown;
+}
+
+/** Headers a refusal may carry that the client should still see. */
+const refusalHeaders = ['retry-after', 'www-authenticate'];
+
+/**
+ * Calls one service's internal HTTP API as the caller: their bearer token (the service checks
+ * it itself) and the request's correlation id go with every call. A service that cannot be
+ * reached, is too slow, or fails becomes a 503, 504 or 502 problem; its refusals (4xx) are
+ * passed on as the problems they are.
+ */
+export class ServiceClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: ServiceClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  get service(): string {
+    return this.options.service;
+  }
+
+  /** A JSON exchange: the whole answer is read within the deadline. */
+  async send(path: string, request: ServiceRequest, call: CallContext): Promise<ServiceReply> {
+    const exchange = await this.exchange(path, request, call);
+    try {
+      const text = await exchange.response.text();
+      return {
+        status: exchange.response.status,
+        headers: exchange.response.headers,
+        json: text ? this.parseJson(text) : null,
+      };
+    } catch (error) {
+      throw this.failure(error, exchange.signal);
+    } finally {
+      exchange.settle();
+    }
+  }
+
+  /**
+   * A streamed answer (2xx or 304): the deadline covers the wait for its headers, not the
+   * transfer of its body, which takes as long as the content is large.
+   */
+  async stream(path: string, request: ServiceRequest, call: CallContext): Promise<Response> {
+    const exchange = await this.exchange(path, request, call);
+    exchange.settle();
+    return exchange.response;
+  }
+
+  /** The service's answer read as `schema` says; anything else is the service's fault (502). */
+  parse<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    throw new ServiceFailedError(
+      this.service,
+      `unexpected answer: ${z.prettifyError(parsed.error).slice(0, 2_000)}`,
+    );
+  }
+
+  private async exchange(
+    path: string,
+    request: ServiceRequest,
+    call: CallContext,
+  ): Promise<{ response: Response; signal: AbortSignal; settle: () => void }> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const startDeadline = (): void => {
+      timer ??= setTimeout(
+        () => controller.abort(new ServiceTimeoutError(this.service, this.options.timeoutMs)),
+        this.options.timeoutMs,
+      );
+    };
+    const settle = (): void => clearTimeout(timer);
+    const headers = new Headers({
+      accept: 'application/json',
+      authorization: `Bearer ${call.token}`,
+      'x-correlation-id': call.correlationId,
+    });
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      if (value !== undefined) headers.set(name, value);
+    }
+    let body: RequestInit['body'];
+    const streamed = request.body ? new StreamedBody(request.body, startDeadline) : undefined;
+    if (request.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(request.json);
+    } else if (streamed) {
+      body = streamed.chunks();
+    }
+    if (!request.body) startDeadline();
+    try {
+      const response = await fetch(this.urlOf(path, request.query), {
+        method: request.method ?? 'GET',
+        headers,
+        body,
+        signal: controller.signal,
+        // A streamed request body must say so (fetch's half-duplex mode).
+        ...(request.body ? { duplex: 'half' } : {}),
+      } as RequestInit);
+      if (response.ok || response.status === 304) {
+        return { response, signal: controller.signal, settle };
+      }
+      try {
+        throw await this.refusalOf(response);
+      } finally {
+        settle();
+      }
+    } catch (error) {
+      settle();
+      // Our own request body refused to go on (an upload over the limit): that is the answer.
+      throw streamed?.failure ?? this.failure(error, controller.signal);
+    }
+  }
+
+  private urlOf(path: string, query: ServiceRequest['query']): string {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) search.set(name, String(value));
+    }
+    const text = search.toString();
+    return `${this.baseUrl}${path}${text ? `?${text}` : ''}`;
+  }
+
+  private parseJson(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ServiceFailedError(this.service, `not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+
+  /** A 4xx is the service's refusal, passed on; a 5xx its failure. */
+  private async refusalOf(response: Response): Promise<ProblemError> {
+    const text = await response.text();
+    if (response.status === 503) return new ServiceUnavailableError(this.service, text);
+    if (response.status >= 500) {
+      return new ServiceFailedError(this.service, `${response.status}: ${text.slice(0, 2_000)}`);
+    }
+    const headers: Record<string, string> = {};
+    for (const name of refusalHeaders) {
+      const value = response.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    return new ServiceRefusalError(problemIn(text, response.status), headers);
+  }
+
+  /** What went wrong, as the problem to answer with. */
+  private failure(error: unknown, signal: AbortSignal): unknown {
+    if (error instanceof ProblemError) return error;
+    if (signal.aborted && signal.reason instanceof ServiceTimeoutError) return signal.reason;
+    const cause = (error as { cause?: unknown })?.cause;
+    return new ServiceUnavailableError(this.service, describeError(cause ?? error));
+  }
+}
+
+/** The service's problem document, or one made from whatever it answered. */
+function problemIn(text: string, status: number): Problem {
+  try {
+    const body = JSON.parse(text) as Partial<Problem>;
+    if (body && typeof body === 'object' && typeof body.detail === 'string') {
+      return { ...problem(status, body.detail), ...body, status };
+    }
+  } catch {
+    // not JSON: described below
+  }
+  return problem(status, text.trim().slice(0, 500) || `HTTP ${status}`);
+}
+
+/**
+ * A request body as it streams: `sent()` once it has all been handed over, and the error of
+ * its source, if it failed (fetch keeps only that error's message).
+ */
+class StreamedBody {
+  failure: unknown;
+
+  constructor(
+    private readonly source: AsyncIterable<Uint8Array>,
+    private readonly sent: () => void,
+  ) {}
+
+  async *chunks(): AsyncIterable<Uint8Array> {
+    try {
+      yield* this.source;
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+    this.sent();
+  }
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { AddDocumentVersion } from '../application/add-document-version';
+import { AddDocumento } from '../application/add-documento';
+import { OpenExpediente } from '../application/open-expediente';
+import { Backends } from '../ports/backends';
+import { openApiDocument } from './openapi';
+import { route, RouteDefinition } from './route';
+import { documentsRoutes } from './routes/documents-routes';
+import { expedientesRoutes } from './routes/expedientes-routes';
+import { searchRoutes } from './routes/search-routes';
+import { transitionsRoutes } from './routes/transitions-routes';
+
+/** Where the API is mounted; its OpenAPI document names it as the server. */
+export const API_BASE_PATH = '/api/v1';
+
+const API_INFO = {
+  title: 'Expedientes API',
+  version: '1.0.0',
+  description:
+    'La API pública de la plataforma de expedientes. Cada petición lleva un token de acceso ' +
+    '(Authorization: Bearer) con los roles de quien llama; los errores son ' +
+    'application/problem+json con status, title, detail y un code estable. Cada respuesta ' +
+    'lleva x-correlation-id (el que envió el cliente, o uno nuevo), que aparece en los ' +
+    'registros de todos los servicios.',
+  serverUrl: API_BASE_PATH,
+};
+
+/** Every route of the public API, its own OpenAPI document included. */
+export function publicApiRoutes(backends: Backends): RouteDefinition[] {
+  const { expedientes, documents, bpm, search } = backends;
+  const routes = [
+    ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
+    ...transitionsRoutes(expedientes, bpm),
+    ...documentsRoutes(
+      documents,
+      new AddDocumento(documents, expedientes),
+      new AddDocumentVersion(documents),
+    ),
+    ...searchRoutes(search),
+  ];
+  let document: Record<string, unknown> | undefined;
+  const all: RouteDefinition[] = [
+    ...routes,
+    route({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'verOpenApi',
+      tag: 'API',
+      summary: 'Este documento OpenAPI 3.1',
+      roles: 'public',
+      responses: {
+        200: {
+          description: 'El documento',
+          schema: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }),
+        },
+      },
+      async handle({ res }) {
+        document ??= openApiDocument(all, API_INFO);
+        res.json(document);
+      },
+    }),
+  ];
+  return all;
+}

@@ -1,0 +1,187 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describeError } from '@expedientes/shared-kernel';
+import { requestContext } from '@expedientes/shared-kernel/adapters/runtime';
+import { Response } from 'express';
+import { z } from 'zod';
+import { AddDocumentVersion } from '../../application/add-document-version';
+import { AddDocumento } from '../../application/add-documento';
+import { documento } from '../../model/documents';
+import { documentoAdjuntado } from '../../model/expedientes';
+import { DocumentsApi } from '../../ports/documents-api';
+import { withSingleFile } from '../forms';
+import { route, RouteDefinition } from '../route';
+import {
+  accepted,
+  documentParams,
+  expedienteDocumentParams,
+  expedienteParams,
+  sendOutcome,
+  STAFF,
+  TAG_DOCUMENTOS,
+  TRAMITAN,
+} from './shared';
+
+const singleFile = (description: string) => z.object({ file: z.file().describe(description) });
+
+const contentQuery = z.object({
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(999_999_999)
+    .optional()
+    .describe('La versión; por defecto, la última'),
+});
+const contentHeaders = z.object({
+  'if-none-match': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('La ETag que ya tiene: si no ha cambiado, 304 sin contenido'),
+});
+
+export function documentsRoutes(
+  documents: DocumentsApi,
+  addDocumento: AddDocumento,
+  addVersion: AddDocumentVersion,
+): RouteDefinition[] {
+  return [
+    route({
+      method: 'post',
+      path: '/expedientes/{id}/documents',
+      operationId: 'anadirDocumento',
+      tag: TAG_DOCUMENTOS,
+      summary: 'Añade un documento nuevo al expediente',
+      description: 'Un formulario multipart/form-data con el archivo en `file`.',
+      roles: TRAMITAN,
+      params: expedienteParams,
+      body: {
+        kind: 'multipart',
+        schema: singleFile('El documento; su nombre es el del archivo'),
+        maxFiles: 1,
+      },
+      responses: {
+        201: {
+          description: 'Añadido',
+          schema: documentoAdjuntado,
+          links: {
+            SubirVersion: {
+              operationId: 'subirVersion',
+              parameters: {
+                id: '$response.body#/expedienteId',
+                documentId: '$response.body#/documento/documentId',
+              },
+            },
+            DescargarDocumento: {
+              operationId: 'descargarDocumento',
+              parameters: { documentId: '$response.body#/documento/documentId' },
+            },
+          },
+        },
+        202: accepted,
+      },
+      problems: [404, 409, 422],
+      async handle({ params, form, call, res }) {
+        const outcome = await withSingleFile(form(), 'file', (archivo) =>
+          addDocumento.execute(params.id, archivo, call),
+        );
+        sendOutcome(res, outcome, { status: 201 });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/expedientes/{id}/documents/{documentId}/versions',
+      operationId: 'subirVersion',
+      tag: TAG_DOCUMENTOS,
+      summary: 'Sube una versión nueva de un documento del expediente',
+      description:
+        'Un formulario multipart/form-data con el archivo en `file`; las versiones anteriores se conservan.',
+      roles: TRAMITAN,
+      params: expedienteDocumentParams,
+      body: {
+        kind: 'multipart',
+        schema: singleFile('La versión nueva; su nombre pasa a ser el del documento'),
+        maxFiles: 1,
+      },
+      responses: {
+        201: {
+          description: 'Guardada',
+          schema: documento,
+          headers: { Location: 'El contenido de la versión nueva' },
+          links: {
+            DescargarVersion: {
+              operationId: 'descargarDocumento',
+              parameters: {
+                documentId: '$response.body#/documentId',
+                version: '$response.body#/version',
+              },
+            },
+          },
+        },
+      },
+      problems: [404, 409],
+      async handle({ params, form, call, res }) {
+        const guardado = await withSingleFile(form(), 'file', (archivo) =>
+          addVersion.execute(params.id, params.documentId, archivo, call),
+        );
+        res
+          .status(201)
+          .location(
+            `${res.req.baseUrl}/documents/${encodeURIComponent(guardado.documentId)}/content?version=${guardado.version}`,
+          )
+          .json(guardado);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/documents/{documentId}/content',
+      operationId: 'descargarDocumento',
+      tag: TAG_DOCUMENTOS,
+      summary: 'El contenido de un documento, de su última versión o de la que se pida',
+      roles: STAFF,
+      params: documentParams,
+      query: contentQuery,
+      headers: contentHeaders,
+      responses: {
+        200: {
+          description: 'Los bytes de la versión, tal como se subieron',
+          binary: true,
+          headers: {
+            'Content-Type': 'El tipo del contenido',
+            'Content-Disposition': 'attachment, con el nombre del documento',
+            ETag: 'La huella SHA-256 de la versión',
+          },
+        },
+        304: { description: 'No ha cambiado desde la ETag de If-None-Match' },
+      },
+      problems: [404],
+      async handle({ params, query, headers, call, res }) {
+        const contenido = await documents.download(
+          {
+            documentId: params.documentId,
+            version: query.version,
+            ifNoneMatch: headers['if-none-match'],
+          },
+          call,
+        );
+        res.status(contenido.status).set(contenido.headers);
+        if (!contenido.body) {
+          res.end();
+          return;
+        }
+        await streamTo(contenido.body, res);
+      },
+    }),
+  ];
+}
+
+/** Once the first byte is out, a failure can only cut the answer short, and is logged. */
+async function streamTo(body: Readable, res: Response): Promise<void> {
+  try {
+    await pipeline(body, res);
+  } catch (error) {
+    if (!res.headersSent) throw error;
+    requestContext(res).logger.warn({ error: describeError(error) }, 'download interrupted');
+  }
+}

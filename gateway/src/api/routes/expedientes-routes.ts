@@ -1,0 +1,252 @@
+import { z } from 'zod';
+import { OpenExpediente } from '../../application/open-expediente';
+import { estadoDeExpediente, opcionInicial } from '../../model/common';
+import {
+  descripcionEditada,
+  expediente,
+  expedienteAbierto,
+  historial,
+  operacion,
+  paginaDeExpedientes,
+} from '../../model/expedientes';
+import { ExpedientesApi } from '../../ports/expedientes-api';
+import { invalidField } from '../api-errors';
+import { streamedForm } from '../forms';
+import { route, RouteDefinition } from '../route';
+import {
+  accepted,
+  dayOrInstant,
+  etagOf,
+  expedienteLinks,
+  expedienteParams,
+  pageNumber,
+  pageSize,
+  sagaParams,
+  sendOutcome,
+  STAFF,
+  TAG_EXPEDIENTES,
+  TRAMITAN,
+} from './shared';
+
+const MAX_FILES = 20;
+
+const aperturaFields = z.object({
+  codigo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .describe('El código del expediente (p. ej. EXP-2025/001), único; se guarda en mayúsculas'),
+  opcionInicial,
+  descripcion: z.string().max(4_000).default(''),
+});
+const aperturaForm = z.object({
+  ...aperturaFields.shape,
+  files: z
+    .array(z.file())
+    .min(1)
+    .max(MAX_FILES)
+    .describe('Los documentos del expediente, uno o más, después de los campos'),
+});
+
+const listQuery = z.object({
+  fase: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('El código de la fase, p. ej. INICIAL'),
+  estado: estadoDeExpediente.optional(),
+  opcionInicial: opcionInicial.optional(),
+  desde: dayOrInstant.optional().describe('Creados desde ese día (AAAA-MM-DD) o instante'),
+  hasta: dayOrInstant.optional().describe('Creados hasta ese día (incluido) o instante'),
+  q: z.string().max(200).optional().describe('Texto en el código o la descripción'),
+  sort: z.enum(['codigo', 'creadoAt', 'fase']).optional().describe('Por defecto, creadoAt'),
+  order: z.enum(['asc', 'desc']).optional().describe('Por defecto, desc para creadoAt'),
+  page: pageNumber,
+  pageSize,
+});
+
+const detailQuery = z.object({
+  asOf: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('El expediente tal como estaba en ese instante'),
+});
+
+const editBody = z.object({
+  descripcion: z.string().max(4_000),
+  expectedVersion: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('La versión que se modifica; o la cabecera If-Match'),
+});
+const editHeaders = z.object({
+  'if-match': z
+    .string()
+    .regex(/^(W\/)?"?\d+"?$/, 'Debe ser la ETag del expediente, p. ej. "3"')
+    .optional()
+    .describe('La ETag del expediente que se modifica'),
+});
+
+/** `"3"` or `W/"3"`: the version in an ETag. */
+const versionIn = (etag: string): number => Number(/\d+/.exec(etag)?.[0]);
+
+export function expedientesRoutes(
+  expedientes: ExpedientesApi,
+  openExpediente: OpenExpediente,
+): RouteDefinition[] {
+  return [
+    route({
+      method: 'post',
+      path: '/expedientes',
+      operationId: 'abrirExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Abre un expediente con sus documentos',
+      description:
+        'Un formulario multipart/form-data: los campos (codigo, opcionInicial, descripcion) y ' +
+        'después uno o más archivos en `files`. Cada archivo se guarda según llega, sin ' +
+        'esperar al resto.',
+      roles: TRAMITAN,
+      body: { kind: 'multipart', schema: aperturaForm, maxFiles: MAX_FILES },
+      responses: {
+        201: {
+          description: 'Abierto',
+          schema: expedienteAbierto,
+          headers: { Location: 'El expediente' },
+          links: expedienteLinks('/expedienteId'),
+        },
+        202: accepted,
+      },
+      problems: [409, 422],
+      async handle({ form, call, res }) {
+        const formulario = streamedForm(form(), aperturaFields, 'files');
+        const outcome = await openExpediente.execute(formulario, call);
+        sendOutcome(res, outcome, {
+          status: 201,
+          location: (abierto) => `/expedientes/${encodeURIComponent(abierto.expedienteId)}`,
+        });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/expedientes',
+      operationId: 'listarExpedientes',
+      tag: TAG_EXPEDIENTES,
+      summary: 'La lista de expedientes, filtrada y por páginas',
+      roles: STAFF,
+      query: listQuery,
+      responses: { 200: { description: 'Una página de la lista', schema: paginaDeExpedientes } },
+      async handle({ query, call, res }) {
+        res.json(await expedientes.list(query, call));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/expedientes/{id}',
+      operationId: 'verExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'El detalle de un expediente, ahora o en un instante pasado',
+      roles: STAFF,
+      params: expedienteParams,
+      query: detailQuery,
+      responses: {
+        200: {
+          description: 'El expediente',
+          schema: expediente,
+          headers: { ETag: 'Su versión, para If-Match al editarlo (sin asOf)' },
+          links: {
+            EditarExpediente: {
+              operationId: 'editarExpediente',
+              parameters: { id: '$response.body#/id', 'header.if-match': '$response.header.ETag' },
+            },
+          },
+        },
+      },
+      problems: [404],
+      async handle({ params, query, call, res }) {
+        const detalle = await expedientes.get(params.id, query.asOf, call);
+        if (query.asOf === undefined) res.setHeader('ETag', etagOf(detalle.version));
+        res.json(detalle);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/expedientes/{id}',
+      operationId: 'editarExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Cambia la descripción de un expediente',
+      description:
+        'Nombre la versión que modifica (If-Match con su ETag, o expectedVersion): si el ' +
+        'expediente ha cambiado desde entonces, se responde 409 y no se guarda nada.',
+      roles: TRAMITAN,
+      params: expedienteParams,
+      headers: editHeaders,
+      body: { kind: 'json', schema: editBody },
+      responses: {
+        200: {
+          description: 'Guardado',
+          schema: descripcionEditada,
+          headers: { ETag: 'La nueva versión' },
+        },
+      },
+      problems: [404, 409, 422],
+      async handle({ params, headers, body, call, res }) {
+        const ifMatch = headers['if-match'];
+        const fromHeader = ifMatch === undefined ? undefined : versionIn(ifMatch);
+        if (
+          body.expectedVersion !== undefined &&
+          fromHeader !== undefined &&
+          body.expectedVersion !== fromHeader
+        ) {
+          throw invalidField('expectedVersion', 'No coincide con la cabecera If-Match');
+        }
+        const expectedVersion = body.expectedVersion ?? fromHeader;
+        if (expectedVersion === undefined) {
+          throw invalidField(
+            'expectedVersion',
+            'Indique la versión que modifica (expectedVersion o la cabecera If-Match)',
+          );
+        }
+        const editada = await expedientes.editDescripcion(
+          params.id,
+          { descripcion: body.descripcion, expectedVersion },
+          call,
+        );
+        res.setHeader('ETag', etagOf(editada.version));
+        res.json(editada);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/expedientes/{id}/history',
+      operationId: 'verHistorial',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Todos los cambios del expediente: qué, quién y cuándo',
+      roles: STAFF,
+      params: expedienteParams,
+      responses: { 200: { description: 'El historial', schema: historial } },
+      problems: [404],
+      async handle({ params, call, res }) {
+        res.json(await expedientes.history(params.id, call));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/sagas/{sagaId}',
+      operationId: 'verOperacion',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Cómo va una operación que siguió en curso (respondida con 202)',
+      roles: STAFF,
+      params: sagaParams,
+      responses: { 200: { description: 'La operación', schema: operacion } },
+      problems: [404],
+      async handle({ params, call, res }) {
+        res.json(await expedientes.saga(params.sagaId, call));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,98 @@
+import { Logger } from '@expedientes/shared-kernel';
+import {
+  problem,
+  ReadinessCheck,
+  ServiceMetrics,
+} from '@expedientes/shared-kernel/adapters/runtime';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
+import { Strategy } from 'passport';
+import { apiDocs } from './api/api-docs';
+import { apiRouter } from './api/api-router';
+import { problemMiddleware } from './api/error-middleware';
+import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
+import { RouteDefinition } from './api/route';
+import { healthRoutes } from './health';
+import { Backends } from './ports/backends';
+import { ProblemError } from './problem-error';
+import { requestContextMiddleware } from './request-context';
+import { authenticateCaller } from './security/authentication';
+import { rateLimitPerCaller } from './security/rate-limit';
+
+export interface GatewayLimits {
+  /** The largest file an upload may carry: documents' DOCUMENT_MAX_BYTES. */
+  readonly maxFileBytes: number;
+  /** Requests a minute for each user (or each address, before it identifies itself). */
+  readonly requestsPerMinute: number;
+  /** The largest JSON body. */
+  readonly jsonBody?: string;
+}
+
+export interface GatewayOptions {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly readiness: readonly ReadinessCheck[];
+  readonly backends: Backends;
+  /** Passport strategies that establish the caller, tried in order (see `authenticateCaller`). */
+  readonly strategies: ReadonlyArray<readonly [string, Strategy]>;
+  readonly limits: GatewayLimits;
+  /** Origins whose browser pages may call the API; none: cross-origin calls stay closed. */
+  readonly corsOrigins?: readonly string[];
+  /** Express's `trust proxy`, behind a proxy that sets X-Forwarded-For. */
+  readonly trustProxy?: boolean | number | string;
+}
+
+export interface Gateway {
+  readonly app: express.Express;
+  /** The routes of the public API, as declared (and documented). */
+  readonly routes: readonly RouteDefinition[];
+}
+
+/** Headers a browser page on another origin may read from an answer. */
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Retry-After',
+  'Content-Disposition',
+  'RateLimit',
+  'RateLimit-Policy',
+  'x-correlation-id',
+];
+
+/**
+ * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document) in
+ * front of the services' ports, interactive docs at /api/docs, health and metrics; security
+ * headers, CORS only where configured, rate limiting, body size limits and a correlation id
+ * on every request; every error as problem+json.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { logger, limits } = options;
+  const routes = publicApiRoutes(options.backends);
+  const app = express();
+  app.disable('x-powered-by');
+  // ETags here name an expediente's version (If-Match); none made up from a body's hash.
+  app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+  app.use(requestContextMiddleware(logger, options.metrics));
+  app.use(helmet());
+  if (options.corsOrigins?.length) {
+    app.use(
+      cors({ origin: [...options.corsOrigins], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
+    );
+  }
+  app.use(healthRoutes('gateway', options.readiness, options.metrics));
+  app.use('/api/docs', apiDocs('../v1/openapi.json'));
+  app.use(
+    API_BASE_PATH,
+    authenticateCaller(options.strategies),
+    rateLimitPerCaller(limits.requestsPerMinute, logger),
+    express.json({ limit: limits.jsonBody ?? '100kb' }),
+    apiRouter(routes, { maxFileBytes: limits.maxFileBytes }),
+  );
+  app.use((_req, _res, next) => {
+    next(new ProblemError(problem(404, 'No existe esta dirección', { code: 'API.NOT_FOUND' })));
+  });
+  app.use(problemMiddleware(logger));
+  return { app, routes };
+}

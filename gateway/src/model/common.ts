@@ -1,0 +1,49 @@
+import {
+  documentoSchema,
+  faseSchema,
+  instant,
+  opcionInicialSchema,
+} from '@expedientes/shared-kernel';
+import { z } from 'zod';
+import { named } from './schema-names';
+
+/** Times are ISO-8601 instants, as every service writes them. */
+export const instante = instant;
+
+export const fase = named('Fase', 'Una fase del procedimiento', faseSchema);
+
+/** A phase as the lists show it: its code and the name users read. */
+export const faseResumida = named(
+  'FaseResumida',
+  'Una fase, por su código y nombre',
+  z.object({ codigo: z.string(), nombre: z.string() }),
+);
+
+export const opcionInicial = named(
+  'OpcionInicial',
+  'Cómo llegó el expediente: por la sede electrónica o a petición de un departamento',
+  opcionInicialSchema,
+);
+
+export const estadoDeExpediente = named(
+  'EstadoDeExpediente',
+  'Dónde está el expediente: pendiente de apertura, abierto, finalizado, o con la creación rechazada',
+  z.enum(['pendiente', 'abierto', 'finalizado', 'creacion_rechazada']),
+);
+export type EstadoDeExpediente = z.infer<typeof estadoDeExpediente>;
+
+/** One version of a document as the expedientes know it (the published language's shape). */
+export const documentoDeExpediente = named(
+  'VersionRegistrada',
+  'Una versión de un documento tal como la registra el expediente',
+  documentoSchema,
+);
+
+/** A page of a list: its items, how many there are in all, and where this page is. */
+export const pagina = <TItem extends z.ZodType>(item: TItem) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int().nonnegative(),
+    page: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+  });

@@ -1,0 +1,12 @@
+import { BpmApi } from './bpm-api';
+import { DocumentsApi } from './documents-api';
+import { ExpedientesApi } from './expedientes-api';
+import { SearchApi } from './search-api';
+
+/** The services behind the gateway, one port each. */
+export interface Backends {
+  readonly expedientes: ExpedientesApi;
+  readonly documents: DocumentsApi;
+  readonly bpm: BpmApi;
+  readonly search: SearchApi;
+}

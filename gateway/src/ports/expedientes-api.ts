@@ -1,0 +1,59 @@
+import { EstadoDeExpediente } from '../model/common';
+import {
+  DescripcionEditada,
+  DocumentoAdjuntado,
+  Expediente,
+  ExpedienteAbierto,
+  FaseCambiada,
+  Historial,
+  Operacion,
+  Outcome,
+  PaginaDeExpedientes,
+} from '../model/expedientes';
+import { CallContext } from './caller';
+
+export interface SolicitudDeApertura {
+  readonly codigo: string;
+  readonly opcionInicial: string;
+  readonly descripcion: string;
+  /** Documents already uploaded to documents, staged until the expediente claims them. */
+  readonly documentIds: readonly string[];
+}
+
+export interface CriteriosDeLista {
+  readonly fase?: string;
+  readonly estado?: EstadoDeExpediente;
+  readonly opcionInicial?: string;
+  readonly desde?: string;
+  readonly hasta?: string;
+  readonly q?: string;
+  readonly sort?: 'codigo' | 'creadoAt' | 'fase';
+  readonly order?: 'asc' | 'desc';
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+/** The expedientes service: the expediente aggregate, its sagas and its list and detail views. */
+export interface ExpedientesApi {
+  open(solicitud: SolicitudDeApertura, call: CallContext): Promise<Outcome<ExpedienteAbierto>>;
+  list(criterios: CriteriosDeLista, call: CallContext): Promise<PaginaDeExpedientes>;
+  /** As it is now, or as it stood at `asOf`. */
+  get(expedienteId: string, asOf: string | undefined, call: CallContext): Promise<Expediente>;
+  editDescripcion(
+    expedienteId: string,
+    cambio: { readonly descripcion: string; readonly expectedVersion: number },
+    call: CallContext,
+  ): Promise<DescripcionEditada>;
+  history(expedienteId: string, call: CallContext): Promise<Historial>;
+  requestTransition(
+    expedienteId: string,
+    hacia: string,
+    call: CallContext,
+  ): Promise<Outcome<FaseCambiada>>;
+  attachDocumento(
+    expedienteId: string,
+    documentId: string,
+    call: CallContext,
+  ): Promise<Outcome<DocumentoAdjuntado>>;
+  saga(sagaId: string, call: CallContext): Promise<Operacion>;
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@expedientes/shared-kernel';
+import {
+  RequestContext,
+  requestContext,
+  ServiceMetrics,
+} from '@expedientes/shared-kernel/adapters/runtime';
+import { RequestHandler } from 'express';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+/** A client's id is taken as it is only when it cannot smuggle anything into a header or log. */
+const acceptableId = /^[\w.:-]{1,128}$/;
+
+/**
+ * Every request gets a correlation id (the client's `x-correlation-id` or `x-request-id`, or
+ * a new one): answered in the same header, sent on to every service, on every log line (with
+ * the user, once authenticated). One line is logged per request when it ends, and its
+ * duration measured by route.
+ */
+export function requestContextMiddleware(logger: Logger, metrics: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    const given = req.header(CORRELATION_HEADER) ?? req.header('x-request-id');
+    const correlationId = given && acceptableId.test(given) ? given : randomUUID();
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    res.locals.context = {
+      correlationId,
+      logger: logger.child({ correlationId }),
+    } satisfies RequestContext;
+    const started = performance.now();
+    const stopTimer = metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const status = res.statusCode;
+      stopTimer({ route, status: String(status) });
+      requestContext(res).logger.info(
+        {
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          route,
+          status,
+          durationMs: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}

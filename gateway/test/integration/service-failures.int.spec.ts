@@ -1,0 +1,213 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { silentLogger } from '@expedientes/shared-kernel';
+import { JwtIdentityVerifier, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
+import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
+import { httpBackends, ServiceUrls } from '../../src/adapters/http/http-backends';
+import { createGateway } from '../../src/gateway-app';
+import { bearerStrategy } from '../../src/security/authentication';
+import { freePort } from '../e2e/support/processes';
+import { ApiClient } from '../support/api-client';
+
+type Behaviour = (
+  req: { url: string; headers: IncomingHttpHeaders },
+  res: import('node:http').ServerResponse,
+) => void;
+
+/** A stand-in for a service: answers as `behaviour` says and remembers what it was asked. */
+async function fakeService(behaviour: Behaviour) {
+  const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+  const server: Server = createServer((req, res) => {
+    const request = { url: req.url ?? '', headers: req.headers };
+    seen.push(request);
+    req.resume();
+    behaviour(request, res);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour =>
+  (_req, res) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json', ...headers })
+      .end(JSON.stringify(body));
+  };
+
+/**
+ * What the gateway does when a service fails it: a service that is down, slow, broken or
+ * talking nonsense becomes a 503, 504 or 502 problem (never a hang), and what the services
+ * are sent carries the caller's token and the request's correlation id.
+ */
+describe('The API when a service fails it', () => {
+  let issuer: TestTokenIssuer;
+  let token: string;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    issuer = await TestTokenIssuer.create();
+    token = await issuer.token({ userId: 'ana.tramitadora', roles: ['tramitador'] });
+  });
+
+  afterAll(async () => {
+    for (const close of closers) await close();
+  });
+
+  async function gatewayOver(
+    urls: Partial<ServiceUrls>,
+    options: { timeoutMs?: number; jwks?: URL } = {},
+  ) {
+    const unused = `http://127.0.0.1:${await freePort()}`;
+    const { app } = createGateway({
+      logger: silentLogger,
+      metrics: new ServiceMetrics('gateway-failures'),
+      readiness: [],
+      backends: httpBackends(
+        { expedientes: unused, documents: unused, bpm: unused, search: unused, ...urls },
+        options.timeoutMs ?? 5_000,
+      ),
+      strategies: [
+        [
+          'bearer',
+          bearerStrategy(
+            new JwtIdentityVerifier({
+              issuer: issuer.issuer,
+              audience: issuer.audience,
+              keys: options.jwks ?? issuer.jwks,
+            }),
+          ),
+        ],
+      ],
+      limits: { maxFileBytes: 1024, requestsPerMinute: 1_000 },
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((done) => server.once('listening', done));
+    closers.push(() => {
+      server.closeAllConnections();
+      return new Promise((done) => server.close(done));
+    });
+    return new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`);
+  }
+
+  it('passes the caller’s token and the correlation id on to the service', async () => {
+    const page = { items: [], total: 0, page: 2, pageSize: 5 };
+    const expedientes = await fakeService(json(200, page));
+    closers.push(expedientes.close);
+    const api = await gatewayOver({ expedientes: expedientes.url });
+    const reply = await api.request('/expedientes?page=2&pageSize=5&q=obra', {
+      token,
+      headers: { 'x-correlation-id': 'peticion-123' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual(page);
+    expect(reply.headers.get('x-correlation-id')).toBe('peticion-123');
+    expect(expedientes.seen).toHaveLength(1);
+    const [asked] = expedientes.seen;
+    expect(asked.url).toBe('/expedientes?q=obra&page=2&pageSize=5');
+    expect(asked.headers.authorization).toBe(`Bearer ${token}`);
+    expect(asked.headers['x-correlation-id']).toBe('peticion-123');
+  });
+
+  it('makes up a correlation id when the client sends none, or one that is not safe to log', async () => {
+    const search = await fakeService(json(200, { items: [], total: 0, page: 1, pageSize: 20 }));
+    closers.push(search.close);
+    const api = await gatewayOver({ search: search.url });
+    const fresh = await api.request('/search', { token });
+    const made = fresh.headers.get('x-correlation-id') as string;
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+    expect(search.seen[0].headers['x-correlation-id']).toBe(made);
+    const unsafe = await api.request('/search', {
+      token,
+      headers: { 'x-correlation-id': 'a b\u00e9' },
+    });
+    expect(unsafe.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('503 with Retry-After when the service cannot be reached', async () => {
+    const api = await gatewayOver({});
+    const reply = await api.request('/expedientes', { token });
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(reply.headers.get('retry-after')).toBe('5');
+    expect(reply.body).toMatchObject({
+      status: 503,
+      code: 'API.SERVICE_UNAVAILABLE',
+      service: 'expedientes',
+    });
+  });
+
+  it('504 when the service does not answer in time, instead of hanging', async () => {
+    const silent = await fakeService(() => undefined);
+    closers.push(silent.close);
+    const api = await gatewayOver({ bpm: silent.url }, { timeoutMs: 300 });
+    const started = Date.now();
+    const reply = await api.request('/expedientes/x/transitions', { token });
+    expect(reply.status).toBe(504);
+    expect(reply.body).toMatchObject({ code: 'API.SERVICE_TIMEOUT', service: 'bpm' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('502 when the service fails, saying nothing of its insides', async () => {
+    const failing = await fakeService(
+      json(500, { status: 500, detail: 'SQLITE_CORRUPT en /var/data' }),
+    );
+    closers.push(failing.close);
+    const api = await gatewayOver({ search: failing.url });
+    const reply = await api.request('/search?q=x', { token });
+    expect(reply.status).toBe(502);
+    expect(reply.body).toMatchObject({ code: 'API.SERVICE_FAILED', service: 'search' });
+    expect(JSON.stringify(reply.body)).not.toContain('SQLITE');
+  });
+
+  it('502 when the service answers what its API does not promise', async () => {
+    const odd = await fakeService(json(200, { resultados: 'muchos' }));
+    closers.push(odd.close);
+    const api = await gatewayOver({ search: odd.url });
+    expect((await api.request('/search', { token })).status).toBe(502);
+  });
+
+  it('passes a service’s refusal on with its status and headers, and a 503 as a 503', async () => {
+    const refusing = await fakeService(
+      json(409, {
+        type: 'about:blank',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Ya existe',
+        code: 'X.Y',
+      }),
+    );
+    const busy = await fakeService(
+      json(503, { status: 503, detail: 'arrancando' }, { 'retry-after': '7' }),
+    );
+    closers.push(refusing.close, busy.close);
+    const api = await gatewayOver({ expedientes: refusing.url, search: busy.url });
+    const refused = await api.request('/expedientes/x/history', { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'Ya existe',
+      code: 'X.Y',
+    });
+    expect((await api.request('/search', { token })).status).toBe(503);
+  });
+
+  it('503, not 401, when the issuer’s keys cannot be fetched', async () => {
+    const api = await gatewayOver(
+      {},
+      { jwks: new URL(`http://127.0.0.1:${await freePort()}/jwks.json`) },
+    );
+    const reply = await api.request('/expedientes', { token });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({ code: 'AUTH.UNAVAILABLE' });
+  });
+});
