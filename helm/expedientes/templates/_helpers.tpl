@@ -1,0 +1,166 @@
+{{/*
+What each stateless component is: its port, whether it serves Prometheus metrics, its health
+paths, the uid its image runs as. Fixed by the images, so not values.
+*/}}
+{{- define "expedientes.componentSpecs" -}}
+gateway: { port: 8080, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+auth: { port: 3005, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+expedientes: { port: 3001, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+documents: { port: 3002, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+bpm: { port: 3003, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+search: { port: 3004, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+frontend: { port: 8080, metrics: false, live: /healthz, ready: /healthz, uid: 101 }
+{{- end -}}
+
+{{- define "expedientes.name" -}}
+{{- printf "%s-%s" .root.Release.Name .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "expedientes.selectorLabels" -}}
+app.kubernetes.io/name: expedientes
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "expedientes.labels" -}}
+{{ include "expedientes.selectorLabels" . }}
+app.kubernetes.io/part-of: expedientes
+app.kubernetes.io/version: {{ .root.Values.image.tag | default .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+{{- end -}}
+
+{{/* Refuses an environment's values in another environment's namespace. */}}
+{{- define "expedientes.namespace" -}}
+{{- if and .Values.namespace (ne .Values.namespace .Release.Namespace) -}}
+{{- fail (printf "these values are for namespace %q, not %q (helm --namespace)" .Values.namespace .Release.Namespace) -}}
+{{- end -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+
+{{- define "expedientes.image" -}}
+{{- $tag := required "image.tag is required: the commit the images were built from" .root.Values.image.tag -}}
+{{- printf "%s/%s:%s" .root.Values.image.repository .component $tag -}}
+{{- end -}}
+
+{{- define "expedientes.secretName" -}}
+{{- .Values.secrets.existingSecret | default (printf "%s-secrets" .Release.Name) -}}
+{{- end -}}
+
+{{- define "expedientes.publicUrl" -}}
+{{- if .Values.publicUrl -}}
+{{- trimSuffix "/" .Values.publicUrl -}}
+{{- else -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expedientes.kafkaBrokers" -}}
+{{- if .Values.kafka.enabled -}}
+{{- printf "%s-kafka:9092" .Release.Name -}}
+{{- else -}}
+{{- required "kafka.external.brokers is required when kafka.enabled is false" .Values.kafka.external.brokers -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "expedientes.eventstoreUrl" -}}
+{{- if .Values.eventstoredb.enabled -}}
+{{- printf "esdb://%s-eventstoredb:2113?tls=false" .Release.Name -}}
+{{- else -}}
+{{- required "eventstoredb.external.url is required when eventstoredb.enabled is false" .Values.eventstoredb.external.url -}}
+{{- end -}}
+{{- end -}}
+
+{{/* mysql://user:$(MYSQL_PASSWORD)@host:port/<database>: the password expands from the Secret. */}}
+{{- define "expedientes.mysqlUrl" -}}
+{{- $mysql := .root.Values.mysql -}}
+{{- $host := ternary (printf "%s-mysql" .root.Release.Name) $mysql.external.host $mysql.enabled -}}
+{{- $port := ternary 3306 $mysql.external.port $mysql.enabled -}}
+{{- printf "mysql://%s:$(MYSQL_PASSWORD)@%s:%v/%s" $mysql.user (required "mysql.external.host is required when mysql.enabled is false" $host) $port .database -}}
+{{- end -}}
+
+{{- define "expedientes.mongodbUrl" -}}
+{{- $mongodb := .root.Values.mongodb -}}
+{{- $host := ternary (printf "%s-mongodb" .root.Release.Name) $mongodb.external.host $mongodb.enabled -}}
+{{- $port := ternary 27017 $mongodb.external.port $mongodb.enabled -}}
+{{- $options := ternary "authSource=admin" $mongodb.external.options $mongodb.enabled -}}
+{{- printf "mongodb://%s:$(MONGODB_PASSWORD)@%s:%v/%s?%s" $mongodb.user (required "mongodb.external.host is required when mongodb.enabled is false" $host) $port .database $options -}}
+{{- end -}}
+
+{{/* An environment variable from the Secret, by the same name. */}}
+{{- define "expedientes.secretEnv" -}}
+- name: {{ .key }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "expedientes.secretName" .root }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end -}}
+
+{{/* What a component reads beside the shared ConfigMap: its port, stores and secrets. */}}
+{{- define "expedientes.componentEnv" -}}
+{{- $root := .root -}}
+{{- $name := .component -}}
+- name: PORT
+  value: {{ .spec.port | quote }}
+{{- if eq $name "gateway" }}
+{{- range $service, $port := dict "EXPEDIENTES_URL" "expedientes:3001" "DOCUMENTS_URL" "documents:3002" "BPM_URL" "bpm:3003" "SEARCH_URL" "search:3004" "AUTH_URL" "auth:3005" "FRONTEND_URL" "frontend:8080" }}
+- name: {{ $service }}
+  value: {{ printf "http://%s-%s" $root.Release.Name $port | quote }}
+{{- end }}
+# Behind the ingress controller, one proxy hop: the client's address for rate limiting.
+- name: TRUST_PROXY
+  value: "1"
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "AUTH_GATEWAY_CLIENT_SECRET") }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "GATEWAY_SESSION_SECRET") }}
+{{- else if eq $name "auth" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
+- name: MYSQL_URL
+  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "auth") | quote }}
+- name: AUTH_TRUST_PROXY
+  value: "true"
+- name: AUTH_GATEWAY_REDIRECT_URIS
+  value: {{ printf "%s/login/callback" (include "expedientes.publicUrl" $root) | quote }}
+- name: AUTH_GATEWAY_POST_LOGOUT_REDIRECT_URIS
+  value: {{ printf "%s/" (include "expedientes.publicUrl" $root) | quote }}
+{{- range $key := list "AUTH_SIGNING_KEYS" "AUTH_COOKIE_KEYS" "AUTH_GATEWAY_CLIENT_SECRET" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" $key) }}
+{{- end }}
+{{- range $key := list "AUTH_ADMIN_PASSWORD" "AUTH_MACHINE_CLIENTS" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" $key "optional" true) }}
+{{- end }}
+{{- else if eq $name "expedientes" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MONGODB_PASSWORD") }}
+- name: MONGODB_URL
+  value: {{ include "expedientes.mongodbUrl" (dict "root" $root "database" "expedientes") | quote }}
+{{- if eq $root.Values.config.EVENT_STORE "mysql" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
+- name: MYSQL_URL
+  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "expedientes") | quote }}
+{{- else }}
+- name: EVENTSTORE_URL
+  value: {{ include "expedientes.eventstoreUrl" $root | quote }}
+{{- end }}
+{{- else if eq $name "documents" }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MONGODB_PASSWORD") }}
+- name: MONGODB_URL
+  value: {{ include "expedientes.mongodbUrl" (dict "root" $root "database" "documents") | quote }}
+{{- else if or (eq $name "bpm") (eq $name "search") }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
+- name: MYSQL_URL
+  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" $name) | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The hardening every container of the chart gets; the argument says whether its root file
+system is read-only (the platform's images: yes; the servers' images write beside their data).
+*/}}
+{{- define "expedientes.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ . }}
+capabilities:
+  drop: [ALL]
+{{- end -}}

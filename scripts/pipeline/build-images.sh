@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Pipeline stage "Build images": lints every Dockerfile and checks what it copies, then builds
+# each runnable's image from the repository root, tagged with the commit. DRY_RUN=1 prints
+# the docker build commands after the checks.
+# shellcheck source=scripts/pipeline/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=scripts/deploy/tools.sh
+source scripts/deploy/tools.sh
+ensure_python_tools
+
+dockerfiles=()
+for component in "${COMPONENTS[@]}"; do dockerfiles+=("$(dockerfile_of "$component")"); done
+"$DEPLOY_VENV/bin/hadolint" "${dockerfiles[@]}"
+"$DEPLOY_VENV/bin/python" scripts/deploy/check_deployment.py dockerfiles "${dockerfiles[@]}"
+say "Dockerfiles checked: ${dockerfiles[*]}"
+
+for component in "${COMPONENTS[@]}"; do
+  if [[ "$component" == frontend && ! -f frontend/package.json ]]; then
+    say "frontend: skipped, the frontend workspace does not exist yet"
+    continue
+  fi
+  change docker build --pull -f "$(dockerfile_of "$component")" -t "$(image_of "$component")" \
+    --label "org.opencontainers.image.revision=$IMAGE_TAG" .
+done
