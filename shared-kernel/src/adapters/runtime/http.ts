@@ -32,7 +32,7 @@ export const requestContext = (res: Response): RequestContext =>
 /** The authenticated actor of a request; only on routes behind `authenticate`. */
 export const actorOf = (res: Response): Actor => {
   const { actor } = requestContext(res);
-  if (!actor) throw new UnauthenticatedError('this route needs an authenticated caller');
+  if (!actor) throw new UnauthenticatedError('Esta operación necesita un usuario identificado');
   return actor;
 };
 
@@ -79,7 +79,7 @@ function authenticate(identity: IdentityVerifier): RequestHandler {
     const header = req.header('authorization') ?? '';
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
-      next(new UnauthenticatedError('a bearer token is required'));
+      next(new UnauthenticatedError('Falta el token de acceso (Authorization: Bearer)'));
       return;
     }
     identity
@@ -146,7 +146,7 @@ export function createServiceHttpApp(options: ServiceHttpOptions): express.Expre
   app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
   app.use(authenticate(options.identity), options.api);
   app.use((_req: Request, _res: Response, next: NextFunction) => {
-    next(Object.assign(new Error('no such route'), { status: 404, expose: true }));
+    next(Object.assign(new Error('No existe esa ruta'), { status: 404, expose: true }));
   });
   app.use(errorMiddleware);
   return app;

@@ -32,7 +32,7 @@ export class JwtIdentityVerifier implements IdentityVerifier {
         audience: this.options.audience,
       });
       const roles = payload[this.options.rolesClaim ?? 'roles'];
-      if (!payload.sub) throw new UnauthenticatedError('the token names no subject');
+      if (!payload.sub) throw new UnauthenticatedError('El token no identifica a ningún usuario');
       return {
         userId: payload.sub,
         roles: Array.isArray(roles)
@@ -42,7 +42,7 @@ export class JwtIdentityVerifier implements IdentityVerifier {
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JOSEError) {
-        throw new UnauthenticatedError(`the token was refused: ${error.code}`);
+        throw new UnauthenticatedError(`El token no es válido (${error.code})`);
       }
       throw error; // the key set could not be fetched: not the caller's fault
     }

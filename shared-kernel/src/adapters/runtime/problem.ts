@@ -67,7 +67,7 @@ export function problemFor(error: unknown): Problem {
     });
   }
   if (error instanceof z.ZodError) {
-    return problem(400, 'the request is not valid', {
+    return problem(400, 'La solicitud no es válida', {
       code: 'REQUEST.INVALID',
       errors: error.issues.map((issue) => ({
         field: issue.path.join('.'),
@@ -82,5 +82,5 @@ export function problemFor(error: unknown): Problem {
       error.expose === false ? (titles[status] ?? 'Bad Request') : error.message,
     );
   }
-  return problem(500, 'something went wrong on our side; it has been logged');
+  return problem(500, 'Algo ha fallado de nuestro lado; ha quedado registrado');
 }
