@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the public API (/api/v1) with schemathesis, from its own OpenAPI document, against
-# the embedded platform (built from this tree) trusting a test token issuer. Fails when any
-# request gets a 5xx answer (or when the run itself fails).
+# the embedded platform (built from this tree), with tokens its own auth server issues to
+# machine clients. Fails when any request gets a 5xx answer (or when the run itself fails).
 #
 #   bash scripts/fuzz-api.sh                 # admin token, 100 examples per operation
 #   FUZZ_ROLE=tramitador FUZZ_MAX_EXAMPLES=30 bash scripts/fuzz-api.sh

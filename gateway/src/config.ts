@@ -18,12 +18,16 @@ const trustProxy = z
           : value,
   );
 
+/** A secret of a deployment: long enough that nobody guesses it. */
+export const secretVariable = z.string().min(32, 'at least 32 characters');
+
 /** What the gateway reads from the environment in both modes. */
 export const gatewayVariables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  AUTH_ISSUER: z.string().min(1),
-  AUTH_AUDIENCE: z.string().min(1),
-  AUTH_JWKS_URL: env.url(['http', 'https']),
+  /** Where browsers reach the platform; the issuer is `<PUBLIC_URL>/auth`. */
+  PUBLIC_URL: env.url(['http', 'https']).optional(),
+  /** Signs the browser session cookie (embedded: generated once into DATA_DIR when unset). */
+  GATEWAY_SESSION_SECRET: secretVariable.optional(),
   /** Comma-separated origins allowed to call the API from a browser; unset: none. */
   CORS_ORIGINS: env.list().optional(),
   RATE_LIMIT_PER_MINUTE: env.positiveInt(600),
@@ -36,19 +40,17 @@ export const gatewayVariables = {
 type GatewayVariables = z.infer<z.ZodObject<typeof gatewayVariables>>;
 
 export interface GatewaySettings {
-  readonly auth: { readonly issuer: string; readonly audience: string; readonly jwksUrl: URL };
   readonly limits: GatewayLimits;
   readonly corsOrigins?: readonly string[];
   readonly trustProxy?: boolean | number | string;
   readonly backendTimeoutMs: number;
+  /** The platform's public URL; http://localhost:<port> when not given. */
+  readonly publicUrl?: string;
+  /** Signs the browser session cookie. */
+  readonly sessionSecret?: string;
 }
 
 export const gatewaySettings = (variables: GatewayVariables): GatewaySettings => ({
-  auth: {
-    issuer: variables.AUTH_ISSUER,
-    audience: variables.AUTH_AUDIENCE,
-    jwksUrl: new URL(variables.AUTH_JWKS_URL),
-  },
   limits: {
     maxFileBytes: variables.DOCUMENT_MAX_BYTES,
     requestsPerMinute: variables.RATE_LIMIT_PER_MINUTE,
@@ -56,4 +58,16 @@ export const gatewaySettings = (variables: GatewayVariables): GatewaySettings =>
   corsOrigins: variables.CORS_ORIGINS,
   trustProxy: variables.TRUST_PROXY,
   backendTimeoutMs: variables.BACKEND_TIMEOUT_MS,
+  publicUrl: variables.PUBLIC_URL,
+  sessionSecret: variables.GATEWAY_SESSION_SECRET,
 });
+
+/** PUBLIC_URL without its trailing slash, or the local address of `port`. */
+export const publicUrlOf = (settings: Pick<GatewaySettings, 'publicUrl'>, port: number): string =>
+  (settings.publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '');
+
+/** Where the authorization server answers on the platform's origin. */
+export const AUTH_PATH = '/auth';
+
+/** The authorization server's public URL: /auth of the platform's. */
+export const issuerOf = (publicUrl: string): string => `${publicUrl}${AUTH_PATH}`;

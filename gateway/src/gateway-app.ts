@@ -14,6 +14,7 @@ import { problemMiddleware } from './api/error-middleware';
 import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
 import { RouteDefinition } from './api/route';
 import { healthRoutes } from './health';
+import { BrowserLogin } from './login/browser-login';
 import { Backends } from './ports/backends';
 import { ProblemError } from './problem-error';
 import { requestContextMiddleware } from './request-context';
@@ -36,6 +37,12 @@ export interface GatewayOptions {
   readonly backends: Backends;
   /** Passport strategies that establish the caller, tried in order (see `authenticateCaller`). */
   readonly strategies: ReadonlyArray<readonly [string, Strategy]>;
+  /**
+   * The browser login (`createBrowserLogin`): its session middleware goes before the API and
+   * its routes (/login, /login/callback, /logout) at the root; its strategy is one of
+   * `strategies`. Without it, the API takes bearer tokens only.
+   */
+  readonly browserLogin?: Pick<BrowserLogin, 'session' | 'routes'>;
   readonly limits: GatewayLimits;
   /** Origins whose browser pages may call the API; none: cross-origin calls stay closed. */
   readonly corsOrigins?: readonly string[];
@@ -62,9 +69,9 @@ const EXPOSED_HEADERS = [
 
 /**
  * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document) in
- * front of the services' ports, interactive docs at /api/docs, health and metrics; security
- * headers, CORS only where configured, rate limiting, body size limits and a correlation id
- * on every request; every error as problem+json.
+ * front of the services' ports, interactive docs at /api/docs, the browser login where it is
+ * given, health and metrics; security headers, CORS only where configured, rate limiting,
+ * body size limits and a correlation id on every request; every error as problem+json.
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger, limits } = options;
@@ -83,6 +90,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   app.use(healthRoutes('gateway', options.readiness, options.metrics));
   app.use('/api/docs', apiDocs('../v1/openapi.json'));
+  if (options.browserLogin) app.use(options.browserLogin.session, options.browserLogin.routes);
   app.use(
     API_BASE_PATH,
     authenticateCaller(options.strategies),

@@ -9,10 +9,21 @@ import {
   shutdownOnSignals,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
+import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import express from 'express';
 import { z } from 'zod';
+import { forwardTo } from './adapters/http/auth-forwarder';
 import { httpBackends } from './adapters/http/http-backends';
-import { gatewaySettings, gatewayVariables } from './config';
+import {
+  AUTH_PATH,
+  gatewaySettings,
+  gatewayVariables,
+  issuerOf,
+  publicUrlOf,
+  secretVariable,
+} from './config';
 import { createGateway } from './gateway-app';
+import { createBrowserLogin } from './login/browser-login';
 import { bearerStrategy } from './security/authentication';
 
 const serviceUrl = env.url(['http', 'https']);
@@ -24,24 +35,55 @@ const configSchema = z.object({
   DOCUMENTS_URL: serviceUrl,
   BPM_URL: serviceUrl,
   SEARCH_URL: serviceUrl,
+  /** auth's own address: the issuer's path is forwarded to it, and tokens are fetched there. */
+  AUTH_URL: serviceUrl,
+  AUTH_AUDIENCE: z.string().min(1).default('expedientes-api'),
+  /** By default the provider's keys at AUTH_URL. */
+  AUTH_JWKS_URL: serviceUrl.optional(),
+  AUTH_GATEWAY_CLIENT_SECRET: secretVariable,
+  GATEWAY_SESSION_SECRET: secretVariable,
+  /** The gateway's own database: the browser sessions. */
+  MYSQL_URL: env.url(['mysql']),
 });
 
-/** The gateway as its own process (distributed mode), in front of the services' processes. */
+/**
+ * The gateway as its own process (distributed mode), in front of the services' processes and
+ * of auth, which it forwards /auth to, so that the issuer is `<PUBLIC_URL>/auth` and browsers
+ * see one origin. Browsers sign in at /login; their sessions live in MySQL, shared by every
+ * gateway instance.
+ */
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
   const settings = gatewaySettings(config);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('gateway');
+  const publicUrl = publicUrlOf(settings, config.PORT);
+  const issuer = issuerOf(publicUrl);
   const identity = new JwtIdentityVerifier({
-    issuer: settings.auth.issuer,
-    audience: settings.auth.audience,
-    keys: settings.auth.jwksUrl,
+    issuer,
+    audience: config.AUTH_AUDIENCE,
+    keys: new URL(
+      config.AUTH_JWKS_URL ?? `${config.AUTH_URL.replace(/\/+$/, '')}${AUTH_PATH}/jwks`,
+    ),
+  });
+  const sessions = new MysqlDatabase(config.MYSQL_URL);
+  const login = await createBrowserLogin({
+    publicUrl,
+    provider: { issuer, internalUrl: config.AUTH_URL },
+    clientSecret: config.AUTH_GATEWAY_CLIENT_SECRET,
+    identity,
+    sessionSecret: config.GATEWAY_SESSION_SECRET,
+    database: sessions,
+    logger,
+  }).catch(async (error: unknown) => {
+    await sessions.close();
+    throw error;
   });
   const { app } = createGateway({
     logger,
     metrics,
-    // Ready when it listens: a service that is down answers 503 on its own routes only.
-    readiness: [],
+    // Its own store only: a service that is down answers 503 on its own routes.
+    readiness: login.readiness,
     backends: httpBackends(
       {
         expedientes: config.EXPEDIENTES_URL,
@@ -51,15 +93,27 @@ async function main(): Promise<void> {
       },
       settings.backendTimeoutMs,
     ),
-    strategies: [['bearer', bearerStrategy(identity)]],
+    strategies: [
+      ['bearer', bearerStrategy(identity)],
+      ['session', login.strategy],
+    ],
+    browserLogin: login,
     limits: settings.limits,
     corsOrigins: settings.corsOrigins,
     trustProxy: settings.trustProxy,
   });
-  const server = app.listen(config.PORT);
+  const host = express();
+  host.disable('x-powered-by');
+  if (settings.trustProxy !== undefined) host.set('trust proxy', settings.trustProxy);
+  host.use(AUTH_PATH, forwardTo(config.AUTH_URL, { timeoutMs: settings.backendTimeoutMs, logger }));
+  host.use(app);
+  const server = host.listen(config.PORT);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
-  logger.info({ port: (server.address() as AddressInfo).port }, 'gateway listening');
-  shutdownOnSignals(logger, [stopServer(server)]);
+  logger.info(
+    { port: (server.address() as AddressInfo).port, publicUrl, issuer },
+    'gateway listening',
+  );
+  shutdownOnSignals(logger, [stopServer(server), () => login.stop(), () => sessions.close()]);
 }
 
 runMain('gateway', main);

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { CSRF_HEADER, SESSION_COOKIE } from '../login/session-data';
 import { named } from '../model/schema-names';
 import { RouteDefinition } from './route';
 
@@ -77,6 +78,14 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: ApiInf
           bearerFormat: 'JWT',
           description: 'Un token de acceso del servidor de autorización, con los roles del usuario',
         },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description:
+            'La sesión del navegador, que se abre en /login: las peticiones que cambian algo ' +
+            `llevan además su token CSRF en la cabecera ${CSRF_HEADER}`,
+        },
       },
       schemas: schemas.components,
       responses: Object.fromEntries(
@@ -117,7 +126,7 @@ function operation(route: RouteDefinition, schemas: SchemaConverter): JsonSchema
     tags: [route.tag],
     summary: route.summary,
     description: [route.description, roles].filter(Boolean).join('\n\n'),
-    security: isPublic ? [] : [{ bearer: [] }],
+    security: isPublic ? [] : [{ bearer: [] }, { session: [] }],
     'x-roles': isPublic ? [] : route.roles,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: requestBody(route.body, schemas) } : {}),

@@ -8,6 +8,7 @@ import { route, RouteDefinition } from './route';
 import { documentsRoutes } from './routes/documents-routes';
 import { expedientesRoutes } from './routes/expedientes-routes';
 import { searchRoutes } from './routes/search-routes';
+import { sessionRoutes } from './routes/session-routes';
 import { transitionsRoutes } from './routes/transitions-routes';
 
 /** Where the API is mounted; its OpenAPI document names it as the server. */
@@ -18,7 +19,9 @@ const API_INFO = {
   version: '1.0.0',
   description:
     'La API pública de la plataforma de expedientes. Cada petición lleva un token de acceso ' +
-    '(Authorization: Bearer) con los roles de quien llama; los errores son ' +
+    '(Authorization: Bearer) con los roles de quien llama, o la cookie de la sesión del ' +
+    'navegador (tras /login), y entonces las que cambian algo llevan además su token CSRF ' +
+    '(cabecera x-csrf-token, que da GET /me); los errores son ' +
     'application/problem+json con status, title, detail y un code estable. Cada respuesta ' +
     'lleva x-correlation-id (el que envió el cliente, o uno nuevo), que aparece en los ' +
     'registros de todos los servicios.',
@@ -37,6 +40,7 @@ export function publicApiRoutes(backends: Backends): RouteDefinition[] {
       new AddDocumentVersion(documents),
     ),
     ...searchRoutes(search),
+    ...sessionRoutes(),
   ];
   let document: Record<string, unknown> | undefined;
   const all: RouteDefinition[] = [

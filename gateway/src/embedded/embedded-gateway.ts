@@ -1,20 +1,48 @@
-import { createServer } from 'node:http';
+import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import express from 'express';
+import {
+  AuthServiceModule,
+  AuthVariables,
+  authSettingsFrom,
+  createAuthService,
+} from '@expedientes/auth';
 import { IdentityVerifier, Logger } from '@expedientes/shared-kernel';
 import {
   createServiceHttpApp,
+  JwtIdentityVerifier,
+  problem,
+  ReadinessCheck,
   ServiceMetrics,
+  Stoppable,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
+import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
-import { GatewaySettings } from '../config';
+import { GatewaySettings, issuerOf, publicUrlOf } from '../config';
 import { createGateway, Gateway } from '../gateway-app';
+import { BrowserLogin, createBrowserLogin } from '../login/browser-login';
+import { gatewayClientUris } from '../login/login-routes';
 import { bearerStrategy } from '../security/authentication';
+import { EmbeddedSecrets, loadOrCreateSecrets } from './embedded-secrets';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
 /** Where the in-process services' internal API answers on the same server. */
 export const INTERNAL_PATH = '/internal';
+
+/** Who signs the tokens the platform accepts. */
+export type EmbeddedAuthentication =
+  /**
+   * The authorization server in this process (`npm start`), at /auth: everything here checks
+   * tokens with its keys, and browsers sign in through it at /login.
+   */
+  | { readonly kind: 'embedded'; readonly variables: AuthVariables }
+  /**
+   * An issuer elsewhere; bearer tokens only. For tests inside jest, where oidc-provider
+   * cannot be loaded.
+   */
+  | { readonly kind: 'external'; readonly identity: IdentityVerifier };
 
 export interface EmbeddedGatewayOptions {
   readonly dataDir: string;
@@ -23,88 +51,215 @@ export interface EmbeddedGatewayOptions {
   readonly host?: string;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
-  /** Checks the callers' tokens, in the gateway and in every service alike. */
-  readonly identity: IdentityVerifier;
-  readonly settings: Omit<GatewaySettings, 'auth'>;
+  readonly auth: EmbeddedAuthentication;
+  readonly settings: GatewaySettings;
 }
 
 export interface EmbeddedGateway {
+  /** Where this process answers, on this machine. */
   readonly url: string;
   readonly port: number;
+  /** Where browsers reach it (PUBLIC_URL): the issuer is `<publicUrl>/auth`. */
+  readonly publicUrl: string;
   readonly platform: EmbeddedPlatform;
   readonly gateway: Gateway;
   /** Stops taking requests, lets those in flight finish, then stops the services. */
   stop(): Promise<void>;
 }
 
+/** What answers while the services start: the server listens first, to know its own port. */
+function starting(res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+  res.end(
+    JSON.stringify(
+      problem(503, 'La plataforma está arrancando', {
+        title: 'Service Unavailable',
+        code: 'PLATFORM.STARTING',
+      }),
+    ),
+  );
+}
+
+const prefixed = (prefix: string, checks: readonly ReadinessCheck[]): ReadinessCheck[] =>
+  checks.map((check) => ({ ...check, name: `${prefix}.${check.name}` }));
+
 /**
- * The whole platform in one process behind one HTTP server: the services' internal API under
- * /internal (each call still authenticated by its token), and in front of it the gateway,
- * whose clients call that same server, so both modes run one code path.
+ * The whole platform in one process behind one HTTP server: the authorization server at
+ * /auth (its user management at /internal/auth), the services' internal API under /internal
+ * (each call still authenticated by its token), and in front of them the gateway with the
+ * browser login, whose clients call that same server, so both modes run one code path.
  */
 export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
 ): Promise<EmbeddedGateway> {
-  const { logger, metrics } = options;
-  const platform = await startEmbeddedPlatform(options);
-  const server = createServer();
-  try {
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(options.port, options.host, () => {
-        server.off('error', fail);
-        done();
-      });
+  const { logger, metrics, dataDir, settings } = options;
+  let host: express.Express | undefined;
+  const server = createServer((req, res) => (host ? host(req, res) : starting(res)));
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => {
+      server.off('error', fail);
+      done();
     });
+  });
+  const { port } = server.address() as AddressInfo;
+  const publicUrl = publicUrlOf(settings, port);
+  const internal = `http://127.0.0.1:${port}`;
+  // Stopped in the reverse order of starting, once the server takes no more requests.
+  const started: Stoppable[] = [];
+  const stop = async (): Promise<void> => {
+    await stopServer(server)();
+    for (const each of [...started].reverse()) await each();
+  };
+
+  try {
+    const { identity, embedded } = await authenticationOf(options, publicUrl, started);
+    const auth = embedded?.module;
+
+    const platform = await startEmbeddedPlatform({ dataDir, logger, metrics });
+    started.push(() => platform.stop());
+
+    const login =
+      embedded &&
+      (await startBrowserLogin(
+        embedded,
+        { dataDir, publicUrl, internal, identity, logger },
+        started,
+      ));
+
+    const readiness = [
+      ...platform.readiness,
+      ...prefixed('auth', auth?.readiness ?? []),
+      ...prefixed('gateway', login?.readiness ?? []),
+    ];
+    const internalApi = express.Router();
+    internalApi.use(platform.api);
+    if (auth) internalApi.use(`/${auth.name}`, auth.api);
+    const services = createServiceHttpApp({
+      service: 'expedientes-platform',
+      logger,
+      metrics,
+      readiness,
+      identity,
+      api: internalApi,
+    });
+    const gateway = createGateway({
+      logger,
+      metrics,
+      readiness,
+      backends: httpBackends(
+        {
+          expedientes: `${internal}${INTERNAL_PATH}/expedientes`,
+          documents: `${internal}${INTERNAL_PATH}/documents`,
+          bpm: `${internal}${INTERNAL_PATH}/bpm`,
+          search: `${internal}${INTERNAL_PATH}/search`,
+        },
+        settings.backendTimeoutMs,
+      ),
+      strategies: [
+        ['bearer', bearerStrategy(identity)],
+        ...(login ? [['session', login.strategy] as const] : []),
+      ],
+      browserLogin: login,
+      limits: settings.limits,
+      corsOrigins: settings.corsOrigins,
+      trustProxy: settings.trustProxy,
+    });
+
+    host = express();
+    host.disable('x-powered-by');
+    if (auth) {
+      // Before any body parser: the provider reads its requests itself.
+      host.use(auth.authorizationServer.mountPath, auth.authorizationServer.handler);
+    }
+    host.use(INTERNAL_PATH, services);
+    host.use(gateway.app);
+    return { url: internal, port, publicUrl, platform, gateway, stop };
   } catch (error) {
-    await platform.stop();
+    await stop().catch(() => undefined);
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  const internal = `http://127.0.0.1:${port}${INTERNAL_PATH}`;
-  const services = createServiceHttpApp({
-    service: 'expedientes-platform',
-    logger,
-    metrics,
-    readiness: platform.readiness,
-    identity: options.identity,
-    api: platform.api,
+}
+
+interface EmbeddedAuth {
+  readonly module: AuthServiceModule;
+  readonly secrets: EmbeddedSecrets;
+  /** Sessions last as long as the refresh tokens that keep them going. */
+  readonly sessionIdleSeconds: number;
+}
+
+/**
+ * Who checks the tokens: for an embedded authorization server, its own keys. Its issuer is
+ * `<publicUrl>/auth`, and the gateway is its client, sent back to `<publicUrl>/login/callback`.
+ */
+async function authenticationOf(
+  options: EmbeddedGatewayOptions,
+  publicUrl: string,
+  started: Stoppable[],
+): Promise<{ identity: IdentityVerifier; embedded?: EmbeddedAuth }> {
+  if (options.auth.kind === 'external') return { identity: options.auth.identity };
+  const { variables } = options.auth;
+  const secrets = loadOrCreateSecrets(options.dataDir, {
+    gatewayClientSecret: variables.AUTH_GATEWAY_CLIENT_SECRET,
+    sessionSecret: options.settings.sessionSecret,
   });
-  const gateway = createGateway({
-    logger,
-    metrics,
-    readiness: platform.readiness,
-    backends: httpBackends(
-      {
-        expedientes: `${internal}/expedientes`,
-        documents: `${internal}/documents`,
-        bpm: `${internal}/bpm`,
-        search: `${internal}/search`,
+  // The gateway client is this process's own: its secret and addresses are set here.
+  const settings = authSettingsFrom(issuerOf(publicUrl), {
+    ...variables,
+    AUTH_GATEWAY_CLIENT_SECRET: undefined,
+  });
+  const { redirectUri, postLogoutRedirectUri } = gatewayClientUris(publicUrl);
+  const module = await createAuthService(
+    { kind: 'embedded', dataDir: options.dataDir },
+    { logger: options.logger.child({ service: 'auth' }), metrics: options.metrics },
+    {
+      ...settings,
+      // Behind the same proxy as the gateway: TRUST_PROXY says so for both.
+      trustProxy: settings.trustProxy || Boolean(options.settings.trustProxy),
+      gateway: {
+        clientSecret: secrets.gatewayClientSecret,
+        redirectUris: [redirectUri],
+        postLogoutRedirectUris: [postLogoutRedirectUri],
       },
-      options.settings.backendTimeoutMs,
-    ),
-    strategies: [['bearer', bearerStrategy(options.identity)]],
-    limits: options.settings.limits,
-    corsOrigins: options.settings.corsOrigins,
-    trustProxy: options.settings.trustProxy,
-  });
-  server.on('request', hostOf(services, gateway.app));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    platform,
-    gateway,
-    stop: async () => {
-      await stopServer(server)();
-      await platform.stop();
     },
+  );
+  started.push(() => module.stop());
+  await module.start();
+  const { authorizationServer } = module;
+  return {
+    identity: new JwtIdentityVerifier({
+      issuer: authorizationServer.issuer,
+      audience: authorizationServer.audience,
+      keys: authorizationServer.publicKeys,
+    }),
+    embedded: { module, secrets, sessionIdleSeconds: variables.REFRESH_TOKEN_TTL_SECONDS },
   };
 }
 
-function hostOf(services: express.Express, gateway: express.Express): express.Express {
-  const host = express();
-  host.disable('x-powered-by');
-  host.use(INTERNAL_PATH, services);
-  host.use(gateway);
-  return host;
+/** The browser login, its sessions in `gateway.db` of the data folder. */
+async function startBrowserLogin(
+  embedded: EmbeddedAuth,
+  where: {
+    dataDir: string;
+    publicUrl: string;
+    internal: string;
+    identity: IdentityVerifier;
+    logger: Logger;
+  },
+  started: Stoppable[],
+): Promise<BrowserLogin> {
+  const sessions = new SqliteDatabase(join(where.dataDir, 'gateway.db'));
+  started.push(() => sessions.close());
+  const login = await createBrowserLogin({
+    publicUrl: where.publicUrl,
+    provider: { issuer: embedded.module.authorizationServer.issuer, internalUrl: where.internal },
+    clientSecret: embedded.secrets.gatewayClientSecret,
+    identity: where.identity,
+    sessionSecret: embedded.secrets.sessionSecret,
+    database: sessions,
+    sessionIdleSeconds: embedded.sessionIdleSeconds,
+    logger: where.logger,
+  });
+  started.push(() => login.stop());
+  return login;
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { authVariables } from '@expedientes/auth';
 import {
   createLogger,
   env,
-  JwtIdentityVerifier,
   loadConfig,
   runMain,
   ServiceMetrics,
@@ -12,20 +12,28 @@ import {
 import { gatewaySettings, gatewayVariables } from '../config';
 import { startEmbeddedGateway } from './embedded-gateway';
 
-const configSchema = z.object({
-  PORT: env.port(8080),
-  DATA_DIR: z.string().min(1).default('data'),
-  // Until the authorization server joins this process (issue 4), tokens come from outside.
-  ...gatewayVariables,
-});
+const configSchema = z
+  .object({
+    PORT: env.port(8080),
+    DATA_DIR: z.string().min(1).default('data'),
+    ...gatewayVariables,
+  })
+  // The authorization server's settings, but where it sends the browser: that is this process.
+  .extend(
+    z
+      .object(authVariables)
+      .omit({ AUTH_GATEWAY_REDIRECT_URIS: true, AUTH_GATEWAY_POST_LOGOUT_REDIRECT_URIS: true })
+      .shape,
+  );
 
 /**
- * The whole platform in one process: SQLite files and document content under DATA_DIR, the
- * public API at /api/v1 (docs at /api/docs) in front of the services.
+ * The whole platform in one process, with nothing to configure: SQLite files, document
+ * content and generated keys and secrets under DATA_DIR; the authorization server at /auth,
+ * the browser login at /login, the public API at /api/v1 (docs at /api/docs) in front of the
+ * services.
  */
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
-  const { auth, ...settings } = gatewaySettings(config);
   const logger = createLogger('expedientes-platform', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('expedientes-platform');
   const dataDir = resolve(config.DATA_DIR);
@@ -34,14 +42,13 @@ async function main(): Promise<void> {
     port: config.PORT,
     logger,
     metrics,
-    identity: new JwtIdentityVerifier({
-      issuer: auth.issuer,
-      audience: auth.audience,
-      keys: auth.jwksUrl,
-    }),
-    settings,
+    auth: { kind: 'embedded', variables: config },
+    settings: gatewaySettings(config),
   });
-  logger.info({ port: embedded.port, dataDir }, 'expedientes platform listening');
+  logger.info(
+    { port: embedded.port, dataDir, login: `${embedded.publicUrl}/login` },
+    'expedientes platform listening',
+  );
   shutdownOnSignals(logger, [() => embedded.stop()]);
 }
 

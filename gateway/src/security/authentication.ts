@@ -48,8 +48,9 @@ export function bearerStrategy(verifier: IdentityVerifier): Strategy {
 /**
  * The authentication step, through passport: the strategies are tried in order and the first
  * to establish a caller wins. Each yields a `Caller`, its actor and the bearer token to
- * forward; the bearer strategy now, a browser-session strategy (tokens kept server-side)
- * later, added to `strategies`. Nobody is refused here; see `requireCaller`.
+ * forward: the bearer strategy first, then the browser session's (tokens kept server-side),
+ * so a request with a bearer token needs no CSRF token. Nobody is refused here; see
+ * `requireCaller`.
  */
 export function authenticateCaller(
   strategies: ReadonlyArray<readonly [string, Strategy]>,
@@ -92,9 +93,7 @@ function refusalOf(challenges: unknown): CallerUnauthenticatedError {
   const challenge = all.find((each) => each.includes('error=')) ?? all[0];
   const description = /error_description="([^"]*)"/.exec(challenge ?? '')?.[1];
   return new CallerUnauthenticatedError(
-    description
-      ? `El token no es válido: ${description}`
-      : 'Hace falta identificarse (cabecera Authorization: Bearer)',
+    description ?? 'Hace falta identificarse (cabecera Authorization: Bearer)',
     challenge ?? `Bearer realm="${REALM}"`,
   );
 }

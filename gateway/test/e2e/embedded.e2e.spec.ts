@@ -1,37 +1,39 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { ServiceName } from './support/platform-client';
-import { embeddedMain, freePort, serveJwks, ServiceProcess } from './support/processes';
+import { embeddedMain, freePort, ServiceProcess } from './support/processes';
 import { expedienteLifeScenario, PlatformUnderTest } from './support/scenario';
-import { scenarioUsers } from './support/users';
+import { machineClientUsers, scenarioMachineClients } from './support/users';
 
+/**
+ * `npm start` as a newcomer runs it, its authorization server inside: the scenario's people
+ * are its machine clients, with real tokens from its token endpoint.
+ */
 describe('The single embedded process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-e2e-'));
+  const clients = scenarioMachineClients();
   let platform: PlatformUnderTest;
   let embedded: ServiceProcess;
-  let closeJwks: () => Promise<void>;
 
   beforeAll(async () => {
-    const issuer = await TestTokenIssuer.create();
-    const jwks = await serveJwks(issuer.jwks);
-    closeJwks = jwks.close;
     embedded = new ServiceProcess('embedded', embeddedMain, await freePort(), {
       DATA_DIR: dataDir,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      AUTH_JWKS_URL: jwks.url,
+      AUTH_MACHINE_CLIENTS: JSON.stringify(clients),
+      // Long enough for the whole scenario, restart included.
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
       SAGA_RESPONSE_WAIT_MS: '8000',
     });
     await embedded.start();
     const urls = (service: ServiceName) => `${embedded.url}/internal/${service}`;
-    platform = { urls, users: await scenarioUsers(issuer, urls) };
+    platform = {
+      urls,
+      users: await machineClientUsers(`${embedded.url}/auth/token`, clients, urls),
+    };
   }, 120_000);
 
   afterAll(async () => {
     await embedded?.stop();
-    await closeJwks?.();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -45,6 +47,7 @@ describe('The single embedded process', () => {
     expect(before.body.total).toBeGreaterThan(0);
     await embedded.kill();
     await embedded.start();
+    // The same keys after the restart: the tokens issued before it still hold.
     const after = await tramitador.get('expedientes', '/expedientes?pageSize=100');
     expect(after.body).toEqual(before.body);
   });

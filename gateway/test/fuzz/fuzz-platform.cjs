@@ -1,14 +1,15 @@
-/* global fetch, setTimeout */
-// The target of scripts/fuzz-api.sh: a test issuer whose keys are served over HTTP, and the
-// built embedded process (`npm start`) trusting it, on a fresh data directory. Prints one JSON
-// line, {"url", "tokens": {admin, tramitador, validador}}, once the platform is ready; stops
-// it all on SIGTERM or SIGINT. Needs the build (`npx tsc -b gateway`).
+/* global fetch, setTimeout, Buffer, URLSearchParams */
+// The target of scripts/fuzz-api.sh: the built embedded process (`npm start`) on a fresh data
+// directory, with one machine client per role at its own authorization server. Prints one
+// JSON line, {"url", "tokens": {admin, tramitador, validador}}, once the platform is ready
+// (client-credentials tokens from its token endpoint); stops it on SIGTERM or SIGINT. Needs
+// the build (`npx tsc -b gateway`).
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { createWriteStream, mkdtempSync, rmSync } = require('node:fs');
 const { createServer } = require('node:http');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
-const { TestTokenIssuer } = require('@expedientes/shared-kernel/testing');
 
 const repoRoot = resolve(__dirname, '../../..');
 const logFile = process.env.FUZZ_PLATFORM_LOG ?? join(tmpdir(), 'fuzz-platform.log');
@@ -37,13 +38,14 @@ async function waitUntilReady(url, child, timeoutMs = 60_000) {
   throw new Error('the platform did not become ready');
 }
 
+const roles = ['admin', 'tramitador', 'validador'];
+
 async function main() {
-  const issuer = await TestTokenIssuer.create();
-  const jwks = createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(issuer.jwks));
-  });
-  const jwksPort = await listen(jwks);
+  const clients = roles.map((role) => ({
+    clientId: `fuzz.${role}`,
+    secret: randomBytes(32).toString('base64url'),
+    roles: [role],
+  }));
   const dataDir = mkdtempSync(join(tmpdir(), 'fuzz-platform-'));
   const port = Number(process.env.FUZZ_PORT) || (await freePort());
   const log = createWriteStream(logFile);
@@ -52,9 +54,9 @@ async function main() {
       ...process.env,
       PORT: String(port),
       DATA_DIR: dataDir,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
+      AUTH_MACHINE_CLIENTS: JSON.stringify(clients),
+      // A run lasts minutes: its tokens must last longer.
+      ACCESS_TOKEN_TTL_SECONDS: String(24 * 3600),
       // The fuzzer is one fast client: it must meet the API, not its rate limit.
       RATE_LIMIT_PER_MINUTE: '1000000',
       DOCUMENT_MAX_BYTES: String(1024 * 1024),
@@ -67,7 +69,6 @@ async function main() {
   const stop = () => {
     child.kill('SIGTERM');
     child.once('exit', () => {
-      jwks.close();
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });
@@ -76,12 +77,18 @@ async function main() {
   process.once('SIGINT', stop);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(url, child);
-  const token = (userId, roles) => issuer.token({ userId, roles, expiresIn: 24 * 3600 });
-  const tokens = {
-    admin: await token('fuzz.admin', ['admin']),
-    tramitador: await token('fuzz.tramitador', ['tramitador']),
-    validador: await token('fuzz.validador', ['validador']),
+  const token = async ({ clientId, secret }) => {
+    const basic = Buffer.from(`${clientId}:${secret}`).toString('base64');
+    const response = await fetch(`${url}/auth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    if (!response.ok) throw new Error(`no token for ${clientId}: ${response.status}`);
+    return (await response.json()).access_token;
   };
+  const tokens = {};
+  for (const client of clients) tokens[client.roles[0]] = await token(client);
   process.stdout.write(`${JSON.stringify({ url, tokens, log: logFile })}\n`);
 }
 

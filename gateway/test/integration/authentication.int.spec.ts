@@ -113,6 +113,13 @@ describe('Authentication and authorization of the API', () => {
     }
   });
 
+  it('tells a bearer caller who they are, with their roles and no CSRF token', async () => {
+    const reply = await gateway.api.request('/me', { token: gateway.tokens.validador });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('cache-control')).toBe('no-store');
+    expect(reply.body).toEqual({ username: 'victor.validador', name: null, roles: ['validador'] });
+  });
+
   it('serves the public routes to anybody, a bad token notwithstanding', async () => {
     const open = routes.filter((route) => route.roles === 'public');
     expect(open.map(describeRoute)).toEqual(['GET /openapi.json']);

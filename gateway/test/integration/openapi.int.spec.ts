@@ -43,13 +43,16 @@ describe('The OpenAPI document and the interactive docs', () => {
 
   afterAll(() => gateway?.stop());
 
-  it('is an OpenAPI 3.1 document of the API at /api/v1, secured by bearer JWTs', () => {
+  it('is an OpenAPI 3.1 document of the API at /api/v1, secured by bearer JWTs or the browser session', () => {
     expect(document).toMatchObject({
       openapi: '3.1.0',
       info: { title: 'Expedientes API' },
       servers: [{ url: '/api/v1' }],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: { type: 'apiKey', in: 'cookie', name: 'expedientes.sid' },
+        },
       },
     });
     const operationIds = documentedRoutes(document).map((route) => {
@@ -83,7 +86,7 @@ describe('The OpenAPI document and the interactive docs', () => {
   it('describes each operation: roles, parameters, bodies, answers and problems', () => {
     const open = document.paths['/expedientes'].post;
     expect(open['x-roles']).toEqual(['tramitador', 'admin']);
-    expect(open.security).toEqual([{ bearer: [] }]);
+    expect(open.security).toEqual([{ bearer: [] }, { session: [] }]);
     const form = open.requestBody.content['multipart/form-data'].schema;
     expect(form.required).toEqual(['codigo', 'opcionInicial', 'files']);
     expect(form.properties.files).toMatchObject({

@@ -23,7 +23,7 @@ export const personas: Readonly<Record<Persona, { userId: string; roles: string[
 export const KiB = 1024;
 
 /** The settings the tests run the gateway with: small uploads, a generous rate. */
-export const testSettings: Omit<GatewaySettings, 'auth'> = {
+export const testSettings: GatewaySettings = {
   limits: { maxFileBytes: 256 * KiB, requestsPerMinute: 10_000 },
   backendTimeoutMs: 15_000,
 };
@@ -40,10 +40,11 @@ export interface GatewayUnderTest {
 
 /**
  * The embedded platform in this process, behind the gateway on a free port, trusting a test
- * issuer whose keys are served over HTTP as an authorization server publishes them.
+ * issuer whose keys are served over HTTP as an authorization server publishes them (the
+ * real one, oidc-provider, cannot run inside jest: see test/e2e for it).
  */
 export async function startGatewayUnderTest(
-  settings: Omit<GatewaySettings, 'auth'> = testSettings,
+  settings: GatewaySettings = testSettings,
 ): Promise<GatewayUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-int-'));
   const issuer = await TestTokenIssuer.create();
@@ -54,11 +55,14 @@ export async function startGatewayUnderTest(
     host: '127.0.0.1',
     logger: silentLogger,
     metrics: new ServiceMetrics('gateway-test'),
-    identity: new JwtIdentityVerifier({
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-      keys: new URL(jwks.url),
-    }),
+    auth: {
+      kind: 'external',
+      identity: new JwtIdentityVerifier({
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        keys: new URL(jwks.url),
+      }),
+    },
     settings,
   });
   const tokens = Object.fromEntries(

@@ -115,6 +115,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
   value: "1"
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "AUTH_GATEWAY_CLIENT_SECRET") }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "GATEWAY_SESSION_SECRET") }}
+# Browser sessions live server-side, shared by every gateway replica.
+{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
+- name: MYSQL_URL
+  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "gateway") | quote }}
 {{- else if eq $name "auth" }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
 - name: MYSQL_URL

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { named } from './schema-names';
+
+export const usuarioActual = named(
+  'UsuarioActual',
+  'Quién hace la petición: el usuario de la sesión del navegador o del token',
+  z.object({
+    username: z.string().describe('El usuario (o el cliente, con un token de máquina)'),
+    name: z.string().nullable().describe('Su nombre, cuando lo dijo el inicio de sesión'),
+    roles: z.array(z.string()),
+    csrfToken: z
+      .string()
+      .optional()
+      .describe(
+        'Solo en una sesión del navegador: lo que sus peticiones que cambian algo llevan en ' +
+          'la cabecera x-csrf-token',
+      ),
+  }),
+);
+export type UsuarioActual = z.infer<typeof usuarioActual>;
