@@ -1,7 +1,9 @@
 import { Logger } from '@expedientes/shared-kernel';
 import {
+  healthRoutes,
   problem,
   ReadinessCheck,
+  requestContextMiddleware,
   ServiceMetrics,
 } from '@expedientes/shared-kernel/adapters/runtime';
 import cors from 'cors';
@@ -13,11 +15,11 @@ import { apiRouter } from './api/api-router';
 import { problemMiddleware } from './api/error-middleware';
 import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
 import { RouteDefinition } from './api/route';
-import { healthRoutes } from './health';
+
 import { BrowserLogin } from './login/browser-login';
 import { Backends } from './ports/backends';
 import { ProblemError } from './problem-error';
-import { requestContextMiddleware } from './request-context';
+
 import { authenticateCaller } from './security/authentication';
 import { rateLimitPerCaller } from './security/rate-limit';
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, {
   ErrorRequestHandler,
   NextFunction,
@@ -6,35 +5,13 @@ import express, {
   RequestHandler,
   Response,
 } from 'express';
-import { Actor } from '../../messaging/envelope';
 import { IdentityVerifier, UnauthenticatedError } from '../../ports/identity';
 import { describeError, Logger } from '../../ports/logger';
+import { healthRoutes } from './health';
 import { ServiceMetrics } from './metrics';
 import { problemFor } from './problem';
-
-/** Something a service needs to do its work: its store, the bus. Readiness asks each. */
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<void>;
-}
-
-/** What every request handler can rely on, set by the service's middleware. */
-export interface RequestContext {
-  readonly correlationId: string;
-  readonly logger: Logger;
-  /** Present on authenticated routes. */
-  readonly actor?: Actor;
-}
-
-export const requestContext = (res: Response): RequestContext =>
-  res.locals.context as RequestContext;
-
-/** The authenticated actor of a request; only on routes behind `authenticate`. */
-export const actorOf = (res: Response): Actor => {
-  const { actor } = requestContext(res);
-  if (!actor) throw new UnauthenticatedError('Esta operación necesita un usuario identificado');
-  return actor;
-};
+import { ReadinessCheck, RequestContext, requestContext } from './request';
+import { requestContextMiddleware } from './request-context';
 
 export interface ServiceHttpOptions {
   readonly service: string;
@@ -45,33 +22,6 @@ export interface ServiceHttpOptions {
   /** The service's own API, mounted behind authentication. */
   readonly api: express.Router;
   readonly jsonLimit?: string;
-}
-
-const correlationHeader = 'x-correlation-id';
-
-/** Wraps an async handler so its rejection reaches the error middleware. */
-export const handle =
-  (handler: (req: Request, res: Response) => Promise<unknown>): RequestHandler =>
-  (req, res, next) => {
-    handler(req, res).catch(next);
-  };
-
-function contextMiddleware(logger: Logger, metrics: ServiceMetrics): RequestHandler {
-  return (req, res, next) => {
-    const correlationId =
-      req.header(correlationHeader) ?? req.header('x-request-id') ?? randomUUID();
-    res.setHeader(correlationHeader, correlationId);
-    res.locals.context = {
-      correlationId,
-      logger: logger.child({ correlationId }),
-    } satisfies RequestContext;
-    const stopTimer = metrics.httpRequests.startTimer({ method: req.method });
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      stopTimer({ route, status: String(res.statusCode) });
-    });
-    next();
-  };
 }
 
 function authenticate(identity: IdentityVerifier): RequestHandler {
@@ -116,33 +66,8 @@ const errorMiddleware: ErrorRequestHandler = (error, _req, res, next) => {
 export function createServiceHttpApp(options: ServiceHttpOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(contextMiddleware(options.logger, options.metrics));
-  app.get('/health/live', (_req, res) => {
-    res.json({ status: 'up', service: options.service });
-  });
-  app.get(
-    '/health/ready',
-    handle(async (_req, res) => {
-      const results = await Promise.all(
-        options.readiness.map(async ({ name, check }) => {
-          try {
-            await check();
-            return { name, status: 'up' };
-          } catch (error) {
-            return { name, status: 'down', error: describeError(error) };
-          }
-        }),
-      );
-      const ready = results.every((result) => result.status === 'up');
-      res.status(ready ? 200 : 503).json({ status: ready ? 'up' : 'down', checks: results });
-    }),
-  );
-  app.get(
-    '/metrics',
-    handle(async (_req, res) => {
-      res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
-    }),
-  );
+  app.use(requestContextMiddleware(options.logger, options.metrics));
+  app.use(healthRoutes(options.service, options.readiness, options.metrics));
   app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
   app.use(authenticate(options.identity), options.api);
   app.use((_req: Request, _res: Response, next: NextFunction) => {

@@ -2,7 +2,8 @@ import { AddressInfo } from 'node:net';
 import express from 'express';
 import { IdentityVerifier } from '../../ports/identity';
 import { Logger } from '../../ports/logger';
-import { createServiceHttpApp, ReadinessCheck } from './http';
+import { createServiceHttpApp } from './http';
+import { ReadinessCheck } from './request';
 import { shutdownOnSignals, stopServer } from './lifecycle';
 import { ServiceMetrics } from './metrics';
 

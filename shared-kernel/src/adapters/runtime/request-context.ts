@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@expedientes/shared-kernel';
-import {
-  RequestContext,
-  requestContext,
-  ServiceMetrics,
-} from '@expedientes/shared-kernel/adapters/runtime';
 import { RequestHandler } from 'express';
+import { Logger } from '../../ports/logger';
+import { RequestContext, requestContext } from './request';
+import { ServiceMetrics } from './metrics';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 /** A client's id is taken as it is only when it cannot smuggle anything into a header or log. */

@@ -1,10 +1,7 @@
-import { describeError } from '@expedientes/shared-kernel';
-import {
-  handle,
-  ReadinessCheck,
-  ServiceMetrics,
-} from '@expedientes/shared-kernel/adapters/runtime';
 import express from 'express';
+import { describeError } from '../../ports/logger';
+import { handle, ReadinessCheck } from './request';
+import { ServiceMetrics } from './metrics';
 
 /** Liveness, readiness (each check: up or down, and why) and Prometheus metrics, in the open. */
 export function healthRoutes(
