@@ -211,7 +211,7 @@ async function authenticationOf(
   const { redirectUri, postLogoutRedirectUri } = gatewayClientUris(publicUrl);
   const module = await createAuthService(
     { kind: 'embedded', dataDir: options.dataDir },
-    { logger: options.logger.child({ service: 'auth' }), metrics: options.metrics },
+    { logger: options.logger.child({ context: 'auth' }), metrics: options.metrics },
     {
       ...settings,
       // Behind the same proxy as the gateway: TRUST_PROXY says so for both.

@@ -59,7 +59,8 @@ export async function startEmbeddedPlatform(
     for (const [name, create] of factories) {
       const module = await create(
         { kind: 'embedded', dataDir: options.dataDir, bus },
-        { logger: options.logger.child({ service: name }), metrics: options.metrics },
+        // `service` is the process's own field; inside the one process, each bounded context says `context`.
+        { logger: options.logger.child({ context: name }), metrics: options.metrics },
       );
       modules.push(module);
       await module.start();
