@@ -69,7 +69,7 @@ tools() {
   "$DEPLOY_VENV/bin/shellcheck" --version | sed -n 2p
 }
 
-check() { "$DEPLOY_VENV/bin/python" scripts/deploy/check_deployment.py "$@"; }
+check() { node scripts/deploy/check-deployment.js "$@"; }
 
 render() {
   local environment="$1"

@@ -11,7 +11,7 @@ ensure_python_tools
 dockerfiles=()
 for component in "${COMPONENTS[@]}"; do dockerfiles+=("$(dockerfile_of "$component")"); done
 "$DEPLOY_VENV/bin/hadolint" "${dockerfiles[@]}"
-"$DEPLOY_VENV/bin/python" scripts/deploy/check_deployment.py dockerfiles "${dockerfiles[@]}"
+node scripts/deploy/check-deployment.js dockerfiles "${dockerfiles[@]}"
 say "Dockerfiles checked: ${dockerfiles[*]}"
 
 for component in "${COMPONENTS[@]}"; do

@@ -24,8 +24,7 @@ say "rendered $(grep -c '^kind:' "$rendered") objects for namespace $environment
 if [[ -n "$DRY_RUN" ]]; then
   ensure_python_tools
   "$DEPLOY_VENV/bin/kubernetes-validate" --strict --quiet "$rendered"
-  "$DEPLOY_VENV/bin/python" scripts/deploy/check_deployment.py manifests "$rendered" \
-    --namespace "$environment"
+  node scripts/deploy/check-deployment.js manifests "$rendered" --namespace "$environment"
 fi
 
 if [[ -n "${SECRETS_ENV_FILE:-}" ]]; then
