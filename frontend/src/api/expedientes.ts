@@ -1,0 +1,155 @@
+import { request } from './http';
+import { settled } from './sagas';
+import {
+  Expediente,
+  ExpedienteEncontrado,
+  ExpedienteEnLista,
+  Historial,
+  OperacionEnCurso,
+  Pagina,
+  TransicionesDisponibles,
+  UsuarioActual,
+} from './types';
+import { UploadProgress, uploadForm } from './upload';
+
+const expedientePath = (id: string): string => `/expedientes/${encodeURIComponent(id)}`;
+
+/** What a change answers when done at once: the new version (of the expediente or document). */
+interface Cambio {
+  readonly version: number;
+}
+
+export const getMe = async (): Promise<UsuarioActual> => (await request<UsuarioActual>('/me')).data;
+
+export const listExpedientes = async (
+  query: Readonly<Record<string, string>>,
+): Promise<Pagina<ExpedienteEnLista>> =>
+  (await request<Pagina<ExpedienteEnLista>>('/expedientes', { query })).data;
+
+/** Search results, as rows of the list. */
+export async function searchExpedientes(
+  query: Readonly<Record<string, string>>,
+): Promise<Pagina<ExpedienteEnLista>> {
+  const { data } = await request<Pagina<ExpedienteEncontrado>>('/search', { query });
+  return {
+    ...data,
+    items: data.items.map(({ expedienteId, ...rest }) => ({ id: expedienteId, ...rest })),
+  };
+}
+
+export async function getExpediente(id: string, asOf?: string): Promise<Expediente> {
+  const query: Record<string, string> = asOf ? { asOf } : {};
+  return (await request<Expediente>(expedientePath(id), { query })).data;
+}
+
+export const getHistorial = async (id: string): Promise<Historial> =>
+  (await request<Historial>(`${expedientePath(id)}/history`)).data;
+
+export const getTransiciones = async (id: string): Promise<TransicionesDisponibles> =>
+  (await request<TransicionesDisponibles>(`${expedientePath(id)}/transitions`)).data;
+
+/**
+ * Saves the description over `version` (If-Match): 409 when someone changed it meanwhile.
+ * Resolves with the expediente's new version.
+ */
+export async function saveDescripcion(
+  id: string,
+  descripcion: string,
+  version: number,
+): Promise<number> {
+  const { data } = await request<Cambio>(expedientePath(id), {
+    method: 'PATCH',
+    json: { descripcion },
+    headers: { 'if-match': `"${version}"` },
+  });
+  return data.version;
+}
+
+/**
+ * Moves the expediente to `hacia` (a phase code), waiting for the saga if there is one.
+ * Resolves with the expediente's new version when the answer says it.
+ */
+export async function cambiarFase(id: string, hacia: string): Promise<number | null> {
+  const answer = await request<OperacionEnCurso | Cambio>(`${expedientePath(id)}/transitions`, {
+    method: 'POST',
+    json: { hacia },
+  });
+  return (await settled(answer)).result?.version ?? null;
+}
+
+export interface NuevoExpediente {
+  readonly codigo: string;
+  readonly opcionInicial: string;
+  readonly descripcion: string;
+  readonly files: readonly File[];
+}
+
+/** The create form: the fields first, then the files (the gateway checks them as they come). */
+export function aperturaForm(nuevo: NuevoExpediente): FormData {
+  const form = new FormData();
+  form.append('codigo', nuevo.codigo);
+  form.append('opcionInicial', nuevo.opcionInicial);
+  form.append('descripcion', nuevo.descripcion);
+  for (const file of nuevo.files) form.append('files', file, file.name);
+  return form;
+}
+
+export interface CreateCallbacks {
+  readonly onProgress?: (progress: UploadProgress) => void;
+  /** The files are up; the saga that opens the expediente runs now. */
+  readonly onUploaded?: () => void;
+}
+
+/** Opens an expediente; resolves with its id once it is open. */
+export async function createExpediente(
+  nuevo: NuevoExpediente,
+  callbacks: CreateCallbacks = {},
+): Promise<string> {
+  const answer = await uploadForm<OperacionEnCurso | { expedienteId: string }>(
+    '/expedientes',
+    aperturaForm(nuevo),
+    { onProgress: callbacks.onProgress },
+  );
+  callbacks.onUploaded?.();
+  const { expedienteId } = await settled(answer);
+  if (!expedienteId) throw new Error('the opening answered no expediente id');
+  return expedienteId;
+}
+
+const singleFileForm = (file: File): FormData => {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return form;
+};
+
+/** Adds a document; resolves with the expediente's new version when the answer says it. */
+export async function addDocumento(
+  id: string,
+  file: File,
+  onProgress?: (progress: UploadProgress) => void,
+): Promise<number | null> {
+  const answer = await uploadForm<OperacionEnCurso | Cambio>(
+    `${expedientePath(id)}/documents`,
+    singleFileForm(file),
+    { onProgress },
+  );
+  return (await settled(answer)).result?.version ?? null;
+}
+
+/** Uploads a new version of a document; resolves with the document's new version number. */
+export async function addVersion(
+  id: string,
+  documentId: string,
+  file: File,
+  onProgress?: (progress: UploadProgress) => void,
+): Promise<number> {
+  const { data } = await uploadForm<Cambio>(
+    `${expedientePath(id)}/documents/${encodeURIComponent(documentId)}/versions`,
+    singleFileForm(file),
+    { onProgress },
+  );
+  return data.version;
+}
+
+export const downloadUrl = (documentId: string): string =>
+  `/api/v1/documents/${encodeURIComponent(documentId)}/content`;

@@ -1,0 +1,66 @@
+import { CSRF_HEADER, currentCsrfToken, goToLogin } from './session-token';
+import { errorFromProblem, networkError } from './problem';
+
+export const API_BASE = '/api/v1';
+
+export interface Answer<TData> {
+  readonly status: number;
+  readonly data: TData;
+  readonly headers: Headers;
+}
+
+export interface RequestOptions {
+  readonly method?: 'GET' | 'POST' | 'PATCH';
+  readonly query?: Readonly<Record<string, string>>;
+  readonly json?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
+
+/** `/api/v1<path>?query`. */
+export function apiUrl(path: string, query: Readonly<Record<string, string>> = {}): string {
+  const search = new URLSearchParams(query).toString();
+  return `${API_BASE}${path}${search ? `?${search}` : ''}`;
+}
+
+async function bodyOf(response: Response): Promise<unknown> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return undefined;
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One call to the API: JSON in and out, the CSRF token on whatever changes something, a
+ * problem answer as an ApiError, and 401 as the way to the login.
+ */
+export async function request<TData>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<Answer<TData>> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const token = currentCsrfToken();
+  if (method !== 'GET' && token) headers[CSRF_HEADER] = token;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method,
+      headers,
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw networkError();
+  }
+  if (response.status === 401) return goToLogin();
+  const data = await bodyOf(response);
+  if (!response.ok) throw errorFromProblem(response.status, data);
+  return { status: response.status, data: data as TData, headers: response.headers };
+}

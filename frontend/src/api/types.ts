@@ -1,0 +1,149 @@
+/** The shapes of the public API v1 as the UI reads them (see /api/v1/openapi.json). */
+
+export type OpcionInicial = 'SEDE_ELECTRONICA' | 'PETICION_DEPARTAMENTO';
+export const OPCIONES_INICIALES: readonly OpcionInicial[] = [
+  'SEDE_ELECTRONICA',
+  'PETICION_DEPARTAMENTO',
+];
+
+export type EstadoDeExpediente = 'pendiente' | 'abierto' | 'finalizado' | 'creacion_rechazada';
+export const ESTADOS: readonly EstadoDeExpediente[] = [
+  'pendiente',
+  'abierto',
+  'finalizado',
+  'creacion_rechazada',
+];
+
+/** The phases of the standard procedure, by code, for the list's filter. */
+export const FASES = [
+  'INICIAL',
+  'ANALISIS_TECNICO',
+  'VALIDACION',
+  'FINALIZADO',
+  'RECHAZADO',
+] as const;
+
+export interface Fase {
+  readonly codigo: string;
+  readonly nombre: string;
+  readonly final?: boolean;
+}
+
+export interface UsuarioActual {
+  readonly username: string;
+  readonly name: string | null;
+  readonly roles: readonly string[];
+  readonly csrfToken?: string;
+}
+
+export interface Pagina<TItem> {
+  readonly items: readonly TItem[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/** A row of the list, from GET /expedientes or GET /search (which calls the id expedienteId). */
+export interface ExpedienteEnLista {
+  readonly id: string;
+  readonly codigo: string;
+  readonly opcionInicial: OpcionInicial;
+  readonly descripcion: string;
+  readonly estado: EstadoDeExpediente;
+  readonly fase: Fase | null;
+  readonly creadoAt: string;
+  readonly version?: number;
+}
+
+export interface ExpedienteEncontrado extends Omit<ExpedienteEnLista, 'id'> {
+  readonly expedienteId: string;
+}
+
+export interface VersionDeDocumento {
+  readonly version: number;
+  readonly nombre: string;
+  readonly size: number;
+  readonly subidoAt: string;
+  readonly subidoPor: string;
+}
+
+export interface DocumentoDelExpediente {
+  readonly documentId: string;
+  readonly nombre: string;
+  readonly mediaType: string;
+  readonly version: number;
+  readonly size: number;
+  readonly subidoAt: string;
+  readonly subidoPor: string;
+  readonly actualizadoAt: string;
+  readonly actualizadoPor: string;
+  readonly versiones: readonly VersionDeDocumento[];
+}
+
+export interface PasoPorFase {
+  readonly fase: Fase;
+  readonly entradaAt: string;
+  readonly entradaPor: string;
+  readonly salidaAt: string | null;
+  readonly salidaPor: string | null;
+}
+
+export interface Expediente {
+  readonly id: string;
+  readonly codigo: string;
+  readonly opcionInicial: OpcionInicial;
+  readonly opcionInicialNombre: string;
+  readonly descripcion: string;
+  readonly estado: EstadoDeExpediente;
+  readonly rechazo: { readonly causa: string | null; readonly motivo: string } | null;
+  readonly creadoAt: string;
+  readonly creadoPor: string;
+  readonly actualizadoAt: string;
+  readonly actualizadoPor: string;
+  readonly fase: Fase | null;
+  readonly historialDeFases: readonly PasoPorFase[];
+  readonly documentos: readonly DocumentoDelExpediente[];
+  readonly version: number;
+}
+
+export interface EntradaDeHistorial {
+  readonly version: number;
+  readonly tipo: string;
+  readonly ocurridoAt: string;
+  readonly usuario: string;
+  readonly resumen: string;
+}
+
+export interface Historial {
+  readonly expedienteId: string;
+  readonly entradas: readonly EntradaDeHistorial[];
+}
+
+export interface TransicionesDisponibles {
+  readonly expedienteId: string;
+  readonly faseActual: Fase;
+  readonly transicionesDisponibles: readonly Fase[];
+}
+
+export type EstadoDeOperacion = 'running' | 'compensating' | 'completed' | 'compensated' | 'failed';
+
+export interface Operacion {
+  readonly sagaId: string;
+  readonly tipo: string;
+  readonly estado: EstadoDeOperacion;
+  readonly expedienteId: string;
+  readonly fallo: { readonly code: string | null; readonly message: string } | null;
+}
+
+/** What a command that may run a saga answers: 201/200 with its result, or 202 with the saga. */
+export interface OperacionEnCurso {
+  readonly sagaId: string;
+  readonly estado: 'running';
+}
+
+/** An event of GET /api/v1/events (SSE `expediente`). */
+export interface EventoDeExpediente {
+  readonly expedienteId: string;
+  readonly version: number;
+  readonly tipo: string;
+}

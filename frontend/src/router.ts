@@ -1,0 +1,16 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import ExpedienteDetail from './views/ExpedienteDetail.vue';
+import ExpedientesList from './views/ExpedientesList.vue';
+import NotFound from './views/NotFound.vue';
+import NuevoExpediente from './views/NuevoExpediente.vue';
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', redirect: '/expedientes' },
+    { path: '/expedientes', name: 'lista', component: ExpedientesList },
+    { path: '/expedientes/nuevo', name: 'nuevo', component: NuevoExpediente },
+    { path: '/expedientes/:id', name: 'detalle', component: ExpedienteDetail, props: true },
+    { path: '/:rest(.*)*', name: 'no-encontrada', component: NotFound },
+  ],
+});
