@@ -4,12 +4,19 @@ import { documentoSchema, expedienteId, faseSchema, opcionInicialSchema } from '
 
 /** The published language of the expedientes context: its integration events. */
 const codigo = z.string().min(1);
+/**
+ * The expediente's version once the event is applied (0 for the first), as its detail shows
+ * it: what tells a reader whether the read model has caught up. Absent in events published
+ * before it was added.
+ */
+const version = z.number().int().nonnegative().optional();
 
 export const ExpedienteSolicitado = defineMessage(
   'expedientes.expediente.solicitado',
   'event',
   z.object({
     expedienteId,
+    version,
     codigo,
     opcionInicial: opcionInicialSchema,
     descripcion: z.string(),
@@ -21,6 +28,7 @@ export const ExpedienteAbierto = defineMessage(
   'event',
   z.object({
     expedienteId,
+    version,
     codigo,
     opcionInicial: opcionInicialSchema,
     descripcion: z.string(),
@@ -31,22 +39,22 @@ export const ExpedienteAbierto = defineMessage(
 export const CreacionRechazada = defineMessage(
   'expedientes.expediente.creacion-rechazada',
   'event',
-  z.object({ expedienteId, codigo, motivo: z.string().min(1) }),
+  z.object({ expedienteId, version, codigo, motivo: z.string().min(1) }),
 );
 export const DescripcionEditada = defineMessage(
   'expedientes.expediente.descripcion-editada',
   'event',
-  z.object({ expedienteId, descripcion: z.string() }),
+  z.object({ expedienteId, version, descripcion: z.string() }),
 );
 export const FaseDeExpedienteCambiada = defineMessage(
   'expedientes.expediente.fase-cambiada',
   'event',
-  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema }),
+  z.object({ expedienteId, version, desde: faseSchema, hacia: faseSchema }),
 );
 export const DocumentoAdjuntado = defineMessage(
   'expedientes.expediente.documento-adjuntado',
   'event',
-  z.object({ expedienteId, documento: documentoSchema }),
+  z.object({ expedienteId, version, documento: documentoSchema }),
 );
 
 export const expedientesContracts = [

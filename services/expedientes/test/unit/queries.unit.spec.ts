@@ -275,8 +275,16 @@ describe('the query side', () => {
       key: id,
       occurredAt: '2030-02-02T10:00:00.000Z',
       actor: ActorMother.tramitadora(),
-      payload: { expedienteId: id, desde: FaseMother.inicial(), hacia: FaseMother.analisis() },
+      payload: {
+        expedienteId: id,
+        version: 2,
+        desde: FaseMother.inicial(),
+        hacia: FaseMother.analisis(),
+      },
     });
+    expect(envelopes.map((envelope) => (envelope.payload as { version: number }).version)).toEqual(
+      recorded.map((event) => event.streamVersion),
+    );
     expect(envelopes[2].payload).not.toHaveProperty('por');
   });
 

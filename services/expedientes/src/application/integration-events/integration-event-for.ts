@@ -58,6 +58,7 @@ export function integrationEventFor(recorded: RecordedExpedienteEvent): Envelope
     correlationId: recorded.correlationId ?? recorded.eventId,
     causationId: recorded.causationId,
     actor: recorded.actor ?? systemActor,
-    payload,
+    // Its version lets readers tell whether a read model has caught up with it.
+    payload: { ...payload, version: recorded.streamVersion },
   };
 }
