@@ -35,6 +35,10 @@ export const gatewayVariables = {
   DOCUMENT_MAX_BYTES: env.positiveInt(50 * MiB),
   BACKEND_TIMEOUT_MS: env.positiveInt(30_000),
   TRUST_PROXY: trustProxy.optional(),
+  /** Live-update streams one process keeps open at most. */
+  LIVE_UPDATES_MAX_STREAMS: env.positiveInt(1_000),
+  /** The web UI's build to serve (embedded: the repository's frontend/dist by default). */
+  FRONTEND_DIR: z.string().min(1).optional(),
 };
 
 type GatewayVariables = z.infer<z.ZodObject<typeof gatewayVariables>>;
@@ -48,18 +52,22 @@ export interface GatewaySettings {
   readonly publicUrl?: string;
   /** Signs the browser session cookie. */
   readonly sessionSecret?: string;
+  /** The web UI's build to serve, when given. */
+  readonly frontendDir?: string;
 }
 
 export const gatewaySettings = (variables: GatewayVariables): GatewaySettings => ({
   limits: {
     maxFileBytes: variables.DOCUMENT_MAX_BYTES,
     requestsPerMinute: variables.RATE_LIMIT_PER_MINUTE,
+    liveStreams: variables.LIVE_UPDATES_MAX_STREAMS,
   },
   corsOrigins: variables.CORS_ORIGINS,
   trustProxy: variables.TRUST_PROXY,
   backendTimeoutMs: variables.BACKEND_TIMEOUT_MS,
   publicUrl: variables.PUBLIC_URL,
   sessionSecret: variables.GATEWAY_SESSION_SECRET,
+  frontendDir: variables.FRONTEND_DIR,
 });
 
 /** PUBLIC_URL without its trailing slash, or the local address of `port`. */

@@ -7,21 +7,24 @@ import {
   ServiceMetrics,
 } from '@expedientes/shared-kernel/adapters/runtime';
 import cors from 'cors';
-import express from 'express';
+import express, { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Strategy } from 'passport';
 import { apiDocs } from './api/api-docs';
 import { apiRouter } from './api/api-router';
 import { problemMiddleware } from './api/error-middleware';
+import { LiveUpdates } from './api/live-updates';
 import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
 import { RouteDefinition } from './api/route';
 
 import { BrowserLogin } from './login/browser-login';
 import { Backends } from './ports/backends';
+import { ExpedienteChanges } from './ports/expediente-changes';
 import { ProblemError } from './problem-error';
 
 import { authenticateCaller } from './security/authentication';
 import { rateLimitPerCaller } from './security/rate-limit';
+import { forWebUi } from './web-ui/web-ui-paths';
 
 export interface GatewayLimits {
   /** The largest file an upload may carry: documents' DOCUMENT_MAX_BYTES. */
@@ -30,6 +33,8 @@ export interface GatewayLimits {
   readonly requestsPerMinute: number;
   /** The largest JSON body. */
   readonly jsonBody?: string;
+  /** Live-update streams (GET /api/v1/events) open at once; 1000 by default. */
+  readonly liveStreams?: number;
 }
 
 export interface GatewayOptions {
@@ -50,12 +55,23 @@ export interface GatewayOptions {
   readonly corsOrigins?: readonly string[];
   /** Express's `trust proxy`, behind a proxy that sets X-Forwarded-For. */
   readonly trustProxy?: boolean | number | string;
+  /** The changes to expedientes that /api/v1/events streams; without them it answers 503. */
+  readonly changes?: ExpedienteChanges;
+  /**
+   * Serves the web UI: the GETs and HEADs of every address that is not the API's, the login's,
+   * health, metrics, /auth or /internal (see `forWebUi`).
+   */
+  readonly webUi?: RequestHandler;
+  /** Where browsers reach the platform: on https, the pages' own http requests are upgraded. */
+  readonly publicUrl?: string;
 }
 
 export interface Gateway {
   readonly app: express.Express;
   /** The routes of the public API, as declared (and documented). */
   readonly routes: readonly RouteDefinition[];
+  /** The open event streams: `close()` them before the server, which would wait for them. */
+  readonly liveUpdates: LiveUpdates;
 }
 
 /** Headers a browser page on another origin may read from an answer. */
@@ -70,21 +86,34 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document) in
- * front of the services' ports, interactive docs at /api/docs, the browser login where it is
- * given, health and metrics; security headers, CORS only where configured, rate limiting,
- * body size limits and a correlation id on every request; every error as problem+json.
+ * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document and
+ * live updates) in front of the services' ports, interactive docs at /api/docs, the browser
+ * login and the web UI where they are given, health and metrics; security headers, CORS only
+ * where configured, rate limiting, body size limits and a correlation id on every request;
+ * every error as problem+json.
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger, limits } = options;
-  const routes = publicApiRoutes(options.backends);
+  const liveUpdates = new LiveUpdates(options.changes, {
+    maxStreams: limits.liveStreams ?? 1_000,
+  });
+  const routes = publicApiRoutes(options.backends, liveUpdates);
   const app = express();
   app.disable('x-powered-by');
   // ETags here name an expediente's version (If-Match); none made up from a body's hash.
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.use(requestContextMiddleware(logger, options.metrics));
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Over plain http it would send the web UI's scripts to an https nobody serves.
+          'upgrade-insecure-requests': options.publicUrl?.startsWith('https:') ? [] : null,
+        },
+      },
+    }),
+  );
   if (options.corsOrigins?.length) {
     app.use(
       cors({ origin: [...options.corsOrigins], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
@@ -92,6 +121,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   app.use(healthRoutes('gateway', options.readiness, options.metrics));
   app.use('/api/docs', apiDocs('../v1/openapi.json'));
+  // Ahead of the session: its files need no session looked up for them.
+  if (options.webUi) app.use(forWebUi(options.webUi));
   if (options.browserLogin) app.use(options.browserLogin.session, options.browserLogin.routes);
   app.use(
     API_BASE_PATH,
@@ -104,5 +135,5 @@ export function createGateway(options: GatewayOptions): Gateway {
     next(new ProblemError(problem(404, 'No existe esta dirección', { code: 'API.NOT_FOUND' })));
   });
   app.use(problemMiddleware(logger));
-  return { app, routes };
+  return { app, routes, liveUpdates };
 }

@@ -1,4 +1,5 @@
 import { AddressInfo } from 'node:net';
+import { Logger, publishedLanguage } from '@expedientes/shared-kernel';
 import {
   createLogger,
   env,
@@ -9,11 +10,16 @@ import {
   shutdownOnSignals,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
+import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import express from 'express';
 import { z } from 'zod';
 import { forwardTo } from './adapters/http/auth-forwarder';
 import { httpBackends } from './adapters/http/http-backends';
+import {
+  BusExpedienteChanges,
+  liveUpdatesGroup,
+} from './adapters/messaging/bus-expediente-changes';
 import {
   AUTH_PATH,
   gatewaySettings,
@@ -25,6 +31,8 @@ import {
 import { createGateway } from './gateway-app';
 import { createBrowserLogin } from './login/browser-login';
 import { bearerStrategy } from './security/authentication';
+import { proxiedWebUi } from './web-ui/proxied-web-ui';
+import { staticWebUi } from './web-ui/static-web-ui';
 
 const serviceUrl = env.url(['http', 'https']);
 
@@ -44,6 +52,10 @@ const configSchema = z.object({
   GATEWAY_SESSION_SECRET: secretVariable,
   /** The gateway's own database: the browser sessions. */
   MYSQL_URL: env.url(['mysql']),
+  /** Where the live updates come from; without it, /api/v1/events answers 503. */
+  KAFKA_BROKERS: env.list().optional(),
+  /** The web UI's server, unless FRONTEND_DIR says where its build is. */
+  FRONTEND_URL: serviceUrl.optional(),
 });
 
 /**
@@ -79,7 +91,17 @@ async function main(): Promise<void> {
     await sessions.close();
     throw error;
   });
-  const { app } = createGateway({
+  const live = await startLiveUpdates(config.KAFKA_BROKERS, logger).catch(async (error) => {
+    await login.stop();
+    await sessions.close();
+    throw error;
+  });
+  const webUi = settings.frontendDir
+    ? staticWebUi(settings.frontendDir, logger)
+    : config.FRONTEND_URL &&
+      proxiedWebUi(config.FRONTEND_URL, { timeoutMs: settings.backendTimeoutMs, logger });
+  if (!webUi) logger.warn('neither FRONTEND_URL nor FRONTEND_DIR is set: no web UI');
+  const { app, liveUpdates } = createGateway({
     logger,
     metrics,
     // Its own store only: a service that is down answers 503 on its own routes.
@@ -101,6 +123,9 @@ async function main(): Promise<void> {
     limits: settings.limits,
     corsOrigins: settings.corsOrigins,
     trustProxy: settings.trustProxy,
+    changes: live?.changes,
+    webUi: webUi || undefined,
+    publicUrl,
   });
   const host = express();
   host.disable('x-powered-by');
@@ -113,7 +138,47 @@ async function main(): Promise<void> {
     { port: (server.address() as AddressInfo).port, publicUrl, issuer },
     'gateway listening',
   );
-  shutdownOnSignals(logger, [stopServer(server), () => login.stop(), () => sessions.close()]);
+  shutdownOnSignals(logger, [
+    async () => liveUpdates.close(),
+    stopServer(server),
+    async () => live?.stop(),
+    () => login.stop(),
+    () => sessions.close(),
+  ]);
+}
+
+/**
+ * The changes to expedientes from Kafka: one consumer for this process, in a group of its own,
+ * so every instance of the gateway streams every change to its own clients.
+ */
+async function startLiveUpdates(
+  brokers: readonly string[] | undefined,
+  logger: Logger,
+): Promise<{ changes: BusExpedienteChanges; stop(): Promise<void> } | undefined> {
+  if (!brokers?.length) {
+    logger.warn('KAFKA_BROKERS is not set: no live updates (/api/v1/events answers 503)');
+    return undefined;
+  }
+  const bus = new KafkaMessageBus({
+    brokers,
+    clientId: 'gateway',
+    registry: publishedLanguage(),
+    logger: logger.child({ component: 'bus' }),
+  });
+  const changes = new BusExpedienteChanges(bus, liveUpdatesGroup('distributed'), logger);
+  try {
+    await changes.start();
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return {
+    changes,
+    stop: async () => {
+      await changes.stop();
+      await bus.close();
+    },
+  };
 }
 
 runMain('gateway', main);

@@ -39,6 +39,7 @@ const problemDescriptions: Record<number, string> = {
   403: 'Quien llama no tiene el rol que hace falta',
   404: 'No existe',
   405: 'La dirección no atiende ese método',
+  406: 'La operación no da nada del tipo que pide Accept',
   409: 'Conflicto: el código ya existe, o el expediente ha cambiado desde que se leyó',
   413: 'Un archivo o el cuerpo supera el tamaño permitido',
   415: 'El cuerpo no es del tipo que recibe la operación',
@@ -158,7 +159,9 @@ function operation(route: RouteDefinition, schemas: SchemaConverter): JsonSchema
                       },
                     },
                   }
-                : {}),
+                : response.events
+                  ? { content: { 'text/event-stream': eventStream(response.events, schemas) } }
+                  : {}),
           },
         ]),
       ),
@@ -186,6 +189,20 @@ function requestBody(
 }
 
 const header = (description: string): JsonSchema => ({ description, schema: { type: 'string' } });
+
+/**
+ * A stream of server-sent events. OpenAPI 3.1 has no words for its events, so their `data`
+ * schemas go in `x-events`, by event name.
+ */
+const eventStream = (
+  events: Readonly<Record<string, z.ZodType>>,
+  schemas: SchemaConverter,
+): JsonSchema => ({
+  schema: { type: 'string', description: 'Eventos en el formato text/event-stream' },
+  'x-events': Object.fromEntries(
+    Object.entries(events).map(([name, data]) => [name, schemas.convert(data, 'output')]),
+  ),
+});
 
 const problemResponseName = (status: number): string => `Problem${status}`;
 

@@ -3,9 +3,11 @@ import { AddDocumentVersion } from '../application/add-document-version';
 import { AddDocumento } from '../application/add-documento';
 import { OpenExpediente } from '../application/open-expediente';
 import { Backends } from '../ports/backends';
+import { LiveUpdates } from './live-updates';
 import { openApiDocument } from './openapi';
 import { route, RouteDefinition } from './route';
 import { documentsRoutes } from './routes/documents-routes';
+import { eventsRoutes } from './routes/events-routes';
 import { expedientesRoutes } from './routes/expedientes-routes';
 import { searchRoutes } from './routes/search-routes';
 import { sessionRoutes } from './routes/session-routes';
@@ -29,7 +31,7 @@ const API_INFO = {
 };
 
 /** Every route of the public API, its own OpenAPI document included. */
-export function publicApiRoutes(backends: Backends): RouteDefinition[] {
+export function publicApiRoutes(backends: Backends, live: LiveUpdates): RouteDefinition[] {
   const { expedientes, documents, bpm, search } = backends;
   const routes = [
     ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
@@ -40,6 +42,7 @@ export function publicApiRoutes(backends: Backends): RouteDefinition[] {
       new AddDocumentVersion(documents),
     ),
     ...searchRoutes(search),
+    ...eventsRoutes(live),
     ...sessionRoutes(),
   ];
   let document: Record<string, unknown> | undefined;

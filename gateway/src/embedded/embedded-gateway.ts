@@ -20,11 +20,16 @@ import {
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
+import {
+  BusExpedienteChanges,
+  liveUpdatesGroup,
+} from '../adapters/messaging/bus-expediente-changes';
 import { GatewaySettings, issuerOf, publicUrlOf } from '../config';
 import { createGateway, Gateway } from '../gateway-app';
 import { BrowserLogin, createBrowserLogin } from '../login/browser-login';
 import { gatewayClientUris } from '../login/login-routes';
 import { bearerStrategy } from '../security/authentication';
+import { defaultFrontendDir, staticWebUi } from '../web-ui/static-web-ui';
 import { EmbeddedSecrets, loadOrCreateSecrets } from './embedded-secrets';
 import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
@@ -107,7 +112,9 @@ export async function startEmbeddedGateway(
   const internal = `http://127.0.0.1:${port}`;
   // Stopped in the reverse order of starting, once the server takes no more requests.
   const started: Stoppable[] = [];
+  let gateway: Gateway | undefined;
   const stop = async (): Promise<void> => {
+    gateway?.liveUpdates.close();
     await stopServer(server)();
     for (const each of [...started].reverse()) await each();
   };
@@ -118,6 +125,9 @@ export async function startEmbeddedGateway(
 
     const platform = await startEmbeddedPlatform({ dataDir, logger, metrics });
     started.push(() => platform.stop());
+    const changes = new BusExpedienteChanges(platform.bus, liveUpdatesGroup('embedded'), logger);
+    await changes.start();
+    started.push(() => changes.stop());
 
     const login =
       embedded &&
@@ -143,7 +153,7 @@ export async function startEmbeddedGateway(
       identity,
       api: internalApi,
     });
-    const gateway = createGateway({
+    gateway = createGateway({
       logger,
       metrics,
       readiness,
@@ -164,6 +174,9 @@ export async function startEmbeddedGateway(
       limits: settings.limits,
       corsOrigins: settings.corsOrigins,
       trustProxy: settings.trustProxy,
+      changes,
+      webUi: staticWebUi(settings.frontendDir ?? defaultFrontendDir, logger),
+      publicUrl,
     });
 
     host = express();

@@ -26,6 +26,8 @@ export interface EmbeddedPlatform {
   /** Each service's API under `/<service>`; the host puts authentication in front. */
   readonly api: express.Router;
   readonly readiness: readonly ReadinessCheck[];
+  /** The bus the services talk through, for the gateway to listen to as well. */
+  readonly bus: MessageBus;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startEmbeddedPlatform(
     readiness: modules.flatMap((module) =>
       module.readiness.map((check) => ({ ...check, name: `${module.name}.${check.name}` })),
     ),
+    bus,
     stop,
   };
 }

@@ -1,0 +1,273 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@expedientes/shared-kernel';
+import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
+import { proxiedWebUi } from '../../src/web-ui/proxied-web-ui';
+import { staticWebUi } from '../../src/web-ui/static-web-ui';
+import { freePort } from '../e2e/support/processes';
+import { ApiClient } from '../support/api-client';
+import { BareGateway, startBareGateway } from '../support/bare-gateway';
+
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/app-3f2a1b.js"></script></head></html>';
+const SCRIPT = 'console.log("expedientes")';
+
+/** A build as vite leaves it: index.html, hashed assets, a file of the public folder. */
+function builtFrontend(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'frontend-dist-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), INDEX);
+  writeFileSync(join(dir, 'assets', 'app-3f2a1b.js'), SCRIPT);
+  writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  return dir;
+}
+
+/** What must stay the platform's own answers, never the application's page. */
+const notTheWebUi = [
+  '/api/v1/no-existe',
+  '/api/docs-no',
+  '/health/no-existe',
+  '/login/no-existe',
+  '/logout',
+  '/auth/no-existe',
+  '/internal/no-existe',
+];
+
+describe('The web UI, served by the gateway', () => {
+  let issuer: TestTokenIssuer;
+  const stops: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    issuer = await TestTokenIssuer.create();
+  });
+
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
+  const gatewayWith = async (
+    options: Parameters<typeof startBareGateway>[1],
+  ): Promise<{ gateway: BareGateway; client: ApiClient }> => {
+    const gateway = await startBareGateway(issuer, options);
+    stops.push(() => gateway.stop());
+    return { gateway, client: new ApiClient(gateway.url) };
+  };
+
+  describe('from its build (FRONTEND_DIR)', () => {
+    let client: ApiClient;
+
+    beforeAll(async () => {
+      const dir = builtFrontend();
+      stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+      ({ client } = await gatewayWith({ webUi: staticWebUi(dir, silentLogger) }));
+    });
+
+    it('serves the application’s page at / and at every client-side route, never cached', async () => {
+      for (const path of [
+        '/',
+        '/expedientes',
+        '/expedientes/nuevo',
+        '/expedientes/exp-1?asOf=2030-01-01T10:00',
+      ]) {
+        const reply = await client.request(path);
+        expect({ path, status: reply.status }).toEqual({ path, status: 200 });
+        expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(reply.headers.get('cache-control')).toBe('no-cache');
+        expect(reply.body).toBe(INDEX);
+      }
+    });
+
+    it('serves hashed assets for good, and 404s an asset that does not exist', async () => {
+      const script = await client.request('/assets/app-3f2a1b.js');
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(script.body).toBe(SCRIPT);
+      const missing = await client.request('/assets/app-000000.js');
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+
+    it('serves the other files of the build, revalidated on each use', async () => {
+      const icon = await client.request('/favicon.svg');
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+      expect(icon.headers.get('cache-control')).toBe('no-cache');
+    });
+
+    it('answers HEAD like GET, without a body', async () => {
+      const reply = await client.request('/expedientes', { method: 'HEAD' });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(reply.bytes).toHaveLength(0);
+    });
+
+    it('leaves the API, login, health, /auth and /internal their own 404s', async () => {
+      for (const path of notTheWebUi) {
+        const reply = await client.request(path);
+        expect({ path, status: reply.status, code: reply.body?.code }).toEqual({
+          path,
+          status: 404,
+          code: 'API.NOT_FOUND',
+        });
+      }
+      const metrics = await client.request('/metrics');
+      expect(metrics.headers.get('content-type')).not.toMatch(/^text\/html/);
+    });
+
+    it('does not answer other methods with the page', async () => {
+      const reply = await client.request('/expedientes', { method: 'POST', json: {} });
+      expect(reply.status).toBe(404);
+      expect(reply.body).toMatchObject({ code: 'API.NOT_FOUND' });
+    });
+
+    it('lets the built application run under the content security policy', async () => {
+      const csp = (await client.request('/')).headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/default-src 'self'/);
+      expect(csp).toMatch(/script-src 'self'/);
+      expect(csp).toMatch(/img-src 'self' data:/);
+      // Over http, upgrading the page's requests would send them to an https nobody serves.
+      expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    });
+  });
+
+  it('upgrades insecure requests where the platform is on https', async () => {
+    const { client } = await gatewayWith({
+      webUi: staticWebUi(builtFrontendFor(stops), silentLogger),
+      publicUrl: 'https://expedientes.example.org',
+    });
+    const csp = (await client.request('/')).headers.get('content-security-policy');
+    expect(csp).toMatch(/upgrade-insecure-requests/);
+  });
+
+  it('says in Spanish that the web UI is not built when it is not, at any of its addresses', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'frontend-empty-'));
+    stops.push(async () => rmSync(empty, { recursive: true, force: true }));
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (...args: unknown[]) => warnings.push(args) };
+    const { client } = await gatewayWith({ webUi: staticWebUi(empty, logger as never) });
+    expect(warnings).toHaveLength(1);
+    for (const path of ['/', '/expedientes/exp-1']) {
+      const reply = await client.request(path);
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(reply.body).toMatch(/La interfaz web no está construida/);
+      expect(reply.body).toMatch(/npm run build/);
+    }
+    expect(warnings).toHaveLength(1);
+  });
+
+  describe('from its own server (FRONTEND_URL)', () => {
+    let nginx: Server;
+    let client: ApiClient;
+    const received: IncomingHttpHeaders[] = [];
+
+    /** Stands in for the frontend image's nginx: the page, an asset, 304s and a 404. */
+    beforeAll(async () => {
+      nginx = createServer((req, res) => {
+        received.push(req.headers);
+        if (req.url === '/assets/app-3f2a1b.js') {
+          res.writeHead(200, {
+            'content-type': 'application/javascript',
+            'cache-control': 'public, max-age=31536000, immutable',
+            etag: '"asset-1"',
+            server: 'nginx',
+          });
+          res.end(SCRIPT);
+        } else if (req.url?.startsWith('/assets/')) {
+          res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404 Not Found</h1>');
+        } else if (req.headers['if-none-match'] === '"index-1"') {
+          res.writeHead(304, { etag: '"index-1"', 'cache-control': 'no-cache' }).end();
+        } else {
+          res.writeHead(200, {
+            'content-type': 'text/html',
+            'cache-control': 'no-cache',
+            etag: '"index-1"',
+            'set-cookie': 'nginx=1',
+          });
+          res.end(req.method === 'HEAD' ? undefined : INDEX);
+        }
+      });
+      nginx.listen(0, '127.0.0.1');
+      await new Promise((done) => nginx.once('listening', done));
+      stops.push(() => new Promise((done) => nginx.close(done)));
+      const target = `http://127.0.0.1:${(nginx.address() as AddressInfo).port}`;
+      ({ client } = await gatewayWith({
+        webUi: proxiedWebUi(target, { timeoutMs: 2_000, logger: silentLogger }),
+      }));
+    });
+
+    it('passes its page through with status, type and cache headers, and no more', async () => {
+      const reply = await client.request('/expedientes/exp-1?asOf=2030-01-01', {
+        headers: { cookie: 'expedientes.sid=secreto', authorization: 'Bearer secreto' },
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe(INDEX);
+      expect(reply.headers.get('content-type')).toBe('text/html');
+      expect(reply.headers.get('cache-control')).toBe('no-cache');
+      expect(reply.headers.get('etag')).toBe('"index-1"');
+      expect(reply.headers.get('set-cookie')).toBeNull();
+      expect(reply.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      const asked = received.at(-1)!;
+      expect(asked.cookie).toBeUndefined();
+      expect(asked.authorization).toBeUndefined();
+      expect(asked['x-correlation-id']).toEqual(reply.headers.get('x-correlation-id'));
+    });
+
+    it('passes assets, 304s and 404s through as the server answers them', async () => {
+      const asset = await client.request('/assets/app-3f2a1b.js');
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers.get('server')).toBeNull();
+      expect(asset.body).toBe(SCRIPT);
+      const unchanged = await client.request('/', { headers: { 'if-none-match': '"index-1"' } });
+      expect(unchanged.status).toBe(304);
+      expect((await client.request('/assets/nada.js')).status).toBe(404);
+      expect((await client.request('/', { method: 'HEAD' })).status).toBe(200);
+    });
+
+    it('never forwards the API’s or the login’s addresses', async () => {
+      const before = received.length;
+      for (const path of notTheWebUi) expect((await client.request(path)).status).toBe(404);
+      expect(received.length).toBe(before);
+    });
+  });
+
+  it('answers 503 when the web UI’s server is down, and 504 when it does not answer in time', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const { client: toDown } = await gatewayWith({
+      webUi: proxiedWebUi(down, { timeoutMs: 1_000, logger: silentLogger }),
+    });
+    const refused = await toDown.request('/expedientes');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'API.SERVICE_UNAVAILABLE', service: 'frontend' });
+
+    const silent = createServer(() => undefined); // takes the request, never answers
+    silent.listen(0, '127.0.0.1');
+    await new Promise((done) => silent.once('listening', done));
+    stops.push(() => {
+      silent.closeAllConnections();
+      return new Promise((done) => silent.close(done));
+    });
+    const { client: toSilent } = await gatewayWith({
+      webUi: proxiedWebUi(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, {
+        timeoutMs: 300,
+        logger: silentLogger,
+      }),
+    });
+    const late = await toSilent.request('/');
+    expect(late.status).toBe(504);
+    expect(late.body).toMatchObject({ code: 'API.SERVICE_TIMEOUT', service: 'frontend' });
+  });
+});
+
+/** A build whose folder goes when the suite ends. */
+function builtFrontendFor(stops: Array<() => Promise<unknown>>): string {
+  const dir = builtFrontend();
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
