@@ -5,7 +5,9 @@ import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../../../..');
-const logDir = join(process.env.TEST_SERVERS_DIR ?? join(repoRoot, '.servers'), 'e2e-logs');
+/** Where the test runs keep what they leave behind (logs, screenshots): git-ignored. */
+export const runDir = process.env.TEST_SERVERS_DIR ?? join(repoRoot, '.servers');
+const logDir = join(runDir, 'e2e-logs');
 
 /** A port nobody listens on now: asked from the OS, then released for the child to take. */
 export async function freePort(): Promise<number> {

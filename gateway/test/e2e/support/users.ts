@@ -40,6 +40,21 @@ export const scenarioMachineClients = (): Array<{
     roles,
   }));
 
+/** An access token for a machine client, with the client credentials grant. */
+export async function clientCredentialsToken(
+  tokenEndpoint: string,
+  client: { readonly clientId: string; readonly secret: string },
+): Promise<string> {
+  const basic = Buffer.from(`${client.clientId}:${client.secret}`).toString('base64');
+  const response = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  });
+  if (!response.ok) throw new Error(`no token for ${client.clientId}: ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 /** The scenario's people with client-credentials tokens from the issuer's token endpoint. */
 export async function machineClientUsers(
   tokenEndpoint: string,
@@ -49,14 +64,7 @@ export async function machineClientUsers(
   const tokenOf = async (userId: string): Promise<string> => {
     const client = clients.find((each) => each.clientId === userId);
     if (!client) throw new Error(`no machine client ${userId}`);
-    const basic = Buffer.from(`${client.clientId}:${client.secret}`).toString('base64');
-    const response = await fetch(tokenEndpoint, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}` },
-      body: new URLSearchParams({ grant_type: 'client_credentials' }),
-    });
-    if (!response.ok) throw new Error(`no token for ${userId}: ${response.status}`);
-    return ((await response.json()) as { access_token: string }).access_token;
+    return clientCredentialsToken(tokenEndpoint, client);
   };
   const as = async (person: keyof ScenarioUsers) =>
     new PlatformClient(urls, await tokenOf(people[person].userId));
@@ -65,4 +73,35 @@ export async function machineClientUsers(
     validador: await as('validador'),
     admin: await as('admin'),
   };
+}
+
+/** Someone who signs in at the login page with a password. */
+export interface Persona {
+  readonly username: string;
+  readonly nombre: string;
+  readonly password: string;
+  readonly roles: readonly string[];
+}
+
+/**
+ * Creates `personas` through auth's user management API (`usersApi`: where its /users
+ * answers), as an administrator does, with an admin's bearer `token`.
+ */
+export async function createUsers(
+  usersApi: string,
+  token: string,
+  personas: readonly Persona[],
+): Promise<void> {
+  for (const persona of personas) {
+    const response = await fetch(`${usersApi}/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(persona),
+    });
+    if (response.status !== 201) {
+      throw new Error(
+        `user ${persona.username} not created: ${response.status} ${await response.text()}`,
+      );
+    }
+  }
 }

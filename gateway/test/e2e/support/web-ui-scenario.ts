@@ -1,0 +1,457 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Browser, Page } from 'playwright-core';
+import { eventually } from './processes';
+import { clientCredentialsToken, createUsers, Persona } from './users';
+import {
+  fillLoginForm,
+  launchChromium,
+  LOGIN_PAGE,
+  newPage,
+  Screenshots,
+  section,
+  untilText,
+} from './web-browser';
+
+/** A running platform the browser reaches at its public URL, in one mode or the other. */
+export interface WebUiPlatform {
+  readonly mode: 'embedded' | 'distributed';
+  /** PUBLIC_URL: the gateway, which serves the web UI, /login and /api/v1. */
+  readonly publicUrl: string;
+  /** Where auth's user management API answers (its /users). */
+  readonly usersApi: string;
+  /** A machine client of AUTH_MACHINE_CLIENTS with the admin role, to create the people. */
+  readonly admin: { readonly clientId: string; readonly secret: string };
+}
+
+type Role = 'tramitadora' | 'validador' | 'tramitador';
+
+const password = () => randomBytes(12).toString('base64url');
+
+/** The people of the scenario: each signs in with a password, in a browser context of its own. */
+const people = (): Record<Role, Persona> => ({
+  tramitadora: {
+    username: 'teresa.tramitadora',
+    nombre: 'Teresa Tramitadora',
+    password: password(),
+    roles: ['tramitador'],
+  },
+  validador: {
+    username: 'valentin.validador',
+    nombre: 'Valentín Validador',
+    password: password(),
+    roles: ['validador'],
+  },
+  // Only tramitador: for the transitions not offered to whoever lacks the validador role.
+  tramitador: {
+    username: 'tomas.tramitador',
+    nombre: 'Tomás Tramitador',
+    password: password(),
+    roles: ['tramitador'],
+  },
+});
+
+/** A phase as bpm's procedure names it, in the order the expediente walks them. */
+const FASE = {
+  inicial: 'Fase inicial',
+  analisis: 'Fase de análisis técnico',
+  validacion: 'Fase de validación',
+  rechazado: 'Fase rechazado',
+  finalizado: 'Finalizado',
+} as const;
+
+const SIN_TRANSICIONES = 'No puede cambiar la fase de este expediente ahora';
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** The screen's name in a file name: lower case, no accents, dashes. */
+const slug = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
+  (await section(page, heading).getByRole('columnheader').allTextContents()).map((text) =>
+    text.trim(),
+  );
+
+/**
+ * The web UI end to end, in a real browser (Debian's Chromium through playwright-core), as its
+ * users drive it, finding everything by role and accessible name (the web UI contract): sign
+ * in through the authorization server's page; open an expediente with two files; find it in
+ * the list and by search; download its documents byte for byte; walk it through every phase
+ * as tramitadora and validador, with a rejection and the way back, while a user without the
+ * validador role is not offered the validation decisions; see a change live; its phase
+ * history and audit timeline; the expediente as it stood before; a duplicate code told on its
+ * field; signing out. A screenshot of each screen goes to .servers/screenshots/<mode>/.
+ */
+export function webUiScenario(platform: () => WebUiPlatform): void {
+  const run = randomBytes(4).toString('hex').toUpperCase();
+  const codigo = `WEB-${run}`;
+  const palabra = `alcornoque${run.toLowerCase()}`;
+  const descripcion = `Licencia de obra menor en la calle del ${palabra}`;
+  const files = [
+    {
+      name: 'informe técnico.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.4\n% informe técnico\n'), randomBytes(4096)]),
+    },
+    {
+      name: 'notas de la visita.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`Notas de la visita al expediente ${codigo}.\nTodo en orden.\n`),
+    },
+  ];
+  const personas = people();
+  const pages: Partial<Record<Role, Page>> = {};
+  let browser: Browser | undefined;
+  let screens: Screenshots;
+  let expedientePath = '';
+  let abiertoAt = 0;
+  /** A moment the expediente was in Fase inicial, as a datetime-local value (UTC, seconds). */
+  let asOf = '';
+  let failed = '';
+
+  const page = (role: Role): Page => {
+    const open = pages[role];
+    if (!open) throw new Error(`${role} has no browser page`);
+    return open;
+  };
+
+  /** A step of the story: once one fails, the next ones say so at once instead of timing out. */
+  const step = (name: string, body: () => Promise<void>, timeoutMs = 90_000) =>
+    it(
+      name,
+      async () => {
+        if (failed) throw new Error(`not run: the step "${failed}" failed before it`);
+        try {
+          await body();
+        } catch (error) {
+          failed = name;
+          await Promise.all(
+            Object.entries(pages).map(([role, open]) =>
+              screens.take(open as Page, `fallo-${role}`).catch(() => undefined),
+            ),
+          );
+          throw error;
+        }
+      },
+      timeoutMs,
+    );
+
+  beforeAll(async () => {
+    const { publicUrl, usersApi, admin, mode } = platform();
+    const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
+    await createUsers(usersApi, token, Object.values(personas));
+    screens = Screenshots.forMode(mode);
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close(); // its contexts and pages with it
+  });
+
+  /** Opens the app signed out: the app sends the browser to /login, and auth's page. */
+  const signIn = async (role: Role, screen?: string): Promise<Page> => {
+    const opened = await newPage(browser as Browser, platform().publicUrl);
+    pages[role] = opened;
+    const toLogin = opened.waitForRequest(
+      (request) => new URL(request.url()).pathname === '/login',
+    );
+    await opened.goto('/');
+    const returnTo = new URL((await toLogin).url()).searchParams.get('returnTo');
+    expect(returnTo).toMatch(/^\/(expedientes)?$/);
+    await opened.waitForURL(LOGIN_PAGE);
+    if (screen) await screens.take(opened, screen);
+    await fillLoginForm(opened, personas[role]);
+    await opened.waitForURL(/\/expedientes$/);
+    await opened.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+    const banner = opened.getByRole('banner');
+    await untilText(banner.getByTestId('usuario-actual'), new RegExp(personas[role].nombre));
+    expect(await banner.textContent()).toContain(personas[role].roles.join(', '));
+    await banner.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+    return opened;
+  };
+
+  const faseActual = (on: Page, fase: string) => untilText(on.getByTestId('fase-actual'), fase);
+
+  /** Takes the transition to `fase` from the "Cambiar fase" section, and waits for it. */
+  const changeTo = async (role: Role, fase: string) => {
+    const on = page(role);
+    await section(on, 'Cambiar fase').getByRole('button', { name: fase, exact: true }).click();
+    await faseActual(on, fase);
+    await screens.take(on, `${role}-${slug(fase)}`);
+  };
+
+  /** The "Cambiar fase" section offers nothing: its message, and not one button. */
+  const offersNoTransition = async (on: Page) => {
+    const cambiarFase = section(on, 'Cambiar fase');
+    await cambiarFase.getByText(SIN_TRANSICIONES).waitFor();
+    expect(await cambiarFase.getByRole('button').count()).toBe(0);
+  };
+
+  const definition = (on: Page, term: string) => on.locator(`dt:text-is("${term}") + dd`).first();
+
+  step("signs in through the authorization server's page and lands on the list", async () => {
+    const tramitadora = await signIn('tramitadora', 'acceso');
+    await tramitadora.getByRole('link', { name: 'Nuevo expediente' }).waitFor();
+    await screens.take(tramitadora, 'expedientes');
+  });
+
+  step('opens an expediente with two files and lands on its detail', async () => {
+    const on = page('tramitadora');
+    await on.getByRole('link', { name: 'Nuevo expediente' }).click();
+    await on.waitForURL(/\/expedientes\/nuevo$/);
+    await on.getByRole('heading', { level: 1, name: 'Nuevo expediente' }).waitFor();
+    await on.getByRole('textbox', { name: 'Código' }).fill(codigo);
+    await on.getByLabel('Opción inicial').selectOption('SEDE_ELECTRONICA');
+    await on.getByRole('textbox', { name: 'Descripción' }).fill(descripcion);
+    await on.getByLabel('Documentos').setInputFiles(files);
+    await screens.take(on, 'nuevo-expediente');
+    await on.getByRole('button', { name: 'Crear expediente' }).click();
+
+    await on.waitForURL(/\/expedientes\/(?!nuevo$)[^/?]+$/, { timeout: 45_000 });
+    abiertoAt = Date.now();
+    expedientePath = new URL(on.url()).pathname;
+    await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+    await faseActual(on, FASE.inicial);
+    await untilText(definition(on, 'Fase'), FASE.inicial);
+    await untilText(definition(on, 'Estado'), /abierto/i);
+    await untilText(definition(on, 'Creado por'), /Teresa Tramitadora|teresa\.tramitadora/);
+    for (const term of ['Opción inicial', 'Creado']) await definition(on, term).waitFor();
+    const editable = on.getByRole('textbox', { name: 'Descripción' });
+    await eventually(
+      async () => ((await editable.inputValue()) === descripcion ? true : undefined),
+      `the description "${descripcion}" in its textbox`,
+    );
+    // The documents' read model follows a moment later: the detail catches up live.
+    for (const file of files) {
+      await on.getByRole('link', { name: `Descargar ${file.name}`, exact: true }).waitFor();
+    }
+    expect(await columnHeaders(on, 'Documentos')).toEqual(
+      expect.arrayContaining(['Nombre', 'Fecha', 'Usuario', 'Actualizado', 'Versión', 'Tamaño']),
+    );
+    await screens.take(on, 'detalle');
+  });
+
+  step('finds it in the list and by full-text search', async () => {
+    const on = page('tramitadora');
+    await on.goto('/expedientes');
+    await on.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+    await on.getByRole('link', { name: codigo, exact: true }).waitFor(); // the table is shown
+    expect(await on.getByRole('columnheader').allTextContents()).toEqual(
+      expect.arrayContaining(['Código', 'Opción inicial', 'Fecha', 'Fase', 'Descripción']),
+    );
+    for (const label of ['Fase', 'Estado', 'Opción inicial', 'Ordenar por']) {
+      expect(await on.getByLabel(label, { exact: true }).evaluate((el) => el.tagName)).toBe(
+        'SELECT',
+      );
+    }
+    for (const label of ['Desde', 'Hasta']) {
+      expect(await on.getByLabel(label, { exact: true }).getAttribute('type')).toBe('date');
+    }
+    await on.getByText(/Página \d+ de \d+/).waitFor();
+    await screens.take(on, 'lista');
+
+    const search = async (words: string) => {
+      const searched = on.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/v1/search',
+      );
+      const box = on.getByRole('searchbox', { name: 'Buscar' });
+      await box.fill(words);
+      await box.press('Enter');
+      expect((await searched).status()).toBe(200);
+    };
+    const nada = `inexistente${run.toLowerCase()}`;
+    await search(nada);
+    await on.getByText('No hay expedientes').waitFor();
+    // The search index follows the events too: ask again (after another search, so the list
+    // asks anew) until it has the expediente.
+    const found = on.getByRole('link', { name: codigo, exact: true });
+    await eventually(async () => {
+      await search(palabra);
+      await found.waitFor({ timeout: 3_000 }).catch(async (error: unknown) => {
+        await search(nada);
+        throw error;
+      });
+      return true;
+    }, `${codigo} found by searching "${palabra}"`);
+    expect(await on.getByRole('row').count()).toBe(2); // the header and the one expediente
+    await screens.take(on, 'busqueda');
+    await on.getByRole('link', { name: codigo, exact: true }).click();
+    await on.waitForURL((url) => url.pathname === expedientePath);
+    await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+  });
+
+  step('downloads each document with the bytes that were uploaded', async () => {
+    const on = page('tramitadora');
+    for (const file of files) {
+      const link = on.getByRole('link', { name: `Descargar ${file.name}`, exact: true });
+      expect(await link.getAttribute('href')).toMatch(/\/api\/v1\/documents\/[^/?]+\/content$/);
+      expect(await link.getAttribute('download')).not.toBeNull();
+      const [download] = await Promise.all([on.waitForEvent('download'), link.click()]);
+      const saved = await download.path();
+      expect((await readFile(saved)).equals(file.buffer)).toBe(true);
+    }
+  });
+
+  step(
+    'signs in a validador, not offered to open expedientes, and another tramitador',
+    async () => {
+      const validador = await signIn('validador');
+      await screens.take(validador, 'validador-expedientes');
+      expect(await validador.getByRole('link', { name: 'Nuevo expediente' }).count()).toBe(0);
+      await signIn('tramitador');
+    },
+  );
+
+  step(
+    'walks it as tramitadora to Fase de validación, with a rejection and the way back',
+    async () => {
+      // The as-of input takes whole seconds: a second after the opening, before the first
+      // change of phase.
+      await sleep(Math.max(0, abiertoAt + 1_100 - Date.now()));
+      asOf = new Date().toISOString().slice(0, 19);
+
+      const on = page('tramitadora');
+      await faseActual(on, FASE.inicial);
+      for (const fase of [
+        FASE.analisis,
+        FASE.rechazado,
+        FASE.inicial,
+        FASE.analisis,
+        FASE.validacion,
+      ]) {
+        await changeTo('tramitadora', fase);
+      }
+      // The decision in Fase de validación is the validador's: nothing for her now.
+      await offersNoTransition(on);
+    },
+    150_000,
+  );
+
+  step('does not offer the validation decisions to a user without the validador role', async () => {
+    const on = page('tramitador');
+    await on.goto(expedientePath);
+    await faseActual(on, FASE.validacion);
+    await offersNoTransition(on);
+    for (const fase of [FASE.finalizado, FASE.rechazado]) {
+      expect(await on.getByRole('button', { name: fase, exact: true }).count()).toBe(0);
+    }
+    await screens.take(on, 'tramitador-sin-decision');
+  });
+
+  step('lets the validador finish it', async () => {
+    const on = page('validador');
+    await on.goto(expedientePath);
+    await faseActual(on, FASE.validacion);
+    const cambiarFase = section(on, 'Cambiar fase');
+    for (const fase of [FASE.finalizado, FASE.rechazado]) {
+      await cambiarFase.getByRole('button', { name: fase, exact: true }).waitFor();
+    }
+    expect(await cambiarFase.getByRole('button').count()).toBe(2);
+    await screens.take(on, 'validador-decision');
+    await changeTo('validador', FASE.finalizado);
+    await untilText(definition(on, 'Estado'), /finalizado/i);
+    await offersNoTransition(on);
+  });
+
+  it("shows the tramitadora the validador's change live, without reloading", async () => {
+    if (failed) throw new Error(`not run: the step "${failed}" failed before it`);
+    // Her page has stayed on the detail since her last change: only the events move it.
+    const on = page('tramitadora');
+    expect(new URL(on.url()).pathname).toBe(expedientePath);
+    await faseActual(on, FASE.finalizado);
+  });
+
+  step('shows the phase history and the audit timeline', async () => {
+    const on = page('validador');
+    expect(await columnHeaders(on, 'Historial de fases')).toEqual(
+      expect.arrayContaining(['Fase', 'Fecha', 'Usuario', 'Fecha de fin', 'Finalizada por']),
+    );
+    const stays = section(on, 'Historial de fases').locator('tbody tr');
+    await eventually(
+      async () => ((await stays.count()) === 7 ? true : undefined),
+      'seven stays in the phase history',
+    );
+    const fases = await stays.locator('td:first-child').allTextContents();
+    expect(fases.map((text) => text.trim())).toEqual([
+      FASE.inicial,
+      FASE.analisis,
+      FASE.rechazado,
+      FASE.inicial,
+      FASE.analisis,
+      FASE.validacion,
+      FASE.finalizado,
+    ]);
+    expect(await stays.first().textContent()).toMatch(/Teresa Tramitadora|teresa\.tramitadora/);
+    expect(await stays.last().textContent()).toMatch(/Valentín Validador|valentin\.validador/);
+
+    const id = expedientePath.split('/').pop() as string;
+    const history = await on.request.get(`/api/v1/expedientes/${id}/history`);
+    expect(history.status()).toBe(200);
+    const { entradas } = (await history.json()) as { entradas: unknown[] };
+    expect(entradas.length).toBeGreaterThanOrEqual(7);
+    const timeline = section(on, 'Auditoría').getByRole('list');
+    await eventually(
+      async () =>
+        (await timeline.getByRole('listitem').count()) === entradas.length ? true : undefined,
+      `${entradas.length} entries in the audit timeline`,
+    );
+    expect(await timeline.evaluate((list) => list.tagName)).toBe('OL');
+    await screens.take(on, 'historial-y-auditoria');
+  });
+
+  step('shows the expediente as it stood before, read-only, and back', async () => {
+    const on = page('tramitadora');
+    await on.getByLabel('Ver como estaba el').fill(asOf);
+    await on.getByRole('button', { name: 'Ver', exact: true }).click();
+    await on.waitForURL((url) => url.searchParams.has('asOf'));
+    await on.getByRole('status').filter({ hasText: 'Vista a fecha' }).waitFor();
+    await faseActual(on, FASE.inicial);
+    expect(await on.getByRole('button', { name: 'Guardar descripción' }).isVisible()).toBe(false);
+    expect(await on.getByRole('heading', { name: 'Cambiar fase' }).isVisible()).toBe(false);
+    expect(await on.getByRole('button', { name: FASE.analisis, exact: true }).count()).toBe(0);
+    await screens.take(on, 'vista-a-fecha');
+
+    await on.getByRole('button', { name: 'Volver al estado actual' }).click();
+    await on.waitForURL((url) => url.pathname === expedientePath && !url.searchParams.has('asOf'));
+    await faseActual(on, FASE.finalizado);
+  });
+
+  step('tells a duplicate code next to the Código field', async () => {
+    const on = page('tramitador');
+    await on.goto('/expedientes/nuevo');
+    await on.getByRole('heading', { level: 1, name: 'Nuevo expediente' }).waitFor();
+    const campo = on.getByRole('textbox', { name: 'Código' });
+    await campo.fill(codigo);
+    await on.getByLabel('Opción inicial').selectOption('PETICION_DEPARTAMENTO');
+    await on.getByLabel('Documentos').setInputFiles([files[1]]);
+    await on.getByRole('button', { name: 'Crear expediente' }).click();
+    await eventually(
+      async () => ((await campo.getAttribute('aria-invalid')) === 'true' ? true : undefined),
+      'the Código field marked invalid',
+    );
+    const describedBy = (await campo.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
+    const descriptions = await Promise.all(
+      describedBy.map((id) => on.locator(`[id="${id}"]`).textContent()),
+    );
+    expect(descriptions.join(' ')).toContain(`Ya existe un expediente con el código ${codigo}`);
+    expect(new URL(on.url()).pathname).toBe('/expedientes/nuevo');
+    await screens.take(on, 'codigo-repetido');
+  });
+
+  step('signs out of the platform and of the authorization server', async () => {
+    const on = page('tramitador');
+    await on.getByRole('banner').getByRole('button', { name: 'Cerrar sesión' }).click();
+    await on.getByText('¿Quiere cerrar la sesión?').waitFor();
+    await screens.take(on, 'cerrar-sesion');
+    await on.getByRole('button', { name: 'Sí, cerrar la sesión' }).click();
+    // Signed out everywhere: back at the start, the app sends the browser to the login page.
+    await on.waitForURL(LOGIN_PAGE);
+    await on.getByLabel('Contraseña').waitFor();
+  });
+}
