@@ -1,12 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCookieKey, generateSigningKey } from '@expedientes/auth';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { describeWithServer } from '@expedientes/shared-kernel/testing';
 import { browserLoginScenario, LoginPlatform } from './support/browser-login-scenario';
-import { embeddedMain, freePort, repoRoot, ServiceProcess } from './support/processes';
+import { authProcess, gatewayLogin, gatewayProcess, testRun } from './support/distributed-platform';
+import { embeddedMain, freePort, ServiceProcess } from './support/processes';
 
 const admin = { username: 'marta.admin', password: 'contraseña de marta' };
 const machine = { clientId: 'integracion-ci', secret: randomBytes(32).toString('base64url') };
@@ -48,12 +48,8 @@ describe('Browser login on the single embedded process', () => {
 });
 
 describeWithServer('mysql', 'Browser login through the distributed gateway and auth', (mysql) => {
-  const run = randomUUID().replace(/-/g, '').slice(0, 10);
-  const database = (name: string): string => {
-    const url = new URL(mysql());
-    url.pathname = `/e2e_${run}_${name}`;
-    return url.toString();
-  };
+  const run = testRun();
+  const database = (name: string): string => run.database(mysql(), name);
   let auth: ServiceProcess;
   let gateway: ServiceProcess;
   let platform: LoginPlatform;
@@ -67,46 +63,29 @@ describeWithServer('mysql', 'Browser login through the distributed gateway and a
       freePort(),
       freePort(),
     ]);
-    const publicUrl = `http://127.0.0.1:${gatewayPort}`;
-    const clientSecret = randomBytes(32).toString('base64url');
-    auth = new ServiceProcess(
-      'auth-login',
-      join(repoRoot, 'services/auth/dist/main.js'),
-      authPort,
-      {
-        MYSQL_URL: database('auth'),
-        AUTH_ISSUER: `${publicUrl}/auth`,
-        AUTH_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningKey()] }),
-        AUTH_COOKIE_KEYS: generateCookieKey(),
-        AUTH_GATEWAY_CLIENT_SECRET: clientSecret,
-        AUTH_GATEWAY_REDIRECT_URIS: `${publicUrl}/login/callback`,
-        AUTH_GATEWAY_POST_LOGOUT_REDIRECT_URIS: `${publicUrl}/`,
-        AUTH_TRUST_PROXY: 'true',
-        ...authEnv,
-      },
-    );
+    const login = gatewayLogin(gatewayPort);
+    auth = authProcess('auth-login', authPort, login, {
+      MYSQL_URL: database('auth'),
+      ...authEnv,
+    });
     // Only the gateway and auth: the services' addresses lead nowhere.
     const absent = `http://127.0.0.1:${nowhere}`;
-    gateway = new ServiceProcess(
+    gateway = gatewayProcess(
       'gateway-login',
-      join(repoRoot, 'gateway/dist/main.js'),
       gatewayPort,
-      {
-        PUBLIC_URL: publicUrl,
-        AUTH_URL: `http://127.0.0.1:${authPort}`,
-        AUTH_GATEWAY_CLIENT_SECRET: clientSecret,
-        GATEWAY_SESSION_SECRET: randomBytes(32).toString('base64url'),
-        MYSQL_URL: database('gateway'),
-        EXPEDIENTES_URL: absent,
-        DOCUMENTS_URL: absent,
-        BPM_URL: absent,
-        SEARCH_URL: absent,
-        BACKEND_TIMEOUT_MS: '2000',
-      },
+      login,
+      { auth: auth.url, service: () => absent },
+      { MYSQL_URL: database('gateway'), BACKEND_TIMEOUT_MS: '2000' },
     );
     await auth.start();
     await gateway.start();
-    platform = { publicUrl, admin, machine, accessTokenSeconds, withServices: false };
+    platform = {
+      publicUrl: login.publicUrl,
+      admin,
+      machine,
+      accessTokenSeconds,
+      withServices: false,
+    };
   }, 120_000);
 
   afterAll(async () => {

@@ -1,13 +1,10 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { silentLogger } from '@expedientes/shared-kernel';
-import { JwtIdentityVerifier, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
-import { httpBackends, ServiceUrls } from '../../src/adapters/http/http-backends';
-import { createGateway } from '../../src/gateway-app';
-import { bearerStrategy } from '../../src/security/authentication';
+import { ServiceUrls } from '../../src/adapters/http/http-backends';
 import { freePort } from '../e2e/support/processes';
 import { ApiClient } from '../support/api-client';
+import { startBareGateway } from '../support/bare-gateway';
 
 type Behaviour = (
   req: { url: string; headers: IncomingHttpHeaders },
@@ -62,39 +59,16 @@ describe('The API when a service fails it', () => {
   });
 
   async function gatewayOver(
-    urls: Partial<ServiceUrls>,
+    services: Partial<ServiceUrls>,
     options: { timeoutMs?: number; jwks?: URL } = {},
   ) {
-    const unused = `http://127.0.0.1:${await freePort()}`;
-    const { app } = createGateway({
-      logger: silentLogger,
-      metrics: new ServiceMetrics('gateway-failures'),
-      readiness: [],
-      backends: httpBackends(
-        { expedientes: unused, documents: unused, bpm: unused, search: unused, ...urls },
-        options.timeoutMs ?? 5_000,
-      ),
-      strategies: [
-        [
-          'bearer',
-          bearerStrategy(
-            new JwtIdentityVerifier({
-              issuer: issuer.issuer,
-              audience: issuer.audience,
-              keys: options.jwks ?? issuer.jwks,
-            }),
-          ),
-        ],
-      ],
-      limits: { maxFileBytes: 1024, requestsPerMinute: 1_000 },
+    const bare = await startBareGateway(issuer, {
+      services,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      jwks: options.jwks,
     });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((done) => server.once('listening', done));
-    closers.push(() => {
-      server.closeAllConnections();
-      return new Promise((done) => server.close(done));
-    });
-    return new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`);
+    closers.push(() => bare.stop());
+    return new ApiClient(`${bare.url}/api/v1`);
   }
 
   it('passes the caller’s token and the correlation id on to the service', async () => {

@@ -1,12 +1,7 @@
-import { AddressInfo } from 'node:net';
-import { silentLogger } from '@expedientes/shared-kernel';
-import { JwtIdentityVerifier, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
-import { httpBackends } from '../../src/adapters/http/http-backends';
-import { createGateway, GatewayOptions } from '../../src/gateway-app';
-import { bearerStrategy } from '../../src/security/authentication';
-import { freePort } from '../e2e/support/processes';
+import { GatewayOptions } from '../../src/gateway-app';
 import { ApiClient } from '../support/api-client';
+import { startBareGateway } from '../support/bare-gateway';
 
 /** Security headers, CORS closed unless configured, and the open health and metrics routes. */
 describe('The gateway’s HTTP surface', () => {
@@ -22,34 +17,9 @@ describe('The gateway’s HTTP surface', () => {
   });
 
   async function gateway(options: Partial<GatewayOptions> = {}): Promise<ApiClient> {
-    const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const { app } = createGateway({
-      logger: silentLogger,
-      metrics: new ServiceMetrics('gateway-surface'),
-      readiness: [],
-      backends: httpBackends(
-        { expedientes: nowhere, documents: nowhere, bpm: nowhere, search: nowhere },
-        1_000,
-      ),
-      strategies: [
-        [
-          'bearer',
-          bearerStrategy(
-            new JwtIdentityVerifier({
-              issuer: issuer.issuer,
-              audience: issuer.audience,
-              keys: issuer.jwks,
-            }),
-          ),
-        ],
-      ],
-      limits: { maxFileBytes: 1024, requestsPerMinute: 1_000 },
-      ...options,
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((done) => server.once('listening', done));
-    closers.push(() => new Promise((done) => server.close(done)));
-    return new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const bare = await startBareGateway(issuer, options);
+    closers.push(() => bare.stop());
+    return new ApiClient(bare.url);
   }
 
   it('sends security headers and no X-Powered-By', async () => {

@@ -2,7 +2,7 @@ import { AddressInfo } from 'node:net';
 import { silentLogger } from '@expedientes/shared-kernel';
 import { JwtIdentityVerifier, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
-import { httpBackends } from '../../src/adapters/http/http-backends';
+import { httpBackends, ServiceUrls } from '../../src/adapters/http/http-backends';
 import { createGateway, Gateway, GatewayOptions } from '../../src/gateway-app';
 import { bearerStrategy } from '../../src/security/authentication';
 import { freePort } from '../e2e/support/processes';
@@ -14,13 +14,24 @@ export interface BareGateway {
   stop(): Promise<void>;
 }
 
+/** The gateway's own options, and how it reaches its services and the issuer's keys. */
+export interface BareGatewayOptions extends Partial<GatewayOptions> {
+  /** The services that answer; those left out lead nowhere. */
+  readonly services?: Partial<ServiceUrls>;
+  /** How long the gateway waits for a service. */
+  readonly timeoutMs?: number;
+  /** Where the gateway fetches the keys it trusts; by default, `issuer`'s own key set. */
+  readonly jwks?: URL;
+}
+
 /**
- * The gateway alone on a free port, its services' addresses leading nowhere, trusting the
- * tokens of `issuer`: for what it does by itself (live updates, the web UI).
+ * The gateway alone on a free port, its services' addresses leading nowhere unless `services`
+ * says otherwise, trusting the tokens of `issuer`: for what it does by itself (live updates,
+ * the web UI, its HTTP surface) and what it does when a service fails it.
  */
 export async function startBareGateway(
   issuer: TestTokenIssuer,
-  options: Partial<GatewayOptions> = {},
+  { services = {}, timeoutMs = 1_000, jwks, ...options }: BareGatewayOptions = {},
 ): Promise<BareGateway> {
   const nowhere = `http://127.0.0.1:${await freePort()}`;
   const gateway = createGateway({
@@ -28,8 +39,8 @@ export async function startBareGateway(
     metrics: new ServiceMetrics('gateway-bare'),
     readiness: [],
     backends: httpBackends(
-      { expedientes: nowhere, documents: nowhere, bpm: nowhere, search: nowhere },
-      1_000,
+      { expedientes: nowhere, documents: nowhere, bpm: nowhere, search: nowhere, ...services },
+      timeoutMs,
     ),
     strategies: [
       [
@@ -38,7 +49,7 @@ export async function startBareGateway(
           new JwtIdentityVerifier({
             issuer: issuer.issuer,
             audience: issuer.audience,
-            keys: issuer.jwks,
+            keys: jwks ?? issuer.jwks,
           }),
         ),
       ],
