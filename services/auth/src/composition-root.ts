@@ -9,6 +9,7 @@ import {
 } from '@expedientes/shared-kernel/adapters/sql';
 import { AssignRolesHandler } from './application/assign-roles/assign-roles-handler';
 import { AuthenticateHandler } from './application/authenticate/authenticate-handler';
+import { LoginThrottle } from './application/authenticate/login-throttle';
 import { BootstrapFirstAdminHandler } from './application/bootstrap-first-admin/bootstrap-first-admin-handler';
 import { CreateUserHandler } from './application/create-user/create-user-handler';
 import { FindActiveUserQuery } from './application/find-active-user/find-active-user-query';
@@ -16,6 +17,7 @@ import { ListUsersQuery } from './application/list-users/list-users-query';
 import { SetUserEnabledHandler } from './application/set-user-enabled/set-user-enabled-handler';
 import { AuthServiceModule } from './auth-service-module';
 import { AuthSettings } from './config';
+import { OLVIDO_MS, RegistroDeIntentos } from './domain/intentos-de-acceso';
 import { PasswordHasher } from './domain/password-hasher';
 import { UsuarioRepository } from './domain/usuario-repository';
 import {
@@ -35,6 +37,7 @@ import {
 } from './infrastructure/oidc/authorization-server';
 import { authMigrations } from './infrastructure/sql/auth-migrations';
 import { SqlOidcStorage } from './infrastructure/sql/sql-oidc-storage';
+import { SqlRegistroDeIntentos } from './infrastructure/sql/sql-registro-de-intentos';
 import { SqlUsuarioRepository } from './infrastructure/sql/sql-usuario-repository';
 import { TOKENS } from './tokens';
 
@@ -117,9 +120,30 @@ function buildContainer(
   );
   singleton(TOKENS.assignRoles, (ctx) => new AssignRolesHandler(ctx.get(TOKENS.usuarios)));
   singleton(TOKENS.setUserEnabled, (ctx) => new SetUserEnabledHandler(ctx.get(TOKENS.usuarios)));
+  singleton<RegistroDeIntentos>(
+    TOKENS.loginAttempts,
+    (ctx) => new SqlRegistroDeIntentos(ctx.get(TOKENS.database)),
+  );
+  singleton(TOKENS.loginThrottle, (ctx) => {
+    const { maxFailures = 5, maxFailuresPerAddress = 30, lockMinutes = 15 } = settings.login ?? {};
+    const ventanaMs = lockMinutes * 60_000;
+    return new LoginThrottle(
+      ctx.get(TOKENS.loginAttempts),
+      {
+        porUsuario: { fallos: maxFailures, ventanaMs },
+        porDireccion: { fallos: maxFailuresPerAddress, ventanaMs },
+      },
+      ctx.get(TOKENS.clock),
+    );
+  });
   singleton(
     TOKENS.authenticate,
-    (ctx) => new AuthenticateHandler(ctx.get(TOKENS.usuarios), ctx.get(TOKENS.hasher)),
+    (ctx) =>
+      new AuthenticateHandler(
+        ctx.get(TOKENS.usuarios),
+        ctx.get(TOKENS.hasher),
+        ctx.get(TOKENS.loginThrottle),
+      ),
   );
   singleton(TOKENS.listUsers, (ctx) => new ListUsersQuery(ctx.get(TOKENS.usuarios)));
   singleton(TOKENS.findActiveUser, (ctx) => new FindActiveUserQuery(ctx.get(TOKENS.usuarios)));
@@ -195,7 +219,10 @@ async function ensureAnAdministrator(
   );
 }
 
-/** Expired sessions, codes and tokens are removed this often; they are never used anyway. */
+/**
+ * Expired sessions, codes and tokens, and forgotten sign-in attempts, are removed this often;
+ * they are never used anyway.
+ */
 const sweepIntervalMs = 10 * 60 * 1000;
 
 /**
@@ -221,6 +248,8 @@ export async function createAuthService(
   }
   const server = container.get<AuthorizationServer>(TOKENS.authorizationServer);
   const storage = container.get<SqlOidcStorage>(TOKENS.oidcStorage);
+  const attempts = container.get<RegistroDeIntentos>(TOKENS.loginAttempts);
+  const clock = container.get<Clock>(TOKENS.clock);
   let sweeper: NodeJS.Timeout | undefined;
   return {
     name: 'auth',
@@ -235,6 +264,9 @@ export async function createAuthService(
       sweeper = setInterval(() => {
         storage.sweepExpired().catch((error: unknown) => {
           common.logger.warn({ error: String(error) }, 'could not remove expired sessions');
+        });
+        attempts.olvidarAnterioresA(clock().getTime() - OLVIDO_MS).catch((error: unknown) => {
+          common.logger.warn({ error: String(error) }, 'could not forget old sign-in attempts');
         });
       }, sweepIntervalMs);
       sweeper.unref();

@@ -51,6 +51,12 @@ export const authVariables = {
   AUTH_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
   /** Behind a TLS-terminating proxy: believe its X-Forwarded-* headers. */
   AUTH_TRUST_PROXY: flag,
+  /** Failed sign-ins of one username within AUTH_LOGIN_LOCK_MINUTES before it is locked. */
+  AUTH_LOGIN_MAX_FAILURES: env.positiveInt(5),
+  /** The same for one client address: many people may share it. */
+  AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: env.positiveInt(30),
+  /** The window failures are counted in, and the first lock; each further lock doubles. */
+  AUTH_LOGIN_LOCK_MINUTES: env.positiveInt(15),
 };
 
 export type AuthVariables = z.infer<z.ZodObject<typeof authVariables>>;
@@ -69,6 +75,11 @@ export interface AuthSettings {
   readonly refreshTokenTtlSeconds?: number;
   readonly firstAdmin?: { readonly username?: string; readonly password?: string };
   readonly trustProxy?: boolean;
+  readonly login?: {
+    readonly maxFailures: number;
+    readonly maxFailuresPerAddress: number;
+    readonly lockMinutes: number;
+  };
 }
 
 export function authSettingsFrom(issuer: string, config: AuthVariables): AuthSettings {
@@ -99,5 +110,10 @@ export function authSettingsFrom(issuer: string, config: AuthVariables): AuthSet
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     firstAdmin: { username: config.AUTH_ADMIN_USER, password: config.AUTH_ADMIN_PASSWORD },
     trustProxy: config.AUTH_TRUST_PROXY,
+    login: {
+      maxFailures: config.AUTH_LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: config.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      lockMinutes: config.AUTH_LOGIN_LOCK_MINUTES,
+    },
   };
 }

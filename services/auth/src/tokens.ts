@@ -7,6 +7,8 @@ export const TOKENS = {
   usuarios: Symbol('UsuarioRepository'),
   hasher: Symbol('PasswordHasher'),
   oidcStorage: Symbol('SqlOidcStorage'),
+  loginAttempts: Symbol('RegistroDeIntentos'),
+  loginThrottle: Symbol('LoginThrottle'),
   createUser: Symbol('CreateUserHandler'),
   assignRoles: Symbol('AssignRolesHandler'),
   setUserEnabled: Symbol('SetUserEnabledHandler'),

@@ -20,7 +20,9 @@ function unavailable(res: Response): void {
  * Passes the requests of its mount path on to the authorization server at `target` (AUTH_URL),
  * as they are, so the provider's public URL is the platform's (`<PUBLIC_URL>/auth`). It says
  * what the browser asked for in X-Forwarded-Proto and -Host (the provider, trusting its proxy,
- * builds its URLs from them) and who asked in X-Forwarded-For. Mount it before any body parser.
+ * builds its URLs from them) and who asked in X-Forwarded-For: last, the client as this gateway
+ * sees it (through the proxies TRUST_PROXY believes), which auth counts sign-in attempts by.
+ * Mount it before any body parser.
  */
 export function forwardTo(
   target: string,
@@ -31,9 +33,7 @@ export function forwardTo(
     timeoutMs: options.timeoutMs,
     requestHeaders: (req) => ({
       ...withoutHopByHop(req.headers),
-      'x-forwarded-for': [req.get('x-forwarded-for'), req.socket.remoteAddress]
-        .filter(Boolean)
-        .join(', '),
+      'x-forwarded-for': [req.get('x-forwarded-for'), req.ip].filter(Boolean).join(', '),
       'x-forwarded-proto': req.protocol,
       'x-forwarded-host': req.get('host') ?? host,
     }),

@@ -87,3 +87,15 @@ export class UsuarioModificadoError extends DomainError {
     );
   }
 }
+
+/** The brake on password guessing: the username or the address is locked for a while. */
+export class DemasiadosIntentosError extends DomainError {
+  constructor(readonly minutos: number) {
+    super(
+      'AUTH.TOO_MANY_ATTEMPTS',
+      'rule',
+      `Demasiados intentos; vuelva a intentarlo en ${minutos} ${minutos === 1 ? 'minuto' : 'minutos'}`,
+      { minutos },
+    );
+  }
+}

@@ -31,6 +31,9 @@ const settings = {
   AUTH_MACHINE_CLIENTS: JSON.stringify([machine]),
   AUTH_ADMIN_USER: admin.username,
   AUTH_ADMIN_PASSWORD: admin.password,
+  // Behind a proxy, as in the distributed mode: the brake's tests pose as other addresses.
+  AUTH_TRUST_PROXY: 'true',
+  AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '8',
 };
 
 /**
@@ -70,7 +73,7 @@ export function authServerScenarios(
       await stores?.dispose();
     });
 
-    const openLoginPage = () => openLogin(auth.baseUrl, gateway);
+    const openLoginPage = (address?: string) => openLogin(auth.baseUrl, gateway, address);
     const signIn = async (username: string, password: string): Promise<TokenSet> =>
       signInWith(auth.baseUrl, gateway, { username, password });
 
@@ -211,6 +214,91 @@ export function authServerScenarios(
       expect(unknown.body).toContain('Usuario o contraseña incorrectos');
     });
 
+    describe('brakes password guessing', () => {
+      const tooMany = 'Demasiados intentos; vuelva a intentarlo en 15 minutos';
+      const wrong = 'no es su contraseña';
+      let adminToken: string;
+      beforeAll(async () => {
+        adminToken = (await signIn(admin.username, admin.password)).access_token;
+      });
+
+      /** `times` wrong passwords for `username` from `address`: each refused as such. */
+      const fail = async (username: string, address: string, times: number) => {
+        const { submit } = await openLoginPage(address);
+        for (let time = 0; time < times; time += 1) {
+          const refused = await submit({ username, password: wrong });
+          expect([refused.status, refused.body]).toEqual([
+            401,
+            expect.stringContaining('Usuario o contraseña incorrectos'),
+          ]);
+        }
+      };
+      const attempt = async (address: string, credentials: typeof admin) =>
+        (await openLoginPage(address)).submit(credentials);
+      const signedIn = (visit: { redirectedTo?: URL }) =>
+        expect(visit.redirectedTo?.searchParams.get('code')).toBeTruthy();
+
+      it('locks a username after five failures, with 429 in Spanish, and no other', async () => {
+        const rosa = {
+          username: 'rosa.intentos',
+          password: await createUser(adminToken, 'rosa.intentos', ['tramitador']),
+        };
+        const tomas = {
+          username: 'tomas.intentos',
+          password: await createUser(adminToken, 'tomas.intentos', ['tramitador']),
+        };
+        await fail(rosa.username, '198.51.100.1', 5);
+
+        // Not even the right password now, nor from another address.
+        for (const address of ['198.51.100.1', '198.51.100.9']) {
+          const locked = await attempt(address, rosa);
+          expect(locked.status).toBe(429);
+          expect(locked.redirectedTo).toBeUndefined();
+          expect(locked.body).toContain(tooMany);
+          expect(locked.body).toContain(`value="${rosa.username}"`);
+        }
+        signedIn(await attempt('198.51.100.1', tomas));
+
+        const logged = auth.logs.filter(
+          (line) => line.msg === 'sign-in refused: too many attempts',
+        );
+        expect(logged).toEqual([
+          expect.objectContaining({
+            level: 'warn',
+            username: rosa.username,
+            address: '198.51.100.1',
+            minutos: 15,
+          }),
+          expect.objectContaining({ address: '198.51.100.9' }),
+        ]);
+        expect(JSON.stringify(auth.logs)).not.toContain(wrong);
+        expect(JSON.stringify(auth.logs)).not.toContain(rosa.password);
+      });
+
+      it('starts a username afresh once its password is right', async () => {
+        const pablo = {
+          username: 'pablo.intentos',
+          password: await createUser(adminToken, 'pablo.intentos', ['validador']),
+        };
+        await fail(pablo.username, '198.51.100.2', 4);
+        signedIn(await attempt('198.51.100.2', pablo));
+        // Another address, whose budget is its own: eight failures of the username in all.
+        await fail(pablo.username, '198.51.100.5', 4);
+        signedIn(await attempt('198.51.100.5', pablo));
+      });
+
+      it('locks an address after its budget, whatever usernames it tries', async () => {
+        // The proxy adds the address it sees last; what the client puts before it is not believed.
+        for (let time = 1; time <= 8; time += 1) {
+          await fail(`nadie.${time}`, `10.0.0.${time}, 198.51.100.3`, 1);
+        }
+        const locked = await attempt('10.0.0.9, 198.51.100.3', admin);
+        expect(locked.status).toBe(429);
+        expect(locked.body).toContain(tooMany);
+        signedIn(await attempt('198.51.100.4', admin));
+      });
+    });
+
     it('refuses a login form posted without the browser that opened it (no cookies)', async () => {
       const { page } = await openLoginPage();
       const form = formOf(page.body, page.url);
@@ -253,6 +341,13 @@ export function authServerScenarios(
       const refused = await api('/users', luis.access_token);
       expect(refused.status).toBe(403);
       expect(refused.body.code).toBe('AUTH.FORBIDDEN');
+      // No oracle either: the same refusal whether the user exists or not.
+      for (const username of [admin.username, 'nadie']) {
+        const probe = await api(`/users/${username}/disable`, luis.access_token, {
+          method: 'POST',
+        });
+        expect([probe.status, probe.body.code]).toEqual([403, 'AUTH.FORBIDDEN']);
+      }
 
       const list = await api('/users', adminToken);
       expect(list.status).toBe(200);

@@ -5,8 +5,11 @@ import {
   temporaryMysql,
   temporarySqlite,
 } from '@expedientes/shared-kernel/testing';
+import { LoginThrottle } from '../../src/application/authenticate/login-throttle';
+import { OLVIDO_MS } from '../../src/domain/intentos-de-acceso';
 import { authMigrations } from '../../src/infrastructure/sql/auth-migrations';
 import { SqlOidcStorage } from '../../src/infrastructure/sql/sql-oidc-storage';
+import { SqlRegistroDeIntentos } from '../../src/infrastructure/sql/sql-registro-de-intentos';
 import { SqlUsuarioRepository } from '../../src/infrastructure/sql/sql-usuario-repository';
 import { UsuarioMother } from '../support/usuario-mother';
 
@@ -143,6 +146,48 @@ function storesContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): vo
       await expect(storage.adapterFor('DeviceCode').findByUserCode('ABCD-EFGH')).resolves.toEqual({
         userCode: 'ABCD-EFGH',
       });
+    });
+  });
+
+  describe('SqlRegistroDeIntentos', () => {
+    const limites = {
+      porUsuario: { fallos: 5, ventanaMs: 15 * 60_000 },
+      porDireccion: { fallos: 50, ventanaMs: 15 * 60_000 },
+    };
+    /** A replica of the service: its own throttle on the shared table. */
+    const replica = () =>
+      new LoginThrottle(new SqlRegistroDeIntentos(database.db), limites, () => new Date(now));
+
+    it('counts attempts sent all at once, to two replicas, one by one', async () => {
+      const replicas = [replica(), replica()];
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, vez) =>
+          replicas[vez % 2].intentar({ username: 'ana.rafaga', direccion: '192.0.2.1' }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
+      expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual(
+        Array(15).fill(
+          expect.objectContaining({
+            reason: expect.objectContaining({ details: { minutos: 15 } }),
+          }),
+        ),
+      );
+      await expect(replica().intentar({ username: 'luis.rafaga' })).resolves.toBeUndefined();
+    });
+
+    it('forgets the keys nobody has tried for a day', async () => {
+      const registro = new SqlRegistroDeIntentos(database.db);
+      await replica().intentar({ username: 'viejo.intento' });
+      now += OLVIDO_MS + 60_000;
+      await replica().intentar({ username: 'nuevo.intento' });
+      expect(await registro.olvidarAnterioresA(now - OLVIDO_MS)).toBeGreaterThanOrEqual(1);
+      const quedan = await registro.cambiar(
+        ['usuario:viejo.intento', 'usuario:nuevo.intento'],
+        (actuales) => actuales,
+      );
+      expect(quedan.get('usuario:viejo.intento')).toBeNull();
+      expect(quedan.get('usuario:nuevo.intento')).toMatchObject({ fallos: 1 });
     });
   });
 }

@@ -29,8 +29,14 @@ const pathMatches = (cookiePath: string, requestPath: string): boolean =>
 export class Browser {
   private cookies: Cookie[] = [];
 
-  /** `origins`: the servers this browser follows redirects to. */
-  constructor(private readonly origins: readonly string[]) {}
+  /**
+   * `origins`: the servers this browser follows redirects to; `headers`: sent with every
+   * request (a proxy's X-Forwarded-For, say).
+   */
+  constructor(
+    private readonly origins: readonly string[],
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 
   async get(url: string | URL): Promise<Visit> {
     return this.visit(new URL(url), { method: 'GET' });
@@ -56,7 +62,7 @@ export class Browser {
         method: request.method,
         body: request.body,
         redirect: 'manual',
-        headers: { cookie: this.cookieHeader(url) },
+        headers: { ...this.headers, cookie: this.cookieHeader(url) },
       });
       this.store(url, response.headers.getSetCookie());
       const location = response.headers.get('location');

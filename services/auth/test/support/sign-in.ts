@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Browser, formOf, Visit } from './browser';
 import { pkce, RelyingParty, TokenSet } from './relying-party';
 
-/** An authorization request from the gateway, in a new browser, up to the login page. */
-export async function openLoginPage(baseUrl: string, gateway: RelyingParty) {
-  const browser = new Browser([baseUrl]);
+/**
+ * An authorization request from the gateway, in a new browser, up to the login page; behind
+ * a proxy that says the browser is at `address`, when given.
+ */
+export async function openLoginPage(baseUrl: string, gateway: RelyingParty, address?: string) {
+  const browser = new Browser([baseUrl], address ? { 'x-forwarded-for': address } : {});
   const { verifier, challenge } = pkce();
   const state = randomBytes(8).toString('hex');
   const page = await browser.get(gateway.authorizationUrl({ state, challenge }));

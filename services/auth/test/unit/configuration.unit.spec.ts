@@ -23,6 +23,7 @@ describe('the authorization server settings from the environment', () => {
       refreshTokenTtlSeconds: 28_800,
       firstAdmin: { username: 'admin', password: undefined },
       trustProxy: false,
+      login: { maxFailures: 5, maxFailuresPerAddress: 30, lockMinutes: 15 },
     });
   });
 
@@ -38,6 +39,9 @@ describe('the authorization server settings from the environment', () => {
       AUTH_ADMIN_USER: 'jefa',
       AUTH_ADMIN_PASSWORD: 'clave de la jefa',
       AUTH_TRUST_PROXY: 'true',
+      AUTH_LOGIN_MAX_FAILURES: '3',
+      AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '100',
+      AUTH_LOGIN_LOCK_MINUTES: '10',
     });
     expect(authSettingsFrom(issuer, config)).toEqual({
       issuer,
@@ -54,6 +58,7 @@ describe('the authorization server settings from the environment', () => {
       refreshTokenTtlSeconds: 3600,
       firstAdmin: { username: 'jefa', password: 'clave de la jefa' },
       trustProxy: true,
+      login: { maxFailures: 3, maxFailuresPerAddress: 100, lockMinutes: 10 },
     });
   });
 

@@ -1,12 +1,20 @@
 import { AssignRolesHandler } from '../../src/application/assign-roles/assign-roles-handler';
 import { AuthenticateHandler } from '../../src/application/authenticate/authenticate-handler';
+import { LoginThrottle } from '../../src/application/authenticate/login-throttle';
 import { BootstrapFirstAdminHandler } from '../../src/application/bootstrap-first-admin/bootstrap-first-admin-handler';
 import { CreateUserHandler } from '../../src/application/create-user/create-user-handler';
 import { FindActiveUserQuery } from '../../src/application/find-active-user/find-active-user-query';
 import { ListUsersQuery } from '../../src/application/list-users/list-users-query';
 import { SetUserEnabledHandler } from '../../src/application/set-user-enabled/set-user-enabled-handler';
+import { InMemoryIntentos } from '../support/in-memory-intentos';
 import { FakePasswordHasher, InMemoryUsuarios } from '../support/in-memory-usuarios';
 import { creadoAt, UsuarioMother } from '../support/usuario-mother';
+
+/** The brake has its own tests (login-throttle): here it never applies. */
+const sinLimite = {
+  porUsuario: { fallos: 1_000, ventanaMs: 60_000 },
+  porDireccion: { fallos: 1_000, ventanaMs: 60_000 },
+};
 
 function setup() {
   const usuarios = new InMemoryUsuarios();
@@ -18,7 +26,11 @@ function setup() {
     create: new CreateUserHandler(usuarios, hasher, clock),
     assignRoles: new AssignRolesHandler(usuarios),
     setEnabled: new SetUserEnabledHandler(usuarios),
-    authenticate: new AuthenticateHandler(usuarios, hasher),
+    authenticate: new AuthenticateHandler(
+      usuarios,
+      hasher,
+      new LoginThrottle(new InMemoryIntentos(), sinLimite, clock),
+    ),
     list: new ListUsersQuery(usuarios),
     findActive: new FindActiveUserQuery(usuarios),
     bootstrap: new BootstrapFirstAdminHandler(usuarios, hasher, clock, () => 'generada-123456789'),

@@ -3,25 +3,30 @@ import { PasswordHasher } from '../../domain/password-hasher';
 import { normalizarUsername } from '../../domain/usuario';
 import { UsuarioRepository } from '../../domain/usuario-repository';
 import { UsuarioView, vistaDe } from '../usuarios';
+import { LoginThrottle } from './login-throttle';
 
 export interface Credenciales {
   readonly username: string;
   readonly password: string;
+  /** The client's address, when known: its attempts are counted too. */
+  readonly direccion?: string;
 }
 
-const malformado = (username: string): boolean => {
+/** The username as it is stored, or undefined when it cannot be anybody's. */
+const comoUsername = (username: string): string | undefined => {
   try {
-    normalizarUsername(username);
-    return false;
+    return normalizarUsername(username);
   } catch {
-    return true;
+    return undefined;
   }
 };
 
 /**
  * Sign-in with username and password. An unknown user costs as much time as a wrong password
- * (a hash is checked either way), so timing does not tell which usernames exist; a disabled
- * user is refused, but only once the password is right.
+ * (a hash is checked either way), so timing does not tell which usernames exist, and is
+ * counted and locked like a known one, so a lock does not tell it either; a disabled user is
+ * refused, but only once the password is right. Too many failures lock the username and the
+ * address for a while (LoginThrottle).
  */
 export class AuthenticateHandler {
   private readonly hashDeNadie: Promise<string>;
@@ -29,20 +34,24 @@ export class AuthenticateHandler {
   constructor(
     private readonly usuarios: UsuarioRepository,
     private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
   ) {
     this.hashDeNadie = hasher.hash('nadie tiene esta contraseña');
     this.hashDeNadie.catch(() => undefined); // reported when a sign-in awaits it
   }
 
-  async handle({ username, password }: Credenciales): Promise<UsuarioView> {
-    const usuario = malformado(username)
-      ? null
-      : await this.usuarios.findByUsername(normalizarUsername(username));
+  async handle({ username, password, direccion }: Credenciales): Promise<UsuarioView> {
+    // A malformed username names nobody: only its address is counted.
+    const normalizado = comoUsername(username);
+    const quien = { username: normalizado, direccion };
+    await this.throttle.intentar(quien);
+    const usuario = normalizado ? await this.usuarios.findByUsername(normalizado) : null;
     const correcta = await this.hasher.verify(
       password,
       usuario?.passwordHash ?? (await this.hashDeNadie),
     );
     if (!usuario || !correcta) throw new CredencialesIncorrectasError();
+    await this.throttle.acertar(quien);
     if (!usuario.activo) throw new UsuarioDeshabilitadoError(usuario.username);
     return vistaDe(usuario);
   }

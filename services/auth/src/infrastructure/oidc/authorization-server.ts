@@ -232,7 +232,14 @@ export function createAuthorizationServer(
   const handler = express.Router();
   handler.use(
     '/interaction',
-    interactionRoutes(provider, options.users, firstParty(options), prefix, logger),
+    interactionRoutes(
+      provider,
+      options.users,
+      firstParty(options),
+      prefix,
+      logger,
+      options.trustProxy,
+    ),
   );
   const callback = provider.callback();
   const owned = ownedBy(Object.values(endpoints));

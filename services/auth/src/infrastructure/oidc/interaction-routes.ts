@@ -5,6 +5,8 @@ import type { default as Provider, InteractionResults } from 'oidc-provider' wit
 import { describeError, isDomainError, Logger } from '@expedientes/shared-kernel';
 import { handle } from '@expedientes/shared-kernel/adapters/runtime';
 import { AuthenticateHandler } from '../../application/authenticate/authenticate-handler';
+import { DemasiadosIntentosError } from '../../domain/errors';
+import { clientAddressOf } from '../http/client-address';
 import { loadOidcProvider } from './oidc-provider-library';
 import { errorPage, loginPage } from './pages';
 
@@ -54,6 +56,7 @@ export function interactionRoutes(
   firstParty: ReadonlySet<string>,
   prefix: string,
   logger: Logger,
+  trustProxy: boolean,
 ): express.Router {
   const router = express.Router();
   const pageOf = (uid: string, extra: { username?: string; error?: string } = {}) =>
@@ -120,18 +123,29 @@ export function interactionRoutes(
       }
       const username = String(req.body?.username ?? '');
       const password = String(req.body?.password ?? '');
+      const direccion = clientAddressOf(req, trustProxy);
       try {
-        const usuario = await users.authenticate.handle({ username, password });
-        logger.info({ username: usuario.username }, 'signed in');
+        const usuario = await users.authenticate.handle({ username, password, direccion });
+        logger.info({ username: usuario.username, address: direccion }, 'signed in');
         // remember: false, a browser-session cookie: closing the browser of a shared desk
         // signs out of the provider (the gateway's own session decides for the app).
         await finish(req, res, {
           login: { accountId: usuario.username, amr: ['pwd'], remember: false },
         });
       } catch (error) {
+        const page = pageOf(uid, { username, error: (error as Error).message });
+        if (error instanceof DemasiadosIntentosError) {
+          logger.warn(
+            { username, address: direccion, code: error.code, minutos: error.minutos },
+            'sign-in refused: too many attempts',
+          );
+          res.set('Retry-After', String(error.minutos * 60));
+          sendPage(res, 429, page);
+          return;
+        }
         if (!isDomainError(error) || !(error.kind in statusOf)) throw error;
-        logger.info({ username, code: error.code }, 'sign-in refused');
-        sendPage(res, statusOf[error.kind], pageOf(uid, { username, error: error.message }));
+        logger.info({ username, address: direccion, code: error.code }, 'sign-in refused');
+        sendPage(res, statusOf[error.kind], page);
       }
     }),
   );

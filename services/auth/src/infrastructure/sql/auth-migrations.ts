@@ -1,8 +1,9 @@
 import { Migration } from '@expedientes/shared-kernel/adapters/sql';
 
 /**
- * The users with their roles, and what the OpenID provider keeps between requests (sessions,
- * interactions, grants, codes, refresh tokens), so a restart logs nobody out. Times are epoch
+ * The users with their roles, what the OpenID provider keeps between requests (sessions,
+ * interactions, grants, codes, refresh tokens), so a restart logs nobody out, and the sign-in
+ * attempts of each username and address, which every replica counts. Times are epoch
  * milliseconds in both dialects.
  */
 export const authMigrations: readonly Migration[] = [
@@ -81,6 +82,34 @@ export const authMigrations: readonly Migration[] = [
         'CREATE INDEX auth_oidc_models_uid ON auth_oidc_models (model, uid)',
         'CREATE INDEX auth_oidc_models_user_code ON auth_oidc_models (model, user_code)',
         'CREATE INDEX auth_oidc_models_expiry ON auth_oidc_models (expires_at)',
+      ],
+    },
+  },
+  {
+    version: 3,
+    name: 'sign-in attempts',
+    up: {
+      mysql: [
+        `CREATE TABLE auth_intentos_de_acceso (
+          clave VARCHAR(191) NOT NULL PRIMARY KEY,
+          fallos INT NOT NULL,
+          desde BIGINT NOT NULL,
+          bloqueado_hasta BIGINT NOT NULL,
+          bloqueos INT NOT NULL,
+          ultimo BIGINT NOT NULL,
+          KEY auth_intentos_de_acceso_ultimo (ultimo)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      ],
+      sqlite: [
+        `CREATE TABLE auth_intentos_de_acceso (
+          clave TEXT NOT NULL PRIMARY KEY,
+          fallos INTEGER NOT NULL,
+          desde INTEGER NOT NULL,
+          bloqueado_hasta INTEGER NOT NULL,
+          bloqueos INTEGER NOT NULL,
+          ultimo INTEGER NOT NULL
+        )`,
+        'CREATE INDEX auth_intentos_de_acceso_ultimo ON auth_intentos_de_acceso (ultimo)',
       ],
     },
   },
