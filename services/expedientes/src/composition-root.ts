@@ -16,6 +16,7 @@ import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga
 import { AttachDocumento } from './application/attach-documento/attach-documento';
 import { attachDocumentoSaga } from './application/attach-documento/attach-documento-saga';
 import { EditDescripcion } from './application/edit-descripcion/edit-descripcion';
+import { FollowProcess } from './application/follow-process/follow-process';
 import { GetExpediente } from './application/get-expediente/get-expediente';
 import { GetExpedienteHistory } from './application/get-history/get-history';
 import { GetSaga } from './application/get-saga/get-saga';
@@ -36,6 +37,7 @@ import {
   loadExpedientesSettings,
 } from './infrastructure/config';
 import { expedientesRouter } from './infrastructure/http/expedientes-router';
+import { BpmEventsConsumer } from './infrastructure/messaging/bpm-events-consumer';
 import { DocumentEventsConsumer } from './infrastructure/messaging/document-events-consumer';
 import { integrationEventRelay } from './infrastructure/messaging/integration-event-relay';
 import { ReadModelProjection } from './infrastructure/messaging/read-model-projection';
@@ -199,6 +201,15 @@ function buildContainer(
         ctx.get<Logger>(TOKENS.logger).child({ component: 'document-versions' }),
       ),
   );
+  singleton(
+    TOKENS.followProcess,
+    (ctx) =>
+      new FollowProcess(
+        ctx.get(TOKENS.expedientes),
+        ctx.get(TOKENS.clock),
+        ctx.get<Logger>(TOKENS.logger).child({ component: 'bpm-phases' }),
+      ),
+  );
 
   // Queries and the read models.
   singleton(TOKENS.listExpedientes, (ctx) => new ListExpedientes(ctx.get(TOKENS.readModels)));
@@ -251,6 +262,15 @@ function buildContainer(
         ctx.get(TOKENS.metrics),
       ),
   );
+  singleton(
+    TOKENS.bpmEventsConsumer,
+    (ctx) =>
+      new BpmEventsConsumer(
+        ctx.get(TOKENS.bus),
+        ctx.get(TOKENS.followProcess),
+        ctx.get(TOKENS.metrics),
+      ),
+  );
 
   singleton(TOKENS.api, (ctx) => {
     const projection = ctx.get<ReadModelProjection>(TOKENS.readModelProjection);
@@ -291,6 +311,7 @@ export async function createExpedientesService(
   const orchestrator = container.get<SagaOrchestrator>(TOKENS.orchestrator);
   const replies = container.get<SagaReplyConsumer>(TOKENS.sagaReplyConsumer);
   const documentEvents = container.get<DocumentEventsConsumer>(TOKENS.documentEventsConsumer);
+  const bpmEvents = container.get<BpmEventsConsumer>(TOKENS.bpmEventsConsumer);
   const projection = container.get<ReadModelProjection>(TOKENS.readModelProjection);
   const relay = container.get<StoreSubscription>(TOKENS.integrationEventRelay);
   let consuming = false;
@@ -303,7 +324,7 @@ export async function createExpedientesService(
       {
         name: 'messaging',
         check: async () => {
-          if (!consuming) throw new Error('not consuming the saga replies and document events');
+          if (!consuming) throw new Error('not consuming the replies and events it follows');
         },
       },
     ],
@@ -318,6 +339,7 @@ export async function createExpedientesService(
       );
       orchestrator.startTimeoutChecks(settings.sagaTimeoutCheckIntervalMs);
       await documentEvents.start();
+      await bpmEvents.start();
       await projection.start();
       await relay.start();
       consuming = true;
@@ -327,6 +349,7 @@ export async function createExpedientesService(
       await orchestrator.stopTimeoutChecks();
       await replies.stop();
       await documentEvents.stop();
+      await bpmEvents.stop();
       await projection.stop();
       await relay.stop();
       await stores.close();

@@ -22,6 +22,7 @@ export const TOKENS = {
   advancePhase: Symbol('AdvancePhase'),
   attachDocumento: Symbol('AttachDocumento'),
   recordDocumentVersion: Symbol('RecordDocumentVersion'),
+  followProcess: Symbol('FollowProcess'),
   listExpedientes: Symbol('ListExpedientes'),
   getExpediente: Symbol('GetExpediente'),
   getHistory: Symbol('GetExpedienteHistory'),
@@ -32,5 +33,6 @@ export const TOKENS = {
   integrationEventRelay: Symbol('IntegrationEventRelay'),
   sagaReplyConsumer: Symbol('SagaReplyConsumer'),
   documentEventsConsumer: Symbol('DocumentEventsConsumer'),
+  bpmEventsConsumer: Symbol('BpmEventsConsumer'),
   api: Symbol('ExpedientesApi'),
 } as const;

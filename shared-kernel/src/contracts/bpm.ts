@@ -5,6 +5,12 @@ import { expedienteId, faseSchema } from './common';
 
 /** The published language of the bpm (phase tracking) context. */
 const procedimiento = z.string().min(1);
+/**
+ * Which transition of its process this is: 1 for the first, one more for each next. Lets a
+ * follower tell a late or repeated transition from a new one, phases being able to repeat.
+ * Optional: messages stored before it was added have none.
+ */
+const paso = z.number().int().positive().optional();
 
 // Commands (topic bpm.commands). The user's roles travel in the envelope's actor.
 export const StartProcess = defineMessage(
@@ -47,7 +53,7 @@ export const ProcessCancelled = defineMessage(
 export const TransitionRecorded = defineMessage(
   'bpm.TransitionRecorded',
   'reply',
-  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema }),
+  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema, paso }),
 );
 export const TransitionRefused = defineMessage(
   'bpm.TransitionRefused',
@@ -64,7 +70,7 @@ export const ProcesoIniciado = defineMessage(
 export const FaseCambiada = defineMessage(
   'bpm.fase.cambiada',
   'event',
-  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema }),
+  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema, paso }),
 );
 export const ProcesoCancelado = defineMessage(
   'bpm.proceso.cancelado',

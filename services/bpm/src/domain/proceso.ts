@@ -24,9 +24,10 @@ export type ProcesoIniciado = DomainEvent<
   'bpm.proceso.iniciado',
   { expedienteId: string; procedimiento: string; version: number; fase: Fase }
 >;
+/** `paso` numbers the transitions of the process: 1 for the first, one more for each next. */
 export type FaseCambiada = DomainEvent<
   'bpm.fase.cambiada',
-  { expedienteId: string; desde: Fase; hacia: Fase }
+  { expedienteId: string; desde: Fase; hacia: Fase; paso: number }
 >;
 export type ProcesoCancelado = DomainEvent<'bpm.proceso.cancelado', { expedienteId: string }>;
 export type EventoDeProceso = ProcesoIniciado | FaseCambiada | ProcesoCancelado;
@@ -131,8 +132,15 @@ export class Proceso {
     return this.state.procedimiento.transicionesDisponibles(this.faseActual.codigo, roles);
   }
 
-  /** Moves to the phase `hacia` if the procedure lets `usuario` do it; refuses with the reason. */
-  cambiarDeFase(hacia: string, usuario: Usuario, at: Date): { desde: Fase; hacia: Fase } {
+  /**
+   * Moves to the phase `hacia` if the procedure lets `usuario` do it; refuses with the reason.
+   * Answers with the transition and its `paso`.
+   */
+  cambiarDeFase(
+    hacia: string,
+    usuario: Usuario,
+    at: Date,
+  ): { desde: Fase; hacia: Fase; paso: number } {
     if (this.state.estado === 'cancelado') throw new ProcesoCanceladoError(this.expedienteId);
     const desde = this.faseActual;
     const destino = this.state.procedimiento.autorizarTransicion(
@@ -148,12 +156,14 @@ export class Proceso {
       salidaAt: null,
       salidaPor: null,
     });
+    // Every transition adds one stay to the history, which starts with one: no counter to keep.
+    const cambio = { desde, hacia: destino, paso: this.state.historial.length - 1 };
     this.record({
       type: 'bpm.fase.cambiada',
       occurredAt: at.toISOString(),
-      data: { expedienteId: this.expedienteId, desde, hacia: destino },
+      data: { expedienteId: this.expedienteId, ...cambio },
     });
-    return { desde, hacia: destino };
+    return cambio;
   }
 
   /** Ends the process where it stands; cancelling it again changes nothing. */

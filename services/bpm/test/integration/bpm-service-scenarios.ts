@@ -219,7 +219,8 @@ export function bpmServiceScenarios(
         expect(reply).toMatchObject({
           type: bpm.TransitionRecorded.type,
           actor,
-          payload: { sagaId, expedienteId, desde, hacia: destino },
+          // Phases repeat along the walk; the transition's number never does.
+          payload: { sagaId, expedienteId, desde, hacia: destino, paso: index + 1 },
         });
         desde = destino;
       }
@@ -264,7 +265,12 @@ export function bpmServiceScenarios(
         ],
         ...walk.map((_, index) => [
           bpm.FaseCambiada.type,
-          { expedienteId, desde: fases[visited[index]], hacia: fases[visited[index + 1]] },
+          {
+            expedienteId,
+            desde: fases[visited[index]],
+            hacia: fases[visited[index + 1]],
+            paso: index + 1,
+          },
         ]),
       ]);
     });
@@ -312,13 +318,13 @@ export function bpmServiceScenarios(
       ]);
 
       // Events of one expediente keep their order: once the next change is seen, a change the
-      // refusals had made would have been seen before it.
+      // refusals had made would have been seen before it; nor did they take a transition number.
       now = at(12);
       await requestTransition(expedienteId, 'ANALISIS_TECNICO', usuarios.tramitadora);
       const events = await eventsOnceChangedTo(expedienteId, 'ANALISIS_TECNICO');
       expect(events.map((event) => event.payload)).toEqual([
         expect.objectContaining({ fase: fases.INICIAL }),
-        { expedienteId, desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO },
+        { expedienteId, desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 1 },
       ]);
     });
 

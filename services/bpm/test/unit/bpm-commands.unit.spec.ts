@@ -223,7 +223,12 @@ describe('RequestTransition', () => {
       {
         topic: 'bpm.events',
         type: 'bpm.fase.cambiada',
-        payload: { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO },
+        payload: {
+          expedienteId: 'exp-1',
+          desde: fases.INICIAL,
+          hacia: fases.ANALISIS_TECNICO,
+          paso: 1,
+        },
       },
       {
         topic: 'bpm.replies',
@@ -233,6 +238,7 @@ describe('RequestTransition', () => {
           expedienteId: 'exp-1',
           desde: fases.INICIAL,
           hacia: fases.ANALISIS_TECNICO,
+          paso: 1,
         },
       },
     ]);

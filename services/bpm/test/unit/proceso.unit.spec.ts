@@ -49,7 +49,7 @@ describe('Proceso', () => {
     proceso.cambiarDeFase('VALIDACION', tramitadora, at(5));
     const ultimo = proceso.cambiarDeFase('FINALIZADO', validador, at(6));
 
-    expect(ultimo).toEqual({ desde: fases.VALIDACION, hacia: fases.FINALIZADO });
+    expect(ultimo).toEqual({ desde: fases.VALIDACION, hacia: fases.FINALIZADO, paso: 6 });
     const [ana, luis] = [tramitadora.userId, validador.userId];
     const paso = (
       fase: keyof typeof fases,
@@ -75,12 +75,12 @@ describe('Proceso', () => {
       .pullDomainEvents()
       .filter((event) => event.type === 'bpm.fase.cambiada');
     expect(cambios.map((event) => event.data)).toEqual([
-      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO },
-      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.RECHAZADO },
-      { expedienteId: 'exp-1', desde: fases.RECHAZADO, hacia: fases.INICIAL },
-      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO },
-      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.VALIDACION },
-      { expedienteId: 'exp-1', desde: fases.VALIDACION, hacia: fases.FINALIZADO },
+      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 1 },
+      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.RECHAZADO, paso: 2 },
+      { expedienteId: 'exp-1', desde: fases.RECHAZADO, hacia: fases.INICIAL, paso: 3 },
+      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 4 },
+      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.VALIDACION, paso: 5 },
+      { expedienteId: 'exp-1', desde: fases.VALIDACION, hacia: fases.FINALIZADO, paso: 6 },
     ]);
     expect(proceso.transicionesDisponiblesPara(['admin'])).toEqual([]);
   });

@@ -49,9 +49,13 @@ export type DescripcionEditada = DomainEvent<
   { expedienteId: string; descripcion: string; anterior: string; por: string }
 >;
 
+/**
+ * `paso` is the number bpm gave the transition it followed (see bpm's `fase.cambiada`); events
+ * recorded before bpm numbered them, or from a reply without one, have none.
+ */
 export type FaseCambiada = DomainEvent<
   'expedientes.expediente.fase-cambiada.v1',
-  { expedienteId: string; desde: Fase; hacia: Fase; por: string }
+  { expedienteId: string; desde: Fase; hacia: Fase; paso?: number; por: string }
 >;
 
 export type DocumentoAdjuntado = DomainEvent<

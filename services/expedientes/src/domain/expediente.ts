@@ -31,6 +31,8 @@ interface Estado {
   descripcion: string;
   estado: EstadoDeExpediente;
   fase: Fase | null;
+  /** The last transition of bpm's process it followed; 0 before any numbered one. */
+  pasoDelProceso: number;
   documentos: Map<string, Documento[]>;
 }
 
@@ -120,9 +122,19 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
     this.abiertoParaIrA(hacia);
   }
 
-  /** The procedure moved it to `hacia`; a final phase finishes the expediente. */
-  cambiarFase(hacia: Fase, autoria: Autoria): void {
-    const actual = this.abiertoParaIrA(hacia.codigo);
+  /**
+   * bpm's process moved to `hacia` in its transition `paso`: the expediente follows, once, in
+   * whatever order bpm's reply and event tell it, and never back to an older transition (phases
+   * repeat, so only the number tells one from another). A final phase finishes the expediente.
+   * Being in `hacia` also counts as having followed: it never asks bpm for the phase it is in, so
+   * it got there by a change without a number (bpm's messages from before it gave one). False
+   * when there was nothing to follow.
+   */
+  cambiarFase(hacia: Fase, autoria: Autoria, paso?: number): boolean {
+    const actual = this.actual();
+    const seguida = paso !== undefined && paso <= actual.pasoDelProceso;
+    if (seguida || actual.fase?.codigo === hacia.codigo) return false;
+    this.exigirEstado(['abierto'], 'cambiar de fase');
     this.record({
       type: 'expedientes.expediente.fase-cambiada.v1',
       occurredAt: autoria.at.toISOString(),
@@ -130,9 +142,11 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         expedienteId: actual.id,
         desde: actual.fase as Fase, // an open expediente always has one
         hacia,
+        ...(paso === undefined ? {} : { paso }),
         por: autoria.por,
       },
     });
+    return true;
   }
 
   /** Refuses a new document the expediente cannot take, before documents is asked. */
@@ -197,6 +211,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
           descripcion: event.data.descripcion,
           estado: 'pendiente',
           fase: null,
+          pasoDelProceso: 0,
           documentos: new Map(),
         };
         return;
@@ -213,10 +228,13 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
       case 'expedientes.expediente.descripcion-editada.v1':
         this.actual().descripcion = event.data.descripcion;
         return;
-      case 'expedientes.expediente.fase-cambiada.v1':
-        this.actual().fase = event.data.hacia;
-        if (event.data.hacia.final) this.actual().estado = 'finalizado';
+      case 'expedientes.expediente.fase-cambiada.v1': {
+        const actual = this.actual();
+        actual.fase = event.data.hacia;
+        actual.pasoDelProceso = event.data.paso ?? actual.pasoDelProceso;
+        if (event.data.hacia.final) actual.estado = 'finalizado';
         return;
+      }
       case 'expedientes.expediente.documento-adjuntado.v1':
         this.guardarVersion(event.data.documento);
         return;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  bpm,
   Consumer,
   Envelope,
   EnvelopeFactory,
@@ -9,14 +10,17 @@ import {
 import { Answer } from './answering-participants';
 import { cooperativeParticipants } from './fake-participants';
 
+type Published = { topic: string; envelope: Envelope };
+
 /**
  * documents and bpm played on the bus: they take the commands the sagas send and answer on
- * their reply topics, as `answer` says. While held, commands wait for `release`.
+ * their reply topics, as `answer` says; bpm publishes each transition it records on bpm.events
+ * first, as it does. While held, commands wait for `release`.
  */
 export class BusParticipants {
   answer: (command: Envelope) => Answer = cooperativeParticipants();
   readonly received: Envelope[] = [];
-  private readonly answered = new Map<string, Envelope>();
+  private readonly answered = new Map<string, Published[]>();
   private held: Envelope[] | null = null;
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private consumers: Consumer[] = [];
@@ -71,21 +75,37 @@ export class BusParticipants {
     await this.reply(command, participant);
   }
 
-  /** A command seen before gets the same reply again, as a deduplicating participant does. */
+  /** A command seen before gets the same answer again, as a deduplicating participant does. */
   private async reply(command: Envelope, participant = command.type.split('.')[0]): Promise<void> {
-    let reply = this.answered.get(command.id);
-    if (!reply) {
+    let answered = this.answered.get(command.id);
+    if (!answered) {
       const answer = this.answer(command);
       if (!answer) return;
-      reply = this.envelopes.create({
-        type: answer.type,
-        key: command.key,
-        actor: command.actor,
-        causedBy: command,
-        payload: { ...answer.payload, sagaId: (command.payload as { sagaId: string }).sagaId },
-      });
-      this.answered.set(command.id, reply);
+      const message = (type: string, payload: Record<string, unknown>): Envelope =>
+        this.envelopes.create({
+          type,
+          key: command.key,
+          actor: command.actor,
+          causedBy: command,
+          payload,
+        });
+      const { sagaId } = command.payload as { sagaId: string };
+      const reply = {
+        topic: topics.replies(participant),
+        envelope: message(answer.type, { ...answer.payload, sagaId }),
+      };
+      const recorded = answer.type === bpm.TransitionRecorded.type;
+      answered = recorded
+        ? [
+            {
+              topic: topics.events('bpm'),
+              envelope: message(bpm.FaseCambiada.type, answer.payload),
+            },
+            reply,
+          ]
+        : [reply];
+      this.answered.set(command.id, answered);
     }
-    await this.bus.publish(topics.replies(participant), [reply]);
+    for (const { topic, envelope } of answered) await this.bus.publish(topic, [envelope]);
   }
 }

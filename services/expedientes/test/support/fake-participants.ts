@@ -29,10 +29,12 @@ const refused = (code: string, reason: string): Answer => ({
 
 /**
  * documents and bpm answering commands as they would: documents knows every document, bpm
- * follows the standard procedure and the roles of each transition (admin may take any).
+ * follows the standard procedure and the roles of each transition (admin may take any), and
+ * numbers each expediente's transitions.
  */
 export function cooperativeParticipants(): (command: Envelope) => Answer {
   const faseDe = new Map<string, Fase>();
+  const pasosDe = new Map<string, number>();
   return (command) => {
     const payload = command.payload as Payload;
     const { expedienteId } = payload;
@@ -77,7 +79,9 @@ export function cooperativeParticipants(): (command: Envelope) => Answer {
           );
         }
         faseDe.set(expedienteId, hacia);
-        return { type: 'bpm.TransitionRecorded', payload: { expedienteId, desde, hacia } };
+        const paso = (pasosDe.get(expedienteId) ?? 0) + 1;
+        pasosDe.set(expedienteId, paso);
+        return { type: 'bpm.TransitionRecorded', payload: { expedienteId, desde, hacia, paso } };
       }
       default:
         return null;

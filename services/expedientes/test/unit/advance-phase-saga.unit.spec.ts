@@ -24,6 +24,7 @@ describe('the AdvancePhase saga', () => {
         expedienteId: 'exp-1',
         desde: FaseMother.inicial(),
         hacia: FaseMother.analisis(),
+        paso: 1,
       })
       .expectCompleted();
 
@@ -31,7 +32,7 @@ describe('the AdvancePhase saga', () => {
     expect(expediente?.faseActual).toEqual(FaseMother.analisis());
     expect(expediente?.estadoActual).toBe('abierto');
     const cambio = (await fixture.eventStore.readStream('expediente-exp-1')).at(-1);
-    expect(cambio?.data).toMatchObject({ por: 'tramitadora' });
+    expect(cambio?.data).toMatchObject({ por: 'tramitadora', paso: 1 });
   });
 
   it('finishes the expediente when bpm moves it to a final phase', async () => {

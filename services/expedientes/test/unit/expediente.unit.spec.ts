@@ -170,6 +170,111 @@ describe('Expediente', () => {
     });
   });
 
+  describe("following bpm's numbered transitions", () => {
+    const cambios = (expediente: Expediente) =>
+      expediente
+        .pullDomainEvents()
+        .filter((event) => event.type === 'expedientes.expediente.fase-cambiada.v1')
+        .map((event) => event.data);
+
+    it('follows each one once, through a rejection and back to phases it was in', () => {
+      const expediente = ExpedienteMother.abierto();
+      const walk = [
+        FaseMother.analisis(),
+        FaseMother.rechazado(),
+        FaseMother.inicial(),
+        FaseMother.analisis(),
+      ];
+      for (const [index, fase] of walk.entries()) {
+        expect(expediente.cambiarFase(fase, at('2030-01-04T10:00:00Z'), index + 1)).toBe(true);
+        // The same transition told again (the reply after the event, a redelivery).
+        expect(expediente.cambiarFase(fase, at('2030-01-04T10:00:00Z'), index + 1)).toBe(false);
+      }
+      expect(expediente.faseActual).toEqual(FaseMother.analisis());
+      expect(cambios(expediente).map(({ hacia, paso }) => [hacia.codigo, paso])).toEqual([
+        ['ANALISIS_TECNICO', 1],
+        ['RECHAZADO', 2],
+        ['INICIAL', 3],
+        ['ANALISIS_TECNICO', 4],
+      ]);
+    });
+
+    it('never goes back to an older transition, even to a phase it is not in', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'), 1);
+      expediente.cambiarFase(FaseMother.rechazado(), at('2030-01-04T11:00:00Z'), 2);
+      expediente.cambiarFase(FaseMother.inicial(), at('2030-01-04T12:00:00Z'), 3);
+      expediente.pullDomainEvents();
+
+      // Transition 1 came late: "already in ANALISIS_TECNICO" would not tell, the number does.
+      expect(expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T13:00:00Z'), 1)).toBe(
+        false,
+      );
+      expect(expediente.cambiarFase(FaseMother.rechazado(), at('2030-01-04T13:00:00Z'), 2)).toBe(
+        false,
+      );
+      expect(expediente.faseActual).toEqual(FaseMother.inicial());
+      expect(expediente.hasUncommittedEvents()).toBe(false);
+    });
+
+    it('jumps to the newest transition it is told of, recording where it came from', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      expediente.cambiarFase(FaseMother.validacion(), at('2030-01-04T10:00:00Z', 'luis'), 2);
+      expect(cambios(expediente)).toEqual([
+        {
+          expedienteId: 'exp-1',
+          desde: FaseMother.inicial(),
+          hacia: FaseMother.validacion(),
+          paso: 2,
+          por: 'luis',
+        },
+      ]);
+      expect(expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T11:00:00Z'), 1)).toBe(
+        false,
+      );
+    });
+
+    it('takes a transition without a number as followed when it is in its phase', () => {
+      const expediente = ExpedienteMother.abierto();
+      expect(expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'))).toBe(true);
+      expect(expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'))).toBe(false);
+      // Numbered ones come after it: the first of them moves it on.
+      expect(expediente.cambiarFase(FaseMother.validacion(), at('2030-01-04T11:00:00Z'), 5)).toBe(
+        true,
+      );
+      expect(cambios(expediente).map(({ paso }) => paso)).toEqual([undefined, 5]);
+    });
+
+    it('remembers the last one it followed when it comes back from its history', () => {
+      const original = ExpedienteMother.abierto();
+      original.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'), 1);
+      original.cambiarFase(FaseMother.rechazado(), at('2030-01-04T11:00:00Z'), 2);
+      original.cambiarFase(FaseMother.inicial(), at('2030-01-04T12:00:00Z'), 3);
+
+      const restored = Expediente.desdeHistorial(original.pullDomainEvents());
+      expect(restored?.cambiarFase(FaseMother.analisis(), at('2030-01-04T13:00:00Z'), 1)).toBe(
+        false,
+      );
+      expect(restored?.cambiarFase(FaseMother.analisis(), at('2030-01-04T13:00:00Z'), 4)).toBe(
+        true,
+      );
+    });
+
+    it('once finished, knows the transition that finished it and refuses newer ones', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.cambiarFase(FaseMother.analisis(), at('2030-01-04T10:00:00Z'), 1);
+      expediente.cambiarFase(FaseMother.validacion(), at('2030-01-04T11:00:00Z'), 2);
+      expediente.cambiarFase(FaseMother.finalizado(), at('2030-01-04T12:00:00Z'), 3);
+      expect(expediente.cambiarFase(FaseMother.finalizado(), at('2030-01-04T13:00:00Z'), 3)).toBe(
+        false,
+      );
+      expect(() =>
+        expediente.cambiarFase(FaseMother.rechazado(), at('2030-01-04T13:00:00Z'), 4),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }));
+    });
+  });
+
   describe('documents', () => {
     it('takes a new document and newer versions of the ones it has', () => {
       const expediente = ExpedienteMother.abierto();

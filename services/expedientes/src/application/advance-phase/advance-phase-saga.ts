@@ -8,8 +8,8 @@ import {
   onSuccess,
   SagaDefinition,
 } from '@expedientes/shared-kernel';
-import { autoria, causaOfSaga } from '../request';
-import { retryOnConflict } from '../retry-on-conflict';
+import { seguirTransicion } from '../follow-process/follow-process';
+import { causaOfSaga } from '../request';
 import { SagaDependencies } from '../sagas/saga-dependencies';
 import { reasonOf } from '../sagas/saga-failures';
 
@@ -19,14 +19,19 @@ export interface AdvancePhaseData {
   readonly expedienteId: string;
   /** The code of the phase asked for. */
   readonly hacia: string;
-  /** The transition bpm recorded, once it has. */
-  readonly transicion: { readonly desde: Fase; readonly hacia: Fase } | null;
+  /** The transition bpm recorded, once it has (`paso`: its number, where bpm gave one). */
+  readonly transicion: {
+    readonly desde: Fase;
+    readonly hacia: Fase;
+    readonly paso?: number;
+  } | null;
 }
 
 /**
  * bpm checks the transition against the procedure and the user's roles and records it; the
  * expediente then records its new phase. A refusal ends the saga with bpm's reason: nothing was
- * done, so nothing is undone.
+ * done, so nothing is undone. Past the deadline the saga fails, yet bpm may have recorded the
+ * transition: FollowProcess, on bpm's event, moves the expediente then.
  */
 export function advancePhaseSaga({
   expedientes,
@@ -48,7 +53,7 @@ export function advancePhaseSaga({
           replies: [
             onSuccess(bpm.TransitionRecorded, (data, reply) => ({
               ...data,
-              transicion: { desde: reply.desde, hacia: reply.hacia },
+              transicion: { desde: reply.desde, hacia: reply.hacia, paso: reply.paso },
             })),
             onFailure(bpm.TransitionRefused, reasonOf),
           ],
@@ -57,16 +62,15 @@ export function advancePhaseSaga({
       {
         name: 'registrarFase',
         action: local(async (data, context) => {
-          const hacia = data.transicion?.hacia;
-          if (!hacia) throw new Error(`saga of ${data.expedienteId} lost bpm's reply`);
-          await retryOnConflict(async () => {
-            const expediente = await expedientes.findById(data.expedienteId);
-            if (!expediente) throw new Error(`expediente ${data.expedienteId} is not stored`);
-            // Phases change only through bpm, one at a time: being there means done before.
-            if (expediente.faseActual?.codigo === hacia.codigo) return;
-            expediente.cambiarFase(hacia, autoria(context.actor, clock()));
-            await expedientes.save(expediente, causaOfSaga(context));
-          });
+          const { expedienteId, transicion } = data;
+          if (!transicion) throw new Error(`saga of ${expedienteId} lost bpm's reply`);
+          const { hacia, paso } = transicion;
+          await seguirTransicion(
+            expedientes,
+            clock,
+            { expedienteId, hacia, paso },
+            causaOfSaga(context),
+          );
         }),
       },
     ],

@@ -27,7 +27,9 @@ export function failureOf(reason: string | null): SagaFailure {
   if (timeout) {
     return {
       code: SIN_RESPUESTA,
-      message: `El servicio ${timeout[1]} no respondió a tiempo; inténtelo de nuevo más tarde`,
+      // What it was asked may still be done later (bpm follows its commands to the end, and
+      // expedientes its events): the user looks before asking again.
+      message: `El servicio ${timeout[1]} no respondió a tiempo: compruebe el expediente antes de volver a intentarlo`,
     };
   }
   return { code: null, message: text };

@@ -1,0 +1,45 @@
+import { bpm, Consumer, MessageBus, topics } from '@expedientes/shared-kernel';
+import { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
+import { FollowProcess } from '../../application/follow-process/follow-process';
+import { counted } from './message-metrics';
+
+export const BPM_EVENTS_GROUP = 'expedientes.fases-de-bpm';
+
+/**
+ * Moves each expediente to the phase bpm's process changed to, attributed to the user who asked
+ * bpm. The use case is idempotent through bpm's transition number, so no inbox is needed: a
+ * redelivered event changes nothing.
+ */
+export class BpmEventsConsumer {
+  private consumer: Consumer | null = null;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly followProcess: FollowProcess,
+    private readonly metrics: ServiceMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer ??= await this.bus.subscribe({
+      group: BPM_EVENTS_GROUP,
+      topics: [topics.events('bpm')],
+      // A new group starts at the end: bpm's earlier changes were followed by the sagas alone,
+      // and replayed against expedientes that kept no transition numbers they could move one
+      // back to an older phase.
+      fromBeginning: false,
+      handler: counted(this.metrics, async (message) => {
+        if (message.type !== bpm.FaseCambiada.type) return 'skipped';
+        const { expedienteId, hacia, paso } = bpm.FaseCambiada.payload.parse(message.payload);
+        return this.followProcess.execute(
+          { expedienteId, hacia, paso },
+          { actor: message.actor, correlationId: message.correlationId, requestId: message.id },
+        );
+      }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+}
