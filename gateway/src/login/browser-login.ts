@@ -4,7 +4,9 @@ import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import express, { CookieOptions, RequestHandler } from 'express';
 import session from 'express-session';
 import { Strategy } from 'passport';
-import { gatewayMigrations, SqlSessionStore } from '../adapters/sql/sql-session-store';
+import { gatewayMigrations } from '../adapters/sql/gateway-migrations';
+import { SqlRefreshClaims } from '../adapters/sql/sql-refresh-claims';
+import { SqlSessionStore } from '../adapters/sql/sql-session-store';
 import { LoginFlow } from './login-flow';
 import { GATEWAY_CLIENT_ID, gatewayClientUris, loginRoutes } from './login-routes';
 import { OpenIdClient, ProviderAddress } from './openid-client';
@@ -53,6 +55,7 @@ export async function createBrowserLogin(options: BrowserLoginOptions): Promise<
   const { database, logger, publicUrl } = options;
   await database.migrate('gateway', gatewayMigrations);
   const store = new SqlSessionStore(database);
+  const claims = new SqlRefreshClaims(database);
   const client = OpenIdClient.lazily(options.provider, {
     clientId: GATEWAY_CLIENT_ID,
     clientSecret: options.clientSecret,
@@ -74,8 +77,8 @@ export async function createBrowserLogin(options: BrowserLoginOptions): Promise<
     cookie: { ...cookie, maxAge: (options.sessionIdleSeconds ?? 8 * 60 * 60) * 1000 },
   });
   const sweeper = setInterval(() => {
-    store.sweepExpired().catch((error: unknown) => {
-      logger.warn({ error: describeError(error) }, 'could not remove expired sessions');
+    Promise.all([store.sweepExpired(), claims.sweepOld()]).catch((error: unknown) => {
+      logger.warn({ error: describeError(error) }, 'could not remove expired sessions or claims');
     });
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
@@ -86,7 +89,7 @@ export async function createBrowserLogin(options: BrowserLoginOptions): Promise<
       client,
       cookie,
     }),
-    strategy: new BrowserSessionStrategy(new SessionRefresher(client, options.identity)),
+    strategy: new BrowserSessionStrategy(new SessionRefresher(client, options.identity, claims)),
     readiness: [{ name: 'sessions', check: () => database.ping() }],
     async stop() {
       clearInterval(sweeper);

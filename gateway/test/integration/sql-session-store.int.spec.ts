@@ -6,7 +6,8 @@ import {
   temporarySqlite,
 } from '@expedientes/shared-kernel/testing';
 import { SessionData } from 'express-session';
-import { gatewayMigrations, SqlSessionStore } from '../../src/adapters/sql/sql-session-store';
+import { gatewayMigrations } from '../../src/adapters/sql/gateway-migrations';
+import { SqlSessionStore } from '../../src/adapters/sql/sql-session-store';
 
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const HOUR = 60 * 60 * 1000;

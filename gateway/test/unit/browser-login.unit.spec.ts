@@ -4,7 +4,13 @@ import { changesState, csrfTokenMatches } from '../../src/login/csrf';
 import { LoginFailedError, LoginFlow, safeReturnPath } from '../../src/login/login-flow';
 import { IdTokenClaims, TokenRequestRefusedError, TokenSet } from '../../src/login/openid-client';
 import { PendingLogin, SessionLogin } from '../../src/login/session-data';
-import { SessionEndedError, SessionRefresher } from '../../src/login/session-strategy';
+import {
+  RefreshPendingError,
+  SessionEndedError,
+  SessionRefresher,
+  SessionRefresherOptions,
+} from '../../src/login/session-strategy';
+import { RefreshClaims } from '../../src/ports/refresh-claims';
 
 const NOW = Date.parse('2026-03-02T09:00:00Z');
 
@@ -138,6 +144,60 @@ describe('The browser login flow (authorization code with PKCE)', () => {
   });
 });
 
+/** A session store that holds what the request read: no other replica refreshed it. */
+const nothingNewer = async () => undefined;
+
+/** The claims table, shared by the gateway instances that share one. */
+class MemoryRefreshClaims implements RefreshClaims {
+  private readonly claimed = new Set<string>();
+
+  async claim(refreshToken: string): Promise<boolean> {
+    if (this.claimed.has(refreshToken)) return false;
+    this.claimed.add(refreshToken);
+    return true;
+  }
+
+  async release(refreshToken: string): Promise<void> {
+    this.claimed.delete(refreshToken);
+  }
+}
+
+/**
+ * A token endpoint as oidc-provider's: each refresh token works once and is replaced, and one
+ * used again revokes the whole grant, every token issued under it.
+ */
+class GrantRevokingTokenEndpoint {
+  calls = 0;
+  revoked = false;
+  unreachable = false;
+  private readonly unspent = new Set<string>();
+  private readonly spent = new Set<string>();
+  private issued = 0;
+
+  signIn(): TokenSet {
+    return this.issue();
+  }
+
+  async refresh(tokens: TokenSet): Promise<TokenSet> {
+    if (this.unreachable) throw new Error('connect ECONNREFUSED');
+    this.calls += 1;
+    await new Promise((done) => setImmediate(done));
+    const token = tokens.refreshToken ?? '';
+    if (this.spent.has(token)) this.revoked = true;
+    if (this.revoked) throw new TokenRequestRefusedError('invalid_grant', 'grant revoked');
+    if (!this.unspent.delete(token)) throw new TokenRequestRefusedError('invalid_grant', 'unknown');
+    this.spent.add(token);
+    return this.issue();
+  }
+
+  private issue(): TokenSet {
+    this.issued += 1;
+    const tokens = tokenSet(accessToken('ana.tramitadora', ['tramitador'], this.issued), 900_000);
+    this.unspent.add(tokens.refreshToken as string);
+    return tokens;
+  }
+}
+
 describe('The browser session’s tokens, refreshed on the server', () => {
   let provider: FakeProvider;
   let now: number;
@@ -153,39 +213,40 @@ describe('The browser session’s tokens, refreshed on the server', () => {
   beforeEach(() => {
     provider = new FakeProvider();
     now = NOW;
-    refresher = new SessionRefresher(
-      async () => provider,
-      identity,
-      () => now,
-    );
+    refresher = new SessionRefresher(async () => provider, identity, new MemoryRefreshClaims(), {
+      now: () => now,
+    });
   });
 
   it('keeps an access token with more than a minute (or a third of its life) left', async () => {
     const fresh = login();
     now = NOW + 900_000 - 61_000;
-    await expect(refresher.current(fresh)).resolves.toBe(fresh);
+    await expect(refresher.current(fresh, nothingNewer)).resolves.toBe(fresh);
     const short = login(6_000);
     now = NOW + 3_900;
-    await expect(refresher.current(short)).resolves.toBe(short);
+    await expect(refresher.current(short, nothingNewer)).resolves.toBe(short);
     expect(provider.refreshes).toBe(0);
   });
 
   it('refreshes one about to expire, with the roles the user has now', async () => {
     now = NOW + 900_000 - 30_000;
-    const refreshed = await refresher.current(login());
+    const refreshed = await refresher.current(login(), nothingNewer);
     expect(provider.refreshes).toBe(1);
     expect(refreshed.tokens.accessToken).toBe(
       accessToken('ana.tramitadora', ['tramitador', 'validador'], 2),
     );
     expect(refreshed.actor.roles).toEqual(['tramitador', 'validador']);
-    expect(refreshed).toMatchObject({ name: 'Ana García', csrfToken: 'csrf' });
+    expect(refreshed.csrfToken).toBe('csrf');
   });
 
   it('spends a refresh token once: concurrent and late requests share the refresh', async () => {
     now = NOW + 900_000;
     const before = login();
-    const [a, b] = await Promise.all([refresher.current(before), refresher.current(before)]);
-    const late = await refresher.current(before); // read its session before the first saved it
+    const [a, b] = await Promise.all([
+      refresher.current(before, nothingNewer),
+      refresher.current(before, nothingNewer),
+    ]);
+    const late = await refresher.current(before, nothingNewer); // read its session before the first saved it
     expect(provider.refreshes).toBe(1);
     expect(b).toBe(a);
     expect(late).toBe(a);
@@ -194,12 +255,102 @@ describe('The browser session’s tokens, refreshed on the server', () => {
   it('ends the session when the provider will not refresh it', async () => {
     provider.refuseRefresh = true;
     now = NOW + 900_000;
-    await expect(refresher.current(login())).rejects.toBeInstanceOf(SessionEndedError);
+    await expect(refresher.current(login(), nothingNewer)).rejects.toBeInstanceOf(
+      SessionEndedError,
+    );
     const withoutRefreshToken = {
       ...login(),
       tokens: { ...login().tokens, refreshToken: undefined },
     };
-    await expect(refresher.current(withoutRefreshToken)).rejects.toBeInstanceOf(SessionEndedError);
+    await expect(refresher.current(withoutRefreshToken, nothingNewer)).rejects.toBeInstanceOf(
+      SessionEndedError,
+    );
+  });
+
+  describe('by several gateway instances sharing the session store', () => {
+    let endpoint: GrantRevokingTokenEndpoint;
+    let claims: MemoryRefreshClaims;
+    let saved: SessionLogin | undefined;
+    const stored = async () => saved;
+    const replica = (options: SessionRefresherOptions = {}, itsClaims = claims) =>
+      new SessionRefresher(async () => endpoint, identity, itsClaims, {
+        now: () => now,
+        ...options,
+      });
+    /** A request of the session on one instance: what it gets is saved at once, as the strategy does. */
+    const request = async (gateway: SessionRefresher, read: SessionLogin) => {
+      const current = await gateway.current(read, stored);
+      if (current !== read) saved = current;
+      return current;
+    };
+
+    beforeEach(() => {
+      endpoint = new GrantRevokingTokenEndpoint();
+      claims = new MemoryRefreshClaims();
+      saved = { ...login(), tokens: endpoint.signIn() };
+    });
+
+    it('spends the refresh token once: the one that claims it refreshes, the others take its tokens', async () => {
+      const gateways = [replica(), replica(), replica()];
+      const read = saved as SessionLogin; // every instance read the session before the refresh
+      now = NOW + 900_000;
+
+      const results = await Promise.all(gateways.map((gateway) => request(gateway, read)));
+
+      expect(endpoint.calls).toBe(1);
+      expect(endpoint.revoked).toBe(false);
+      const second = accessToken('ana.tramitadora', ['tramitador'], 2);
+      expect(results.map((result) => result.tokens.accessToken)).toEqual([second, second, second]);
+      // The grant lives on: the session's next refresh works, on any instance.
+      now += 900_000;
+      const next = await request(gateways[2], saved as SessionLogin);
+      expect(next.tokens.accessToken).toBe(accessToken('ana.tramitadora', ['tramitador'], 3));
+      expect(endpoint.calls).toBe(2);
+    });
+
+    it('gives the request up, keeping the session, when the claimed refresh is never saved', async () => {
+      const read = saved as SessionLogin;
+      await claims.claim(read.tokens.refreshToken as string); // by an instance that is slow or died
+      now = NOW + 900_000;
+      await expect(replica({ waitForRefreshMs: 100 }).current(read, stored)).rejects.toBeInstanceOf(
+        RefreshPendingError,
+      );
+      saved = undefined; // signed out meanwhile
+      await expect(replica({ waitForRefreshMs: 100 }).current(read, stored)).rejects.toBeInstanceOf(
+        SessionEndedError,
+      );
+      expect(endpoint.calls).toBe(0);
+    });
+
+    it('gives the claim back when the provider does not answer, so a later try refreshes', async () => {
+      const read = saved as SessionLogin;
+      now = NOW + 900_000;
+      endpoint.unreachable = true;
+      const failed = request(replica(), read);
+      await expect(failed).rejects.toThrow('ECONNREFUSED');
+      await expect(failed).rejects.not.toBeInstanceOf(SessionEndedError);
+      endpoint.unreachable = false;
+      const refreshed = await request(replica(), read);
+      expect(refreshed.tokens.accessToken).toBe(accessToken('ana.tramitadora', ['tramitador'], 2));
+      expect(endpoint.calls).toBe(1);
+    });
+
+    it('takes the tokens another instance saved when the provider calls the old one spent', async () => {
+      // Instances that do not share the claims (one without them, in a rolling upgrade).
+      const [one, other] = [1, 2].map(() => replica({}, new MemoryRefreshClaims()));
+      const read = saved as SessionLogin;
+      now = NOW + 900_000;
+
+      const first = await request(one, read);
+      const taken = await other.current(read, stored);
+      expect(taken).toBe(first);
+      expect(taken.tokens.accessToken).toBe(accessToken('ana.tramitadora', ['tramitador'], 2));
+
+      // Nothing newer saved: the spent token ends the session as before.
+      saved = read;
+      const third = replica({}, new MemoryRefreshClaims());
+      await expect(third.current(read, stored)).rejects.toBeInstanceOf(SessionEndedError);
+    });
   });
 });
 

@@ -1,31 +1,5 @@
-import { Migration, SqlDatabase, SqlDialect } from '@expedientes/shared-kernel/adapters/sql';
+import { SqlDatabase, SqlDialect } from '@expedientes/shared-kernel/adapters/sql';
 import session, { SessionData } from 'express-session';
-
-/** The gateway's own tables: the browser sessions, with their expiry in epoch milliseconds. */
-export const gatewayMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'browser sessions',
-    up: {
-      mysql: [
-        `CREATE TABLE gateway_sessions (
-          sid VARCHAR(128) NOT NULL PRIMARY KEY,
-          data MEDIUMTEXT NOT NULL,
-          expires_at BIGINT NOT NULL,
-          INDEX gateway_sessions_expiry (expires_at)
-        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-      ],
-      sqlite: [
-        `CREATE TABLE gateway_sessions (
-          sid TEXT NOT NULL PRIMARY KEY,
-          data TEXT NOT NULL,
-          expires_at INTEGER NOT NULL
-        )`,
-        'CREATE INDEX gateway_sessions_expiry ON gateway_sessions (expires_at)',
-      ],
-    },
-  },
-];
 
 const upsert: Record<SqlDialect, string> = {
   mysql: `INSERT INTO gateway_sessions (sid, data, expires_at) VALUES (?, ?, ?)
