@@ -98,8 +98,9 @@ async function main(): Promise<void> {
   });
   const webUi = settings.frontendDir
     ? staticWebUi(settings.frontendDir, logger)
-    : config.FRONTEND_URL &&
-      proxiedWebUi(config.FRONTEND_URL, { timeoutMs: settings.backendTimeoutMs, logger });
+    : config.FRONTEND_URL
+      ? proxiedWebUi(config.FRONTEND_URL, { timeoutMs: settings.backendTimeoutMs, logger })
+      : undefined;
   if (!webUi) logger.warn('neither FRONTEND_URL nor FRONTEND_DIR is set: no web UI');
   const { app, liveUpdates } = createGateway({
     logger,
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     corsOrigins: settings.corsOrigins,
     trustProxy: settings.trustProxy,
     changes: live?.changes,
-    webUi: webUi || undefined,
+    webUi,
     publicUrl,
   });
   const host = express();
