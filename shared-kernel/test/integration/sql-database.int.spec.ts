@@ -145,6 +145,59 @@ describe('SqliteDatabase', () => {
       await temp.dispose();
     }
   });
+
+  it('commits the transactions queued together as one group; one that throws rolls back alone', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      const other = temp.reopen();
+      const seenInside: number[] = [];
+      const seenOutside: number[] = [];
+      const members = Array.from({ length: 5 }, (_, index) =>
+        temp.db.transaction(async (tx) => {
+          const [inside] = await tx.query<{ n: number }>('SELECT COUNT(*) AS n FROM counters');
+          const [outside] = await other.query<{ n: number }>('SELECT COUNT(*) AS n FROM counters');
+          seenInside.push(Number(inside.n));
+          seenOutside.push(Number(outside.n));
+          await tx.execute('INSERT INTO counters VALUES (?, ?)', [`m${index}`, index]);
+          if (index === 2) throw new Error('this one fails');
+          return index;
+        }),
+      );
+      const outcomes = await Promise.allSettled(members);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      // Each member saw the ones before it (the failed one's row rolled back), and nobody
+      // outside saw anything before the one commit.
+      expect(seenInside).toEqual([0, 1, 2, 2, 3]);
+      expect(seenOutside).toEqual([0, 0, 0, 0, 0]);
+      const rows = await other.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
+      expect(rows.map((row) => row.name)).toEqual(['m0', 'm1', 'm3', 'm4']);
+    } finally {
+      await temp.dispose();
+    }
+  });
+
+  it('commits a transaction that is redone if lost, and flushes the next one again', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      await temp.db.execute("INSERT INTO counters VALUES ('position', 1)", [], {
+        redoneIfLost: true,
+      });
+      const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
+      expect(Number(setting.synchronous)).toBe(2); // FULL
+      const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
+      expect(rows.map((row) => Number(row.value))).toEqual([1]);
+    } finally {
+      await temp.dispose();
+    }
+  });
 });
 
 describeWithServer('mysql', 'MysqlDatabase', (url) => {

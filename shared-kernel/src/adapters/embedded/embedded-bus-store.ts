@@ -112,6 +112,8 @@ export class EmbeddedBusStore {
       `UPDATE bus_group_positions SET lease_until = ?
        WHERE group_name = ? AND topic = ? AND owner = ?`,
       [this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
+      // A lease lost with a power cut has expired by the time the machine is back.
+      { redoneIfLost: true },
     );
     return result.affectedRows === 1;
   }
@@ -121,6 +123,7 @@ export class EmbeddedBusStore {
       `UPDATE bus_group_positions SET owner = NULL, owner_pid = NULL, lease_until = 0
        WHERE group_name = ? AND topic = ? AND owner = ?`,
       [lease.group, lease.topic, lease.owner],
+      { redoneIfLost: true },
     );
   }
 
@@ -147,23 +150,28 @@ export class EmbeddedBusStore {
 
   /**
    * Moves the group past `sequence`, with the dead letter written in the same transaction.
-   * False when the lease was lost: the new holder delivers the message again.
+   * False when the lease was lost: the new holder delivers the message again. A position
+   * lost with a power cut only delivers its messages again, which consumers' inboxes absorb;
+   * a dead letter must last.
    */
   acknowledge(
     lease: Lease,
     sequence: number,
     deadLetter?: { topic: string; envelope: Envelope },
   ): Promise<boolean> {
-    return this.database.transaction(async (tx) => {
-      const moved = await tx.execute(
-        `UPDATE bus_group_positions SET position = ?, lease_until = ?
+    return this.database.transaction(
+      async (tx) => {
+        const moved = await tx.execute(
+          `UPDATE bus_group_positions SET position = ?, lease_until = ?
          WHERE group_name = ? AND topic = ? AND owner = ?`,
-        [sequence, this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
-      );
-      if (moved.affectedRows !== 1) return false;
-      if (deadLetter) await this.insert(tx, deadLetter.topic, [deadLetter.envelope]);
-      return true;
-    });
+          [sequence, this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
+        );
+        if (moved.affectedRows !== 1) return false;
+        if (deadLetter) await this.insert(tx, deadLetter.topic, [deadLetter.envelope]);
+        return true;
+      },
+      { redoneIfLost: !deadLetter },
+    );
   }
 
   private async insert(

@@ -21,7 +21,11 @@ export interface MysqlOptions {
   readonly connectionLimit?: number;
 }
 
-/** MySQL or MariaDB through a mysql2 pool, for the distributed mode. */
+/**
+ * MySQL or MariaDB through a mysql2 pool, for the distributed mode. Every commit waits for the
+ * disk as the server is configured (InnoDB's flush at each commit by default), so transactions
+ * that would be redone if lost are committed like any other.
+ */
 export class MysqlDatabase implements SqlDatabase {
   readonly dialect = 'mysql' as const;
   private readonly pool: Pool;

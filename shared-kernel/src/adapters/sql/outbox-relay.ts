@@ -2,7 +2,7 @@ import { Envelope } from '../../messaging/envelope';
 import { MessageBus } from '../../ports/message-bus';
 import { Logger, describeError, silentLogger } from '../../ports/logger';
 import { pause, Wakeup } from '../shared/wakeup';
-import { SqlExecutor } from './sql-database';
+import { SqlDatabase } from './sql-database';
 
 export interface OutboxRelayOptions {
   /** Fallback when nobody nudges (another process wrote, a nudge was missed); 1 s by default. */
@@ -42,7 +42,7 @@ export class OutboxRelay {
   private running?: { stopping: AbortController; loop: Promise<void> };
 
   constructor(
-    private readonly database: SqlExecutor,
+    private readonly database: SqlDatabase,
     private readonly bus: MessageBus,
     private readonly options: OutboxRelayOptions = {},
   ) {
@@ -95,6 +95,8 @@ export class OutboxRelay {
       await this.database.execute(
         `UPDATE outbox SET published_at = ? WHERE sequence IN (${sequences.map(() => '?').join(', ')})`,
         [this.now(), ...sequences],
+        // A mark lost with a power cut publishes the message again, which inboxes absorb.
+        { redoneIfLost: true },
       );
     }
     return rows.length;

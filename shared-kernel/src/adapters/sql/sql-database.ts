@@ -28,9 +28,25 @@ export interface Migration {
   readonly up: readonly string[] | Readonly<Record<SqlDialect, readonly string[]>>;
 }
 
+export interface TransactionOptions {
+  /**
+   * The transaction only records progress that is redone when it is lost (a consumer's
+   * position, a subscription's checkpoint, a relayed message's mark), so the store may answer
+   * before it is on disk; a process crash still never loses it, a power cut may. Stores whose
+   * every commit waits for the disk ignore it.
+   */
+  readonly redoneIfLost?: boolean;
+}
+
 export interface SqlDatabase extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** One statement in a transaction of its own. */
+  execute(
+    sql: string,
+    params?: readonly SqlParam[],
+    options?: TransactionOptions,
+  ): Promise<ExecuteResult>;
   /** Applies the migrations of `component` not applied yet (each component has its own versions). */
   migrate(component: string, migrations: readonly Migration[]): Promise<void>;
   /** Fails when the database does not answer: for readiness probes. */

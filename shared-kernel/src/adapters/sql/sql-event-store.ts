@@ -298,7 +298,14 @@ export class SqlEventStore implements EventStore {
         return row ? BigInt(row.position) : undefined;
       },
       save: async (subscriberId, position) => {
-        await this.db.execute(dialectSql[this.db.dialect].saveCheckpoint, [subscriberId, position]);
+        // Saved after the handler's own commit: a checkpoint lost with a power cut replays events.
+        await this.db.execute(
+          dialectSql[this.db.dialect].saveCheckpoint,
+          [subscriberId, position],
+          {
+            redoneIfLost: true,
+          },
+        );
       },
     };
   }

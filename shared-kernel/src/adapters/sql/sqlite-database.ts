@@ -2,10 +2,39 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyMigrations } from './migrations';
-import { ExecuteResult, Migration, SqlDatabase, SqlExecutor, SqlParam } from './sql-database';
+import {
+  ExecuteResult,
+  Migration,
+  SqlDatabase,
+  SqlExecutor,
+  SqlParam,
+  TransactionOptions,
+} from './sql-database';
 
 const toSqlite = (params: readonly SqlParam[]): unknown[] =>
   params.map((param) => (typeof param === 'boolean' ? Number(param) : param));
+
+/** Distinct statements kept prepared; past that the oldest is prepared again when next used. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/** A transaction waiting for its turn, and for the commit that makes it last. */
+interface QueuedTransaction {
+  readonly work: (tx: SqlExecutor) => Promise<unknown>;
+  readonly redoneIfLost: boolean;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A read outside any transaction: it sees only what was committed. */
+interface QueuedRead {
+  readonly read: () => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Queued = QueuedTransaction | QueuedRead;
+
+const isTransaction = (job: Queued): job is QueuedTransaction => 'work' in job;
 
 /**
  * SQLite through better-sqlite3, for the embedded mode and tests.
@@ -14,11 +43,18 @@ const toSqlite = (params: readonly SqlParam[]): unknown[] =>
  * transaction would swallow any statement issued meanwhile by other work. Every statement
  * and transaction therefore takes its turn on one queue; inside a transaction, use the
  * executor it hands you (calling the database itself there would wait for itself).
+ *
+ * Group commit: the transactions waiting in the queue when one begins run inside that one
+ * database transaction, each in its own savepoint (one that throws rolls back alone), and
+ * one commit, one flush to disk, serves them all; none is answered before that commit.
+ * Statements are prepared once and kept.
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
   private readonly connection: Database.Database;
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly queue: Queued[] = [];
+  private draining = false;
   private readonly direct: SqlExecutor;
 
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
@@ -41,26 +77,35 @@ export class SqliteDatabase implements SqlDatabase {
     sql: string,
     params: readonly SqlParam[] = [],
   ): Promise<TRow[]> {
-    return this.inTurn(async () => this.runQuery<TRow>(sql, params));
+    return new Promise((resolve, reject) =>
+      this.enqueue({
+        read: () => this.runQuery<TRow>(sql, params),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      }),
+    );
   }
 
-  execute(sql: string, params: readonly SqlParam[] = []): Promise<ExecuteResult> {
-    return this.inTurn(async () => this.runExecute(sql, params));
+  execute(
+    sql: string,
+    params: readonly SqlParam[] = [],
+    options: TransactionOptions = {},
+  ): Promise<ExecuteResult> {
+    return this.transaction(async (tx) => tx.execute(sql, params), options);
   }
 
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.inTurn(async () => {
-      // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
-      this.connection.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.direct);
-        this.connection.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.connection.inTransaction) this.connection.exec('ROLLBACK');
-        throw error;
-      }
-    });
+  transaction<T>(
+    work: (tx: SqlExecutor) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) =>
+      this.enqueue({
+        work,
+        redoneIfLost: options.redoneIfLost ?? false,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      }),
+    );
   }
 
   async migrate(component: string, migrations: readonly Migration[]): Promise<void> {
@@ -72,24 +117,107 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   async close(): Promise<void> {
-    await this.inTurn(async () => this.connection.close());
+    await new Promise((resolve, reject) =>
+      this.enqueue({ read: () => this.connection.close(), resolve, reject }),
+    );
+  }
+
+  private enqueue(job: Queued): void {
+    this.queue.push(job);
+    if (this.draining) return;
+    this.draining = true;
+    // Later in this turn of the event loop, so that what is queued with it joins its commit.
+    queueMicrotask(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (isTransaction(this.queue[0])) {
+        const group: QueuedTransaction[] = [];
+        while (this.queue.length > 0 && isTransaction(this.queue[0])) {
+          group.push(this.queue.shift() as QueuedTransaction);
+        }
+        await this.commitGroup(group);
+      } else {
+        const { read, resolve, reject } = this.queue.shift() as QueuedRead;
+        try {
+          resolve(read());
+        } catch (error) {
+          reject(error);
+        }
+      }
+    }
+    this.draining = false;
+  }
+
+  /**
+   * One database transaction for the group, one commit. With more than one member, each runs
+   * in a savepoint, so that one that throws rolls back alone; none is answered before the commit.
+   */
+  private async commitGroup(group: readonly QueuedTransaction[]): Promise<void> {
+    const shared = group.length > 1;
+    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+    // A group whose members are all redone if lost commits without waiting for the disk; the
+    // write-ahead log keeps commit order, so the next flushed commit takes it to disk as well.
+    // (SQLite takes the setting only outside a transaction.)
+    const flush = !group.every((job) => job.redoneIfLost);
+    if (!flush) this.run('PRAGMA synchronous = NORMAL');
+    try {
+      // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
+      this.run('BEGIN IMMEDIATE');
+      for (const job of group) {
+        if (shared) this.run('SAVEPOINT member');
+        try {
+          outcomes.push({ ok: true, value: await job.work(this.direct) });
+          if (shared) this.run('RELEASE member');
+        } catch (error) {
+          // SQLite itself may have rolled everything back (I/O error, full disk): then nothing holds.
+          if (!shared || !this.connection.inTransaction) throw error;
+          this.run('ROLLBACK TO member');
+          this.run('RELEASE member');
+          outcomes.push({ ok: false, value: error });
+        }
+      }
+      this.run('COMMIT');
+    } catch (error) {
+      if (this.connection.inTransaction) this.run('ROLLBACK');
+      for (const job of group) job.reject(error);
+      return;
+    } finally {
+      if (!flush) this.run('PRAGMA synchronous = FULL');
+    }
+    group.forEach((job, index) => {
+      const { ok, value } = outcomes[index];
+      if (ok) job.resolve(value);
+      else job.reject(value);
+    });
+  }
+
+  private run(sql: string): void {
+    this.statement(sql).run();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.connection.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+        this.statements.delete(this.statements.keys().next().value as string);
+      }
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private runQuery<TRow>(sql: string, params: readonly SqlParam[]): TRow[] {
-    const statement = this.connection.prepare(sql);
+    const statement = this.statement(sql);
     if (statement.reader) return statement.all(...toSqlite(params)) as TRow[];
     statement.run(...toSqlite(params));
     return [];
   }
 
   private runExecute(sql: string, params: readonly SqlParam[]): ExecuteResult {
-    const result = this.connection.prepare(sql).run(...toSqlite(params));
+    const result = this.statement(sql).run(...toSqlite(params));
     return { affectedRows: result.changes, insertId: Number(result.lastInsertRowid) };
-  }
-
-  private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.turn.then(work);
-    this.turn = result.catch(() => undefined);
-    return result;
   }
 }
