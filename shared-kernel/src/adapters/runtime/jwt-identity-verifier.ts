@@ -9,36 +9,65 @@ export interface JwtVerifierOptions {
   readonly keys: URL | JSONWebKeySet;
   /** Claim holding the roles; the authorization server puts them in `roles`. */
   readonly rolesClaim?: string;
+  /** Tokens remembered as verified; 10,000 by default, 0 to check every time. */
+  readonly cacheSize?: number;
+  readonly now?: () => number;
 }
 
 /**
  * Checks a JWT access token against the issuer's keys: signature, issuer, audience and expiry.
  * The subject is the user (or machine client); the roles claim its roles.
+ *
+ * A token that passed is remembered until it expires: the same token says the same thing
+ * until then, and a client sends it with every request (the gateway and the service behind
+ * it each check it), so checking its signature once spares a public-key operation a request.
  */
 export class JwtIdentityVerifier implements IdentityVerifier {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
+  private readonly cacheSize: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: JwtVerifierOptions) {
     this.keySet =
       options.keys instanceof URL
         ? createRemoteJWKSet(options.keys)
         : createLocalJWKSet(options.keys);
+    this.cacheSize = options.cacheSize ?? 10_000;
+    this.now = options.now ?? Date.now;
   }
 
   async verify(credential: string): Promise<Actor> {
+    const known = this.verified.get(credential);
+    if (known && this.now() < known.expiresAt) return known.actor;
+    if (known) this.verified.delete(credential);
+    const { actor, expiresAt } = await this.check(credential);
+    if (this.cacheSize > 0 && expiresAt !== undefined) {
+      if (this.verified.size >= this.cacheSize) {
+        this.verified.delete(this.verified.keys().next().value as string);
+      }
+      this.verified.set(credential, { actor, expiresAt });
+    }
+    return actor;
+  }
+
+  private async check(credential: string): Promise<{ actor: Actor; expiresAt?: number }> {
     try {
       const { payload } = await jwtVerify(credential, this.keySet, {
         issuer: this.options.issuer,
         audience: this.options.audience,
+        currentDate: new Date(this.now()),
       });
       const roles = payload[this.options.rolesClaim ?? 'roles'];
       if (!payload.sub) throw new UnauthenticatedError('El token no identifica a ningún usuario');
-      return {
+      const actor = {
         userId: payload.sub,
         roles: Array.isArray(roles)
           ? roles.filter((role): role is string => typeof role === 'string')
           : [],
       };
+      // jose refuses a token at its `exp` second; one without `exp` is checked every time.
+      return { actor, expiresAt: payload.exp === undefined ? undefined : payload.exp * 1000 };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JOSEError) {
