@@ -37,8 +37,15 @@ export interface CriteriosDeLista {
 export interface ExpedientesApi {
   open(solicitud: SolicitudDeApertura, call: CallContext): Promise<Outcome<ExpedienteAbierto>>;
   list(criterios: CriteriosDeLista, call: CallContext): Promise<PaginaDeExpedientes>;
-  /** As it is now, or as it stood at `asOf`. */
-  get(expedienteId: string, asOf: string | undefined, call: CallContext): Promise<Expediente>;
+  /**
+   * As it stood at `asOf`, or as it is now; then at least at `minVersion` (read your writes:
+   * the version a command answered with).
+   */
+  get(
+    expedienteId: string,
+    wanted: { readonly asOf?: string; readonly minVersion?: number },
+    call: CallContext,
+  ): Promise<Expediente>;
   editDescripcion(
     expedienteId: string,
     cambio: { readonly descripcion: string; readonly expectedVersion: number },

@@ -32,8 +32,17 @@ export class HttpExpedientesApi implements ExpedientesApi {
     return this.client.parse(paginaDeExpedientes, reply.json);
   }
 
-  async get(expedienteId: string, asOf: string | undefined, call: CallContext) {
-    const reply = await this.client.send(expedientePath(expedienteId), { query: { asOf } }, call);
+  async get(
+    expedienteId: string,
+    wanted: { readonly asOf?: string; readonly minVersion?: number },
+    call: CallContext,
+  ) {
+    const { asOf, minVersion } = wanted;
+    const reply = await this.client.send(
+      expedientePath(expedienteId),
+      { query: { asOf, minVersion } },
+      call,
+    );
     return this.client.parse(expediente, reply.json);
   }
 

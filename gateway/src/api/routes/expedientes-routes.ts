@@ -73,6 +73,15 @@ const detailQuery = z.object({
     .datetime({ offset: true })
     .optional()
     .describe('El expediente tal como estaba en ese instante'),
+  minVersion: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      'Al menos esta versión: la que respondió una orden suya (abrir, cambiar de fase, editar), ' +
+        'para leer lo que acaba de escribir',
+    ),
 });
 
 const editBody = z.object({
@@ -168,7 +177,7 @@ export function expedientesRoutes(
       },
       problems: [404],
       async handle({ params, query, call, res }) {
-        const detalle = await expedientes.get(params.id, query.asOf, call);
+        const detalle = await expedientes.get(params.id, query, call);
         if (query.asOf === undefined) res.setHeader('ETag', etagOf(detalle.version));
         res.json(detalle);
       },

@@ -59,10 +59,10 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
 
   it('shows it in the list, the detail and search', async () => {
     const { tramitador } = users();
-    const detail = await eventually(async () => {
-      const reply = await tramitador.get('expedientes', `/expedientes/${expedienteId}`);
-      return reply.status === 200 && reply.body.documentos.length === 2 ? reply.body : undefined;
-    }, 'the detail with its two documents');
+    // Read your writes: right after the 201, whether or not the read model has caught up.
+    const reply = await tramitador.get('expedientes', `/expedientes/${expedienteId}`);
+    expect(reply.status).toBe(200);
+    const detail = reply.body;
     expect(detail).toMatchObject({
       codigo,
       estado: 'abierto',
@@ -79,9 +79,11 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
       expect(documento.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
 
-    const list = await tramitador.get('expedientes', `/expedientes?q=${codigo}`);
-    expect(list.status).toBe(200);
-    expect(list.body.items.map((item: any) => item.codigo)).toEqual([codigo]);
+    const listed = await eventually(async () => {
+      const list = await tramitador.get('expedientes', `/expedientes?q=${codigo}`);
+      return list.status === 200 && list.body.total === 1 ? list.body : undefined;
+    }, 'the expediente in the list');
+    expect(listed.items.map((item: any) => item.codigo)).toEqual([codigo]);
 
     const found = await eventually(async () => {
       const reply = await tramitador.get('search', `/search?q=${palabra}`);
@@ -126,12 +128,16 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
   });
 
   it('lets the validador finish it, and keeps the exact phase history', async () => {
-    expect((await advance('validador', 'FINALIZADO')).status).toBe(200);
-    // The detail is a read model: it follows the events a moment later.
-    const body = await eventually(async () => {
-      const reply = await users().validador.get('expedientes', `/expedientes/${expedienteId}`);
-      return reply.body?.estado === 'finalizado' ? reply.body : undefined;
-    }, 'the detail finished');
+    const finished = await advance('validador', 'FINALIZADO');
+    expect(finished.status).toBe(200);
+    // The detail is a read model that follows the events a moment later; naming the version
+    // the command answered with reads the caller's own write at once.
+    const { body } = await users().validador.get(
+      'expedientes',
+      `/expedientes/${expedienteId}?minVersion=${finished.body.version}`,
+    );
+    expect(body.estado).toBe('finalizado');
+    expect(body.version).toBe(finished.body.version);
     expect(fases(body)).toEqual([
       'INICIAL',
       'ANALISIS_TECNICO',

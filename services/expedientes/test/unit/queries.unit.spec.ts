@@ -181,17 +181,35 @@ describe('the query side', () => {
 
   it('shows an expediente as it stood at an instant', async () => {
     const get = new GetExpediente(new InMemoryReadModels(), app.eventStore);
-    const then = await get.execute(id, new Date('2030-02-03T12:00:00.000Z'));
+    const then = await get.execute(id, { asOf: new Date('2030-02-03T12:00:00.000Z') });
     expect(then).toMatchObject({
       descripcion: 'Licencia de obra',
       fase: FaseMother.analisis(),
       version: 3,
     });
     expect(then.documentos[0].version).toBe(1);
-    await expect(get.execute(id, new Date('2030-01-31T00:00:00.000Z'))).rejects.toMatchObject({
+    await expect(
+      get.execute(id, { asOf: new Date('2030-01-31T00:00:00.000Z') }),
+    ).rejects.toMatchObject({
       code: 'EXPEDIENTE.NO_ENCONTRADO',
     });
-    await expect(get.execute(id)).rejects.toMatchObject({ code: 'EXPEDIENTE.NO_ENCONTRADO' });
+    await expect(get.execute('nope')).rejects.toMatchObject({ code: 'EXPEDIENTE.NO_ENCONTRADO' });
+  });
+
+  it('reads an expediente from its events while its read model is missing or behind the caller', async () => {
+    const readModels = new InMemoryReadModels();
+    const get = new GetExpediente(readModels, app.eventStore);
+    const recorded = await recordedOf(app, id);
+    const current = recorded.reduce(evolveDetail, null);
+    expect(await get.execute(id)).toEqual(current);
+
+    // The projection has reached version 3 only.
+    const projector = new ExpedienteProjector(readModels);
+    for (const event of recorded.slice(0, 4)) await projector.project(event);
+    const behind = await get.execute(id);
+    expect(behind.version).toBe(3);
+    expect(await get.execute(id, { minVersion: 3 })).toEqual(behind);
+    expect(await get.execute(id, { minVersion: current!.version })).toEqual(current);
   });
 
   it('tells the whole history: what, who and when', async () => {

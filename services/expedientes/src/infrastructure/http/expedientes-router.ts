@@ -56,7 +56,10 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
-const detailQuery = z.object({ asOf: z.iso.datetime({ offset: true }).optional() });
+const detailQuery = z.object({
+  asOf: z.iso.datetime({ offset: true }).optional(),
+  minVersion: z.coerce.number().int().nonnegative().optional(),
+});
 
 export class VersionRequeridaError extends DomainError {
   constructor() {
@@ -128,11 +131,11 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
   router.get(
     '/expedientes/:id',
     handle(async (req, res) => {
-      const { asOf } = detailQuery.parse(req.query);
-      const detail = await api.getExpediente.execute(
-        idOf(req),
-        asOf === undefined ? undefined : new Date(asOf),
-      );
+      const { asOf, minVersion } = detailQuery.parse(req.query);
+      const detail = await api.getExpediente.execute(idOf(req), {
+        asOf: asOf === undefined ? undefined : new Date(asOf),
+        minVersion,
+      });
       if (asOf === undefined) res.setHeader('ETag', etagOf(detail.version));
       res.json(detail);
     }),
