@@ -79,6 +79,25 @@ export class KafkaMessageBus implements MessageBus {
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
     await Promise.all(options.topics.map((topic) => this.ensureTopic(topic)));
+    // A fresh broker may not serve a new topic's partitions yet: a new member tries again.
+    const consumer = await retryWhileTransient(
+      async () => {
+        const member = this.groupMember(options);
+        await member.start();
+        return member;
+      },
+      this.logger.child({ group: options.group, action: 'subscribe' }),
+    );
+    this.consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
+  }
+
+  private groupMember(options: ConsumerOptions): KafkaGroupConsumer {
     const timing = this.options.groupTiming ?? {};
     const kafkaConsumer = this.kafka.consumer({
       groupId: options.group,
@@ -90,7 +109,7 @@ export class KafkaMessageBus implements MessageBus {
       maxWaitTimeInMs: timing.maxWaitTimeMs,
       allowAutoTopicCreation: false,
     });
-    const consumer = new KafkaGroupConsumer(
+    return new KafkaGroupConsumer(
       kafkaConsumer,
       options,
       {
@@ -103,14 +122,6 @@ export class KafkaMessageBus implements MessageBus {
       },
       (topic, deadLetter) => this.send(topic, [deadLetter]),
     );
-    await consumer.start();
-    this.consumers.add(consumer);
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.stop();
-      },
-    };
   }
 
   async close(): Promise<void> {
@@ -145,16 +156,22 @@ export class KafkaMessageBus implements MessageBus {
       const names = isDeadLetterTopic(topic) ? [topic] : [topic, topics.deadLetter(topic)];
       const numPartitions = this.options.partitions ?? 3;
       const create = () =>
-        this.admin.createTopics({
-          topics: names.map((name) => ({
-            topic: name,
-            numPartitions,
-            configEntries: keptForever(name) ? unlimitedRetention : [],
-          })),
-          waitForLeaders: true,
-        });
+        this.admin
+          .createTopics({
+            topics: names.map((name) => ({
+              topic: name,
+              numPartitions,
+              configEntries: keptForever(name) ? unlimitedRetention : [],
+            })),
+            waitForLeaders: true,
+          })
+          .catch((error: unknown) => {
+            if (!onlyAlreadyExists(error)) throw error;
+          });
       ready = this.connect()
-        .then(() => retryWhileTransient(create, this.logger))
+        .then(() =>
+          retryWhileTransient(create, this.logger.child({ topic, action: 'create topic' })),
+        )
         .then(
           () => undefined,
           (error: unknown) => {
@@ -182,22 +199,21 @@ const keptForever = (topic: string): boolean =>
 
 /**
  * A broker that has just started, or several services creating the same topics at once, answer
- * for a moment that a partition has no leader yet or a coordinator is loading: kafkajs marks
- * those errors retriable. A topic another process created first is already what we wanted.
+ * for a moment that a partition has no leader yet, a topic is not served yet or a coordinator
+ * is loading: kafkajs marks those errors retriable. A topic another process created first is
+ * already what we wanted.
  */
-async function retryWhileTransient(
-  create: () => Promise<unknown>,
+async function retryWhileTransient<T>(
+  action: () => Promise<T>,
   logger: Logger,
   attempts = 10,
-): Promise<void> {
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await create();
-      return;
+      return await action();
     } catch (error) {
-      if (onlyAlreadyExists(error)) return;
       if (!isRetriable(error) || attempt >= attempts) throw error;
-      logger.warn({ attempt, error: describeError(error) }, 'topic creation will be retried');
+      logger.warn({ attempt, error: describeError(error) }, 'the broker is not ready, retrying');
       await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 3_000)));
     }
   }
