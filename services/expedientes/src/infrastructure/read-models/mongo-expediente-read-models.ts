@@ -20,12 +20,13 @@ const DETAIL = 'expediente_detail';
 type ListDocument = ExpedienteListItem & { _id: string; searchText: string; position: Long };
 type DetailDocument = { _id: string; position: Long; view: ExpedienteDetail };
 
+/** The list's default order, and the filters people use most with it, are served by an index. */
 export const readModelIndexes: IndexPlan = {
   [LIST]: [
     { name: 'creadoAt', key: { creadoAt: -1, _id: -1 } },
     { name: 'codigo', key: { codigo: 1, _id: 1 } },
-    { name: 'fase', key: { 'fase.codigo': 1 } },
-    { name: 'estado', key: { estado: 1 } },
+    { name: 'fase_creadoAt', key: { 'fase.codigo': 1, creadoAt: -1, _id: -1 } },
+    { name: 'estado_creadoAt', key: { estado: 1, creadoAt: -1, _id: -1 } },
   ],
 };
 
@@ -117,7 +118,10 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
         .skip((criteria.page - 1) * criteria.pageSize)
         .limit(criteria.pageSize)
         .toArray(),
-      this.listItems.countDocuments(filter),
+      // Unfiltered, the collection's own count: counting every document grows with the list.
+      Object.keys(filter).length === 0
+        ? this.listItems.estimatedDocumentCount()
+        : this.listItems.countDocuments(filter),
     ]);
     return {
       items: documents.map(listItemOf),

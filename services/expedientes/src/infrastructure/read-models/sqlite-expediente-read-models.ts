@@ -44,6 +44,17 @@ export const readModelMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'the list in its default order, also by phase and state, from an index',
+    up: [
+      'DROP INDEX expediente_list_creado_at',
+      'DROP INDEX expediente_list_fase',
+      'CREATE INDEX expediente_list_creado_at ON expediente_list (creado_at, id)',
+      'CREATE INDEX expediente_list_fase ON expediente_list (fase_codigo, creado_at, id)',
+      'CREATE INDEX expediente_list_estado ON expediente_list (estado, creado_at, id)',
+    ],
+  },
 ];
 
 const sortColumns: Record<ListSort, string> = {
