@@ -6,7 +6,7 @@ import {
   Page,
   Positioned,
   StoredViews,
-  ViewsToWrite,
+  ViewsWrite,
 } from '../../src/application/projections/read-models';
 
 /** Read models in Maps, for the projector's unit tests; `list` records what it was asked. */
@@ -23,15 +23,17 @@ export class InMemoryReadModels implements ExpedienteReadModels {
     };
   }
 
-  async write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void> {
-    this.writes.push({ expedienteId, position });
-    const over = <T>(map: Map<string, Positioned<T>>, view: T | undefined) => {
-      const stored = map.get(expedienteId);
-      if (view && (!stored || stored.position < position))
-        map.set(expedienteId, { view, position });
-    };
-    over(this.listItems, views.listItem);
-    over(this.details, views.detail);
+  async write(writes: readonly ViewsWrite[]): Promise<void> {
+    for (const { expedienteId, views, position } of writes) {
+      this.writes.push({ expedienteId, position });
+      const over = <T>(map: Map<string, Positioned<T>>, view: T | undefined) => {
+        const stored = map.get(expedienteId);
+        if (view && (!stored || stored.position < position))
+          map.set(expedienteId, { view, position });
+      };
+      over(this.listItems, views.listItem);
+      over(this.details, views.detail);
+    }
   }
 
   async clear(): Promise<void> {

@@ -170,7 +170,13 @@ describe('the query side', () => {
       const projector = new ExpedienteProjector(live);
       for (const event of await recordedOf(app, id)) await projector.project(event);
       const liveViews = { items: new Map(live.listItems), details: new Map(live.details) };
-      await live.write(id, { detail: { ...(await live.detail(id))!, codigo: 'ROTO' } }, 999n);
+      await live.write([
+        {
+          expedienteId: id,
+          views: { detail: { ...(await live.detail(id))!, codigo: 'ROTO' } },
+          position: 999n,
+        },
+      ]);
 
       const report = await new RebuildReadModels(app.eventStore, live, projector, 2).execute();
       expect(report).toEqual({ eventos: 6 });

@@ -1,31 +1,67 @@
 import { RecordedExpedienteEvent } from '../expediente-stream';
 import { evolveDetail, ExpedienteDetail } from './expediente-detail';
 import { evolveListItem, ExpedienteListItem } from './expediente-list';
-import { ExpedienteReadModels, Positioned, ViewsToWrite } from './read-models';
+import { ExpedienteReadModels, Positioned, ViewsToWrite, ViewsWrite } from './read-models';
 
 type Evolve<TView> = (view: TView | null, recorded: RecordedExpedienteEvent) => TView | null;
 
-/** The view after `recorded`; undefined when it has folded that event in already (or has none). */
+/**
+ * The view after `events` (of one expediente, in order); undefined when it had folded them in
+ * already (or builds none from them). Positions only grow, so a view that takes any of the
+ * events takes the last one too.
+ */
 function advance<TView>(
   stored: Positioned<TView> | null,
-  recorded: RecordedExpedienteEvent,
+  events: readonly RecordedExpedienteEvent[],
   evolve: Evolve<TView>,
 ): TView | undefined {
-  if (stored && stored.position >= recorded.position) return undefined;
-  return evolve(stored?.view ?? null, recorded) ?? undefined;
+  let view: TView | null = stored?.view ?? null;
+  let advanced = false;
+  for (const recorded of events) {
+    if (stored && stored.position >= recorded.position) continue;
+    view = evolve(view, recorded);
+    advanced ||= view !== null;
+  }
+  return advanced ? (view ?? undefined) : undefined;
 }
 
-/** Folds each event of an expediente into its list and detail views. */
+/** Consecutive events grouped by expediente, each group in the order given. */
+function byExpediente(
+  events: readonly RecordedExpedienteEvent[],
+): Map<string, RecordedExpedienteEvent[]> {
+  const groups = new Map<string, RecordedExpedienteEvent[]>();
+  for (const recorded of events) {
+    const group = groups.get(recorded.expedienteId);
+    if (group) group.push(recorded);
+    else groups.set(recorded.expedienteId, [recorded]);
+  }
+  return groups;
+}
+
+/** Folds the events of expedientes into their list and detail views. */
 export class ExpedienteProjector {
   constructor(private readonly readModels: ExpedienteReadModels) {}
 
   async project(recorded: RecordedExpedienteEvent): Promise<void> {
-    const stored = await this.readModels.load(recorded.expedienteId);
-    const views: ViewsToWrite = {
-      listItem: advance<ExpedienteListItem>(stored.listItem, recorded, evolveListItem),
-      detail: advance<ExpedienteDetail>(stored.detail, recorded, evolveDetail),
-    };
-    if (!views.listItem && !views.detail) return;
-    await this.readModels.write(recorded.expedienteId, views, recorded.position);
+    await this.projectAll([recorded]);
+  }
+
+  /**
+   * Folds a batch (a rebuild reads them 500 at a time): each expediente's views are loaded
+   * once, take all its events, and every view changed is written in one go.
+   */
+  async projectAll(events: readonly RecordedExpedienteEvent[]): Promise<void> {
+    const writes: ViewsWrite[] = [];
+    for (const [expedienteId, own] of byExpediente(events)) {
+      const stored = await this.readModels.load(expedienteId);
+      const views: ViewsToWrite = {
+        listItem: advance<ExpedienteListItem>(stored.listItem, own, evolveListItem),
+        detail: advance<ExpedienteDetail>(stored.detail, own, evolveDetail),
+      };
+      if (views.listItem || views.detail) {
+        writes.push({ expedienteId, views, position: own[own.length - 1].position });
+      }
+    }
+    if (writes.length > 0) await this.readModels.write(writes);
   }
 }

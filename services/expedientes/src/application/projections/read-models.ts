@@ -19,6 +19,13 @@ export interface ViewsToWrite {
   readonly detail?: ExpedienteDetail;
 }
 
+/** The views of one expediente, folded up to the event at `position`. */
+export interface ViewsWrite {
+  readonly expedienteId: string;
+  readonly views: ViewsToWrite;
+  readonly position: bigint;
+}
+
 export type ListSort = 'codigo' | 'creadoAt' | 'fase';
 
 export interface ListCriteria {
@@ -51,8 +58,11 @@ export interface Page<TItem> {
  */
 export interface ExpedienteReadModels {
   load(expedienteId: string): Promise<StoredViews>;
-  /** Writes each view given, unless the stored one is at `position` or later already. */
-  write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void>;
+  /**
+   * Writes each view given, unless the stored one is at its `position` or later already; all
+   * of them at once (one transaction, where the store has them).
+   */
+  write(writes: readonly ViewsWrite[]): Promise<void>;
   /** Empties every view: the first step of a rebuild. */
   clear(): Promise<void>;
   list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>>;

@@ -30,7 +30,7 @@ export class RebuildReadModels {
         limit: this.batchSize,
         streamPrefixes: [EXPEDIENTE_STREAM_PREFIX],
       });
-      for (const recorded of batch) await this.projector.project(fromRecorded(recorded));
+      await this.projector.projectAll(batch.map(fromRecorded));
       eventos += batch.length;
       if (batch.length < this.batchSize) return { eventos };
       after = batch[batch.length - 1].position;

@@ -1,5 +1,5 @@
 import { IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
-import { Collection, Db, Document, Filter, Long, MongoServerError } from 'mongodb';
+import { Collection, Db, Document, Filter, Long, MongoBulkWriteError } from 'mongodb';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
 import { ExpedienteListItem } from '../../application/projections/expediente-list';
 import {
@@ -9,7 +9,7 @@ import {
   Page,
   searchTextOf,
   StoredViews,
-  ViewsToWrite,
+  ViewsWrite,
 } from '../../application/projections/read-models';
 import { regexOf, searchTermsOf } from './search-terms';
 
@@ -84,24 +84,25 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     };
   }
 
-  async write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void> {
-    const at = Long.fromBigInt(position);
-    const { listItem, detail } = views;
-    if (listItem) {
-      await replaceIfOlder(this.listItems, expedienteId, at, {
-        ...listItem,
-        _id: expedienteId,
-        searchText: searchTextOf(listItem.codigo, listItem.descripcion),
-        position: at,
-      });
+  /** Each collection's views in one bulk write; the list first, as a single write did. */
+  async write(writes: readonly ViewsWrite[]): Promise<void> {
+    const lists: ListDocument[] = [];
+    const details: DetailDocument[] = [];
+    for (const { expedienteId, views, position } of writes) {
+      const at = Long.fromBigInt(position);
+      const { listItem, detail } = views;
+      if (listItem) {
+        lists.push({
+          ...listItem,
+          _id: expedienteId,
+          searchText: searchTextOf(listItem.codigo, listItem.descripcion),
+          position: at,
+        });
+      }
+      if (detail) details.push({ _id: expedienteId, position: at, view: detail });
     }
-    if (detail) {
-      await replaceIfOlder(this.details, expedienteId, at, {
-        _id: expedienteId,
-        position: at,
-        view: detail,
-      });
-    }
+    await replaceIfOlder(this.listItems, lists);
+    await replaceIfOlder(this.details, details);
   }
 
   async clear(): Promise<void> {
@@ -151,20 +152,31 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
   };
 }
 
-/** Replaces the view unless the stored one is as new or newer (then the upsert hits its key). */
+/**
+ * Replaces each view unless the stored one is as new or newer (then its upsert hits the key,
+ * which is the one refusal expected).
+ */
 async function replaceIfOlder<TDocument extends { _id: string; position: Long }>(
   collection: Collection<TDocument>,
-  id: string,
-  position: Long,
-  document: TDocument,
+  documents: readonly TDocument[],
 ): Promise<void> {
+  if (documents.length === 0) return;
   try {
-    await collection.replaceOne(
-      { _id: id, position: { $lt: position } } as Filter<TDocument>,
-      document,
-      { upsert: true },
+    await collection.bulkWrite(
+      documents.map((document) => ({
+        replaceOne: {
+          filter: { _id: document._id, position: { $lt: document.position } } as Filter<TDocument>,
+          replacement: document,
+          upsert: true,
+        },
+      })),
+      { ordered: false },
     );
   } catch (error) {
-    if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    const refusals = error instanceof MongoBulkWriteError ? error.writeErrors : [error];
+    const onlyNewerStored = (Array.isArray(refusals) ? refusals : [refusals]).every(
+      (refusal) => (refusal as { code?: number }).code === DUPLICATE_KEY,
+    );
+    if (!onlyNewerStored) throw error;
   }
 }

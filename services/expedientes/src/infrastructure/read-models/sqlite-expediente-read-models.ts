@@ -1,4 +1,9 @@
-import { Migration, SqlDatabase, SqlParam } from '@expedientes/shared-kernel/adapters/sql';
+import {
+  Migration,
+  SqlDatabase,
+  SqlExecutor,
+  SqlParam,
+} from '@expedientes/shared-kernel/adapters/sql';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
 import { ExpedienteListItem } from '../../application/projections/expediente-list';
 import {
@@ -10,6 +15,7 @@ import {
   searchTextOf,
   StoredViews,
   ViewsToWrite,
+  ViewsWrite,
 } from '../../application/projections/read-models';
 import { likePatternOf, searchTermsOf } from './search-terms';
 
@@ -110,44 +116,55 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
     return { listItem: positioned(list), detail: positioned(detail) };
   }
 
-  async write(expedienteId: string, views: ViewsToWrite, position: bigint): Promise<void> {
+  async write(writes: readonly ViewsWrite[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const { listItem, detail } = views;
-      if (listItem) {
-        await tx.execute(
-          `INSERT INTO expediente_list
-             (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
-              position, view)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET
-             codigo = excluded.codigo, estado = excluded.estado,
-             fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
-             opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
-             search_text = excluded.search_text, position = excluded.position, view = excluded.view
-           WHERE expediente_list.position < excluded.position`,
-          [
-            expedienteId,
-            listItem.codigo,
-            listItem.estado,
-            listItem.fase?.codigo ?? null,
-            listItem.fase?.nombre ?? null,
-            listItem.opcionInicial,
-            listItem.creadoAt,
-            searchTextOf(listItem.codigo, listItem.descripcion),
-            position,
-            JSON.stringify(listItem),
-          ],
-        );
-      }
-      if (detail) {
-        await tx.execute(
-          `INSERT INTO expediente_detail (id, position, view) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET position = excluded.position, view = excluded.view
-           WHERE expediente_detail.position < excluded.position`,
-          [expedienteId, position, JSON.stringify(detail)],
-        );
+      for (const { expedienteId, views, position } of writes) {
+        await this.writeOne(tx, expedienteId, views, position);
       }
     });
+  }
+
+  private async writeOne(
+    tx: SqlExecutor,
+    expedienteId: string,
+    views: ViewsToWrite,
+    position: bigint,
+  ): Promise<void> {
+    const { listItem, detail } = views;
+    if (listItem) {
+      await tx.execute(
+        `INSERT INTO expediente_list
+           (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
+            position, view)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+           codigo = excluded.codigo, estado = excluded.estado,
+           fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
+           opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
+           search_text = excluded.search_text, position = excluded.position, view = excluded.view
+         WHERE expediente_list.position < excluded.position`,
+        [
+          expedienteId,
+          listItem.codigo,
+          listItem.estado,
+          listItem.fase?.codigo ?? null,
+          listItem.fase?.nombre ?? null,
+          listItem.opcionInicial,
+          listItem.creadoAt,
+          searchTextOf(listItem.codigo, listItem.descripcion),
+          position,
+          JSON.stringify(listItem),
+        ],
+      );
+    }
+    if (detail) {
+      await tx.execute(
+        `INSERT INTO expediente_detail (id, position, view) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET position = excluded.position, view = excluded.view
+         WHERE expediente_detail.position < excluded.position`,
+        [expedienteId, position, JSON.stringify(detail)],
+      );
+    }
   }
 
   async clear(): Promise<void> {
