@@ -108,15 +108,18 @@ const esXml = (cabecera: Uint8Array): boolean =>
     .trimStart()
     .startsWith('<?xml');
 
-/** Whether it holds a byte no text has: a control character but tab, line and form feed, return. */
+/** 1 for the bytes no text has: the control characters but tab, line and form feed, return. */
+const CONTROLES = Uint8Array.from({ length: 256 }, (_, byte) =>
+  byte === 0x7f || (byte < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(byte)) ? 1 : 0,
+);
+
+/**
+ * Whether it holds a control byte. Every byte of a text upload goes through here: an indexed
+ * loop over a table is several times faster than iterating the array.
+ */
 function tieneControles(trozo: Uint8Array): boolean {
-  for (const byte of trozo) {
-    if (
-      byte === 0x7f ||
-      (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d)
-    ) {
-      return true;
-    }
+  for (let i = 0; i < trozo.length; i++) {
+    if (CONTROLES[trozo[i]] === 1) return true;
   }
   return false;
 }

@@ -37,10 +37,16 @@ describe('DetectorDeTipoDeContenido', () => {
     ['bytes of no known kind', Buffer.from([0x00, 0x01, 0x02, 0xfe, 0xff])],
     ['Latin-1 text (not UTF-8)', Buffer.from('Informe t\xe9cnico', 'latin1')],
     ['text with control characters', Buffer.from('texto\u0000con nulos')],
+    ['text with a DEL', Buffer.from('texto\u007fcon borrado')],
+    ['text with an escape', Buffer.from('texto\u001bcon escape')],
     ['a UTF-8 sequence cut at the end', contenidos.texto().subarray(0, -2)],
     ['RIFF that is not WebP', Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt ')])],
   ])('answers application/octet-stream for %s', (_what, bytes) => {
     expect(detectar(bytes)).toBe(tiposDeContenido.desconocido);
+  });
+
+  it('takes tabs, line and form feeds and returns for text', () => {
+    expect(detectar(Buffer.from('a\tb\nc\fd\r\ne'))).toBe(tiposDeContenido.texto);
   });
 
   it('judges text by all of it, not only the head', () => {
