@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { applyMigrations } from './migrations';
 import {
   ExecuteResult,
@@ -37,6 +37,28 @@ type Queued = QueuedTransaction | QueuedRead;
 const isTransaction = (job: Queued): job is QueuedTransaction => 'work' in job;
 
 /**
+ * Write turns of the connections of this process, by file. SQLite's own wait for a busy
+ * database blocks the thread, and with it the event loop that the connection holding the
+ * lock needs to reach its commit: connections in one process to one file (replicas in tests,
+ * tools) therefore take turns here, and SQLite's wait is left to other processes.
+ */
+const writeTurns = new Map<string, Promise<void>>();
+
+async function inWriteTurn(filename: string, work: () => Promise<void>): Promise<void> {
+  const previous = writeTurns.get(filename) ?? Promise.resolve();
+  let release!: () => void;
+  const turn = previous.then(() => new Promise<void>((resolve) => (release = resolve)));
+  writeTurns.set(filename, turn);
+  await previous;
+  try {
+    await work();
+  } finally {
+    release();
+    if (writeTurns.get(filename) === turn) writeTurns.delete(filename);
+  }
+}
+
+/**
  * SQLite through better-sqlite3, for the embedded mode and tests.
  *
  * better-sqlite3 is synchronous and one connection carries one transaction, so an async
@@ -57,8 +79,11 @@ export class SqliteDatabase implements SqlDatabase {
   private draining = false;
   private readonly direct: SqlExecutor;
 
+  private readonly filename: string;
+
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
   constructor(filename: string) {
+    this.filename = filename === ':memory:' ? filename : resolve(filename);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.connection = new Database(filename);
     this.connection.pragma('journal_mode = WAL');
@@ -137,7 +162,10 @@ export class SqliteDatabase implements SqlDatabase {
         while (this.queue.length > 0 && isTransaction(this.queue[0])) {
           group.push(this.queue.shift() as QueuedTransaction);
         }
-        await this.commitGroup(group);
+        // A database in memory is this connection's alone.
+        await (this.filename === ':memory:'
+          ? this.commitGroup(group)
+          : inWriteTurn(this.filename, () => this.commitGroup(group)));
       } else {
         const { read, resolve, reject } = this.queue.shift() as QueuedRead;
         try {
