@@ -5,22 +5,35 @@
 #            (scripts/servers/kafka/pom.xml)
 #   MariaDB  Debian's mariadb-server, run as a private instance with its own
 #            data dir (the system service is never used)
-#   MongoDB  FerretDB v1 (MongoDB wire protocol) with its SQLite backend,
-#            through a small launcher of ours (scripts/servers/ferretdb/)
+#   MongoDB  FerretDB v1 (MongoDB wire protocol) through a small launcher of
+#            ours (scripts/servers/ferretdb/), on one of its two backends
+#            (FERRETDB_BACKEND):
+#              postgresql  Debian's postgresql, run as a private instance
+#                          (its own data dir, port and users; the system
+#                          service is never used); started before FerretDB,
+#                          stopped after it
+#              sqlite      SQLite files in the run dir
 #
 # Usage: scripts/test-servers.sh up|down|env|status|clean
 #
 #   up      prepare what is missing (apt/mvn/go, cached), start the servers
 #           that are not running, wait until each really answers, then print
 #           the environment (as `env` does) on stdout. Idempotent.
-#   down    stop the servers (SIGTERM, then SIGKILL after a grace period).
+#   down    stop the servers (SIGTERM, PostgreSQL SIGINT, after FerretDB;
+#           then SIGKILL after a grace period).
 #   env     print `export ...` lines: eval "$(scripts/test-servers.sh env)"
 #   status  show which servers run.
 #   clean   down, then delete the run dir (all data and logs).
 #
 # Settings (environment):
 #   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), MYSQL_PORT (3306),
-#   MONGODB_PORT (27017)
+#   MONGODB_PORT (27017), POSTGRES_PORT (5432)
+#   FERRETDB_BACKEND    postgresql (default) or sqlite: FerretDB's storage
+#   POSTGRES_BIN_DIR    PostgreSQL's programs (default: the newest
+#                       /usr/lib/postgresql/<version>/bin)
+#   POSTGRES_OS_USER    the unprivileged user PostgreSQL runs as when this
+#                       script runs as root (default postgres, which Debian's
+#                       package creates); otherwise it runs as the caller
 #   TEST_SERVERS_DIR    data, pid files and logs   (default <repo>/.servers)
 #   TEST_SERVERS_CACHE  downloaded jars, built binaries
 #                       (default ~/.cache/expedientes-test-servers)
@@ -36,7 +49,11 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 MYSQL_PORT="${MYSQL_PORT:-3306}"
 MONGODB_PORT="${MONGODB_PORT:-27017}"
+POSTGRES_PORT="${POSTGRES_PORT:-5432}"
+FERRETDB_BACKEND="${FERRETDB_BACKEND:-postgresql}"
+POSTGRES_OS_USER="${POSTGRES_OS_USER:-postgres}"
 RUN_DIR="${TEST_SERVERS_DIR:-$REPO_DIR/.servers}"
+[[ $RUN_DIR == /* ]] || RUN_DIR="$PWD/$RUN_DIR"
 CACHE_DIR="${TEST_SERVERS_CACHE:-$HOME/.cache/expedientes-test-servers}"
 TIMEOUT="${TEST_SERVERS_TIMEOUT:-120}"
 
@@ -45,15 +62,22 @@ MYSQL_DB=expedientes
 MYSQL_USER=expedientes
 MYSQL_PASSWORD=expedientes
 MONGODB_DB=expedientes
+# FerretDB's PostgreSQL database and role (each MongoDB database is a schema in it).
+PG_DB=ferretdb
+PG_USER=ferretdb
 
 # ---------------------------------------------------------------- helpers ---
 
 log() { printf '[test-servers %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for p in KAFKA_PORT KAFKA_CONTROLLER_PORT MYSQL_PORT MONGODB_PORT TIMEOUT; do
+for p in KAFKA_PORT KAFKA_CONTROLLER_PORT MYSQL_PORT MONGODB_PORT POSTGRES_PORT TIMEOUT; do
   [[ "${!p}" =~ ^[0-9]+$ ]] || die "$p must be a number, got '${!p}'"
 done
+case "$FERRETDB_BACKEND" in
+  postgresql | sqlite) ;;
+  *) die "FERRETDB_BACKEND must be postgresql or sqlite, got '$FERRETDB_BACKEND'" ;;
+esac
 
 # True when something accepts TCP connections on $HOST:$1 (bash's /dev/tcp,
 # so no nc/ss is needed).
@@ -69,6 +93,7 @@ cmd_marker() {
     kafka) echo "kafka.Kafka" ;;
     mariadb) echo "mariadbd" ;;
     ferretdb) echo "ferretdb-launcher" ;;
+    postgres) echo "bin/postgres" ;;
   esac
 }
 
@@ -98,13 +123,17 @@ spawn() {
   echo $! >"$(pid_file "$name")"
 }
 
-# The part of server $1's log written since its last start banner (a log is
-# appended to across restarts, and old "ready" lines must not count).
-log_since_start() {
-  local logf start
-  logf="$(log_file "$1")"
-  start="$(grep -n "^===== $1 start" "$logf" | tail -n 1 | cut -d: -f1)"
-  tail -n +"${start:-1}" "$logf"
+# True when server $1's log has a line containing the text $2 (not a regex)
+# since its last start banner (a log is appended to across restarts, and old
+# "ready" lines must not count). One awk pass over the file and no pipe:
+# `tail ... | grep -q` under pipefail failed with status 141 once the log had
+# grown, as grep exits at its first match and tail dies of SIGPIPE.
+log_has_since_start() {
+  awk -v banner="===== $1 start" -v want="$2" '
+    index($0, banner) == 1 { found = 0; next }
+    index($0, want) { found = 1 }
+    END { exit !found }
+  ' "$(log_file "$1")"
 }
 
 fail_with_log() {
@@ -279,7 +308,7 @@ kafka_start() {
 
 # "Kafka Server started" is logged once the broker is registered and serving;
 # then a real metadata request (topic list) through the admin client.
-kafka_started_in_log() { log_since_start kafka | grep -q 'Kafka Server started'; }
+kafka_started_in_log() { log_has_since_start kafka 'Kafka Server started'; }
 kafka_list_topics() {
   kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" --list
 }
@@ -372,6 +401,153 @@ EOF
   wait_until mariadb "SELECT 1 as $MYSQL_USER over TCP" mariadb_tcp -e 'SELECT 1' "$MYSQL_DB"
 }
 
+# ------------------------------------------------------------- PostgreSQL ---
+# FerretDB's backend when FERRETDB_BACKEND=postgresql: a private instance of
+# Debian's binaries with its own data dir, port and socket dir. PostgreSQL
+# refuses to run as root, so as root it runs as $POSTGRES_OS_USER, which owns
+# its files. Connections through the socket (in a directory only that user can
+# enter) are trusted, for the bootstrap; TCP on loopback needs a password,
+# generated at the first start and kept in the run dir. fsync and
+# synchronous_commit keep their defaults (on): a commit is on disk before
+# FerretDB answers.
+
+POSTGRES_PASSWORD_FILE="$RUN_DIR/postgres.password"
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+
+postgres_bin_dir() {
+  if [[ -n "${POSTGRES_BIN_DIR:-}" ]]; then
+    echo "$POSTGRES_BIN_DIR"
+    return
+  fi
+  local d
+  d="$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)" || true
+  [[ -n "$d" ]] || return 1
+  dirname "$d"
+}
+
+# The command prefix that runs a program as the user PostgreSQL runs as (none
+# unless root). setpriv execs in place (no child, unlike su or runuser), so a
+# spawned server's pid is the postmaster's own.
+pg_user_prefix() {
+  if is_root; then
+    printf '%s\n' setpriv --reuid="$(id -u "$POSTGRES_OS_USER")" \
+      --regid="$(id -g "$POSTGRES_OS_USER")" --init-groups --
+  fi
+}
+as_pg() {
+  local prefix=()
+  mapfile -t prefix < <(pg_user_prefix)
+  "${prefix[@]}" "$@"
+}
+
+# The data lives in the run dir when the PostgreSQL user can reach it; it
+# cannot under a home directory like /root (mode 0700), and then it lives in a
+# directory of its own under /var/tmp, named after the run dir.
+postgres_dir() {
+  local d="$RUN_DIR/postgres"
+  if is_root && id "$POSTGRES_OS_USER" >/dev/null 2>&1 && [[ -d "$RUN_DIR" ]] \
+      && ! as_pg test -x "$RUN_DIR"; then
+    d="/var/tmp/expedientes-test-postgres-$(printf '%s' "$RUN_DIR" | sha256sum | cut -c1-12)"
+  fi
+  echo "$d"
+}
+
+# A unix socket path must fit in 108 bytes (".s.PGSQL.<port>" included).
+postgres_socket_dir() {
+  local d
+  d="$(postgres_dir)/run"
+  ((${#d} < 90)) || d="/tmp/expedientes-postgres-$POSTGRES_PORT"
+  echo "$d"
+}
+
+postgres_password() { cat "$POSTGRES_PASSWORD_FILE"; }
+
+postgres_prepare() {
+  local bin dir sock p
+  if ! bin="$(postgres_bin_dir)" || [[ ! -x "$bin/postgres" ]]; then
+    apt_install postgresql
+    bin="$(postgres_bin_dir)" || die "postgres: no /usr/lib/postgresql/<version>/bin after installing postgresql"
+  fi
+  for p in postgres initdb psql pg_isready; do
+    [[ -x "$bin/$p" ]] || die "postgres: $bin/$p not found (POSTGRES_BIN_DIR?)"
+  done
+  if is_root; then
+    id "$POSTGRES_OS_USER" >/dev/null 2>&1 \
+      || die "postgres: user $POSTGRES_OS_USER does not exist (PostgreSQL cannot run as root; set POSTGRES_OS_USER)"
+  fi
+  dir="$(postgres_dir)"
+  sock="$(postgres_socket_dir)"
+  mkdir -p "$dir" "$sock"
+  chmod 0700 "$dir" "$sock"
+  if is_root; then chown "$POSTGRES_OS_USER:" "$dir" "$sock"; fi
+  if [[ ! -s "$POSTGRES_PASSWORD_FILE" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$POSTGRES_PASSWORD_FILE")
+  fi
+  # Named by the hba_file setting; written again on every 'up'.
+  cat >"$dir/pg_hba.conf" <<PGHBA
+# Written by scripts/test-servers.sh; edits are overwritten on every 'up'.
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 trust
+host    all       all   $HOST/32  scram-sha-256
+PGHBA
+  chmod 0644 "$dir/pg_hba.conf"
+  if [[ ! -f "$dir/data/PG_VERSION" ]]; then
+    log "postgres: initialising data dir $dir/data"
+    # Into a temporary dir, moved into place when complete, so that an
+    # interrupted initdb never leaves a data dir that looks initialised.
+    rm -rf "$dir/data" "$dir/data.tmp"
+    # FerretDB accepts only UTF8 and the C/POSIX or en_US.UTF-8 locales.
+    (cd / && as_pg "$bin/initdb" -D "$dir/data.tmp" -U postgres -E UTF8 --locale=C \
+      --auth-local=trust --auth-host=scram-sha-256) >>"$(log_file postgres)" 2>&1 \
+      || fail_with_log postgres "initdb failed"
+    mv "$dir/data.tmp" "$dir/data"
+  fi
+}
+
+postgres_start() {
+  local bin dir prefix=()
+  bin="$(postgres_bin_dir)"
+  dir="$(postgres_dir)"
+  mapfile -t prefix < <(pg_user_prefix)
+  # Settings on the command line: the data dir's postgresql.conf stays initdb's.
+  # From /, which every user may enter.
+  (cd / && spawn postgres "${prefix[@]}" "$bin/postgres" -D "$dir/data" \
+    -c listen_addresses="$HOST" -c port="$POSTGRES_PORT" \
+    -c unix_socket_directories="$(postgres_socket_dir)" -c unix_socket_permissions=0700 \
+    -c hba_file="$dir/pg_hba.conf" -c max_connections=200)
+}
+
+# psql as the superuser through the private socket (trusted), or as FerretDB's
+# role over TCP with its password.
+# shellcheck disable=SC2120 # arguments come through wait_until
+postgres_super() {
+  "$(postgres_bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$(postgres_socket_dir)" \
+    -p "$POSTGRES_PORT" -U postgres -d postgres "$@"
+}
+postgres_tcp() {
+  PGPASSWORD="$(postgres_password)" "$(postgres_bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h "$HOST" -p "$POSTGRES_PORT" -U "$PG_USER" -d "$PG_DB" "$@"
+}
+postgres_isready() { "$(postgres_bin_dir)/pg_isready" -q -h "$HOST" -p "$POSTGRES_PORT" -d postgres; }
+postgres_ready_in_log() { log_has_since_start postgres 'database system is ready to accept connections'; }
+postgres_wait() {
+  wait_until postgres "port $POSTGRES_PORT" port_open "$POSTGRES_PORT"
+  wait_until postgres "'ready to accept connections' in the log" postgres_ready_in_log
+  wait_until postgres "pg_isready on port $POSTGRES_PORT" postgres_isready
+  wait_until postgres "SELECT 1 as postgres on the socket" postgres_super -c 'SELECT 1'
+  # Idempotent bootstrap: FerretDB's role (its password set again, from the
+  # file) and database (UTF8, C locale, as FerretDB requires), owned by it.
+  postgres_super >/dev/null <<SQL || fail_with_log postgres "could not create FerretDB's role and database"
+SELECT 'CREATE ROLE $PG_USER LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER')\gexec
+ALTER ROLE $PG_USER LOGIN PASSWORD '$(postgres_password)';
+SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER ENCODING ''UTF8'' LC_COLLATE ''C'' LC_CTYPE ''C'' TEMPLATE template0'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
+SQL
+  # A query answered over TCP, as FerretDB connects.
+  wait_until postgres "SELECT 1 as $PG_USER over TCP" postgres_tcp -c 'SELECT 1'
+}
+
 # --------------------------------------------------------------- FerretDB ---
 
 FERRETDB_DIR="$RUN_DIR/ferretdb"
@@ -393,19 +569,40 @@ ferretdb_prepare() {
     mv "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
     echo "$want" >"$FERRETDB_BIN.sha256"
   fi
-  mkdir -p "$FERRETDB_DIR/data"
+  if [[ $FERRETDB_BACKEND == sqlite ]]; then mkdir -p "$FERRETDB_DIR/data"; fi
 }
 
 ferretdb_start() {
   # warn logs every error reply in full (handy to spot unsupported commands);
   # FERRETDB_LOG_LEVEL=error keeps the log quiet.
-  spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" -sqlite-dir "$FERRETDB_DIR/data" \
-    -log-level "${FERRETDB_LOG_LEVEL:-warn}"
+  if [[ $FERRETDB_BACKEND == postgresql ]]; then
+    # The password goes through the environment (PGPASSWORD, read by pgx),
+    # not the command line that ps shows.
+    PGPASSWORD="$(postgres_password)" spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" \
+      -backend postgresql \
+      -postgresql-url "postgres://$PG_USER@$HOST:$POSTGRES_PORT/$PG_DB?sslmode=disable" \
+      -log-level "${FERRETDB_LOG_LEVEL:-warn}"
+  else
+    spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" \
+      -backend sqlite -sqlite-dir "$FERRETDB_DIR/data" \
+      -log-level "${FERRETDB_LOG_LEVEL:-warn}"
+  fi
+}
+
+# The backend a running FerretDB was started with (the launcher's default,
+# sqlite, when its command line names none).
+ferretdb_backend_of() {
+  if tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- '-backend postgresql'; then
+    echo postgresql
+  else
+    echo sqlite
+  fi
 }
 
 # A real round trip ({ping: 1}) with the official driver, when the repo's
 # node_modules has it (it does after `npm ci`); otherwise the port check and
-# the launcher's "listening" line must do.
+# the launcher's "listening" line must do. FerretDB answers a ping only after
+# asking its backend (with PostgreSQL, its first connection is made then).
 ferretdb_has_driver() {
   command -v node >/dev/null && (cd "$REPO_DIR" && node -e "require.resolve('mongodb')") >/dev/null 2>&1
 }
@@ -419,7 +616,7 @@ ferretdb_ping() {
       .catch(() => process.exit(1));
   ' "mongodb://$HOST:$MONGODB_PORT/$MONGODB_DB")
 }
-ferretdb_listening_in_log() { log_since_start ferretdb | grep -q "listening on mongodb://$HOST:$MONGODB_PORT"; }
+ferretdb_listening_in_log() { log_has_since_start ferretdb "listening on mongodb://$HOST:$MONGODB_PORT/"; }
 ferretdb_wait() {
   wait_until ferretdb "port $MONGODB_PORT" port_open "$MONGODB_PORT"
   wait_until ferretdb "'listening' in the log" ferretdb_listening_in_log
@@ -432,13 +629,28 @@ ferretdb_wait() {
 
 # --------------------------------------------------------------- commands ---
 
-SERVERS=(mariadb kafka ferretdb)
+# In start order, FerretDB after its backend; `down` stops FerretDB before
+# PostgreSQL.
+if [[ $FERRETDB_BACKEND == postgresql ]]; then
+  SERVERS=(mariadb kafka postgres ferretdb)
+else
+  SERVERS=(mariadb kafka ferretdb)
+fi
+
+# What down and status look at: the servers of this backend, and PostgreSQL
+# whenever it has a pid file (left running by an 'up' with the other backend).
+known_servers() {
+  local name
+  for name in "${SERVERS[@]}"; do echo "$name"; done
+  if [[ $FERRETDB_BACKEND != postgresql && -e "$(pid_file postgres)" ]]; then echo postgres; fi
+}
 
 port_of() {
   case "$1" in
     kafka) echo "$KAFKA_PORT" ;;
     mariadb) echo "$MYSQL_PORT" ;;
     ferretdb) echo "$MONGODB_PORT" ;;
+    postgres) echo "$POSTGRES_PORT" ;;
   esac
 }
 
@@ -455,6 +667,9 @@ cmd_up() {
   # slow starts (Kafka's JVM, the FerretDB build) overlap; then wait for all.
   for name in "${SERVERS[@]}"; do
     if pid="$(running_pid "$name")"; then
+      if [[ $name == ferretdb && "$(ferretdb_backend_of "$pid")" != "$FERRETDB_BACKEND" ]]; then
+        die "ferretdb runs (pid $pid) with the $(ferretdb_backend_of "$pid") backend, not $FERRETDB_BACKEND (FERRETDB_BACKEND); run 'down' first"
+      fi
       log "$name: already running (pid $pid)"
       continue
     fi
@@ -480,16 +695,27 @@ grace_of() {
     kafka) echo 30 ;;
     mariadb) echo 30 ;;
     ferretdb) echo 10 ;;
+    postgres) echo 30 ;;
   esac
 }
 
-cmd_down() {
+# PostgreSQL's SIGTERM waits for every client to disconnect; SIGINT is its
+# "fast" shutdown (clients disconnected, a checkpoint, a clean stop).
+stop_signal_of() {
+  case "$1" in
+    postgres) echo INT ;;
+    *) echo TERM ;;
+  esac
+}
+
+# stop_servers NAME...: signals those that run, then waits for each (the
+# shutdowns run in parallel), SIGKILL after its grace period.
+stop_servers() {
   local name pid pids=() names=()
-  # SIGTERM all first, then wait: the shutdowns run in parallel.
-  for name in "${SERVERS[@]}"; do
+  for name in "$@"; do
     if pid="$(running_pid "$name")"; then
       log "$name: stopping (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null || true
+      kill -"$(stop_signal_of "$name")" "$pid" 2>/dev/null || true
       pids+=("$pid"); names+=("$name")
     else
       log "$name: not running"
@@ -506,14 +732,26 @@ cmd_down() {
     fi
     log "${names[$i]}: stopped"
   done
-  for name in "${SERVERS[@]}"; do rm -f "$(pid_file "$name")"; done
+  for name in "$@"; do rm -f "$(pid_file "$name")"; done
+}
+
+cmd_down() {
+  local name first=() last=()
+  for name in $(known_servers); do
+    if [[ $name == postgres ]]; then last+=("$name"); else first+=("$name"); fi
+  done
+  stop_servers "${first[@]}"
+  # FerretDB's backend last, once FerretDB is gone.
+  if ((${#last[@]})); then stop_servers "${last[@]}"; fi
 }
 
 cmd_status() {
-  local name pid rc=0
-  for name in "${SERVERS[@]}"; do
+  local name pid rc=0 extra
+  for name in $(known_servers); do
     if pid="$(running_pid "$name")"; then
-      printf '%-9s running  pid %-8s %s:%s\n' "$name" "$pid" "$HOST" "$(port_of "$name")"
+      extra=""
+      [[ $name == ferretdb ]] && extra="  ($(ferretdb_backend_of "$pid") backend)"
+      printf '%-9s running  pid %-8s %s:%s%s\n' "$name" "$pid" "$HOST" "$(port_of "$name")" "$extra"
     else
       printf '%-9s stopped\n' "$name"
       rc=3
@@ -523,7 +761,15 @@ cmd_status() {
 }
 
 cmd_clean() {
+  local pgdir
+  pgdir="$(postgres_dir)"
   cmd_down
+  # PostgreSQL's data and socket dirs, where they are outside the run dir.
+  if [[ -d "$pgdir" && "$pgdir" != "$RUN_DIR"/* ]]; then
+    log "removing $pgdir"
+    rm -rf "$pgdir"
+  fi
+  rm -rf "/tmp/expedientes-postgres-$POSTGRES_PORT"
   log "removing $RUN_DIR"
   rm -rf "$RUN_DIR"
 }
