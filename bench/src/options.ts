@@ -1,0 +1,194 @@
+/** The command line of `npm run bench`: what to start, how hard to drive it, what to run. */
+
+export type Mode = 'embedded' | 'distributed';
+
+export const SCENARIOS = [
+  'open',
+  'open-rate',
+  'transition',
+  'load',
+  'read',
+  'visibility',
+  'overload',
+  // Last: in the distributed mode the search index then leaves its first consumer group at
+  // the end of the topics, as the next user of the shared Kafka (a test suite) expects.
+  'rebuild',
+] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface Options {
+  readonly mode: Mode;
+  /** Expedientes the `load` scenario brings the system to (and `read` reads among). */
+  readonly n: number;
+  /** Clients of the closed-loop scenarios (open, transition, load). */
+  readonly concurrency: number;
+  /** Opens per second of the open-loop scenario (`open-rate`). */
+  readonly rate: number;
+  /** Opens per second while `visibility` watches each new expediente appear. */
+  readonly visibilityRate: number;
+  /** Clients of the read scenarios. */
+  readonly readConcurrency: number;
+  /** Seconds each timed scenario runs (each read kind runs this long too). */
+  readonly durationSeconds: number;
+  /** How long a request may take before the client gives up on it (a `timeout` answer). */
+  readonly timeoutSeconds: number;
+  readonly scenarios: readonly ScenarioName[];
+  /** Where the markdown and JSON reports are written. */
+  readonly out: string;
+  readonly smoke: boolean;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --mode embedded|distributed  what to start (default embedded; distributed runs on the
+                               servers of scripts/test-servers.sh: KAFKA_BROKERS, MYSQL_URL,
+                               MONGODB_URL, or what \`test-servers.sh env\` prints)
+  --n N                        expedientes to load before the reads (default 10000)
+  --concurrency C              clients of the closed loops: open, transition, load (default 16)
+  --rate R                     opens/s of the open loop open-rate (default 50 embedded,
+                               20 distributed); overload runs at 3x the measured open throughput
+  --visibility-rate R          opens/s while visibility is measured (default 20)
+  --read-concurrency C         clients of the read scenarios (default 1)
+  --duration S                 seconds per timed scenario (default 20)
+  --timeout S                  seconds before a request counts as timed out (default 60)
+  --scenarios a,b,...          among ${SCENARIOS.join(', ')} (default all, in that order)
+  --out DIR                    where the reports go (default .servers/bench)
+  --smoke                      tiny sizes (n 30, concurrency 4, rate 5, visibility rate 2,
+                               duration 3): a quick check that every flow works
+  --help                       this text
+`;
+
+const SMOKE = {
+  n: 30,
+  concurrency: 4,
+  rate: 5,
+  visibilityRate: 2,
+  durationSeconds: 3,
+};
+
+interface Flag {
+  readonly key: keyof Options;
+  readonly kind: 'int' | 'number' | 'mode' | 'scenarios' | 'string' | 'boolean';
+}
+
+const FLAGS: Record<string, Flag> = {
+  '--mode': { key: 'mode', kind: 'mode' },
+  '--n': { key: 'n', kind: 'int' },
+  '--concurrency': { key: 'concurrency', kind: 'int' },
+  '--rate': { key: 'rate', kind: 'number' },
+  '--visibility-rate': { key: 'visibilityRate', kind: 'number' },
+  '--read-concurrency': { key: 'readConcurrency', kind: 'int' },
+  '--duration': { key: 'durationSeconds', kind: 'number' },
+  '--timeout': { key: 'timeoutSeconds', kind: 'number' },
+  '--scenarios': { key: 'scenarios', kind: 'scenarios' },
+  '--out': { key: 'out', kind: 'string' },
+  '--smoke': { key: 'smoke', kind: 'boolean' },
+  '--help': { key: 'help', kind: 'boolean' },
+  '-h': { key: 'help', kind: 'boolean' },
+};
+
+function valueOf(flag: string, kind: Flag['kind'], raw: string): unknown {
+  switch (kind) {
+    case 'int': {
+      if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+        throw new UsageError(`${flag} needs a whole number of at least 1, got '${raw}'`);
+      }
+      return Number(raw);
+    }
+    case 'number': {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
+        throw new UsageError(`${flag} needs a positive number, got '${raw}'`);
+      }
+      return value;
+    }
+    case 'mode': {
+      if (raw !== 'embedded' && raw !== 'distributed') {
+        throw new UsageError(`${flag} is embedded or distributed, got '${raw}'`);
+      }
+      return raw;
+    }
+    case 'scenarios': {
+      const names = raw
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      if (names.length === 0) throw new UsageError(`${flag} needs at least one scenario`);
+      const unknown = names.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        throw new UsageError(
+          `unknown scenario(s): ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`,
+        );
+      }
+      // Always run in the documented order, each once: later ones build on earlier ones.
+      return SCENARIOS.filter((name) => names.includes(name));
+    }
+    case 'string': {
+      if (raw === '') throw new UsageError(`${flag} needs a value`);
+      return raw;
+    }
+    case 'boolean':
+      return true;
+  }
+}
+
+/** Parses the arguments after `npm run bench --`; throws UsageError with what is wrong. */
+export function parseArgs(argv: readonly string[], defaultOut: string): Options {
+  const given: Partial<Record<keyof Options, unknown>> = {};
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const flag = FLAGS[name];
+    if (!flag) throw new UsageError(`unknown option '${arg}'`);
+    if (flag.kind === 'boolean') {
+      if (eq !== -1) throw new UsageError(`${name} takes no value`);
+      given[flag.key] = true;
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq !== -1) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[index + 1];
+      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      index++;
+    }
+    if (given[flag.key] !== undefined) throw new UsageError(`${name} given twice`);
+    given[flag.key] = valueOf(name, flag.kind, raw);
+  }
+
+  const smoke = given.smoke === true;
+  const mode = (given.mode as Mode | undefined) ?? 'embedded';
+  const base = {
+    n: 10_000,
+    concurrency: 16,
+    rate: mode === 'embedded' ? 50 : 20,
+    visibilityRate: 20,
+    durationSeconds: 20,
+    ...(smoke ? SMOKE : {}),
+  };
+  const pick = <K extends keyof Options>(key: K, fallback: Options[K]): Options[K] =>
+    (given[key] as Options[K] | undefined) ?? fallback;
+  return {
+    mode,
+    n: pick('n', base.n),
+    concurrency: pick('concurrency', base.concurrency),
+    rate: pick('rate', base.rate),
+    visibilityRate: pick('visibilityRate', base.visibilityRate),
+    readConcurrency: pick('readConcurrency', 1),
+    durationSeconds: pick('durationSeconds', base.durationSeconds),
+    timeoutSeconds: pick('timeoutSeconds', 60),
+    scenarios: pick('scenarios', SCENARIOS),
+    out: pick('out', defaultOut),
+    smoke,
+    help: given.help === true,
+  };
+}

@@ -1,0 +1,284 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Api } from '../api';
+import { HttpClient, now } from '../http';
+import { Options } from '../options';
+import { cpuMsBetween, perOperation, readAllProcStats, readPeakRssKb, treeTicks } from '../proc';
+import { Samples, Summary } from '../stats';
+import { MonitoredProcess, RunningSystem } from '../system/system';
+
+/** An expediente the benchmark created and knows the id of. */
+export interface Known {
+  readonly id: string;
+  readonly codigo: string;
+  /** The word of its description that no other expediente has (found by search). */
+  readonly token: string;
+  fase: string;
+}
+
+/** What every scenario shares: the system, its API, what was created so far. */
+export interface Context {
+  readonly options: Options;
+  readonly system: RunningSystem;
+  readonly http: HttpClient;
+  readonly api: Api;
+  readonly runId: string;
+  readonly ticksPerSecond: number;
+  readonly log: (message: string) => void;
+  /** Every expediente opened, in order. */
+  readonly known: Known[];
+  /** Those still in Fase inicial that no transition scenario has taken. */
+  readonly fresh: Known[];
+  /** Opens/s of the `open` scenario, the base of `overload`. */
+  openThroughput?: number;
+  /** Next number for a codigo. */
+  sequence: number;
+}
+
+/** One process's share of a scenario. */
+export interface ProcessFigures {
+  readonly name: string;
+  readonly kind: MonitoredProcess['kind'] | 'client';
+  readonly cpuMs: number | null;
+  readonly cpuMsPerOperation: number | null;
+  /** VmHWM after the scenario: the process's peak RSS since it started. */
+  readonly peakRssKb: number | null;
+}
+
+export interface AnswerFigures {
+  readonly count: number;
+  readonly latency: Summary | null;
+}
+
+export interface VisibilityFigures {
+  readonly sampled: number;
+  readonly notSampled: number;
+  readonly detail: Summary | null;
+  readonly list: Summary | null;
+  readonly search: Summary | null;
+}
+
+export interface RebuildFigures {
+  readonly events: number | null;
+  readonly seconds: number;
+  readonly eventsPerSecond: number | null;
+}
+
+/** Every figure of one scenario (or one part of it: read-detail, rebuild-search...). */
+export interface ScenarioResult {
+  readonly name: string;
+  readonly title: string;
+  /** What one operation is: an open, a transition, a read, an event replayed. */
+  readonly operation: string;
+  readonly operations: number;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly throughput: number | null;
+  /** Of the answers that count as done or accepted (200/201/202), in ms. */
+  readonly latency: Summary | null;
+  readonly accepted: number;
+  readonly acceptedShare: number | null;
+  readonly answers: Record<string, AnswerFigures>;
+  readonly errors: Record<string, number>;
+  readonly errorCount: number;
+  readonly errorExamples: readonly string[];
+  readonly processes: readonly ProcessFigures[];
+  /** Summed over the platform's Node processes, and over the test servers' processes. */
+  readonly nodeCpuMsPerOperation: number | null;
+  readonly serverCpuMsPerOperation: number | null;
+  readonly notes: readonly string[];
+  /** Expedientes in the system while it ran, for the reads and rebuilds. */
+  readonly loaded?: number;
+  readonly visibility?: VisibilityFigures;
+  readonly rebuild?: RebuildFigures;
+}
+
+/** What a scenario notes while it runs. */
+export class Recorder {
+  readonly latency = new Samples();
+  readonly answers = new Map<string, Samples>();
+  readonly errors = new Map<string, number>();
+  readonly errorExamples: string[] = [];
+  readonly notes: string[] = [];
+  /** Work that belongs to the scenario and must end before it is measured (sagas). */
+  readonly pending: Promise<unknown>[] = [];
+  operations = 0;
+  requests = 0;
+  accepted = 0;
+  loaded?: number;
+  visibility?: VisibilityFigures;
+  rebuild?: RebuildFigures;
+
+  answer(kind: string, ms: number): void {
+    let samples = this.answers.get(kind);
+    if (!samples) this.answers.set(kind, (samples = new Samples()));
+    samples.add(ms);
+  }
+
+  error(kind: string, detail: string): void {
+    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
+    if (this.errorExamples.length < 10) this.errorExamples.push(`${kind}: ${detail}`);
+  }
+
+  get errorCount(): number {
+    let count = 0;
+    for (const value of this.errors.values()) count += value;
+    return count;
+  }
+}
+
+interface Reading {
+  readonly at: number;
+  readonly ticks: Map<string, number | null>;
+}
+
+type Accounted = Omit<MonitoredProcess, 'kind'> & { readonly kind: ProcessFigures['kind'] };
+
+function read(processes: readonly Accounted[]): Reading {
+  const stats = readAllProcStats();
+  const ticks = new Map<string, number | null>();
+  for (const each of processes) {
+    if (each.kind === 'client') {
+      // Its own threads only: the processes it started are its children, counted apart.
+      const own = stats.get(each.pid);
+      ticks.set(each.name, own ? own.utime + own.stime : null);
+    } else ticks.set(each.name, treeTicks(each.pid, stats));
+  }
+  return { at: now(), ticks };
+}
+
+const CLIENT = 'bench (client)';
+
+/**
+ * Runs `body` as scenario `name`: CPU of every process before and after (after the work it
+ * left pending has ended too), divided by the operations it counted.
+ */
+export async function measure(
+  context: Context,
+  spec: { name: string; title: string; operation: string },
+  body: (recorder: Recorder) => Promise<void>,
+): Promise<ScenarioResult> {
+  context.http.reset();
+  const processes: Accounted[] = [
+    ...context.system.processes(),
+    { name: CLIENT, pid: process.pid, kind: 'client' as const },
+  ];
+  const recorder = new Recorder();
+  context.log(`${spec.name}: ${spec.title}`);
+  const before = read(processes);
+  try {
+    await body(recorder);
+  } catch (error) {
+    recorder.error('scenario failed', error instanceof Error ? error.message : String(error));
+  }
+  await Promise.all(recorder.pending);
+  const after = read(processes);
+  const seconds = (after.at - before.at) / 1000;
+
+  const figures: ProcessFigures[] = processes.map((each) => {
+    const cpuMs = cpuMsBetween(
+      before.ticks.get(each.name) ?? null,
+      after.ticks.get(each.name) ?? null,
+      context.ticksPerSecond,
+    );
+    return {
+      name: each.name,
+      kind: each.kind,
+      cpuMs,
+      cpuMsPerOperation: perOperation(cpuMs, recorder.operations),
+      peakRssKb: readPeakRssKb(each.pid),
+    };
+  });
+  const sumOf = (kind: ProcessFigures['kind']): number | null => {
+    const ofKind = figures.filter((each) => each.kind === kind);
+    if (ofKind.length === 0 || ofKind.some((each) => each.cpuMs === null)) return null;
+    return perOperation(
+      ofKind.reduce((sum, each) => sum + (each.cpuMs ?? 0), 0),
+      recorder.operations,
+    );
+  };
+  const answers: Record<string, AnswerFigures> = {};
+  for (const [kind, samples] of [...recorder.answers.entries()].sort()) {
+    answers[kind] = { count: samples.count, latency: samples.summary() };
+  }
+  const answered = recorder.latency.count;
+  const result: ScenarioResult = {
+    ...spec,
+    operations: recorder.operations,
+    requests: recorder.requests,
+    seconds,
+    // A rebuild times itself (from its request to its last event), not the checks around it.
+    throughput: recorder.rebuild
+      ? recorder.rebuild.eventsPerSecond
+      : seconds > 0 && recorder.operations > 0
+        ? recorder.operations / seconds
+        : null,
+    latency: recorder.latency.summary(),
+    accepted: recorder.accepted,
+    acceptedShare: answered > 0 ? recorder.accepted / answered : null,
+    answers,
+    errors: Object.fromEntries(recorder.errors),
+    errorCount: recorder.errorCount,
+    errorExamples: recorder.errorExamples,
+    processes: figures,
+    nodeCpuMsPerOperation: sumOf('node'),
+    serverCpuMsPerOperation: sumOf('server'),
+    notes: recorder.notes,
+    ...(recorder.loaded !== undefined ? { loaded: recorder.loaded } : {}),
+    ...(recorder.visibility ? { visibility: recorder.visibility } : {}),
+    ...(recorder.rebuild ? { rebuild: recorder.rebuild } : {}),
+  };
+  const cpu = result.nodeCpuMsPerOperation;
+  context.log(
+    `${spec.name}: ${result.operations} ${spec.operation}s in ${seconds.toFixed(1)} s` +
+      (result.throughput !== null ? `, ${result.throughput.toFixed(1)}/s` : '') +
+      (result.latency ? `, p50 ${result.latency.p50.toFixed(1)} ms` : '') +
+      (cpu !== null ? `, ${cpu.toFixed(2)} CPU-ms/${spec.operation} (Node)` : '') +
+      (result.accepted > 0 ? `, ${result.accepted} × 202` : '') +
+      (result.errorCount > 0 ? `, ${result.errorCount} ERRORS` : ''),
+  );
+  return result;
+}
+
+/**
+ * `clients` workers calling `step` one after the other until it returns false or the
+ * deadline passes (closed loop: a new request only when the last one answered).
+ */
+export async function closedLoop(
+  clients: number,
+  deadline: number,
+  step: (worker: number) => Promise<boolean>,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: clients }, async (_, worker) => {
+      while (now() < deadline) {
+        if (!(await step(worker))) return;
+      }
+    }),
+  );
+}
+
+/**
+ * Open loop: `count` calls at `ratePerSecond`, each at its scheduled time whatever the
+ * earlier ones are doing; `send` gets that time, from which its latency is measured (a late
+ * start, the client's or the server's, counts against the system, never hidden).
+ */
+export async function openLoop(
+  ratePerSecond: number,
+  count: number,
+  send: (scheduledAt: number, index: number) => Promise<void>,
+): Promise<void> {
+  const interval = 1000 / ratePerSecond;
+  const start = now() + 5;
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    const scheduledAt = start + index * interval;
+    const wait = scheduledAt - now();
+    if (wait > 1) await sleep(wait);
+    inFlight.push(send(scheduledAt, index));
+  }
+  await Promise.all(inFlight);
+}
+
+/** A random element of a non-empty list. */
+export const pick = <T>(list: readonly T[]): T =>
+  list[Math.floor(Math.random() * list.length)] as T;

@@ -1,0 +1,232 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jsonOf, kindOf, now } from '../http';
+import { closedLoop, Context, measure, openLoop, Recorder, ScenarioResult } from './harness';
+import { describe, LOAD_FILE_BYTES, OPEN_FILE_BYTES, openOne, SAGA_TIMEOUT_MS } from './opening';
+
+/** A scenario stops early once it has seen this many errors: the system is not working. */
+export const ERROR_LIMIT = 500;
+
+/** The errors a preparation step met count in the scenario it prepared. */
+export function carryErrors(from: Recorder, to: Recorder): void {
+  for (const [kind, count] of from.errors) to.errors.set(kind, (to.errors.get(kind) ?? 0) + count);
+  to.errorExamples.push(...from.errorExamples.slice(0, 10 - to.errorExamples.length));
+}
+
+/** Opens expedientes (untimed) until at least `count` are in Fase inicial and untaken. */
+export async function ensureFresh(context: Context, count: number): Promise<Recorder> {
+  const scratch = new Recorder();
+  const missing = count - context.fresh.length;
+  if (missing <= 0) return scratch;
+  context.log(`preparing: opening ${missing} expedientes first`);
+  let remaining = missing;
+  await closedLoop(context.options.concurrency, Infinity, async () => {
+    if (remaining-- <= 0 || scratch.errorCount >= ERROR_LIMIT) return false;
+    await openOne(context, scratch, { fileBytes: LOAD_FILE_BYTES });
+    return true;
+  });
+  await Promise.all(scratch.pending);
+  return scratch;
+}
+
+export async function openScenario(context: Context): Promise<ScenarioResult> {
+  const { concurrency, durationSeconds } = context.options;
+  // A warm-up first (untimed): the JIT, the caches and the first pages of every store.
+  const warmUpSeconds = Math.min(5, Math.max(1, durationSeconds / 4));
+  context.log(`open: warming up for ${warmUpSeconds} s`);
+  const warmUp = new Recorder();
+  await closedLoop(concurrency, now() + warmUpSeconds * 1000, async () => {
+    await openOne(context, warmUp, { fileBytes: OPEN_FILE_BYTES });
+    return warmUp.errorCount < ERROR_LIMIT;
+  });
+  await Promise.all(warmUp.pending);
+  const result = await measure(
+    context,
+    {
+      name: 'open',
+      title: `POST /expedientes with one 100 KB PDF; closed loop, ${concurrency} clients, ${durationSeconds} s`,
+      operation: 'open',
+    },
+    async (recorder) => {
+      carryErrors(warmUp, recorder);
+      recorder.notes.push(`after a warm-up of ${warmUpSeconds} s (${warmUp.operations} opens)`);
+      await closedLoop(concurrency, now() + durationSeconds * 1000, async () => {
+        await openOne(context, recorder, { fileBytes: OPEN_FILE_BYTES });
+        return recorder.errorCount < ERROR_LIMIT;
+      });
+    },
+  );
+  if (result.throughput !== null) context.openThroughput = result.throughput;
+  return result;
+}
+
+export async function openRateScenario(context: Context): Promise<ScenarioResult> {
+  const { rate, durationSeconds } = context.options;
+  const count = Math.max(1, Math.round(rate * durationSeconds));
+  return measure(
+    context,
+    {
+      name: 'open-rate',
+      title: `POST /expedientes with one 100 KB PDF; open loop, ${rate}/s for ${durationSeconds} s (latency from the scheduled send)`,
+      operation: 'open',
+    },
+    async (recorder) => {
+      await openLoop(rate, count, (scheduledAt) =>
+        openOne(context, recorder, { fileBytes: OPEN_FILE_BYTES, scheduledAt }),
+      );
+    },
+  );
+}
+
+/** The standard procedure with a rejection at validation and the way back. */
+export const PROCEDURE_WALK = [
+  'ANALISIS_TECNICO',
+  'VALIDACION',
+  'RECHAZADO',
+  'INICIAL',
+  'ANALISIS_TECNICO',
+  'VALIDACION',
+  'FINALIZADO',
+] as const;
+
+export async function transitionScenario(context: Context): Promise<ScenarioResult> {
+  const { concurrency, durationSeconds } = context.options;
+  const prepared = await ensureFresh(context, concurrency * 8);
+  return measure(
+    context,
+    {
+      name: 'transition',
+      title:
+        `POST /expedientes/{id}/transitions through ${PROCEDURE_WALK.length} phases ` +
+        `(rejected at validation, back to Fase inicial, then Finalizado); closed loop, ` +
+        `${concurrency} clients, ${durationSeconds} s`,
+      operation: 'transition',
+    },
+    async (recorder) => {
+      carryErrors(prepared, recorder);
+      const deadline = now() + durationSeconds * 1000;
+      let finished: string | undefined;
+      let walked = 0;
+      let exhausted = false;
+      await closedLoop(concurrency, deadline, async () => {
+        const expediente = context.fresh.shift();
+        if (!expediente) {
+          exhausted = true;
+          return false;
+        }
+        for (const hacia of PROCEDURE_WALK) {
+          if (now() >= deadline || recorder.errorCount >= ERROR_LIMIT) return false;
+          const startedAt = now();
+          const outcome = await context.api.postJson(
+            `/expedientes/${encodeURIComponent(expediente.id)}/transitions`,
+            { hacia },
+          );
+          const ms = now() - startedAt;
+          const kind = kindOf(outcome);
+          recorder.requests++;
+          recorder.answer(kind, ms);
+          if (outcome.ok && outcome.status === 200) {
+            const reached = jsonOf<{ hacia?: { codigo?: string } }>(outcome)?.hacia?.codigo;
+            if (reached !== hacia) {
+              recorder.error(
+                '200 with another phase',
+                `${expediente.codigo}: ${reached} ≠ ${hacia}`,
+              );
+              return true;
+            }
+            recorder.latency.add(ms);
+            recorder.operations++;
+          } else if (outcome.ok && outcome.status === 202) {
+            recorder.latency.add(ms);
+            recorder.accepted++;
+            const sagaId = jsonOf<{ sagaId?: string }>(outcome)?.sagaId ?? '';
+            const end = await context.api.settleSaga(sagaId, SAGA_TIMEOUT_MS);
+            if (end.estado !== 'completed') {
+              recorder.error(
+                `saga ${end.estado}`,
+                `${expediente.codigo} → ${hacia}: ${end.detail}`,
+              );
+              return true;
+            }
+            recorder.operations++;
+          } else {
+            recorder.error(kind, `${expediente.codigo} → ${hacia}: ${describe(outcome)}`);
+            return true; // this one is stuck; the client takes the next
+          }
+          expediente.fase = hacia;
+        }
+        walked++;
+        finished = expediente.id;
+        return true;
+      });
+      recorder.notes.push(`${walked} expedientes walked to Finalizado`);
+      if (exhausted) recorder.notes.push('ran out of expedientes in Fase inicial before the end');
+      if (finished) await checkFinished(context, recorder, finished);
+    },
+  );
+}
+
+/** The detail of a walked expediente shows Finalizado and its whole phase history. */
+async function checkFinished(context: Context, recorder: Recorder, id: string): Promise<void> {
+  const deadline = now() + 30_000;
+  let last = '';
+  while (now() < deadline) {
+    const outcome = await context.api.get(`/expedientes/${encodeURIComponent(id)}`);
+    if (outcome.ok && outcome.status === 200) {
+      const detail = jsonOf<{ fase?: { codigo?: string }; historialDeFases?: unknown[] }>(outcome);
+      last = `fase ${detail?.fase?.codigo}, ${detail?.historialDeFases?.length} phases`;
+      if (
+        detail?.fase?.codigo === 'FINALIZADO' &&
+        detail.historialDeFases?.length === PROCEDURE_WALK.length + 1
+      ) {
+        return;
+      }
+    } else {
+      last = describe(outcome);
+    }
+    await sleep(50);
+  }
+  recorder.error('detail not up to date', `${id} after 30 s: ${last}`);
+}
+
+/** How many expedientes the list holds now, or undefined if it does not answer. */
+export async function listTotal(context: Context, query = ''): Promise<number | undefined> {
+  const outcome = await context.api.get(`/expedientes?pageSize=1${query}`);
+  if (!outcome.ok || outcome.status !== 200) return undefined;
+  const total = jsonOf<{ total?: number }>(outcome)?.total;
+  return typeof total === 'number' ? total : undefined;
+}
+
+export async function loadScenario(context: Context): Promise<ScenarioResult> {
+  const { n, concurrency } = context.options;
+  // What the list shows, or what this run created if the list lags behind.
+  const before = Math.max((await listTotal(context)) ?? 0, context.known.length);
+  const missing = Math.max(0, n - before);
+  return measure(
+    context,
+    {
+      name: 'load',
+      title: `bring the system to N = ${n} expedientes (${missing} more, each with a 4 KB PDF); closed loop, ${concurrency} clients`,
+      operation: 'open',
+    },
+    async (recorder) => {
+      let remaining = missing;
+      const t0 = now();
+      let lastLog = t0;
+      await closedLoop(concurrency, Infinity, async () => {
+        if (remaining-- <= 0 || recorder.errorCount >= ERROR_LIMIT) return false;
+        await openOne(context, recorder, { fileBytes: LOAD_FILE_BYTES });
+        if (now() - lastLog >= 5_000) {
+          lastLog = now();
+          const done = recorder.operations;
+          const perSecond = done / ((lastLog - t0) / 1000);
+          const eta = perSecond > 0 ? (missing - done) / perSecond : Infinity;
+          context.log(
+            `load: ${before + done}/${n} (${perSecond.toFixed(1)}/s, about ${Math.ceil(eta)} s to go)`,
+          );
+        }
+        return true;
+      });
+      recorder.notes.push(`${before} expedientes before, ${missing} opened`);
+    },
+  );
+}

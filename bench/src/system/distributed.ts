@@ -1,0 +1,262 @@
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
+import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import { freePort, ManagedProcess } from './managed-process';
+import {
+  BenchClients,
+  commonSettings,
+  Logger,
+  machineClientsVariable,
+  MonitoredProcess,
+  repoRoot,
+  RunningSystem,
+  testServersDir,
+} from './system';
+
+/** The servers of scripts/test-servers.sh: from the environment, else from `env`. */
+export function serverUrls(): { kafka: string; mysql: string; mongodb: string } {
+  let { KAFKA_BROKERS: kafka, MYSQL_URL: mysql, MONGODB_URL: mongodb } = process.env;
+  if (!kafka || !mysql || !mongodb) {
+    const printed = execFileSync('bash', [join(repoRoot, 'scripts/test-servers.sh'), 'env'], {
+      encoding: 'utf8',
+    });
+    const value = (name: string) => new RegExp(`^export ${name}=(.*)$`, 'm').exec(printed)?.[1];
+    kafka ||= value('KAFKA_BROKERS');
+    mysql ||= value('MYSQL_URL');
+    mongodb ||= value('MONGODB_URL');
+  }
+  if (!kafka || !mysql || !mongodb) {
+    throw new Error('no KAFKA_BROKERS, MYSQL_URL or MONGODB_URL: see scripts/test-servers.sh');
+  }
+  return { kafka, mysql, mongodb };
+}
+
+/** The test servers' own processes, from their pid files (those that run). */
+export function testServerProcesses(): MonitoredProcess[] {
+  // As test-servers.sh tells its servers' processes from a stale pid file's.
+  const markers: Record<string, string> = {
+    kafka: 'kafka.Kafka',
+    mariadb: 'mariadbd',
+    ferretdb: 'ferretdb-launcher',
+    postgres: 'bin/postgres', // FerretDB's storage, when it runs on PostgreSQL
+  };
+  const found: MonitoredProcess[] = [];
+  for (const [name, marker] of Object.entries(markers)) {
+    const file = join(testServersDir(), `${name}.pid`);
+    if (!existsSync(file)) continue;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!cmdline.includes(marker)) continue; // a stale pid file, reused by another process
+    } catch {
+      continue;
+    }
+    found.push({ name, pid, kind: 'server' });
+  }
+  return found;
+}
+
+const signingKeys = (): string => {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    format: 'jwk',
+  });
+  return JSON.stringify({ keys: [{ ...key, kid: randomUUID(), alg: 'RS256', use: 'sig' }] });
+};
+const secret = (): string => randomBytes(32).toString('base64url');
+
+/** `promise`, or a rejection after `ms`: a hung server must not keep the benchmark alive. */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+}
+
+const SERVICES = ['documents', 'bpm', 'search', 'expedientes'] as const;
+type Service = (typeof SERVICES)[number];
+
+/**
+ * Every part its own process, as docker compose runs them: auth, the four services and the
+ * gateway in front, on the test servers, with databases named after this run (created here
+ * and dropped when it stops).
+ */
+export async function startDistributed(
+  clients: BenchClients,
+  runId: string,
+  logDir: string,
+  log: Logger,
+  /** Told of the system before it starts, so that an interruption can stop it. */
+  onStarting: (system: RunningSystem) => void = () => undefined,
+): Promise<RunningSystem> {
+  const servers = serverUrls();
+  mkdirSync(logDir, { recursive: true });
+  const database = (server: string, name: string): string => {
+    const url = new URL(server);
+    url.pathname = `/bench_${runId}_${name}`;
+    return url.toString();
+  };
+  const mysqlDatabases = ['auth', 'gateway', 'bpm', 'search', 'expedientes'].map((name) =>
+    database(servers.mysql, name),
+  );
+  const mongoDatabases = ['documents', 'expedientes'].map((name) =>
+    database(servers.mongodb, name),
+  );
+
+  const [gatewayPort, authPort, ...servicePorts] = await Promise.all(
+    Array.from({ length: 2 + SERVICES.length }, () => freePort()),
+  );
+  const publicUrl = `http://127.0.0.1:${gatewayPort}`;
+  const issuer = `${publicUrl}/auth`;
+  const gatewayClientSecret = secret();
+  const settings = { ...commonSettings };
+  const logFile = (name: string) => join(logDir, `${name}.log`);
+
+  const auth = new ManagedProcess(
+    'auth',
+    join(repoRoot, 'services/auth/dist/main.js'),
+    authPort as number,
+    {
+      MYSQL_URL: database(servers.mysql, 'auth'),
+      AUTH_ISSUER: issuer,
+      AUTH_SIGNING_KEYS: signingKeys(),
+      AUTH_COOKIE_KEYS: secret(),
+      AUTH_GATEWAY_CLIENT_SECRET: gatewayClientSecret,
+      AUTH_GATEWAY_REDIRECT_URIS: `${publicUrl}/login/callback`,
+      AUTH_GATEWAY_POST_LOGOUT_REDIRECT_URIS: `${publicUrl}/`,
+      AUTH_TRUST_PROXY: 'true',
+      AUTH_MACHINE_CLIENTS: machineClientsVariable(clients),
+    },
+    logFile('auth'),
+  );
+  const common = {
+    KAFKA_BROKERS: servers.kafka,
+    AUTH_ISSUER: issuer,
+    AUTH_AUDIENCE: 'expedientes-api',
+    AUTH_JWKS_URL: `${auth.url}/auth/jwks`,
+  };
+  const serviceEnv: Record<Service, Record<string, string | undefined>> = {
+    documents: {
+      ...common,
+      MYSQL_URL: undefined,
+      MONGODB_URL: database(servers.mongodb, 'documents'),
+    },
+    bpm: { ...common, MONGODB_URL: undefined, MYSQL_URL: database(servers.mysql, 'bpm') },
+    search: { ...common, MONGODB_URL: undefined, MYSQL_URL: database(servers.mysql, 'search') },
+    expedientes: {
+      ...common,
+      EVENT_STORE: 'mysql',
+      MYSQL_URL: database(servers.mysql, 'expedientes'),
+      MONGODB_URL: database(servers.mongodb, 'expedientes'),
+    },
+  };
+  const services = Object.fromEntries(
+    SERVICES.map((name, index) => [
+      name,
+      new ManagedProcess(
+        name,
+        join(repoRoot, 'services', name, 'dist/main.js'),
+        servicePorts[index] as number,
+        serviceEnv[name],
+        logFile(name),
+      ),
+    ]),
+  ) as Record<Service, ManagedProcess>;
+  const gateway = new ManagedProcess(
+    'gateway',
+    join(repoRoot, 'gateway/dist/main.js'),
+    gatewayPort as number,
+    {
+      PUBLIC_URL: publicUrl,
+      AUTH_URL: auth.url,
+      AUTH_GATEWAY_CLIENT_SECRET: gatewayClientSecret,
+      GATEWAY_SESSION_SECRET: secret(),
+      EXPEDIENTES_URL: services.expedientes.url,
+      DOCUMENTS_URL: services.documents.url,
+      BPM_URL: services.bpm.url,
+      SEARCH_URL: services.search.url,
+      MYSQL_URL: database(servers.mysql, 'gateway'),
+      MONGODB_URL: undefined,
+      KAFKA_BROKERS: servers.kafka,
+      ...settings,
+    },
+    logFile('gateway'),
+  );
+  const nodeProcesses = [gateway, auth, ...SERVICES.map((name) => services[name])];
+
+  let created = false;
+  let stopped: Promise<void> | undefined;
+  const system: RunningSystem = {
+    mode: 'distributed',
+    baseUrl: publicUrl,
+    rebuildReadModelsUrl: `${services.expedientes.url}/admin/rebuild-read-models`,
+    rebuildSearchUrl: `${services.search.url}/admin/rebuild`,
+    searchMetricsUrl: `${services.search.url}/metrics`,
+    settings: {
+      ...settings,
+      KAFKA_BROKERS: servers.kafka,
+      MYSQL: `${new URL(servers.mysql).host}, databases bench_${runId}_*`,
+      MONGODB: `${new URL(servers.mongodb).host}, databases bench_${runId}_*`,
+      EVENT_STORE: 'mysql',
+    },
+    processes: () => [
+      ...nodeProcesses.flatMap((each): MonitoredProcess[] =>
+        each.pid === undefined ? [] : [{ name: each.name, pid: each.pid, kind: 'node' }],
+      ),
+      ...testServerProcesses(),
+    ],
+    stop: () =>
+      (stopped ??= (async () => {
+        // The gateway first, then what it calls, auth last.
+        await gateway.stop();
+        await Promise.all(SERVICES.map((name) => services[name].stop()));
+        await auth.stop();
+        if (!created) return;
+        log('distributed: dropping the databases of this run');
+        const drops = [
+          ...mysqlDatabases.map((url) => MysqlDatabase.dropDatabase(url)),
+          ...mongoDatabases.map(async (url) => {
+            const connection = await connectMongo(url, { appName: 'bench', maxAttempts: 2 });
+            try {
+              await connection.db().dropDatabase();
+            } finally {
+              await connection.close();
+            }
+          }),
+        ].map((drop) => within(30_000, drop));
+        const outcomes = await Promise.allSettled(drops);
+        outcomes.forEach((each, index) => {
+          if (each.status === 'fulfilled') return;
+          const url = new URL([...mysqlDatabases, ...mongoDatabases][index] as string);
+          log(`distributed: could not drop ${url.host}${url.pathname}: ${String(each.reason)}`);
+        });
+      })()),
+  };
+
+  onStarting(system);
+  const t0 = Date.now();
+  try {
+    log(
+      `distributed: Kafka ${servers.kafka}, MySQL ${new URL(servers.mysql).host}, ` +
+        `MongoDB ${new URL(servers.mongodb).host}; databases bench_${runId}_*; logs in ${logDir}`,
+    );
+    created = true;
+    await Promise.all(mysqlDatabases.map((url) => MysqlDatabase.ensureDatabase(url)));
+    auth.start();
+    for (const name of SERVICES) services[name].start();
+    await Promise.all(
+      [auth, ...SERVICES.map((name) => services[name])].map((each) => each.waitUntilReady(180_000)),
+    );
+    gateway.start();
+    await gateway.waitUntilReady(120_000);
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  log(`distributed: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return system;
+}

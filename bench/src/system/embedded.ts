@@ -1,0 +1,72 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, ManagedProcess } from './managed-process';
+import {
+  BenchClients,
+  commonSettings,
+  Logger,
+  machineClientsVariable,
+  repoRoot,
+  RunningSystem,
+  SERVER_VARIABLES,
+} from './system';
+
+/** `node gateway/dist/embedded/main.js` on a fresh DATA_DIR, deleted when it stops. */
+export async function startEmbedded(
+  clients: BenchClients,
+  logDir: string,
+  log: Logger,
+  /** Told of the system before it starts, so that an interruption can stop it. */
+  onStarting: (system: RunningSystem) => void = () => undefined,
+): Promise<RunningSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-bench-'));
+  mkdirSync(logDir, { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const unset = Object.fromEntries(SERVER_VARIABLES.map((name) => [name, undefined]));
+  const settings = { ...commonSettings };
+  const embedded = new ManagedProcess(
+    'embedded',
+    join(repoRoot, 'gateway/dist/embedded/main.js'),
+    port,
+    {
+      ...unset,
+      DATA_DIR: dataDir,
+      PUBLIC_URL: url,
+      AUTH_MACHINE_CLIENTS: machineClientsVariable(clients),
+      ...settings,
+    },
+    join(logDir, 'embedded.log'),
+  );
+
+  let stopped: Promise<void> | undefined;
+  const system: RunningSystem = {
+    mode: 'embedded',
+    baseUrl: url,
+    rebuildReadModelsUrl: `${url}/internal/expedientes/admin/rebuild-read-models`,
+    rebuildSearchUrl: `${url}/internal/search/admin/rebuild`,
+    searchMetricsUrl: `${url}/metrics`,
+    settings: { ...settings, DATA_DIR: '(fresh temporary directory)' },
+    processes: () =>
+      embedded.pid === undefined ? [] : [{ name: 'embedded', pid: embedded.pid, kind: 'node' }],
+    stop: () =>
+      (stopped ??= (async () => {
+        await embedded.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      })()),
+  };
+
+  onStarting(system);
+  log(`embedded: starting on ${url} (DATA_DIR ${dataDir}, log ${embedded.logFile})`);
+  const t0 = Date.now();
+  try {
+    embedded.start();
+    await embedded.waitUntilReady(120_000);
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  log(`embedded: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return system;
+}

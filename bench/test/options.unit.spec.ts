@@ -1,0 +1,70 @@
+import { parseArgs, SCENARIOS, UsageError } from '../src/options';
+
+const parse = (...argv: string[]) => parseArgs(argv, '/out');
+
+describe('parseArgs', () => {
+  it('defaults to a real run of every scenario in embedded mode', () => {
+    expect(parse()).toEqual({
+      mode: 'embedded',
+      n: 10_000,
+      concurrency: 16,
+      rate: 50,
+      visibilityRate: 20,
+      readConcurrency: 1,
+      durationSeconds: 20,
+      timeoutSeconds: 60,
+      scenarios: SCENARIOS,
+      out: '/out',
+      smoke: false,
+      help: false,
+    });
+  });
+
+  it('drives the distributed mode at its own default rate', () => {
+    expect(parse('--mode', 'distributed')).toMatchObject({ mode: 'distributed', rate: 20 });
+  });
+
+  it('takes values after a space or an equals sign', () => {
+    expect(parse('--n', '1000', '--concurrency=8', '--rate', '12.5', '--duration=5')).toMatchObject(
+      { n: 1000, concurrency: 8, rate: 12.5, durationSeconds: 5 },
+    );
+  });
+
+  it('makes everything tiny with --smoke, but what is given explicitly wins', () => {
+    expect(parse('--smoke')).toMatchObject({
+      smoke: true,
+      n: 30,
+      concurrency: 4,
+      rate: 5,
+      visibilityRate: 2,
+      durationSeconds: 3,
+    });
+    expect(parse('--n', '50', '--smoke')).toMatchObject({ smoke: true, n: 50, concurrency: 4 });
+  });
+
+  it('runs the chosen scenarios in the documented order, each once', () => {
+    expect(parse('--scenarios', 'read,open, load,read').scenarios).toEqual([
+      'open',
+      'load',
+      'read',
+    ]);
+  });
+
+  it.each([
+    [['--bogus'], "unknown option '--bogus'"],
+    [['--n'], '--n needs a value'],
+    [['--n', '--smoke'], '--n needs a value'],
+    [['--n', '0'], '--n needs a whole number'],
+    [['--n', '1.5'], '--n needs a whole number'],
+    [['--rate', 'fast'], '--rate needs a positive number'],
+    [['--rate', '-3'], '--rate needs a positive number'],
+    [['--mode', 'cluster'], '--mode is embedded or distributed'],
+    [['--scenarios', 'open,write'], 'unknown scenario(s): write'],
+    [['--scenarios', ','], 'needs at least one scenario'],
+    [['--smoke=yes'], '--smoke takes no value'],
+    [['--n', '5', '--n', '6'], '--n given twice'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parse(...argv)).toThrow(UsageError);
+    expect(() => parse(...argv)).toThrow(message);
+  });
+});
