@@ -25,6 +25,9 @@ export function frontendNginxConfig(port: number, dir: string, root = frontendDi
   return [
     'daemon off;',
     'worker_processes 1;',
+    // Run as root, nginx's workers would be www-data, who may not enter the checkout (a
+    // clone in a 0700 folder): they serve it as the user who runs the tests.
+    ...(process.getuid?.() === 0 ? ['user root;'] : []),
     `pid ${join(dir, 'nginx.pid')};`,
     `error_log ${join(dir, 'error.log')} notice;`,
     'events { worker_connections 64; }',
