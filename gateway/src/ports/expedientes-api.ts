@@ -37,13 +37,10 @@ export interface CriteriosDeLista {
 export interface ExpedientesApi {
   open(solicitud: SolicitudDeApertura, call: CallContext): Promise<Outcome<ExpedienteAbierto>>;
   list(criterios: CriteriosDeLista, call: CallContext): Promise<PaginaDeExpedientes>;
-  /**
-   * As it stood at `asOf`, or as it is now; then at least at `minVersion` (read your writes:
-   * the version a command answered with).
-   */
+  /** As it stood at `asOf`, or as it is now: with every command that has answered. */
   get(
     expedienteId: string,
-    wanted: { readonly asOf?: string; readonly minVersion?: number },
+    wanted: { readonly asOf?: string },
     call: CallContext,
   ): Promise<Expediente>;
   editDescripcion(

@@ -32,15 +32,10 @@ export class HttpExpedientesApi implements ExpedientesApi {
     return this.client.parse(paginaDeExpedientes, reply.json);
   }
 
-  async get(
-    expedienteId: string,
-    wanted: { readonly asOf?: string; readonly minVersion?: number },
-    call: CallContext,
-  ) {
-    const { asOf, minVersion } = wanted;
+  async get(expedienteId: string, wanted: { readonly asOf?: string }, call: CallContext) {
     const reply = await this.client.send(
       expedientePath(expedienteId),
-      { query: { asOf, minVersion } },
+      { query: { asOf: wanted.asOf } },
       call,
     );
     return this.client.parse(expediente, reply.json);

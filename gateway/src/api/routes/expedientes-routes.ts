@@ -73,15 +73,6 @@ const detailQuery = z.object({
     .datetime({ offset: true })
     .optional()
     .describe('El expediente tal como estaba en ese instante'),
-  minVersion: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .describe(
-      'Al menos esta versión: la que respondió una orden suya (abrir, cambiar de fase, editar), ' +
-        'para leer lo que acaba de escribir',
-    ),
 });
 
 const editBody = z.object({

@@ -7,16 +7,15 @@ import { ExpedienteReadModels } from '../projections/read-models';
 export interface DetailWanted {
   /** As it stood at this instant, rebuilt from the events that had happened by then. */
   readonly asOf?: Date;
-  /** At least this version: the one a command of the caller answered with. */
-  readonly minVersion?: number;
 }
 
 /**
  * The detail of an expediente: as it is now, or as it stood at an instant.
  *
- * Now is its read model, which follows the events a moment later; an expediente not there yet,
- * or older there than the version the caller names, is read from its own events instead, so
- * that a caller never sees less than its own commands did (read your writes).
+ * Now is its read model brought up to the stream's head: the read model follows the events a
+ * moment later, so the events it has not projected yet (one indexed read, usually empty) are
+ * folded onto it, and an expediente not there yet is read from its own events. A caller never
+ * sees less than its own commands did (read your writes), whoever projects and when.
  */
 export class GetExpediente {
   constructor(
@@ -27,15 +26,18 @@ export class GetExpediente {
   async execute(expedienteId: string, wanted: DetailWanted = {}): Promise<ExpedienteDetail> {
     const detail = wanted.asOf
       ? await this.fromEvents(expedienteId, wanted.asOf)
-      : await this.current(expedienteId, wanted.minVersion ?? 0);
+      : await this.current(expedienteId);
     if (!detail) throw new ExpedienteNoEncontradoError(expedienteId);
     return detail;
   }
 
-  private async current(expedienteId: string, minVersion: number) {
+  private async current(expedienteId: string): Promise<ExpedienteDetail | null> {
     const projected = await this.readModels.detail(expedienteId);
-    if (projected && projected.version >= minVersion) return projected;
-    return this.fromEvents(expedienteId);
+    if (!projected) return this.fromEvents(expedienteId);
+    const unprojected = await this.eventStore.readStream(streamOf(expedienteId), {
+      fromVersion: projected.version + 1,
+    });
+    return unprojected.map(fromRecorded).reduce<ExpedienteDetail | null>(evolveDetail, projected);
   }
 
   private async fromEvents(expedienteId: string, until?: Date): Promise<ExpedienteDetail | null> {

@@ -58,7 +58,6 @@ const listQuery = z.object({
 });
 const detailQuery = z.object({
   asOf: z.iso.datetime({ offset: true }).optional(),
-  minVersion: z.coerce.number().int().nonnegative().optional(),
 });
 
 export class VersionRequeridaError extends DomainError {
@@ -131,10 +130,9 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
   router.get(
     '/expedientes/:id',
     handle(async (req, res) => {
-      const { asOf, minVersion } = detailQuery.parse(req.query);
+      const { asOf } = detailQuery.parse(req.query);
       const detail = await api.getExpediente.execute(idOf(req), {
         asOf: asOf === undefined ? undefined : new Date(asOf),
-        minVersion,
       });
       if (asOf === undefined) res.setHeader('ETag', etagOf(detail.version));
       res.json(detail);
