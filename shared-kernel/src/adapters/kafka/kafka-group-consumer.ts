@@ -1,4 +1,4 @@
-import { Consumer as KafkaConsumer, EachMessagePayload } from 'kafkajs';
+import { EachBatchPayload, Consumer as KafkaConsumer } from 'kafkajs';
 import { DeadLetter } from '../../messaging/dead-letter';
 import { Envelope } from '../../messaging/envelope';
 import { topics } from '../../messaging/topics';
@@ -8,9 +8,11 @@ import { deliver, DeliveryOptions } from '../shared/message-delivery';
 export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>) => Promise<void>;
 
 /**
- * One member of a Kafka consumer group. kafkajs hands it the messages of a partition one at
- * a time, so retrying in place keeps the order of a key; an offset is committed only after
- * its message was handled or dead-lettered.
+ * One member of a Kafka consumer group. It handles the messages of a fetched batch of a
+ * partition one at a time, so retrying in place keeps the order of a key. An offset is
+ * resolved only after its message was handled or dead-lettered, and what is resolved is
+ * committed once per batch (and when the member stops or the group rebalances): one commit
+ * serves every message of the batch.
  */
 export class KafkaGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
@@ -39,8 +41,9 @@ export class KafkaGroupConsumer implements Consumer {
         fromBeginning: this.options.fromBeginning ?? true,
       });
       await this.consumer.run({
-        autoCommit: false,
-        eachMessage: (payload) => this.handle(payload),
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handle(payload),
       });
       await joined;
     } catch (error) {
@@ -57,23 +60,21 @@ export class KafkaGroupConsumer implements Consumer {
     return this.stopped;
   }
 
-  private async handle({
-    topic,
-    partition,
-    message,
-    heartbeat,
-  }: EachMessagePayload): Promise<void> {
-    // Stopping: what is left of the batch stays uncommitted for the group's next member.
-    if (this.stopping.signal.aborted) return;
-    const outcome = await deliver(
-      { topic, key: message.key?.toString() || null, raw: message.value?.toString() ?? '' },
-      { ...this.delivery, signal: this.stopping.signal, betweenAttempts: heartbeat },
-    );
-    if (outcome.kind === 'abandoned') return;
-    if (outcome.kind === 'dead-lettered') {
-      await this.sendDeadLetter(topics.deadLetter(topic), outcome.deadLetter);
+  private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+    const { topic } = batch;
+    for (const message of batch.messages) {
+      // Stopping, or the group moved the partition: the rest stays unresolved, uncommitted.
+      if (this.stopping.signal.aborted || !isRunning() || isStale()) return;
+      const outcome = await deliver(
+        { topic, key: message.key?.toString() || null, raw: message.value?.toString() ?? '' },
+        { ...this.delivery, signal: this.stopping.signal, betweenAttempts: heartbeat },
+      );
+      if (outcome.kind === 'abandoned') return;
+      if (outcome.kind === 'dead-lettered') {
+        await this.sendDeadLetter(topics.deadLetter(topic), outcome.deadLetter);
+      }
+      resolveOffset(message.offset);
+      await heartbeat();
     }
-    const next = (BigInt(message.offset) + 1n).toString();
-    await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
   }
 }
