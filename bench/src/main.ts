@@ -17,7 +17,7 @@ import {
 } from './scenarios/writes';
 import { startDistributed } from './system/distributed';
 import { startEmbedded } from './system/embedded';
-import { killAllNow } from './system/managed-process';
+import { killAllNow, profileChildren } from './system/managed-process';
 import { newClients, RunningSystem, testServersDir } from './system/system';
 
 const log = (message: string): void => {
@@ -108,6 +108,7 @@ async function run(options: Options): Promise<number> {
       `${options.mode} mode, scenarios ${options.scenarios.join(', ')}` +
         (options.smoke ? ' (smoke sizes)' : ''),
     );
+    if (options.profile) profileChildren();
     const starting = (each: RunningSystem) => (system = each);
     system =
       options.mode === 'embedded'

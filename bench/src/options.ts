@@ -36,6 +36,8 @@ export interface Options {
   /** Where the markdown and JSON reports are written. */
   readonly out: string;
   readonly smoke: boolean;
+  /** Whether the platform's processes write V8 CPU profiles beside their logs. */
+  readonly profile: boolean;
   readonly help: boolean;
 }
 
@@ -63,6 +65,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out DIR                    where the reports go (default .servers/bench)
   --smoke                      tiny sizes (n 30, concurrency 4, rate 5, visibility rate 2,
                                duration 3): a quick check that every flow works
+  --profile                    the platform's Node processes write CPU profiles (.cpuprofile,
+                               for Chrome DevTools or speedscope) into the logs folder
   --help                       this text
 `;
 
@@ -91,6 +95,7 @@ const FLAGS: Record<string, Flag> = {
   '--scenarios': { key: 'scenarios', kind: 'scenarios' },
   '--out': { key: 'out', kind: 'string' },
   '--smoke': { key: 'smoke', kind: 'boolean' },
+  '--profile': { key: 'profile', kind: 'boolean' },
   '--help': { key: 'help', kind: 'boolean' },
   '-h': { key: 'help', kind: 'boolean' },
 };
@@ -189,6 +194,7 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     scenarios: pick('scenarios', SCENARIOS),
     out: pick('out', defaultOut),
     smoke,
+    profile: given.profile === true,
     help: given.help === true,
   };
 }

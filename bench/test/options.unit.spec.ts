@@ -16,8 +16,13 @@ describe('parseArgs', () => {
       scenarios: SCENARIOS,
       out: '/out',
       smoke: false,
+      profile: false,
       help: false,
     });
+  });
+
+  it('profiles the platform only when asked', () => {
+    expect(parse('--profile')).toMatchObject({ profile: true, n: 10_000 });
   });
 
   it('drives the distributed mode at its own default rate', () => {

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -14,6 +15,13 @@ export function killAllNow(): void {
   for (const child of alive) child.killNow();
 }
 process.on('exit', killAllNow);
+
+let profiling = false;
+
+/** From now on, children write V8 CPU profiles (`--cpu-prof`) into `profiles/` beside their logs. */
+export function profileChildren(): void {
+  profiling = true;
+}
 
 /** A port nobody listens on now: asked from the OS, then released for a child to take. */
 export async function freePort(): Promise<number> {
@@ -63,7 +71,14 @@ export class ManagedProcess {
     env.PORT = String(this.port);
     const log = openSync(this.logFile, 'a');
     try {
-      const child = spawn(process.execPath, [this.main], {
+      const profile = profiling
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${join(dirname(this.logFile), 'profiles')}`,
+            `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`,
+          ]
+        : [];
+      const child = spawn(process.execPath, [...profile, this.main], {
         env,
         stdio: ['ignore', log, log],
         detached: true,
