@@ -31,6 +31,14 @@ export const gatewayVariables = {
   /** Comma-separated origins allowed to call the API from a browser; unset: none. */
   CORS_ORIGINS: env.list().optional(),
   RATE_LIMIT_PER_MINUTE: env.positiveInt(600),
+  /** API requests that change something worked on at once; more wait their turn. */
+  ADMISSION_CONCURRENT_CHANGES: env.positiveInt(32),
+  /** API reads worked on at once; more wait their turn. */
+  ADMISSION_CONCURRENT_READS: env.positiveInt(64),
+  /** Requests of each kind waiting for a turn; one more is answered 503 at once. */
+  ADMISSION_QUEUE: env.positiveInt(64),
+  /** How long a request waits for its turn before it is answered 503. */
+  ADMISSION_MAX_WAIT_MS: env.positiveInt(3_000),
   /** The same variable documents reads: the gateway refuses what documents would. */
   DOCUMENT_MAX_BYTES: env.positiveInt(50 * MiB),
   BACKEND_TIMEOUT_MS: env.positiveInt(30_000),
@@ -61,6 +69,18 @@ export const gatewaySettings = (variables: GatewayVariables): GatewaySettings =>
     maxFileBytes: variables.DOCUMENT_MAX_BYTES,
     requestsPerMinute: variables.RATE_LIMIT_PER_MINUTE,
     liveStreams: variables.LIVE_UPDATES_MAX_STREAMS,
+    admission: {
+      reads: {
+        concurrency: variables.ADMISSION_CONCURRENT_READS,
+        queue: variables.ADMISSION_QUEUE,
+        maxWaitMs: variables.ADMISSION_MAX_WAIT_MS,
+      },
+      changes: {
+        concurrency: variables.ADMISSION_CONCURRENT_CHANGES,
+        queue: variables.ADMISSION_QUEUE,
+        maxWaitMs: variables.ADMISSION_MAX_WAIT_MS,
+      },
+    },
   },
   corsOrigins: variables.CORS_ORIGINS,
   trustProxy: variables.TRUST_PROXY,

@@ -15,6 +15,7 @@ import { apiRouter } from './api/api-router';
 import { problemMiddleware } from './api/error-middleware';
 import { LiveUpdates } from './api/live-updates';
 import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
+import { LIVE_UPDATES_PATH } from './api/routes/events-routes';
 import { RouteDefinition } from './api/route';
 
 import { BrowserLogin } from './login/browser-login';
@@ -22,6 +23,7 @@ import { Backends } from './ports/backends';
 import { ExpedienteChanges } from './ports/expediente-changes';
 import { ProblemError } from './problem-error';
 
+import { AdmissionLimits, AdmissionQueue, admitWithin } from './security/admission';
 import { authenticateCaller } from './security/authentication';
 import { rateLimitPerCaller } from './security/rate-limit';
 import { forWebUi } from './web-ui/web-ui-paths';
@@ -35,6 +37,8 @@ export interface GatewayLimits {
   readonly jsonBody?: string;
   /** Live-update streams (GET /api/v1/events) open at once; 1000 by default. */
   readonly liveStreams?: number;
+  /** Admission control of the API's reads and changes (see `admitWithin`); none: unbounded. */
+  readonly admission?: { readonly reads: AdmissionLimits; readonly changes: AdmissionLimits };
 }
 
 export interface GatewayOptions {
@@ -89,7 +93,8 @@ const EXPOSED_HEADERS = [
  * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document and
  * live updates) in front of the services' ports, interactive docs at /api/docs, the browser
  * login and the web UI where they are given, health and metrics; security headers, CORS only
- * where configured, rate limiting, body size limits and a correlation id on every request;
+ * where configured, rate limiting, admission control, body size limits and a correlation id on
+ * every request;
  * every error as problem+json.
  */
 export function createGateway(options: GatewayOptions): Gateway {
@@ -128,6 +133,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     API_BASE_PATH,
     authenticateCaller(options.strategies),
     rateLimitPerCaller(limits.requestsPerMinute, logger),
+    ...(limits.admission
+      ? [
+          admitWithin(
+            {
+              reads: new AdmissionQueue(limits.admission.reads),
+              changes: new AdmissionQueue(limits.admission.changes),
+            },
+            (path) => path === LIVE_UPDATES_PATH,
+          ),
+        ]
+      : []),
     express.json({ limit: limits.jsonBody ?? '100kb' }),
     apiRouter(routes, { maxFileBytes: limits.maxFileBytes }),
   );

@@ -46,7 +46,9 @@ const problemDescriptions: Record<number, string> = {
   422: 'El procedimiento o el estado del expediente no lo permiten ahora',
   429: 'Demasiadas peticiones: vuelva a intentarlo pasados los segundos de Retry-After',
   502: 'Un servicio falló al atender la petición',
-  503: 'Un servicio no está disponible ahora',
+  503:
+    'Un servicio no está disponible ahora, o la plataforma atiende demasiadas peticiones ' +
+    '(API.OVERLOADED: no se ha hecho nada; vuelva a intentarlo pasados los segundos de Retry-After)',
   504: 'Un servicio no respondió a tiempo',
 };
 
@@ -94,7 +96,7 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: ApiInf
           problemResponseName(status),
           {
             description: problemDescriptions[status],
-            ...(status === 429
+            ...(status === 429 || status === 503
               ? { headers: { 'Retry-After': header('Segundos que esperar') } }
               : {}),
             content: { 'application/problem+json': { schema: problemRef } },

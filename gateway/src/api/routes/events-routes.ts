@@ -3,12 +3,15 @@ import { LiveUpdates } from '../live-updates';
 import { route, RouteDefinition } from '../route';
 import { STAFF, TAG_EXPEDIENTES } from './shared';
 
+/** The live-update stream, under the API's base path: it holds its connection open by design. */
+export const LIVE_UPDATES_PATH = '/events';
+
 /** The live updates the web UI listens to (EventSource, with the session cookie). */
 export function eventsRoutes(live: LiveUpdates): RouteDefinition[] {
   return [
     route({
       method: 'get',
-      path: '/events',
+      path: LIVE_UPDATES_PATH,
       operationId: 'seguirCambios',
       tag: TAG_EXPEDIENTES,
       summary: 'Los cambios de los expedientes según ocurren (server-sent events)',
