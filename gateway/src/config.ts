@@ -1,5 +1,6 @@
 import { env } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
+import { IdempotencyTimes } from './adapters/sql/sql-idempotency-records';
 import { GatewayLimits } from './gateway-app';
 
 const MiB = 1024 * 1024;
@@ -42,6 +43,8 @@ export const gatewayVariables = {
   /** The same variable documents reads: the gateway refuses what documents would. */
   DOCUMENT_MAX_BYTES: env.positiveInt(50 * MiB),
   BACKEND_TIMEOUT_MS: env.positiveInt(30_000),
+  /** How long an Idempotency-Key and its answer are kept. */
+  IDEMPOTENCY_KEY_TTL_HOURS: env.positiveInt(24),
   TRUST_PROXY: trustProxy.optional(),
   /** Live-update streams one process keeps open at most. */
   LIVE_UPDATES_MAX_STREAMS: env.positiveInt(1_000),
@@ -56,6 +59,7 @@ export interface GatewaySettings {
   readonly corsOrigins?: readonly string[];
   readonly trustProxy?: boolean | number | string;
   readonly backendTimeoutMs: number;
+  readonly idempotency: IdempotencyTimes;
   /** The platform's public URL; http://localhost:<port> when not given. */
   readonly publicUrl?: string;
   /** Signs the browser session cookie. */
@@ -85,6 +89,11 @@ export const gatewaySettings = (variables: GatewayVariables): GatewaySettings =>
   corsOrigins: variables.CORS_ORIGINS,
   trustProxy: variables.TRUST_PROXY,
   backendTimeoutMs: variables.BACKEND_TIMEOUT_MS,
+  idempotency: {
+    keptMs: variables.IDEMPOTENCY_KEY_TTL_HOURS * 60 * 60 * 1000,
+    // Past two of the gateway's waits for a service, nobody is answering that request any more.
+    abandonedAfterMs: 2 * variables.BACKEND_TIMEOUT_MS,
+  },
   publicUrl: variables.PUBLIC_URL,
   sessionSecret: variables.GATEWAY_SESSION_SECRET,
   frontendDir: variables.FRONTEND_DIR,

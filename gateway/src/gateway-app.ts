@@ -13,6 +13,7 @@ import { Strategy } from 'passport';
 import { apiDocs } from './api/api-docs';
 import { apiRouter } from './api/api-router';
 import { problemMiddleware } from './api/error-middleware';
+import { idempotentChanges, REPLAYED_HEADER } from './api/idempotency';
 import { LiveUpdates } from './api/live-updates';
 import { API_BASE_PATH, publicApiRoutes } from './api/public-api';
 import { LIVE_UPDATES_PATH } from './api/routes/events-routes';
@@ -24,6 +25,7 @@ import { ExpedienteChanges } from './ports/expediente-changes';
 import { ProblemError } from './problem-error';
 
 import { AdmissionLimits, AdmissionQueue, admitWithin } from './security/admission';
+import { IdempotencyRecords } from './ports/idempotency-records';
 import { authenticateCaller } from './security/authentication';
 import { rateLimitPerCaller } from './security/rate-limit';
 import { forWebUi } from './web-ui/web-ui-paths';
@@ -68,6 +70,8 @@ export interface GatewayOptions {
   readonly webUi?: RequestHandler;
   /** Where browsers reach the platform: on https, the pages' own http requests are upgraded. */
   readonly publicUrl?: string;
+  /** Where the Idempotency-Keys of the API's changes are kept; without it, the header is ignored. */
+  readonly idempotency?: IdempotencyRecords;
 }
 
 export interface Gateway {
@@ -87,14 +91,15 @@ const EXPOSED_HEADERS = [
   'RateLimit',
   'RateLimit-Policy',
   'x-correlation-id',
+  REPLAYED_HEADER,
 ];
 
 /**
  * The public face of the platform: the REST API under /api/v1 (with its OpenAPI document and
  * live updates) in front of the services' ports, interactive docs at /api/docs, the browser
  * login and the web UI where they are given, health and metrics; security headers, CORS only
- * where configured, rate limiting, admission control, body size limits and a correlation id on
- * every request;
+ * where configured, rate limiting, admission control, idempotency keys, body size limits and a
+ * correlation id on every request;
  * every error as problem+json.
  */
 export function createGateway(options: GatewayOptions): Gateway {
@@ -145,6 +150,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ]
       : []),
     express.json({ limit: limits.jsonBody ?? '100kb' }),
+    ...(options.idempotency ? [idempotentChanges(options.idempotency, logger)] : []),
     apiRouter(routes, { maxFileBytes: limits.maxFileBytes }),
   );
   app.use((_req, _res, next) => {

@@ -16,6 +16,7 @@ import express from 'express';
 import { z } from 'zod';
 import { forwardTo } from './adapters/http/auth-forwarder';
 import { httpBackends } from './adapters/http/http-backends';
+import { SqlIdempotencyRecords } from './adapters/sql/sql-idempotency-records';
 import {
   BusExpedienteChanges,
   liveUpdatesGroup,
@@ -50,7 +51,7 @@ const configSchema = z.object({
   AUTH_JWKS_URL: serviceUrl.optional(),
   AUTH_GATEWAY_CLIENT_SECRET: secretVariable,
   GATEWAY_SESSION_SECRET: secretVariable,
-  /** The gateway's own database: the browser sessions. */
+  /** The gateway's own database: the browser sessions and the Idempotency-Keys. */
   MYSQL_URL: env.url(['mysql']),
   /** Where the live updates come from; without it, /api/v1/events answers 503. */
   KAFKA_BROKERS: env.list().optional(),
@@ -91,6 +92,13 @@ async function main(): Promise<void> {
     await sessions.close();
     throw error;
   });
+  const idempotency = await SqlIdempotencyRecords.open(sessions, settings.idempotency).catch(
+    async (error: unknown) => {
+      await login.stop();
+      await sessions.close();
+      throw error;
+    },
+  );
   const live = await startLiveUpdates(config.KAFKA_BROKERS, logger).catch(async (error) => {
     await login.stop();
     await sessions.close();
@@ -125,6 +133,7 @@ async function main(): Promise<void> {
     corsOrigins: settings.corsOrigins,
     trustProxy: settings.trustProxy,
     changes: live?.changes,
+    idempotency,
     webUi,
     publicUrl,
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CSRF_HEADER, SESSION_COOKIE } from '../login/session-data';
 import { named } from '../model/schema-names';
 import { RouteDefinition } from './route';
+import { IDEMPOTENCY_KEY_HEADER } from './idempotency';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -109,13 +110,16 @@ export function openApiDocument(routes: readonly RouteDefinition[], info: ApiInf
 
 function operation(route: RouteDefinition, schemas: SchemaConverter): JsonSchema {
   const isPublic = route.roles === 'public';
+  const keyed = !isPublic && route.method !== 'get';
   const parameters = [
     ...schemas.parameters(route.params, 'path'),
     ...schemas.parameters(route.query, 'query'),
     ...schemas.parameters(route.headers, 'header'),
+    ...(keyed ? [IDEMPOTENCY_KEY_PARAMETER] : []),
   ];
   const problems = new Set<number>([
     429,
+    ...(keyed ? [409, 422] : []),
     ...(isPublic ? [] : PROTECTED_PROBLEMS),
     ...(parameters.length > 0 || route.body ? [400] : []),
     ...(route.body ? [413, 415] : []),
@@ -191,6 +195,22 @@ function requestBody(
 }
 
 const header = (description: string): JsonSchema => ({ description, schema: { type: 'string' } });
+
+/** Every change of the API takes one (see `idempotentChanges`). */
+const IDEMPOTENCY_KEY_PARAMETER: JsonSchema = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    'Una clave única de esta operación (un UUID nuevo por cada acción del usuario). Si la ' +
+    'petición se repite con la misma clave (porque la respuesta no llegó, por ejemplo), se ' +
+    'responde lo mismo que la primera vez, con la cabecera Idempotent-Replayed, sin hacer nada ' +
+    'otra vez: 409 API.IDEMPOTENCY_KEY_IN_PROGRESS mientras la primera sigue en curso, 422 ' +
+    'API.IDEMPOTENCY_KEY_REUSED si la clave se usó para otra petición. Las claves son de cada ' +
+    'usuario y se guardan 24 horas; una respuesta 5xx no se guarda (al repetir se intenta de ' +
+    'nuevo). Una subida de archivos se reconoce por la operación, no por sus bytes.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
 
 /**
  * A stream of server-sent events. OpenAPI 3.1 has no words for its events, so their `data`

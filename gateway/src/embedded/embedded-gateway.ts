@@ -20,6 +20,7 @@ import {
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
+import { SqlIdempotencyRecords } from '../adapters/sql/sql-idempotency-records';
 import {
   BusExpedienteChanges,
   liveUpdatesGroup,
@@ -129,13 +130,16 @@ export async function startEmbeddedGateway(
     await changes.start();
     started.push(() => changes.stop());
 
+    const database = new SqliteDatabase(join(dataDir, 'gateway.db'));
+    started.push(() => database.close());
     const login =
       embedded &&
       (await startBrowserLogin(
         embedded,
-        { dataDir, publicUrl, internal, identity, logger },
+        { database, publicUrl, internal, identity, logger },
         started,
       ));
+    const idempotency = await SqlIdempotencyRecords.open(database, settings.idempotency);
 
     const readiness = [
       ...platform.readiness,
@@ -175,6 +179,7 @@ export async function startEmbeddedGateway(
       corsOrigins: settings.corsOrigins,
       trustProxy: settings.trustProxy,
       changes,
+      idempotency,
       webUi: staticWebUi(settings.frontendDir ?? defaultFrontendDir, logger),
       publicUrl,
     });
@@ -249,11 +254,11 @@ async function authenticationOf(
   };
 }
 
-/** The browser login, its sessions in `gateway.db` of the data folder. */
+/** The browser login, its sessions in the gateway's database. */
 async function startBrowserLogin(
   embedded: EmbeddedAuth,
   where: {
-    dataDir: string;
+    database: SqliteDatabase;
     publicUrl: string;
     internal: string;
     identity: IdentityVerifier;
@@ -261,15 +266,13 @@ async function startBrowserLogin(
   },
   started: Stoppable[],
 ): Promise<BrowserLogin> {
-  const sessions = new SqliteDatabase(join(where.dataDir, 'gateway.db'));
-  started.push(() => sessions.close());
   const login = await createBrowserLogin({
     publicUrl: where.publicUrl,
     provider: { issuer: embedded.module.authorizationServer.issuer, internalUrl: where.internal },
     clientSecret: embedded.secrets.gatewayClientSecret,
     identity: where.identity,
     sessionSecret: embedded.secrets.sessionSecret,
-    database: sessions,
+    database: where.database,
     sessionIdleSeconds: embedded.sessionIdleSeconds,
     logger: where.logger,
   });

@@ -140,9 +140,24 @@ describe('The OpenAPI document and the interactive docs', () => {
     ).toEqual([
       ['id', 'path', true],
       ['if-match', 'header', false],
+      ['Idempotency-Key', 'header', false],
     ]);
+    // Every change takes an Idempotency-Key, and may meet its refusals; reads take none.
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        const names = (operation.parameters ?? []).map((parameter: any) => parameter.name);
+        const changes = method !== 'get' && operation.security.length > 0;
+        expect({ path, method, keyed: names.includes('Idempotency-Key') }).toEqual({
+          path,
+          method,
+          keyed: changes,
+        });
+        if (changes) expect(operation.responses).toHaveProperty('409');
+      }
+    }
     expect(document.paths['/openapi.json'].get.security).toEqual([]);
     expect(document.components.responses.Problem429.headers['Retry-After']).toBeDefined();
+    expect(document.components.responses.Problem503.headers['Retry-After']).toBeDefined();
   });
 
   it('links answers to the operations they lead to, by operations that exist', () => {

@@ -26,6 +26,7 @@ export const KiB = 1024;
 export const testSettings: GatewaySettings = {
   limits: { maxFileBytes: 256 * KiB, requestsPerMinute: 10_000 },
   backendTimeoutMs: 15_000,
+  idempotency: { keptMs: 24 * 60 * 60 * 1000, abandonedAfterMs: 30_000 },
 };
 
 export interface GatewayUnderTest {

@@ -44,4 +44,34 @@ export const gatewayMigrations: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 3,
+    name: 'idempotency keys',
+    up: {
+      mysql: [
+        `CREATE TABLE gateway_idempotency_keys (
+          caller VARCHAR(255) NOT NULL,
+          idempotency_key VARCHAR(255) NOT NULL,
+          fingerprint CHAR(64) NOT NULL,
+          started_at BIGINT NOT NULL,
+          answer MEDIUMTEXT,
+          expires_at BIGINT NOT NULL,
+          PRIMARY KEY (caller, idempotency_key),
+          INDEX gateway_idempotency_keys_expiry (expires_at)
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+      ],
+      sqlite: [
+        `CREATE TABLE gateway_idempotency_keys (
+          caller TEXT NOT NULL,
+          idempotency_key TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          started_at INTEGER NOT NULL,
+          answer TEXT,
+          expires_at INTEGER NOT NULL,
+          PRIMARY KEY (caller, idempotency_key)
+        )`,
+        'CREATE INDEX gateway_idempotency_keys_expiry ON gateway_idempotency_keys (expires_at)',
+      ],
+    },
+  },
 ];
