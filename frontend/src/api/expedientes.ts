@@ -96,6 +96,8 @@ export function aperturaForm(nuevo: NuevoExpediente): FormData {
 
 export interface CreateCallbacks {
   readonly onProgress?: (progress: UploadProgress) => void;
+  /** The form's key: a retry after no answer must not open a second expediente. */
+  readonly idempotencyKey?: string;
   /** The files are up; the saga that opens the expediente runs now. */
   readonly onUploaded?: () => void;
 }
@@ -108,7 +110,7 @@ export async function createExpediente(
   const answer = await uploadForm<OperacionEnCurso | { expedienteId: string }>(
     '/expedientes',
     aperturaForm(nuevo),
-    { onProgress: callbacks.onProgress },
+    { onProgress: callbacks.onProgress, idempotencyKey: callbacks.idempotencyKey },
   );
   callbacks.onUploaded?.();
   const { expedienteId } = await settled(answer);

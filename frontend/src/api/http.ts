@@ -1,4 +1,5 @@
 import { CSRF_HEADER, currentCsrfToken, goToLogin } from './session-token';
+import { IDEMPOTENCY_KEY_HEADER, newIdempotencyKey } from './idempotency';
 import { errorFromProblem, networkError } from './problem';
 
 export const API_BASE = '/api/v1';
@@ -15,6 +16,8 @@ export interface RequestOptions {
   readonly json?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
+  /** A change's Idempotency-Key: the action's own (see ActionKey), or a new one for this call. */
+  readonly idempotencyKey?: string;
 }
 
 /** `/api/v1<path>?query`. */
@@ -34,8 +37,8 @@ async function bodyOf(response: Response): Promise<unknown> {
 }
 
 /**
- * One call to the API: JSON in and out, the CSRF token on whatever changes something, a
- * problem answer as an ApiError, and 401 as the way to the login.
+ * One call to the API: JSON in and out, the CSRF token and an Idempotency-Key on whatever
+ * changes something, a problem answer as an ApiError, and 401 as the way to the login.
  */
 export async function request<TData>(
   path: string,
@@ -44,7 +47,10 @@ export async function request<TData>(
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const token = currentCsrfToken();
-  if (method !== 'GET' && token) headers[CSRF_HEADER] = token;
+  if (method !== 'GET') {
+    if (token) headers[CSRF_HEADER] = token;
+    headers[IDEMPOTENCY_KEY_HEADER] = options.idempotencyKey ?? newIdempotencyKey();
+  }
   if (options.json !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {

@@ -1,5 +1,6 @@
 import { apiUrl, Answer } from './http';
 import { errorFromProblem, networkError } from './problem';
+import { IDEMPOTENCY_KEY_HEADER, newIdempotencyKey } from './idempotency';
 import { CSRF_HEADER, currentCsrfToken, goToLogin } from './session-token';
 
 /** How far an upload is: bytes sent of the total, and the rounded percentage. */
@@ -31,6 +32,8 @@ export interface UploadRequest {
 
 export interface UploadOptions {
   readonly onProgress?: (progress: UploadProgress) => void;
+  /** The upload's Idempotency-Key: the action's own (see ActionKey), or a new one. */
+  readonly idempotencyKey?: string;
   /** Only for tests: the request object. */
   readonly createRequest?: () => UploadRequest;
 }
@@ -67,6 +70,7 @@ export function uploadForm<TData>(
     xhr.setRequestHeader('accept', 'application/json');
     const token = currentCsrfToken();
     if (token) xhr.setRequestHeader(CSRF_HEADER, token);
+    xhr.setRequestHeader(IDEMPOTENCY_KEY_HEADER, options.idempotencyKey ?? newIdempotencyKey());
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) options.onProgress?.(progressOf(event.loaded, event.total));
     };

@@ -69,6 +69,9 @@ describe('uploads report their progress', () => {
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/api/v1/expedientes');
     expect(request.sentHeaders['x-csrf-token']).toBe('token-1');
+    expect(request.sentHeaders['Idempotency-Key']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(request.body).toBe(sent);
 
     request.progress(50, 200);
@@ -97,6 +100,22 @@ describe('uploads report their progress', () => {
     expect((error as ApiError).fields).toEqual({
       codigo: 'Ya existe un expediente con el código EXP-1',
     });
+  });
+
+  it("sends the action's own Idempotency-Key when given one, a new one per upload otherwise", () => {
+    const keyed = new FakeRequest();
+    void uploadForm('/expedientes', form(), {
+      idempotencyKey: 'clave-1',
+      createRequest: () => keyed,
+    }).catch(() => undefined);
+    expect(keyed.sentHeaders['Idempotency-Key']).toBe('clave-1');
+    const [first, second] = [new FakeRequest(), new FakeRequest()];
+    for (const request of [first, second]) {
+      void uploadForm('/expedientes', form(), { createRequest: () => request }).catch(
+        () => undefined,
+      );
+    }
+    expect(first.sentHeaders['Idempotency-Key']).not.toBe(second.sentHeaders['Idempotency-Key']);
   });
 
   it('rejects with the network message when the request fails', async () => {
