@@ -12,7 +12,7 @@ type Behaviour = (
 ) => void;
 
 /** A stand-in for a service: answers as `behaviour` says and remembers what it was asked. */
-async function fakeService(behaviour: Behaviour) {
+async function fakeService(behaviour: Behaviour, port = 0) {
   const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
   const server: Server = createServer((req, res) => {
     const request = { url: req.url ?? '', headers: req.headers };
@@ -20,7 +20,7 @@ async function fakeService(behaviour: Behaviour) {
     req.resume();
     behaviour(request, res);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
@@ -116,6 +116,62 @@ describe('The API when a service fails it', () => {
       code: 'API.SERVICE_UNAVAILABLE',
       service: 'expedientes',
     });
+  });
+
+  it('tries a call that did not reach the service once more, as when a replica restarts', async () => {
+    const port = await freePort();
+    const api = await gatewayOver({ expedientes: `http://127.0.0.1:${port}` });
+    const page = { items: [], total: 0, page: 1, pageSize: 20 };
+    // Up a moment after the first attempt was refused.
+    const starting = new Promise<Awaited<ReturnType<typeof fakeService>>>((resolve) =>
+      setTimeout(() => resolve(fakeService(json(200, page), port)), 50),
+    );
+    const reply = await api.request('/expedientes', { token });
+    const service = await starting;
+    closers.push(service.close);
+    expect(reply.status).toBe(200);
+    expect(service.seen).toHaveLength(1);
+  });
+
+  it('tries a read the service turned away once more, never a change', async () => {
+    let calls = 0;
+    const flaky = await fakeService((req, res) => {
+      calls++;
+      if (req.url.startsWith('/search') && calls === 1) {
+        json(503, { status: 503, detail: 'arrancando' })(req, res);
+      } else if (req.url.startsWith('/search')) {
+        json(200, { items: [], total: 0, page: 1, pageSize: 20 })(req, res);
+      } else {
+        json(503, { status: 503, detail: 'arrancando' })(req, res);
+      }
+    });
+    closers.push(flaky.close);
+    const api = await gatewayOver({ search: flaky.url, expedientes: flaky.url });
+    expect((await api.request('/search?q=obra', { token })).status).toBe(200);
+    expect(flaky.seen).toHaveLength(2);
+    const change = await api.request('/expedientes/x/transitions', {
+      token,
+      json: { hacia: 'ANALISIS_TECNICO' },
+    });
+    expect(change.status).toBe(503);
+    expect(flaky.seen).toHaveLength(3);
+  });
+
+  it('502 saying the outcome is unknown when a change loses its connection after it was sent', async () => {
+    const dropping = await fakeService((_req, res) => res.socket?.destroy());
+    closers.push(dropping.close);
+    const api = await gatewayOver({ expedientes: dropping.url, bpm: dropping.url });
+    const reply = await api.request('/expedientes/x/transitions', {
+      token,
+      json: { hacia: 'ANALISIS_TECNICO' },
+    });
+    expect(reply.status).toBe(502);
+    expect(reply.body).toMatchObject({ code: 'API.OUTCOME_UNKNOWN', service: 'expedientes' });
+    expect(dropping.seen).toHaveLength(1);
+    // A read lost the same way did nothing: tried again, then unavailable.
+    const read = await api.request('/expedientes/x/transitions', { token });
+    expect(read.status).toBe(503);
+    expect(dropping.seen).toHaveLength(3);
   });
 
   it('504 when the service does not answer in time, instead of hanging', async () => {

@@ -1,10 +1,12 @@
 import { describeError } from '@expedientes/shared-kernel';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { ProblemError } from '../../problem-error';
 import { CallContext } from '../../ports/caller';
 import {
   ServiceFailedError,
+  ServiceOutcomeUnknownError,
   ServiceRefusalError,
   ServiceTimeoutError,
   ServiceUnavailableError,
@@ -28,6 +30,12 @@ export interface ServiceRequest {
   readonly headers?: Readonly<Record<string, string | undefined>>;
 }
 
+interface Exchange {
+  readonly response: Response;
+  readonly signal: AbortSignal;
+  readonly settle: () => void;
+}
+
 export interface ServiceReply {
   readonly status: number;
   readonly headers: Headers;
@@ -37,11 +45,27 @@ export interface ServiceReply {
 /** Headers a refusal may carry that the client should still see. */
 const refusalHeaders = ['retry-after', 'www-authenticate'];
 
+/** Failures of fetch that happen before anything of the request reached the service. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The pause before the one retry of a call the service did not take (a replica restarting). */
+const RETRY_PAUSE_MS = 200;
+
 /**
  * Calls one service's internal HTTP API as the caller: their bearer token (the service checks
- * it itself) and the request's correlation id go with every call. A service that cannot be
- * reached, is too slow, or fails becomes a 503, 504 or 502 problem; its refusals (4xx) are
- * passed on as the problems they are.
+ * it itself) and the request's correlation id go with every call. A call that never reached
+ * the service, and a read the service turned away (503) or lost, is tried once more after a
+ * moment (another replica may take it); then a service that cannot be reached, is too slow,
+ * or fails becomes a 503, 504 or 502 problem, and a change whose connection was lost after
+ * it was sent a 502 that says its outcome is unknown. Its refusals (4xx) are passed on as the
+ * problems they are.
  */
 export class ServiceClient {
   private readonly baseUrl: string;
@@ -65,7 +89,7 @@ export class ServiceClient {
         json: text ? this.parseJson(text) : null,
       };
     } catch (error) {
-      throw this.failure(error, exchange.signal);
+      throw this.failure(error, exchange.signal, request);
     } finally {
       exchange.settle();
     }
@@ -95,7 +119,27 @@ export class ServiceClient {
     path: string,
     request: ServiceRequest,
     call: CallContext,
-  ): Promise<{ response: Response; signal: AbortSignal; settle: () => void }> {
+  ): Promise<Exchange> {
+    try {
+      return await this.attempt(path, request, call);
+    } catch (error) {
+      // A streamed body is gone once sent: only a body in hand can go again.
+      if (request.body || !this.worthRetrying(error, request)) throw error;
+      await sleep(RETRY_PAUSE_MS);
+      return this.attempt(path, request, call);
+    }
+  }
+
+  private worthRetrying(error: unknown, request: ServiceRequest): boolean {
+    if (!(error instanceof ServiceUnavailableError)) return false;
+    return error.notSent || (request.method ?? 'GET') === 'GET';
+  }
+
+  private async attempt(
+    path: string,
+    request: ServiceRequest,
+    call: CallContext,
+  ): Promise<Exchange> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const startDeadline = (): void => {
@@ -142,7 +186,7 @@ export class ServiceClient {
     } catch (error) {
       settle();
       // Our own request body refused to go on (an upload over the limit): that is the answer.
-      throw streamed?.failure ?? this.failure(error, controller.signal);
+      throw streamed?.failure ?? this.failure(error, controller.signal, request);
     }
   }
 
@@ -178,12 +222,21 @@ export class ServiceClient {
     return new ServiceRefusalError(problemIn(text, response.status), headers);
   }
 
-  /** What went wrong, as the problem to answer with. */
-  private failure(error: unknown, signal: AbortSignal): unknown {
+  /**
+   * What went wrong, as the problem to answer with: not sent, or a read lost, is unavailable
+   * (nothing was done); a change lost after it was sent has an unknown outcome.
+   */
+  private failure(error: unknown, signal: AbortSignal, request: ServiceRequest): unknown {
     if (error instanceof ProblemError) return error;
     if (signal.aborted && signal.reason instanceof ServiceTimeoutError) return signal.reason;
     const cause = (error as { cause?: unknown })?.cause;
-    return new ServiceUnavailableError(this.service, describeError(cause ?? error));
+    const described = describeError(cause ?? error);
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    const notSent = typeof code === 'string' && NOT_SENT.has(code);
+    if (notSent || (request.method ?? 'GET') === 'GET') {
+      return new ServiceUnavailableError(this.service, described, notSent);
+    }
+    return new ServiceOutcomeUnknownError(this.service, described);
   }
 }
 

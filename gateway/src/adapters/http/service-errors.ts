@@ -1,9 +1,17 @@
 import { Problem, problem } from '@expedientes/shared-kernel/adapters/runtime';
 import { ProblemError } from '../../problem-error';
 
-/** The service could not be reached (refused, reset, unknown host): 503, try again later. */
+/**
+ * The service could not be reached (refused, unknown host), turned the request away (its
+ * 503), or lost a read: 503, nothing was done, try again later.
+ */
 export class ServiceUnavailableError extends ProblemError {
-  constructor(service: string, cause: string) {
+  constructor(
+    service: string,
+    cause: string,
+    /** The request never reached the service: sending it again is safe, whatever it asks. */
+    readonly notSent = false,
+  ) {
     super(
       problem(503, `El servicio ${service} no está disponible ahora; inténtelo más tarde`, {
         title: 'Service Unavailable',
@@ -11,6 +19,25 @@ export class ServiceUnavailableError extends ProblemError {
         service,
       }),
       { 'retry-after': '5' },
+    );
+    this.cause = cause;
+  }
+}
+
+/**
+ * The connection to the service was lost after a change was sent to it: it may have been
+ * done or not. 502, saying so, rather than a 503 that would tell the client it was not.
+ */
+export class ServiceOutcomeUnknownError extends ProblemError {
+  constructor(service: string, cause: string) {
+    super(
+      problem(
+        502,
+        `Se perdió la conexión con el servicio ${service} después de enviarle la petición: ` +
+          'no se sabe si se hizo. Compruébelo antes de repetirla, o repítala con la misma ' +
+          'Idempotency-Key',
+        { title: 'Bad Gateway', code: 'API.OUTCOME_UNKNOWN', service },
+      ),
     );
     this.cause = cause;
   }
