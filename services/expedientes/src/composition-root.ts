@@ -156,6 +156,7 @@ function buildContainer(
         ctx.get(TOKENS.orchestrator),
         ctx.get(TOKENS.sagaWaiter),
         ctx.get<ExpedientesSettings>(TOKENS.settings).sagaResponseWaitMs,
+        ctx.get(TOKENS.newId),
       ),
   );
 

@@ -36,7 +36,7 @@ export function applicationFixture({ waitMs = 2_000 } = {}) {
     clock: fixture.clock,
   });
   participants.orchestrator = orchestrator;
-  const runner = new SagaRunner(orchestrator, waiter, waitMs);
+  const runner = new SagaRunner(orchestrator, waiter, waitMs, fixture.newId);
   let expedientes = 0;
   let requests = 0;
   const request = (actor = ActorMother.tramitadora()): RequestMetadata => {

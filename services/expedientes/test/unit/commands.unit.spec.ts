@@ -52,6 +52,26 @@ describe('the commands', () => {
       expect(saga?.status).toBe('running');
     });
 
+    it('accepts the request with its saga, never an error, when the saga was stored but its command could not be sent', async () => {
+      const publish = app.participants.publish.bind(app.participants);
+      app.participants.publish = async () => {
+        throw new Error('KafkaJSNonRetriableError: connect ECONNREFUSED');
+      };
+      const outcome = await app.openExpediente.execute(abrir, app.request());
+      expect(outcome).toEqual({ status: 'accepted', sagaId: expect.any(String) });
+      const saga = await app.sagaStore.load((outcome as { sagaId: string }).sagaId);
+      expect(saga).toMatchObject({ status: 'running', pending: expect.anything() });
+
+      // Nothing stored: the error is the answer.
+      app.participants.publish = publish;
+      app.sagaStore.create = async () => {
+        throw new Error('disk full');
+      };
+      await expect(
+        app.openExpediente.execute({ ...abrir, codigo: 'EXP-2030/002' }, app.request()),
+      ).rejects.toThrow('disk full');
+    });
+
     it('refuses a code in use as a conflict, also in other letter case', async () => {
       await opened('EXP-2030/001');
       await expect(

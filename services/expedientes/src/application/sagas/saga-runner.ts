@@ -1,4 +1,5 @@
 import {
+  IdGenerator,
   isActiveSaga,
   SagaDefinition,
   SagaOrchestrator,
@@ -64,13 +65,18 @@ export interface SagaEnding<TData, TResult> {
   refused(failure: SagaFailure, saga: SagaState<TData>): Error;
 }
 
-/** Starts sagas for requests and waits a while for them to end. */
+/**
+ * Starts sagas for requests and waits a while for them to end. A saga that was stored is
+ * never told as an error: when what follows its start fails (the broker is down, say), the
+ * request is accepted with the saga to follow, which goes on once it can.
+ */
 export class SagaRunner {
   constructor(
     private readonly orchestrator: Pick<SagaOrchestrator, 'start'>,
     private readonly waiter: SagaWaiter,
     /** How long a request waits before it is answered with the saga to follow. */
     private readonly waitMs: number,
+    private readonly newId: IdGenerator,
   ) {}
 
   async run<TData, TResult>(
@@ -79,11 +85,20 @@ export class SagaRunner {
     request: RequestMetadata,
     ending: SagaEnding<TData, TResult>,
   ): Promise<SagaCommandOutcome<TResult>> {
-    const started = await this.orchestrator.start(definition, {
-      data,
-      actor: request.actor,
-      causedBy: { id: request.requestId, correlationId: request.correlationId },
-    });
+    const sagaId = this.newId();
+    let started: SagaState<TData>;
+    try {
+      started = await this.orchestrator.start(definition, {
+        sagaId,
+        data,
+        actor: request.actor,
+        causedBy: { id: request.requestId, correlationId: request.correlationId },
+      });
+    } catch (error) {
+      const stored = await this.waiter.waitForEnd(sagaId, 0).catch(() => null);
+      if (stored && isActiveSaga(stored)) return { status: 'accepted', sagaId };
+      throw error;
+    }
     const saga = isActiveSaga(started)
       ? (((await this.waiter.waitForEnd(started.sagaId, this.waitMs)) ??
           started) as SagaState<TData>)
