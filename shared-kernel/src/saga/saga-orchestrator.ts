@@ -84,6 +84,8 @@ export class SagaOrchestrator {
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
+  /** Sagas whose pending command could not be published: sent again at each check. */
+  private readonly unsent = new Set<string>();
 
   constructor(private readonly deps: SagaOrchestratorDependencies) {
     for (const definition of deps.definitions) {
@@ -163,9 +165,11 @@ export class SagaOrchestrator {
   /**
    * Past its deadline, a forward step fails and the saga compensates, that step included (the
    * participant may have done it without answering in time). A compensation is never given
-   * up: it is sent again, as a new attempt, until a participant answers.
+   * up: it is sent again, as a new attempt, until a participant answers. First, a command that
+   * this process could not publish (the broker was down) is sent again, with its saved id.
    */
   async checkTimeouts(now: Date = this.deps.clock()): Promise<number> {
+    await this.sendUnsent();
     const due = await this.deps.store.findWithDeadlineBefore(now);
     return this.eachOwnSaga(due, async (saga, definition) => {
       const { pending } = saga;
@@ -231,9 +235,28 @@ export class SagaOrchestrator {
       saga = await this.save(saga, await this.runLocal(definition, saga));
     }
     if (saga.pending) {
-      await this.deps.publisher.publish(saga.pending.topic, [saga.pending.envelope]);
+      try {
+        await this.deps.publisher.publish(saga.pending.topic, [saga.pending.envelope]);
+      } catch (error) {
+        this.unsent.add(saga.sagaId);
+        throw error;
+      }
     }
+    this.unsent.delete(saga.sagaId);
     return saga;
+  }
+
+  /** Publishes again what could not be; a saga moved on meanwhile has nothing left to send. */
+  private async sendUnsent(): Promise<void> {
+    for (const sagaId of [...this.unsent]) {
+      const saga = await this.deps.store.load(sagaId);
+      if (!saga?.pending || !isActiveSaga(saga)) {
+        this.unsent.delete(sagaId);
+        continue;
+      }
+      // Still unsent: it stays for the next check, and the deadlines are checked meanwhile.
+      await this.drive(this.definitionOf(saga.type), saga).catch(() => undefined);
+    }
   }
 
   private async runLocal(definition: SagaDefinition<unknown>, saga: SagaState): Promise<SagaState> {

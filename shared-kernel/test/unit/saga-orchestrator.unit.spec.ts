@@ -329,6 +329,23 @@ describe('the orchestrator, driven directly', () => {
     expect(published[1]).toEqual(saved?.pending?.envelope);
   });
 
+  it('sends a command it could not publish again at the next check, with its saved id', async () => {
+    const sagas = orchestrator();
+    failPublishes = 2;
+    await expect(start(sagas)).rejects.toThrow('broker unavailable');
+    const [stored] = await store.findActive();
+    expect(stored.pending).not.toBeNull();
+    expect(published).toHaveLength(0);
+
+    await sagas.checkTimeouts(); // the broker still down: kept for the next check
+    expect(published).toHaveLength(0);
+    await sagas.checkTimeouts();
+    expect(published).toEqual([stored.pending?.envelope]);
+    await sagas.checkTimeouts(); // sent: not again
+    expect(published).toHaveLength(1);
+    expect((await store.load(stored.sagaId))?.status).toBe('running');
+  });
+
   it('saves the saga at a local step before running it, so a failed run is tried again on resume', async () => {
     const sagas = orchestrator();
     const { sagaId } = await start(sagas);
@@ -415,9 +432,11 @@ describe('the orchestrator, driven directly', () => {
       failPublishes = 1;
       now = new Date(T0.getTime() + PROCESS_TIMEOUT_MS);
       await until(async () => logged.length > 0);
-      // Saved, not published: the compensation is sent once its own deadline has passed.
-      now = new Date(now.getTime() + CANCEL_TIMEOUT_MS + 1);
+      // Saved, not published: the compensation is sent again at the next check...
       await until(async () => published.length > 1);
+      // ...and as a new attempt once its own deadline has passed unanswered.
+      now = new Date(now.getTime() + CANCEL_TIMEOUT_MS + 1);
+      await until(async () => published.length > 2);
     } finally {
       await sagas.stopTimeoutChecks();
     }
@@ -425,7 +444,9 @@ describe('the orchestrator, driven directly', () => {
     expect(published.map((each) => each.type)).toEqual([
       'documents.RegisterDocuments',
       'documents.DiscardDocuments',
+      'documents.DiscardDocuments',
     ]);
+    expect(published[2].id).not.toBe(published[1].id);
     await expect(store.load(sagaId)).resolves.toMatchObject({
       status: 'compensating',
       pending: { attempt: 2 },
