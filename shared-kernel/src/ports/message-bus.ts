@@ -29,6 +29,12 @@ export interface ConsumerOptions {
   readonly retry?: RetryPolicy;
   /** Where a new group starts: `earliest` (default) reads what was published before it. */
   readonly fromBeginning?: boolean;
+  /**
+   * False for a group that lives only as long as its consumer (one per process, say, for
+   * notifications): no position is kept for it where the broker would keep one, so a group
+   * left by a process that died holds no lag and is forgotten. Such a group starts at the end.
+   */
+  readonly keepsPosition?: boolean;
 }
 
 export interface Consumer {

@@ -89,4 +89,58 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
       await bus.close();
     }
   });
+
+  it('keeps no position for a group that lives as long as its consumer, which starts at the end', async () => {
+    const brokers = url().split(',');
+    const topic = `transient${randomUUID().slice(0, 8)}.events`;
+    const group = `live-${randomUUID().slice(0, 8)}`;
+    const bus = new KafkaMessageBus({
+      brokers,
+      clientId: 'transient',
+      registry: contractRegistry(),
+      groupTiming,
+    });
+    const admin = new Kafka({
+      clientId: 'transient-admin',
+      brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    const envelopes = new EnvelopeFactory(randomUUID);
+    const note = (seq: number) =>
+      envelopes.create({
+        type: noteTaken.type,
+        key: 'k',
+        actor: { userId: 'u', roles: [] },
+        payload: { seq, note: 'live' },
+      });
+    try {
+      await bus.publish(topic, [note(1)]);
+      const seen: number[] = [];
+      const consumer = await bus.subscribe({
+        group,
+        topics: [topic],
+        keepsPosition: false,
+        handler: async (message) => {
+          seen.push((message.payload as { seq: number }).seq);
+        },
+      });
+      // The end is where the group's first fetch finds it: publish until one arrives.
+      for (let seq = 2; seen.length === 0 && seq < 100; seq++) {
+        await bus.publish(topic, [note(seq)]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await consumer.stop();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen).not.toContain(1);
+
+      await admin.connect();
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      expect(offsets.partitions.map((partition) => partition.offset)).toEqual(
+        offsets.partitions.map(() => '-1'),
+      );
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  });
 });

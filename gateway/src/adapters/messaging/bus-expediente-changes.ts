@@ -57,6 +57,8 @@ export class BusExpedienteChanges implements ExpedienteChanges {
       group: this.group,
       topics: [topics.events('expedientes')],
       fromBeginning: false,
+      // One group per process: one that died must leave no lag behind for an alert to see.
+      keepsPosition: false,
       handler: async (message) => this.fanOut(message),
     });
   }

@@ -12,7 +12,7 @@ export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>)
  * partition one at a time, so retrying in place keeps the order of a key. An offset is
  * resolved only after its message was handled or dead-lettered, and what is resolved is
  * committed once per batch (and when the member stops or the group rebalances): one commit
- * serves every message of the batch.
+ * serves every message of the batch. A group that keeps no position commits nothing.
  */
 export class KafkaGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
@@ -38,10 +38,11 @@ export class KafkaGroupConsumer implements Consumer {
       await this.consumer.connect();
       await this.consumer.subscribe({
         topics: [...this.options.topics],
-        fromBeginning: this.options.fromBeginning ?? true,
+        fromBeginning: this.options.keepsPosition !== false && (this.options.fromBeginning ?? true),
       });
       await this.consumer.run({
-        autoCommit: true,
+        // A group without committed offsets has no lag, and the broker drops it once empty.
+        autoCommit: this.options.keepsPosition !== false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.handle(payload),
       });
