@@ -55,6 +55,15 @@ export class IdempotencyKeyReusedError extends ProblemError {
   }
 }
 
+/** The request's Idempotency-Key, without the draft's optional quotes; undefined when absent or malformed. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req
+    .get(IDEMPOTENCY_KEY_HEADER)
+    ?.trim()
+    .replace(/^"(.*)"$/, '$1');
+  return key !== undefined && VALID_KEY.test(key) ? key : undefined;
+}
+
 /**
  * What a request asks, for telling a retry from another request under the same key: its
  * method and address, and its JSON body as parsed. An upload (multipart or raw bytes) is
@@ -81,8 +90,8 @@ export function idempotentChanges(records: IdempotencyRecords, logger: Logger): 
     const caller = callerOf(res);
     // Without a caller the route answers 401, and there is nothing to keep.
     if (sent === undefined || !CHANGES.has(req.method) || !caller) return next();
-    const key = sent.trim().replace(/^"(.*)"$/, '$1');
-    if (!VALID_KEY.test(key)) return next(new InvalidIdempotencyKeyError());
+    const key = idempotencyKeyOf(req);
+    if (key === undefined) return next(new InvalidIdempotencyKeyError());
     const request: KeyedRequest = {
       caller: caller.actor.userId,
       key,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '@expedientes/shared-kernel';
 import { requestContext } from '@expedientes/shared-kernel/adapters/runtime';
 import { Request, Response } from 'express';
@@ -5,6 +6,7 @@ import { z } from 'zod';
 import { CallContext, Caller } from '../ports/caller';
 import { requireCaller } from '../security/caller-of-request';
 import { UnsupportedMediaTypeError } from './api-errors';
+import { idempotencyKeyOf } from './idempotency';
 import { FormPart, formParts, isMultipart, MULTIPART } from './multipart';
 
 export const ROLES = ['tramitador', 'validador', 'admin'] as const;
@@ -132,7 +134,12 @@ export function route<
       await handle({
         ...input,
         // Public routes call no service, so they have no token to pass on.
-        call: { token: caller?.token ?? '', correlationId: requestContext(res).correlationId },
+        call: {
+          token: caller?.token ?? '',
+          correlationId: requestContext(res).correlationId,
+          idempotencyKey:
+            spec.method === 'get' ? undefined : (idempotencyKeyOf(req) ?? randomUUID()),
+        },
         form: () => {
           if (body?.kind !== 'multipart') throw new Error(`${spec.operationId} takes no form`);
           return formParts(req, res, {

@@ -18,8 +18,13 @@ export interface Caller {
   readonly csrfToken?: string;
 }
 
-/** What every call to a service carries: the caller's token and the request's correlation id. */
+/**
+ * What every call to a service carries: the caller's token and the request's correlation id;
+ * a change also its Idempotency-Key (the client's, or one made for the request), which a
+ * service that honours it uses to make a retry find what the first try did.
+ */
 export interface CallContext {
   readonly token: string;
   readonly correlationId: string;
+  readonly idempotencyKey?: string;
 }

@@ -133,7 +133,7 @@ describe('The API when a service fails it', () => {
     expect(service.seen).toHaveLength(1);
   });
 
-  it('tries a read the service turned away once more, never a change', async () => {
+  it('tries a read the service turned away once more, and a change with the same key', async () => {
     let calls = 0;
     const flaky = await fakeService((req, res) => {
       calls++;
@@ -154,7 +154,11 @@ describe('The API when a service fails it', () => {
       json: { hacia: 'ANALISIS_TECNICO' },
     });
     expect(change.status).toBe(503);
-    expect(flaky.seen).toHaveLength(3);
+    // expedientes makes one change of two tries with one key: the gateway tried again.
+    const [first, second] = flaky.seen.slice(2);
+    expect(second).toBeDefined();
+    expect(first.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.headers['idempotency-key']).toBe(first.headers['idempotency-key']);
   });
 
   it('502 saying the outcome is unknown when a change loses its connection after it was sent', async () => {
@@ -164,14 +168,19 @@ describe('The API when a service fails it', () => {
     const reply = await api.request('/expedientes/x/transitions', {
       token,
       json: { hacia: 'ANALISIS_TECNICO' },
+      headers: { 'idempotency-key': 'clave-del-cliente' },
     });
     expect(reply.status).toBe(502);
     expect(reply.body).toMatchObject({ code: 'API.OUTCOME_UNKNOWN', service: 'expedientes' });
-    expect(dropping.seen).toHaveLength(1);
+    // Tried twice with the client's key, which expedientes makes one change of.
+    expect(dropping.seen.map((seen) => seen.headers['idempotency-key'])).toEqual([
+      'clave-del-cliente',
+      'clave-del-cliente',
+    ]);
     // A read lost the same way did nothing: tried again, then unavailable.
     const read = await api.request('/expedientes/x/transitions', { token });
     expect(read.status).toBe(503);
-    expect(dropping.seen).toHaveLength(3);
+    expect(dropping.seen).toHaveLength(4);
   });
 
   it('504 when the service does not answer in time, instead of hanging', async () => {

@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './message-registry';
 export * from './topics';
 export * from './dead-letter';
+export * from './name-based-id';

@@ -14,10 +14,11 @@ export interface ServiceUrls {
 
 /** Every port on its service's HTTP API, at the URLs the configuration gives. */
 export function httpBackends(urls: ServiceUrls, timeoutMs: number): Backends {
-  const client = (service: keyof ServiceUrls) =>
-    new ServiceClient({ service, baseUrl: urls[service], timeoutMs });
+  const client = (service: keyof ServiceUrls, honorsIdempotencyKeys = false) =>
+    new ServiceClient({ service, baseUrl: urls[service], timeoutMs, honorsIdempotencyKeys });
   return {
-    expedientes: new HttpExpedientesApi(client('expedientes')),
+    // Its commands start their sagas under ids made from the key: a retry finds the first.
+    expedientes: new HttpExpedientesApi(client('expedientes', true)),
     documents: new HttpDocumentsApi(client('documents')),
     bpm: new HttpBpmApi(client('bpm')),
     search: new HttpSearchApi(client('search')),

@@ -19,6 +19,11 @@ export interface ServiceClientOptions {
   readonly baseUrl: string;
   /** How long the service has to answer once it has the whole request. */
   readonly timeoutMs: number;
+  /**
+   * Whether the service makes a change sent twice with one Idempotency-Key happen once: then
+   * a change whose outcome is unknown, or that it turned away, is tried once more too.
+   */
+  readonly honorsIdempotencyKeys?: boolean;
 }
 
 export interface ServiceRequest {
@@ -124,15 +129,28 @@ export class ServiceClient {
       return await this.attempt(path, request, call);
     } catch (error) {
       // A streamed body is gone once sent: only a body in hand can go again.
-      if (request.body || !this.worthRetrying(error, request)) throw error;
+      if (request.body || !this.worthRetrying(error, request, call)) throw error;
       await sleep(RETRY_PAUSE_MS);
-      return this.attempt(path, request, call);
+      try {
+        return await this.attempt(path, request, call);
+      } catch (retryError) {
+        // A retry that did not get through does not make the first one's outcome known.
+        throw error instanceof ServiceOutcomeUnknownError &&
+          retryError instanceof ServiceUnavailableError
+          ? error
+          : retryError;
+      }
     }
   }
 
-  private worthRetrying(error: unknown, request: ServiceRequest): boolean {
-    if (!(error instanceof ServiceUnavailableError)) return false;
-    return error.notSent || (request.method ?? 'GET') === 'GET';
+  private worthRetrying(error: unknown, request: ServiceRequest, call: CallContext): boolean {
+    if (error instanceof ServiceUnavailableError && error.notSent) return true;
+    if ((request.method ?? 'GET') === 'GET') return error instanceof ServiceUnavailableError;
+    const keyed = this.options.honorsIdempotencyKeys === true && call.idempotencyKey !== undefined;
+    return (
+      keyed &&
+      (error instanceof ServiceUnavailableError || error instanceof ServiceOutcomeUnknownError)
+    );
   }
 
   private async attempt(
@@ -154,6 +172,9 @@ export class ServiceClient {
       authorization: `Bearer ${call.token}`,
       'x-correlation-id': call.correlationId,
     });
+    if (call.idempotencyKey !== undefined && (request.method ?? 'GET') !== 'GET') {
+      headers.set('idempotency-key', call.idempotencyKey);
+    }
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined) headers.set(name, value);
     }

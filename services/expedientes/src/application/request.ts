@@ -8,6 +8,11 @@ export interface RequestMetadata {
   readonly correlationId: string;
   /** Id of the request itself: the cause of what it records and sends. */
   readonly requestId: string;
+  /**
+   * The caller's Idempotency-Key for this command, when it sent one: a retry with the same key
+   * gets what the first try started, never a second saga.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export const causaOfRequest = (request: RequestMetadata): Causa => ({

@@ -127,6 +127,51 @@ describe('the commands', () => {
     });
   });
 
+  describe('with an Idempotency-Key', () => {
+    const keyed = (key: string, actor = ActorMother.tramitadora()) => ({
+      ...app.request(actor),
+      idempotencyKey: key,
+    });
+
+    it("answers a retried open with the first one's expediente, and opens it once", async () => {
+      const first = await app.openExpediente.execute(abrir, keyed('clave-1'));
+      const retry = await app.openExpediente.execute(abrir, keyed('clave-1'));
+      expect(first.status).toBe('done');
+      expect(retry).toEqual(first);
+      expect(app.participants.commandTypes()).toEqual([
+        'documents.RegisterDocuments',
+        'bpm.StartProcess',
+      ]);
+    });
+
+    it('refuses the same key for another request, and keeps keys apart by caller', async () => {
+      await app.openExpediente.execute(abrir, keyed('clave-1'));
+      await expect(
+        app.openExpediente.execute({ ...abrir, codigo: 'EXP-2030/009' }, keyed('clave-1')),
+      ).rejects.toMatchObject({ code: 'EXPEDIENTE.IDEMPOTENCY_KEY_REUSED', kind: 'rule' });
+      const other = await app.openExpediente.execute(
+        { ...abrir, codigo: 'EXP-2030/009' },
+        keyed('clave-1', ActorMother.admin()),
+      );
+      expect(other.status).toBe('done');
+    });
+
+    it('answers a retried change of phase with its outcome, not with "already there"', async () => {
+      const id = await opened();
+      const change = { expedienteId: id, hacia: 'ANALISIS_TECNICO' };
+      const first = await app.advancePhase.execute(change, keyed('fase-1'));
+      const retry = await app.advancePhase.execute(change, keyed('fase-1'));
+      expect(first.status).toBe('done');
+      expect(retry).toEqual(first);
+      await expect(app.advancePhase.execute(change, app.request())).rejects.toMatchObject({
+        kind: 'rule',
+      });
+      expect(
+        app.participants.commandTypes().filter((type) => type === 'bpm.RequestTransition'),
+      ).toHaveLength(1);
+    });
+  });
+
   describe('AdvancePhase', () => {
     it('answers with the transition bpm recorded', async () => {
       const id = await opened();

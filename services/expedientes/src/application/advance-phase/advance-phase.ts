@@ -3,7 +3,7 @@ import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { EstadoDeExpediente } from '../../domain/expediente';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
 import { RequestMetadata } from '../request';
-import { SagaCommandOutcome, SagaRunner } from '../sagas/saga-runner';
+import { SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { AdvancePhaseData } from './advance-phase-saga';
 import { CambioDeFaseRechazadoError } from './errors';
 
@@ -37,11 +37,8 @@ export class AdvancePhase {
     request: RequestMetadata,
   ): Promise<SagaCommandOutcome<PhaseAdvanced>> {
     const { expedienteId, hacia } = command;
-    const expediente = await this.expedientes.findById(expedienteId);
-    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
-    expediente.comprobarCambioDeFase(hacia);
-    const data: AdvancePhaseData = { expedienteId, hacia, transicion: null };
-    return this.sagas.run(this.saga, data, request, {
+    const ending: SagaEnding<AdvancePhaseData, PhaseAdvanced> = {
+      sameRequest: (stored) => stored.expedienteId === expedienteId && stored.hacia === hacia,
       completed: async ({ transicion }, saga) => {
         const now = await this.expedientes.findById(expedienteId);
         if (!now || !transicion) throw new Error(`saga ${saga.sagaId} completed without its phase`);
@@ -55,6 +52,14 @@ export class AdvancePhase {
       },
       refused: (failure, saga) =>
         new CambioDeFaseRechazadoError(failure, { expedienteId, hacia, sagaId: saga.sagaId }),
-    });
+    };
+    // A retry is answered before the checks: its own change has moved the expediente on.
+    const retried = await this.sagas.ofKey(this.saga, request, ending);
+    if (retried) return retried;
+    const expediente = await this.expedientes.findById(expedienteId);
+    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
+    expediente.comprobarCambioDeFase(hacia);
+    const data: AdvancePhaseData = { expedienteId, hacia, transicion: null };
+    return this.sagas.run(this.saga, data, request, ending);
   }
 }

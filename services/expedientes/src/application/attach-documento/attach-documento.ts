@@ -2,7 +2,7 @@ import { Documento, SagaDefinition } from '@expedientes/shared-kernel';
 import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
 import { RequestMetadata, requireRole, ROLES_QUE_TRAMITAN } from '../request';
-import { SagaCommandOutcome, SagaRunner } from '../sagas/saga-runner';
+import { SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { AttachDocumentoData } from './attach-documento-saga';
 import { DocumentoRechazadoError } from './errors';
 
@@ -32,11 +32,9 @@ export class AttachDocumento {
   ): Promise<SagaCommandOutcome<DocumentoAttached>> {
     requireRole(request.actor, ROLES_QUE_TRAMITAN, 'añadir documentos');
     const { expedienteId, documentId } = command;
-    const expediente = await this.expedientes.findById(expedienteId);
-    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
-    expediente.comprobarDocumentoNuevo(documentId);
-    const data: AttachDocumentoData = { expedienteId, documentId, documentos: null };
-    return this.sagas.run(this.saga, data, request, {
+    const ending: SagaEnding<AttachDocumentoData, DocumentoAttached> = {
+      sameRequest: (stored) =>
+        stored.expedienteId === expedienteId && stored.documentId === documentId,
       completed: async ({ documentos }, saga) => {
         const now = await this.expedientes.findById(expedienteId);
         const documento = documentos?.find((each) => each.documentId === documentId);
@@ -46,6 +44,14 @@ export class AttachDocumento {
       },
       refused: (failure, saga) =>
         new DocumentoRechazadoError(failure, { expedienteId, documentId, sagaId: saga.sagaId }),
-    });
+    };
+    // A retry is answered before the checks: its own document is on the expediente by now.
+    const retried = await this.sagas.ofKey(this.saga, request, ending);
+    if (retried) return retried;
+    const expediente = await this.expedientes.findById(expedienteId);
+    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
+    expediente.comprobarDocumentoNuevo(documentId);
+    const data: AttachDocumentoData = { expedienteId, documentId, documentos: null };
+    return this.sagas.run(this.saga, data, request, ending);
   }
 }

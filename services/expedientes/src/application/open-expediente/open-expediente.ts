@@ -4,7 +4,7 @@ import { EstadoDeExpediente } from '../../domain/expediente';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
 import { SolicitudDeExpediente } from '../../domain/solicitud-de-expediente';
 import { RequestMetadata, requireRole, ROLES_QUE_TRAMITAN } from '../request';
-import { SagaCommandOutcome, SagaRunner } from '../sagas/saga-runner';
+import { keyedId, SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { CreacionRechazadaError } from './errors';
 import { OpenExpedienteData } from './open-expediente-saga';
 
@@ -43,7 +43,7 @@ export class OpenExpediente {
   ): Promise<SagaCommandOutcome<ExpedienteOpened>> {
     requireRole(request.actor, ROLES_QUE_TRAMITAN, 'abrir expedientes');
     const solicitud = SolicitudDeExpediente.crear(command);
-    const expedienteId = this.newId();
+    const expedienteId = keyedId('expediente', request) ?? this.newId();
     const data: OpenExpedienteData = {
       expedienteId,
       codigo: solicitud.codigo.valor,
@@ -53,7 +53,13 @@ export class OpenExpediente {
       documentos: null,
       fase: null,
     };
-    return this.sagas.run(this.saga, data, request, {
+    const ending: SagaEnding<OpenExpedienteData, ExpedienteOpened> = {
+      sameRequest: (stored) =>
+        stored.expedienteId === data.expedienteId &&
+        stored.codigo === data.codigo &&
+        stored.opcionInicial === data.opcionInicial &&
+        stored.descripcion === data.descripcion &&
+        stored.documentIds.join() === data.documentIds.join(),
       completed: async () => {
         const expediente = await this.expedientes.findById(expedienteId);
         if (!expediente) throw new Error(`the opened expediente ${expedienteId} is not stored`);
@@ -69,6 +75,10 @@ export class OpenExpediente {
         failure.code === CODIGO_DUPLICADO
           ? new CodigoDuplicadoError(data.codigo)
           : new CreacionRechazadaError(failure, { expedienteId, sagaId: saga.sagaId }),
-    });
+    };
+    return (
+      (await this.sagas.ofKey(this.saga, request, ending)) ??
+      this.sagas.run(this.saga, data, request, ending)
+    );
   }
 }

@@ -1,6 +1,9 @@
 import {
+  DomainError,
   IdGenerator,
   isActiveSaga,
+  nameBasedId,
+  SagaAlreadyExistsError,
   SagaDefinition,
   SagaOrchestrator,
   SagaState,
@@ -63,12 +66,39 @@ export interface SagaEnding<TData, TResult> {
   completed(data: TData, saga: SagaState<TData>): Promise<TResult>;
   /** The error to answer with when the saga did not complete. */
   refused(failure: SagaFailure, saga: SagaState<TData>): Error;
+  /**
+   * Whether the saga a request's Idempotency-Key started was started for what this request
+   * asks (a key used for another request is refused).
+   */
+  sameRequest(stored: TData): boolean;
 }
+
+/** The caller used their Idempotency-Key for another request. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super(
+      'EXPEDIENTE.IDEMPOTENCY_KEY_REUSED',
+      'rule',
+      'Este Idempotency-Key ya se usó para otra petición: use uno nuevo para cada operación',
+    );
+  }
+}
+
+/**
+ * The id of whatever a request names with its Idempotency-Key (`what`: a saga type, an
+ * aggregate): the same for every try of it; undefined without a key.
+ */
+export const keyedId = (what: string, request: RequestMetadata): string | undefined =>
+  request.idempotencyKey === undefined
+    ? undefined
+    : nameBasedId(what, request.actor.userId, request.idempotencyKey);
 
 /**
  * Starts sagas for requests and waits a while for them to end. A saga that was stored is
  * never told as an error: when what follows its start fails (the broker is down, say), the
- * request is accepted with the saga to follow, which goes on once it can.
+ * request is accepted with the saga to follow, which goes on once it can. A request with an
+ * Idempotency-Key starts its saga under an id made from the key, so that a retry finds it
+ * (`ofKey`, before the command checks anything) and answers with its outcome.
  */
 export class SagaRunner {
   constructor(
@@ -79,13 +109,25 @@ export class SagaRunner {
     private readonly newId: IdGenerator,
   ) {}
 
+  /** The outcome of the saga this request's key already started; null when there is none. */
+  async ofKey<TData, TResult>(
+    definition: SagaDefinition<TData>,
+    request: RequestMetadata,
+    ending: SagaEnding<TData, TResult>,
+  ): Promise<SagaCommandOutcome<TResult> | null> {
+    const sagaId = keyedId(definition.type, request);
+    const stored = sagaId && (await this.waiter.waitForEnd(sagaId, 0));
+    if (!stored) return null;
+    return this.outcomeOf(stored as SagaState<TData>, ending);
+  }
+
   async run<TData, TResult>(
     definition: SagaDefinition<TData>,
     data: TData,
     request: RequestMetadata,
     ending: SagaEnding<TData, TResult>,
   ): Promise<SagaCommandOutcome<TResult>> {
-    const sagaId = this.newId();
+    const sagaId = keyedId(definition.type, request) ?? this.newId();
     let started: SagaState<TData>;
     try {
       started = await this.orchestrator.start(definition, {
@@ -96,13 +138,26 @@ export class SagaRunner {
       });
     } catch (error) {
       const stored = await this.waiter.waitForEnd(sagaId, 0).catch(() => null);
+      // A retry that raced its first try to the start: the first one's saga is the answer.
+      if (stored && error instanceof SagaAlreadyExistsError) {
+        return this.outcomeOf(stored as SagaState<TData>, ending);
+      }
       if (stored && isActiveSaga(stored)) return { status: 'accepted', sagaId };
       throw error;
     }
-    const saga = isActiveSaga(started)
-      ? (((await this.waiter.waitForEnd(started.sagaId, this.waitMs)) ??
-          started) as SagaState<TData>)
-      : started;
+    return this.outcomeOf(started, ending, false);
+  }
+
+  /** Waits a while for the saga to end; its result, its refusal, or where to follow it. */
+  private async outcomeOf<TData, TResult>(
+    stored: SagaState<TData>,
+    ending: SagaEnding<TData, TResult>,
+    checkRequest = true,
+  ): Promise<SagaCommandOutcome<TResult>> {
+    if (checkRequest && !ending.sameRequest(stored.data)) throw new IdempotencyKeyReusedError();
+    const saga = isActiveSaga(stored)
+      ? (((await this.waiter.waitForEnd(stored.sagaId, this.waitMs)) ?? stored) as SagaState<TData>)
+      : stored;
     if (isActiveSaga(saga)) return { status: 'accepted', sagaId: saga.sagaId };
     if (saga.status === 'completed') {
       return { status: 'done', result: await ending.completed(saga.data, saga) };

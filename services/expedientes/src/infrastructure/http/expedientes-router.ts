@@ -83,13 +83,21 @@ const etagOf = (version: number): string => `"${version}"`;
  * answer 201/200 with the outcome when it ends in time, and 202 with the saga to follow
  * otherwise; refusals come out as problems through the service's error middleware.
  */
+/** Visible ASCII, 1 to 255 characters: what the gateway lets through as an Idempotency-Key. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
 export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Router {
   const router = Router();
-  const metadataOf = (res: Response): RequestMetadata => ({
-    actor: actorOf(res),
-    correlationId: requestContext(res).correlationId,
-    requestId: newId(),
-  });
+  const metadataOf = (res: Response): RequestMetadata => {
+    const key = res.req.get('idempotency-key');
+    return {
+      actor: actorOf(res),
+      correlationId: requestContext(res).correlationId,
+      requestId: newId(),
+      // The gateway checks the key's form; one of another form is not a key.
+      ...(key !== undefined && IDEMPOTENCY_KEY.test(key) ? { idempotencyKey: key } : {}),
+    };
+  };
   /** Locations are relative to where the host mounts this router (`req.baseUrl`). */
   const answer = <TResult>(
     req: Request,
