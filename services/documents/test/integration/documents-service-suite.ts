@@ -245,13 +245,28 @@ export function documentsServiceSuite(name: string, open: OpenDocuments): void {
       });
     });
 
-    it('adds versions and serves each of them', async () => {
+    it('refuses a version from a validador, as the public API does, and keeps the document', async () => {
       const created = await upload(texto(), 'memoria.txt');
       const response = await call(`/documents/${created.documentId}/versions`, {
         method: 'POST',
         body: png(),
         headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'memoria.png' },
         roles: ['validador'],
+      });
+      expect(response.status).toBe(403);
+      expect(await metadata(created.documentId)).toMatchObject({
+        version: 1,
+        nombre: 'memoria.txt',
+      });
+    });
+
+    it('adds versions and serves each of them', async () => {
+      const created = await upload(texto(), 'memoria.txt');
+      const response = await call(`/documents/${created.documentId}/versions`, {
+        method: 'POST',
+        body: png(),
+        headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'memoria.png' },
+        roles: ['tramitador'],
       });
       expect(response.status).toBe(201);
 

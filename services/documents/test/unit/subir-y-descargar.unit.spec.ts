@@ -33,6 +33,38 @@ function useCases(maxBytes?: number) {
   };
 }
 
+describe('who may upload', () => {
+  it('refuses a document or a version from a validador before storing a byte, as the public API does', async () => {
+    const h = useCases();
+    const validador = { userId: 'victor', roles: ['validador'] };
+    const documento = await h.subir.ejecutar({
+      nombre: 'a.txt',
+      contenido: enTrozos(texto('uno')),
+      actor: ana,
+      correlationId: 'corr-1',
+    });
+    let leido = false;
+    const contenido = (async function* () {
+      leido = true;
+      yield texto('reemplazo');
+    })();
+    await expect(
+      h.subirVersion.ejecutar({
+        documentId: documento.id,
+        nombre: 'reemplazo.txt',
+        contenido,
+        actor: validador,
+        correlationId: 'corr-2',
+      }),
+    ).rejects.toMatchObject({ kind: 'forbidden' });
+    await expect(
+      h.subir.ejecutar({ nombre: 'b.txt', contenido, actor: validador, correlationId: 'corr-3' }),
+    ).rejects.toMatchObject({ kind: 'forbidden' });
+    expect(leido).toBe(false);
+    expect((await h.consultar.ejecutar(documento.id)).version).toBe(1);
+  });
+});
+
 describe('SubirDocumento', () => {
   it('stores the content, detects its type, and announces the staged document', async () => {
     const h = useCases();
@@ -153,7 +185,7 @@ describe('SubirVersion and DescargarContenido', () => {
       documentId: h.documentId,
       nombre: undefined,
       contenido: enTrozos(png()),
-      actor: { userId: 'luis', roles: ['validador'] },
+      actor: { userId: 'luis', roles: ['tramitador'] },
       correlationId: 'c2',
     });
     const vista = await h.consultar.ejecutar(h.documentId);

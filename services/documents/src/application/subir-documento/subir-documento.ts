@@ -2,6 +2,7 @@ import type { Actor, Clock, IdGenerator } from '@expedientes/shared-kernel';
 import { Documento } from '../../domain/documento';
 import { nombreDeDocumento } from '../../domain/nombre-de-documento';
 import type { AlmacenDeContenidos } from '../almacen-de-contenidos';
+import { exigirQuienSube } from '../autorizacion';
 import type { DocumentoRepository } from '../documento-repository';
 import { causaDePeticion, type MensajesDeDocumentos } from '../mensajes';
 
@@ -29,6 +30,7 @@ export class SubirDocumento {
     actor,
     correlationId,
   }: SubirDocumentoCommand): Promise<Documento> {
+    exigirQuienSube(actor);
     const documentId = this.newId();
     const subido = await this.contenidos.almacenar(contenido, {
       documentId,

@@ -3,6 +3,7 @@ import type { Documento } from '../../domain/documento';
 import { DocumentoNoEncontrado } from '../../domain/errores';
 import { nombreDeDocumento } from '../../domain/nombre-de-documento';
 import type { AlmacenDeContenidos } from '../almacen-de-contenidos';
+import { exigirQuienSube } from '../autorizacion';
 import type { DocumentoRepository } from '../documento-repository';
 import { causaDePeticion, type MensajesDeDocumentos } from '../mensajes';
 
@@ -24,9 +25,10 @@ export class SubirVersion {
     private readonly clock: Clock,
   ) {}
 
-  /** @throws DocumentoNoEncontrado, NombreDeDocumentoInvalido, DocumentoModificadoALaVez */
+  /** @throws ForbiddenError, DocumentoNoEncontrado, NombreDeDocumentoInvalido, DocumentoModificadoALaVez */
   async ejecutar(command: SubirVersionCommand): Promise<Documento> {
     const { documentId, actor } = command;
+    exigirQuienSube(actor);
     const documento = await this.documentos.buscar(documentId);
     if (!documento) throw new DocumentoNoEncontrado([documentId]);
     const nombre =
