@@ -39,7 +39,7 @@ export function publicApiRoutes(backends: Backends, live: LiveUpdates): RouteDef
     ...documentsRoutes(
       documents,
       new AddDocumento(documents, expedientes),
-      new AddDocumentVersion(documents),
+      new AddDocumentVersion(documents, expedientes),
     ),
     ...searchRoutes(search),
     ...eventsRoutes(live),

@@ -300,6 +300,21 @@ describe('The API, endpoint by endpoint, for each role', () => {
       ]);
     });
 
+    it("refuses a new version of a finished expediente's document: 422, the bytes kept", async () => {
+      const { body } = await detalle(id, (detail) => detail.estado === 'finalizado');
+      const [documento] = body.documentos;
+      const reply = await gateway.api.request(
+        `/expedientes/${id}/documents/${documento.documentId}/versions`,
+        { token: as('tramitador'), form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') },
+      );
+      expect(reply.status).toBe(422);
+      expect(reply.body.code).toBe('API.EXPEDIENTE_CERRADO');
+      const now = await gateway.api.request(`/documents/${documento.documentId}/content`, {
+        token: as('validador'),
+      });
+      expect(now.headers.get('etag')).toBe(`"${documento.sha256}"`);
+    });
+
     it('refuses a user with no role: 403', async () => {
       expectForbidden(await advance('sinRol', 'RECHAZADO'));
     });

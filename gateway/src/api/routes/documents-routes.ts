@@ -120,7 +120,7 @@ export function documentsRoutes(
           },
         },
       },
-      problems: [404, 409],
+      problems: [404, 409, 422],
       async handle({ params, form, call, res }) {
         const guardado = await withSingleFile(form(), 'file', (archivo) =>
           addVersion.execute(params.id, params.documentId, archivo, call),
