@@ -30,8 +30,10 @@ import { BarrerSubidasPendientes } from './application/barrer-subidas-pendientes
 import { ConsultarDocumento } from './application/consultar-documento/consultar-documento';
 import { DescargarContenido } from './application/descargar-contenido/descargar-contenido';
 import type { DocumentoRepository } from './application/documento-repository';
+import type { ExpedientesCerrados } from './application/expedientes-cerrados';
 import { LiberarDocumentos } from './application/liberar-documentos/liberar-documentos';
 import { MensajesDeDocumentos } from './application/mensajes';
+import { RegistrarCierre } from './application/registrar-cierre/registrar-cierre';
 import { RegistrarDocumentos } from './application/registrar-documentos/registrar-documentos';
 import { SubirDocumento } from './application/subir-documento/subir-documento';
 import { SubirVersion } from './application/subir-version/subir-version';
@@ -39,7 +41,9 @@ import { type DocumentsSettings, documentsSettings } from './infrastructure/conf
 import { documentsRouter } from './infrastructure/http/documents-router';
 import { ComandosDeDocumentos } from './infrastructure/messaging/comandos-de-documentos';
 import { MongoDocumentoRepository } from './infrastructure/persistence/mongo-documento-repository';
+import { MongoExpedientesCerrados } from './infrastructure/persistence/mongo-expedientes-cerrados';
 import { SqliteDocumentoRepository } from './infrastructure/persistence/sqlite-documento-repository';
+import { SqliteExpedientesCerrados } from './infrastructure/persistence/sqlite-expedientes-cerrados';
 import { TareaPeriodica } from './infrastructure/tarea-periodica';
 import { TOKENS } from './infrastructure/tokens';
 
@@ -59,6 +63,7 @@ export interface CommonDependencies {
 /** The stores of one kind of infrastructure, and what their lifetime needs. */
 interface Stores {
   readonly repository: DocumentoRepository;
+  readonly cerrados: ExpedientesCerrados;
   readonly files: FileStore;
   readonly readiness: readonly ReadinessCheck[];
   start(): void;
@@ -80,6 +85,7 @@ async function embeddedStores(
   const directory = join(dataDir, 'documents');
   return {
     repository,
+    cerrados: await SqliteExpedientesCerrados.open(database),
     files: new LocalFileStore({ directory, maxBytes: settings.maxBytes, now: clock }),
     readiness: [
       { name: 'sqlite', check: () => database.ping() },
@@ -103,6 +109,7 @@ async function distributedStores(
   await ensureIndexes(db, MongoDocumentoRepository.indexes);
   return {
     repository: new MongoDocumentoRepository(db, bus),
+    cerrados: new MongoExpedientesCerrados(db),
     files: new GridFsFileStore(db, { maxBytes: settings.maxBytes, bucketName: 'contenidos' }),
     readiness: [{ name: 'mongodb', check: () => connection.ping() }],
     start: () => undefined,
@@ -135,6 +142,7 @@ export async function createDocumentsService(
   container.bind(TOKENS.MessageBus).toConstantValue(infrastructure.bus);
   container.bind(TOKENS.Settings).toConstantValue(settings);
   container.bind(TOKENS.DocumentoRepository).toConstantValue(stores.repository);
+  container.bind(TOKENS.ExpedientesCerrados).toConstantValue(stores.cerrados);
   container.bind(TOKENS.FileStore).toConstantValue(stores.files);
   container
     .bind(TOKENS.AlmacenDeContenidos)
@@ -171,6 +179,7 @@ export async function createDocumentsService(
           ctx.get(TOKENS.AlmacenDeContenidos),
           ctx.get(TOKENS.MensajesDeDocumentos),
           ctx.get(TOKENS.Clock),
+          ctx.get(TOKENS.ExpedientesCerrados),
         ),
     )
     .inSingletonScope();
@@ -211,6 +220,12 @@ export async function createDocumentsService(
     )
     .inSingletonScope();
   container
+    .bind(TOKENS.RegistrarCierre)
+    .toDynamicValue(
+      (ctx) => new RegistrarCierre(ctx.get(TOKENS.ExpedientesCerrados), ctx.get(TOKENS.Clock)),
+    )
+    .inSingletonScope();
+  container
     .bind(TOKENS.BarrerSubidasPendientes)
     .toDynamicValue(
       (ctx) =>
@@ -230,6 +245,7 @@ export async function createDocumentsService(
           ctx.get(TOKENS.MessageBus),
           ctx.get(TOKENS.RegistrarDocumentos),
           ctx.get(TOKENS.LiberarDocumentos),
+          ctx.get(TOKENS.RegistrarCierre),
           ctx.get<Logger>(TOKENS.Logger).child({ component: 'saga-commands' }),
           ctx.get(TOKENS.Metrics),
         ),

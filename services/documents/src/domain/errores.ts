@@ -7,7 +7,7 @@ import { DomainError } from '@expedientes/shared-kernel';
 export class ErrorDeDocumentos extends DomainError {
   constructor(
     code: string,
-    kind: 'invalid' | 'not_found' | 'conflict',
+    kind: 'invalid' | 'not_found' | 'conflict' | 'rule',
     message: string,
     details: Readonly<Record<string, unknown>> = {},
   ) {
@@ -67,6 +67,17 @@ export class DocumentoModificadoALaVez extends ErrorDeDocumentos {
       'conflict',
       `El documento ${documentId} ha cambiado mientras se guardaba; vuelva a intentarlo`,
       { documentId },
+    );
+  }
+}
+
+export class ExpedienteCerrado extends ErrorDeDocumentos {
+  constructor(readonly expedienteId: string) {
+    super(
+      'DOCUMENTS.EXPEDIENTE_CERRADO',
+      'rule',
+      `El expediente ${expedienteId} ha terminado: sus documentos ya no cambian`,
+      { expedienteId },
     );
   }
 }

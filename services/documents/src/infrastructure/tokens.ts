@@ -7,6 +7,8 @@ export const TOKENS = {
   MessageBus: Symbol('MessageBus'),
   Settings: Symbol('DocumentsSettings'),
   DocumentoRepository: Symbol('DocumentoRepository'),
+  ExpedientesCerrados: Symbol('ExpedientesCerrados'),
+  RegistrarCierre: Symbol('RegistrarCierre'),
   FileStore: Symbol('FileStore'),
   AlmacenDeContenidos: Symbol('AlmacenDeContenidos'),
   MensajesDeDocumentos: Symbol('MensajesDeDocumentos'),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   type Consumer,
   documents,
+  expedientes,
   type Envelope,
   EnvelopeFactory,
   type MessageBus,
@@ -453,6 +454,42 @@ export function documentsServiceSuite(name: string, open: OpenDocuments): void {
       }
       expect((await metadata(a.documentId)).expedienteId).toBeNull();
       expect(eventsOf(documents.DocumentoLiberado.type, a.documentId)).toHaveLength(1);
+    });
+
+    it('takes no new version of a document once its expediente has ended', async () => {
+      const a = await upload(texto(), 'a.txt');
+      const expedienteId = `exp-${randomUUID()}`;
+      await replyTo(await sendCommand(documents.RegisterDocuments, expedienteId, [a.documentId]));
+      const fase = (codigo: string, final: boolean) => ({ codigo, nombre: codigo, final });
+      const version = () =>
+        call(`/documents/${a.documentId}/versions`, {
+          method: 'POST',
+          body: png(),
+          headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'tarde.png' },
+          roles: ['tramitador'],
+        });
+      await underTest.bus.publish(topics.events('expedientes'), [
+        envelopes.create({
+          type: expedientes.FaseDeExpedienteCambiada.type,
+          key: expedienteId,
+          actor: { userId: 'victor', roles: ['validador'] },
+          payload: {
+            expedienteId,
+            version: 5,
+            desde: fase('VALIDACION', false),
+            hacia: fase('FINALIZADO', true),
+          },
+        }),
+      ]);
+      // Until documents has read the event, a version still goes in; from then on, none.
+      const refused = await eventually(async () => {
+        const response = await version();
+        return response.status === 422 ? response : undefined;
+      }, 'the version refused');
+      expect(await refused.json()).toMatchObject({ code: 'DOCUMENTS.EXPEDIENTE_CERRADO' });
+      const { version: last } = await metadata(a.documentId);
+      expect((await version()).status).toBe(422);
+      expect((await metadata(a.documentId)).version).toBe(last);
     });
 
     // Last: moving the clock on makes every staged upload of the suite old.

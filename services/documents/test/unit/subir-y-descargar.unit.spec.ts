@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ContentTooLargeError, documents, topics } from '@expedientes/shared-kernel';
+import {
+  ContentTooLargeError,
+  documents,
+  EnvelopeFactory,
+  expedientes,
+  topics,
+} from '@expedientes/shared-kernel';
 import { ConsultarDocumento } from '../../src/application/consultar-documento/consultar-documento';
 import { DescargarContenido } from '../../src/application/descargar-contenido/descargar-contenido';
 import { SubirDocumento } from '../../src/application/subir-documento/subir-documento';
+import { RegistrarCierre } from '../../src/application/registrar-cierre/registrar-cierre';
 import { SubirVersion } from '../../src/application/subir-version/subir-version';
 import {
   DocumentoModificadoALaVez,
@@ -12,7 +19,7 @@ import {
 } from '../../src/domain/errores';
 import { ana, harness } from './fakes/harness';
 import { enTrozos, png, texto } from './mothers/contenidos';
-import { T0 } from './mothers/documento-mother';
+import { DocumentoMother, T0 } from './mothers/documento-mother';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -27,7 +34,8 @@ function useCases(maxBytes?: number) {
   return {
     ...h,
     subir: new SubirDocumento(h.documentos, h.contenidos, h.mensajes, h.clock, h.newId),
-    subirVersion: new SubirVersion(h.documentos, h.contenidos, h.mensajes, h.clock),
+    subirVersion: new SubirVersion(h.documentos, h.contenidos, h.mensajes, h.clock, h.cerrados),
+    registrarCierre: new RegistrarCierre(h.cerrados, h.clock),
     consultar: new ConsultarDocumento(h.documentos),
     descargar: new DescargarContenido(h.documentos, h.contenidos),
   };
@@ -39,14 +47,14 @@ describe('who may upload', () => {
     const validador = { userId: 'victor', roles: ['validador'] };
     const documento = await h.subir.ejecutar({
       nombre: 'a.txt',
-      contenido: enTrozos(texto('uno')),
+      contenido: enTrozos(texto()),
       actor: ana,
       correlationId: 'corr-1',
     });
     let leido = false;
     const contenido = (async function* () {
       leido = true;
-      yield texto('reemplazo');
+      yield png();
     })();
     await expect(
       h.subirVersion.ejecutar({
@@ -62,6 +70,49 @@ describe('who may upload', () => {
     ).rejects.toMatchObject({ kind: 'forbidden' });
     expect(leido).toBe(false);
     expect((await h.consultar.ejecutar(documento.id)).version).toBe(1);
+  });
+});
+
+describe('the documents of an expediente that has ended', () => {
+  it('take no new version once the expediente reached a final phase', async () => {
+    const h = useCases();
+    const documento = DocumentoMother.registradoEn('exp-9', { id: 'doc-9' });
+    await h.documentos.guardar([documento], []);
+    const cambio = (hacia: { codigo: string; nombre: string; final: boolean }) =>
+      new EnvelopeFactory(() => 'evt-1', h.clock).create({
+        type: expedientes.FaseDeExpedienteCambiada.type,
+        key: 'exp-9',
+        actor: ana,
+        payload: {
+          expedienteId: 'exp-9',
+          version: 3,
+          desde: { codigo: 'VALIDACION', nombre: 'Validación', final: false },
+          hacia,
+        },
+      });
+    const version = () =>
+      h.subirVersion.ejecutar({
+        documentId: 'doc-9',
+        nombre: 'otra.txt',
+        contenido: enTrozos(png()),
+        actor: ana,
+        correlationId: 'c',
+      });
+
+    expect(
+      await h.registrarCierre.ejecutar(cambio({ codigo: 'ANALISIS', nombre: 'A', final: false })),
+    ).toBe(false);
+    await expect(version()).resolves.toMatchObject({ id: 'doc-9' });
+
+    expect(
+      await h.registrarCierre.ejecutar(cambio({ codigo: 'FINALIZADO', nombre: 'F', final: true })),
+    ).toBe(true);
+    await expect(version()).rejects.toMatchObject({
+      code: 'DOCUMENTS.EXPEDIENTE_CERRADO',
+      kind: 'rule',
+    });
+    expect((await h.consultar.ejecutar('doc-9')).version).toBe(2);
+    expect(h.files.ids()).toHaveLength(1);
   });
 });
 

@@ -1,10 +1,11 @@
 import type { Actor, Clock } from '@expedientes/shared-kernel';
 import type { Documento } from '../../domain/documento';
-import { DocumentoNoEncontrado } from '../../domain/errores';
+import { DocumentoNoEncontrado, ExpedienteCerrado } from '../../domain/errores';
 import { nombreDeDocumento } from '../../domain/nombre-de-documento';
 import type { AlmacenDeContenidos } from '../almacen-de-contenidos';
 import { exigirQuienSube } from '../autorizacion';
 import type { DocumentoRepository } from '../documento-repository';
+import type { ExpedientesCerrados } from '../expedientes-cerrados';
 import { causaDePeticion, type MensajesDeDocumentos } from '../mensajes';
 
 export interface SubirVersionCommand {
@@ -16,21 +17,29 @@ export interface SubirVersionCommand {
   readonly correlationId: string;
 }
 
-/** Adds a version to a document, staged or claimed: earlier versions stay as they were. */
+/**
+ * Adds a version to a document, staged or claimed by an expediente that has not ended:
+ * earlier versions stay as they were.
+ */
 export class SubirVersion {
   constructor(
     private readonly documentos: DocumentoRepository,
     private readonly contenidos: AlmacenDeContenidos,
     private readonly mensajes: MensajesDeDocumentos,
     private readonly clock: Clock,
+    private readonly cerrados: ExpedientesCerrados,
   ) {}
 
-  /** @throws ForbiddenError, DocumentoNoEncontrado, NombreDeDocumentoInvalido, DocumentoModificadoALaVez */
+  /** @throws ForbiddenError, DocumentoNoEncontrado, ExpedienteCerrado, NombreDeDocumentoInvalido, DocumentoModificadoALaVez */
   async ejecutar(command: SubirVersionCommand): Promise<Documento> {
     const { documentId, actor } = command;
     exigirQuienSube(actor);
     const documento = await this.documentos.buscar(documentId);
     if (!documento) throw new DocumentoNoEncontrado([documentId]);
+    const { expedienteId } = documento;
+    if (expedienteId !== null && (await this.cerrados.estaCerrado(expedienteId))) {
+      throw new ExpedienteCerrado(expedienteId);
+    }
     const nombre =
       command.nombre === undefined
         ? documento.ultimaVersion.nombre

@@ -3,6 +3,7 @@ import {
   describeError,
   documents,
   type Envelope,
+  expedientes,
   type Logger,
   type MessageBus,
   type MessageContext,
@@ -14,6 +15,10 @@ import type {
   ReleaseDocumentsCommand,
 } from '../../application/liberar-documentos/liberar-documentos';
 import type {
+  FaseCambiadaEvent,
+  RegistrarCierre,
+} from '../../application/registrar-cierre/registrar-cierre';
+import type {
   RegisterDocumentsCommand,
   RegistrarDocumentos,
 } from '../../application/registrar-documentos/registrar-documentos';
@@ -22,8 +27,9 @@ export const SAGA_COMMANDS_GROUP = 'documents.saga-commands';
 
 /**
  * The documents context as a participant of the expedientes sagas: takes their commands from
- * `documents.commands` and hands each to its use case. A handler that throws is retried by the
- * bus, and the command is acknowledged only after its handler (and so its reply) succeeded.
+ * `documents.commands` and hands each to its use case, and learns from `expedientes.events`
+ * which expedientes have ended. A handler that throws is retried by the bus, and the message
+ * is acknowledged only after its handler (and so its reply) succeeded.
  */
 export class ComandosDeDocumentos {
   private consumer?: Consumer;
@@ -32,6 +38,7 @@ export class ComandosDeDocumentos {
     private readonly bus: MessageBus,
     private readonly registrar: RegistrarDocumentos,
     private readonly liberar: LiberarDocumentos,
+    private readonly registrarCierre: RegistrarCierre,
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
   ) {}
@@ -39,7 +46,7 @@ export class ComandosDeDocumentos {
   async start(): Promise<void> {
     this.consumer ??= await this.bus.subscribe({
       group: SAGA_COMMANDS_GROUP,
-      topics: [topics.commands('documents')],
+      topics: [topics.commands('documents'), topics.events('expedientes')],
       handler: (message, context) => this.atender(message, context),
     });
   }
@@ -71,8 +78,14 @@ export class ComandosDeDocumentos {
         case documents.ReleaseDocuments.type:
           await this.liberar.ejecutar(message as ReleaseDocumentsCommand);
           break;
+        case expedientes.FaseDeExpedienteCambiada.type:
+          if (await this.registrarCierre.ejecutar(message as FaseCambiadaEvent)) {
+            logger.info('expediente ended: its documents are closed');
+          }
+          count('handled');
+          return;
         default:
-          logger.debug('not a command of the documents context: ignored');
+          logger.debug('not a message the documents context acts on: ignored');
           count('ignored');
           return;
       }

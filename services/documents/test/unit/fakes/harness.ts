@@ -9,6 +9,7 @@ import {
 import { AlmacenDeContenidos } from '../../../src/application/almacen-de-contenidos';
 import { MensajesDeDocumentos, type PayloadDe } from '../../../src/application/mensajes';
 import { T0 } from '../mothers/documento-mother';
+import { InMemoryExpedientesCerrados } from './in-memory-expedientes-cerrados';
 import { InMemoryDocumentoRepository } from './in-memory-documento-repository';
 import { InMemoryFileStore } from './in-memory-file-store';
 
@@ -26,6 +27,7 @@ export function harness(maxBytes = 1024 * 1024) {
   const files = new InMemoryFileStore(maxBytes);
   return {
     documentos: new InMemoryDocumentoRepository(),
+    cerrados: new InMemoryExpedientesCerrados(),
     files,
     contenidos: new AlmacenDeContenidos(files, silentLogger),
     mensajes: new MensajesDeDocumentos(envelopes),
