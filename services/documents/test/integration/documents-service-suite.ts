@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type Consumer,
@@ -36,6 +36,8 @@ export interface DocumentsUnderTest {
   readonly module: ServiceModule;
   /** The bus the module was given: the suite plays the other services on it. */
   readonly bus: MessageBus;
+  /** Uploads begun and neither finished nor cleaned away: what a cut-off upload must not leave. */
+  readonly unfinishedUploads: () => Promise<number>;
   /** Closes what the setup opened, after the module has stopped. */
   readonly dispose: () => Promise<void>;
 }
@@ -244,6 +246,35 @@ export function documentsServiceSuite(name: string, open: OpenDocuments): void {
         nombre: 'acta.txt',
         mediaType: 'text/plain; charset=utf-8',
       });
+    });
+
+    it('leaves no file and no handle behind of an upload cut off mid-body', async () => {
+      expect(await underTest.unfinishedUploads()).toBe(0);
+      const { port } = new URL(base);
+      const cut = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/documents',
+        headers: {
+          authorization: `Bearer ${await token()}`,
+          'content-type': 'application/octet-stream',
+          'content-length': String(512 * 1024),
+          'x-file-name': 'cortado.bin',
+        },
+      });
+      cut.on('error', () => undefined);
+      // More than one GridFS chunk (255 KiB), so that both stores have begun writing.
+      cut.write(randomBytes(300 * 1024));
+      await eventually(
+        async () => ((await underTest.unfinishedUploads()) > 0 ? true : undefined),
+        'the upload to begin',
+      );
+      cut.destroy();
+      await eventually(
+        async () => ((await underTest.unfinishedUploads()) === 0 ? true : undefined),
+        'the cut-off upload to be cleaned away',
+      );
     });
 
     it('refuses a version from a validador, as the public API does, and keeps the document', async () => {

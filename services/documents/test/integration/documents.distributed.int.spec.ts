@@ -30,13 +30,22 @@ describeWithServer('mongodb', 'documents with MongoDB', (mongodbUrl) => {
           common,
           testSettings,
         );
+        const connection = await connectMongo(url, { appName: 'documents-int-test' });
+        const db = connection.db();
         return {
           module,
           bus,
+          // GridFS writes chunks as the content comes and the file's entry at its end.
+          unfinishedUploads: async () => {
+            const written = await db.collection('contenidos.chunks').distinct('files_id');
+            const whole = await db
+              .collection('contenidos.files')
+              .countDocuments({ _id: { $in: written } });
+            return written.length - whole;
+          },
           dispose: async () => {
             await bus.close();
-            const connection = await connectMongo(url, { appName: 'documents-int-test' });
-            await connection.db().dropDatabase();
+            await db.dropDatabase();
             await connection.close();
           },
         };

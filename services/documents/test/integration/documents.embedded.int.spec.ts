@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishedLanguage } from '@expedientes/shared-kernel';
@@ -24,6 +24,7 @@ documentsServiceSuite(
     return {
       module,
       bus,
+      unfinishedUploads: async () => readdirSync(join(dataDir, 'documents', 'incoming')).length,
       dispose: async () => {
         await bus.close();
         await busDatabase.close();

@@ -70,6 +70,17 @@ function versionDe(req: Request): number | undefined {
   return Number(version);
 }
 
+/** The client went away before it had sent the whole content: its mistake, not ours. */
+class UploadCutOffError extends DomainError {
+  constructor() {
+    super(
+      'DOCUMENTS.UPLOAD_CUT_OFF',
+      'invalid',
+      'El contenido llegó incompleto: se dejó de enviar antes de su final',
+    );
+  }
+}
+
 /**
  * Hands the raw request body to `work` as a stream. Through a stream of its own: a store that
  * stops reading (content too large) destroys what it reads, and destroying the request itself
@@ -90,6 +101,13 @@ async function conCuerpo<T>(
   }
   if (Number(req.header('content-length')) > maxBytes) throw new ContentTooLargeError(maxBytes);
   const cuerpo = new PassThrough();
+  // pipe() does not pass on a client that hung up mid-body: the store would wait for the
+  // rest for ever, holding its partial file open (and shutdown waiting for this request).
+  const cortado = (): void => {
+    if (!req.complete) cuerpo.destroy(new UploadCutOffError());
+  };
+  req.once('close', cortado);
+  req.once('error', cortado);
   req.pipe(cuerpo);
   try {
     return await work(cuerpo);
