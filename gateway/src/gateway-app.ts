@@ -1,6 +1,7 @@
 import { Logger } from '@expedientes/shared-kernel';
 import {
   healthRoutes,
+  jsonBody,
   problem,
   ReadinessCheck,
   requestContextMiddleware,
@@ -149,7 +150,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ),
         ]
       : []),
-    express.json({ limit: limits.jsonBody ?? '100kb' }),
+    jsonBody(limits.jsonBody ?? '100kb'),
     ...(options.idempotency ? [idempotentChanges(options.idempotency, logger)] : []),
     apiRouter(routes, { maxFileBytes: limits.maxFileBytes }),
   );

@@ -32,6 +32,13 @@ type Event =
   | { readonly kind: 'error'; readonly error: unknown }
   | { readonly kind: 'end' };
 
+/**
+ * busboy decodes names and values as UTF-8 and puts U+FFFD where the bytes are not: such text
+ * is refused rather than stored garbled (nobody types U+FFFD itself).
+ */
+const notUtf8 = (text: string): boolean => text.includes('\uFFFD');
+const NOT_UTF8 = 'no es texto UTF-8 válido';
+
 export const isMultipart = (req: Request): boolean => req.is(MULTIPART) === MULTIPART;
 
 /**
@@ -61,13 +68,19 @@ export async function* formParts(
     push(
       info.valueTruncated || info.nameTruncated
         ? { kind: 'error', error: invalidField(name, 'Es demasiado largo') }
-        : { kind: 'field', name, value },
+        : notUtf8(value)
+          ? { kind: 'error', error: invalidField(name, NOT_UTF8) }
+          : { kind: 'field', name, value },
     ),
   );
   parser.on('file', (field, stream, info) => {
     // Its failures reach us as the parser's 'error'; this keeps an unread one from crashing.
     stream.on('error', () => undefined);
-    push({ kind: 'rawFile', field, stream, nombre: info.filename });
+    push(
+      notUtf8(info.filename ?? '')
+        ? { kind: 'error', error: invalidField(field, `El nombre del archivo: ${NOT_UTF8}`) }
+        : { kind: 'rawFile', field, stream, nombre: info.filename },
+    );
   });
   parser.on('filesLimit', () =>
     push({ kind: 'error', error: invalidField('files', `Como mucho ${limits.maxFiles} archivos`) }),

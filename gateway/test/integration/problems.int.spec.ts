@@ -112,6 +112,56 @@ describe('Problems the API answers with', () => {
       expectProblem(reply, 400);
     });
 
+    it('for text that is not UTF-8: a JSON body, a form field, a file name', async () => {
+      const latin1 = Buffer.from(
+        '{"descripcion": "Licencia de a\xf1o", "expectedVersion": 1}',
+        'latin1',
+      );
+      const json = await api().request(`/expedientes/${expedienteId}`, {
+        method: 'PATCH',
+        token,
+        body: latin1,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectProblem(json, 400, 'REQUEST.INVALID_UTF8');
+
+      const boundary = 'frontera';
+      const part = (headers: string, content: Buffer) =>
+        // Headers byte for byte as written (latin1): \xf1 stays the one byte 0xF1, not UTF-8.
+        Buffer.concat([
+          Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`, 'latin1'),
+          content,
+          Buffer.from('\r\n'),
+        ]);
+      const form = (parts: Buffer[]) =>
+        api().request('/expedientes', {
+          token,
+          body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        });
+      const field = (name: string, value: Buffer) =>
+        part(`Content-Disposition: form-data; name="${name}"`, value);
+      const fields = [
+        field('codigo', Buffer.from(codigoNuevo('UTF'))),
+        field('opcionInicial', Buffer.from('PETICION_DEPARTAMENTO')),
+      ];
+      const badName = await form([
+        ...fields,
+        part(
+          'Content-Disposition: form-data; name="files"; filename="a\xf1o.pdf"\r\nContent-Type: application/pdf',
+          pdf(),
+        ),
+      ]);
+      expectProblem(badName, 400);
+      expect(fieldsOf(badName)).toEqual(['files']);
+      const badField = await form([
+        field('codigo', Buffer.from(codigoNuevo('UTF'))),
+        field('descripcion', Buffer.from('Licencia de a\xf1o', 'latin1')),
+      ]);
+      expectProblem(badField, 400);
+      expect(fieldsOf(badField)).toEqual(['descripcion']);
+    });
+
     it('for an edit that names no version, a malformed If-Match, or two that disagree', async () => {
       const path = `/expedientes/${expedienteId}`;
       const none = await api().request(path, {

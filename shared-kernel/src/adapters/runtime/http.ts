@@ -8,6 +8,7 @@ import express, {
 import { IdentityVerifier, UnauthenticatedError } from '../../ports/identity';
 import { describeError, Logger } from '../../ports/logger';
 import { healthRoutes } from './health';
+import { jsonBody } from './json-body';
 import { ServiceMetrics } from './metrics';
 import { problemFor } from './problem';
 import { ReadinessCheck, RequestContext, requestContext } from './request';
@@ -68,7 +69,7 @@ export function createServiceHttpApp(options: ServiceHttpOptions): express.Expre
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(options.logger, options.metrics));
   app.use(healthRoutes(options.service, options.readiness, options.metrics));
-  app.use(express.json({ limit: options.jsonLimit ?? '1mb' }));
+  app.use(jsonBody(options.jsonLimit ?? '1mb'));
   app.use(authenticate(options.identity), options.api);
   app.use((_req: Request, _res: Response, next: NextFunction) => {
     next(Object.assign(new Error('No existe esa ruta'), { status: 404, expose: true }));

@@ -10,3 +10,4 @@ export * from './jwt-identity-verifier';
 export * from './lifecycle';
 export * from './service-module';
 export * from './distributed-main';
+export * from './json-body';
