@@ -76,6 +76,25 @@ describe('createServiceHttpApp', () => {
   };
   const tramitador = () => issuer.token({ userId: 'ana', roles: ['tramitador'] });
 
+  it('sends the security headers of an API with every answer, errors included', async () => {
+    for (const path of ['/health/live', '/nope', '/boom']) {
+      const { headers } = await call(path, { token: await tramitador() });
+      expect({
+        path,
+        csp: headers.get('content-security-policy'),
+        nosniff: headers.get('x-content-type-options'),
+        frame: headers.get('x-frame-options'),
+        referrer: headers.get('referrer-policy'),
+      }).toEqual({
+        path,
+        csp: expect.stringContaining("default-src 'none'"),
+        nosniff: 'nosniff',
+        frame: 'DENY',
+        referrer: 'no-referrer',
+      });
+    }
+  });
+
   it('answers liveness, and readiness from its checks', async () => {
     expect((await call('/health/live')).status).toBe(200);
     expect(await call('/health/ready')).toMatchObject({ status: 200, body: { status: 'up' } });

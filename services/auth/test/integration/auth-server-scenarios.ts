@@ -127,6 +127,26 @@ export function authServerScenarios(
       }
     });
 
+    it('sends headers that keep its answers from being framed or sniffed, discovery included', async () => {
+      for (const path of ['/.well-known/openid-configuration', '/jwks', '/token']) {
+        const response = await fetch(`${auth.issuer}${path}`);
+        await response.arrayBuffer();
+        expect({
+          path,
+          csp: response.headers.get('content-security-policy'),
+          nosniff: response.headers.get('x-content-type-options'),
+          frame: response.headers.get('x-frame-options'),
+          referrer: response.headers.get('referrer-policy'),
+        }).toEqual({
+          path,
+          csp: expect.stringContaining("frame-ancestors 'none'"),
+          nosniff: 'nosniff',
+          frame: 'DENY',
+          referrer: 'no-referrer',
+        });
+      }
+    });
+
     it('gives a machine client a signed JWT with its roles, which the services accept', async () => {
       const party = await RelyingParty.discover(auth.issuer, {
         id: machine.clientId,

@@ -9,6 +9,7 @@ import { IdentityVerifier, UnauthenticatedError } from '../../ports/identity';
 import { describeError, Logger } from '../../ports/logger';
 import { healthRoutes } from './health';
 import { jsonBody } from './json-body';
+import { apiSecurityHeaders } from './security-headers';
 import { ServiceMetrics } from './metrics';
 import { problemFor } from './problem';
 import { ReadinessCheck, RequestContext, requestContext } from './request';
@@ -68,6 +69,7 @@ export function createServiceHttpApp(options: ServiceHttpOptions): express.Expre
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(options.logger, options.metrics));
+  app.use(apiSecurityHeaders());
   app.use(healthRoutes(options.service, options.readiness, options.metrics));
   app.use(jsonBody(options.jsonLimit ?? '1mb'));
   app.use(authenticate(options.identity), options.api);

@@ -11,3 +11,4 @@ export * from './lifecycle';
 export * from './service-module';
 export * from './distributed-main';
 export * from './json-body';
+export * from './security-headers';

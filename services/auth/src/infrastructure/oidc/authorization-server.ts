@@ -8,6 +8,7 @@ import type {
   default as Provider,
 } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { describeError, Logger } from '@expedientes/shared-kernel';
+import { authorizationServerSecurityHeaders } from '@expedientes/shared-kernel/adapters/runtime';
 import { FindActiveUserQuery } from '../../application/find-active-user/find-active-user-query';
 import { ProviderKeys } from '../keys/provider-keys';
 import { SqlOidcStorage } from '../sql/sql-oidc-storage';
@@ -230,6 +231,7 @@ export function createAuthorizationServer(
   });
 
   const handler = express.Router();
+  handler.use(authorizationServerSecurityHeaders());
   handler.use(
     '/interaction',
     interactionRoutes(
