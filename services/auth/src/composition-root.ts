@@ -177,6 +177,7 @@ function buildContainer(
         authenticate: ctx.get(TOKENS.authenticate),
         findActive: ctx.get(TOKENS.findActiveUser),
       },
+      clientThrottle: ctx.get(TOKENS.loginThrottle),
       logger: ctx.get(TOKENS.logger),
     }),
   );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { JwtIdentityVerifier } from '@expedientes/shared-kernel/adapters/runtime';
 import { Browser, formOf } from '../support/browser';
@@ -174,6 +174,30 @@ export function authServerScenarios(
       const { status, body } = await party.clientCredentials();
       expect(status).toBe(401);
       expect(body.error).toBe('invalid_client');
+    });
+
+    it('brakes guessing a client secret: 429 once a client failed too often, never a busy one', async () => {
+      // A client id of its own: a lock here locks nobody else of the suite.
+      const guessed = await RelyingParty.discover(auth.issuer, {
+        id: `adivinado-${randomUUID().slice(0, 8)}`,
+        secret: 'not-the-secret',
+      });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 8; attempt++) {
+        statuses.push((await guessed.clientCredentials()).status);
+      }
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(statuses.at(-1)).toBe(429);
+      const locked = await guessed.clientCredentials();
+      expect(locked.body).toMatchObject({ error: 'invalid_client' });
+
+      // The real client, many times at once: its successes count for nothing.
+      const real = await RelyingParty.discover(auth.issuer, {
+        id: machine.clientId,
+        secret: machine.secret,
+      });
+      const answers = await Promise.all(Array.from({ length: 12 }, () => real.clientCredentials()));
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
     });
 
     it('signs a user in through the login page (code + PKCE), with their roles, and refreshes', async () => {

@@ -16,18 +16,24 @@ export interface LoginLimits {
   readonly porDireccion: LimiteDeIntentos;
 }
 
-/** Who an attempt counts against: the username asked for (when it is one), and the client. */
+/**
+ * Who an attempt counts against: the username asked for (when it is one), the client address,
+ * and the OAuth client whose secret is tried (token requests).
+ */
 export interface Intentantes {
   readonly username?: string;
   readonly direccion?: string;
+  readonly cliente?: string;
 }
 
 const USUARIO = 'usuario:';
 const DIRECCION = 'direccion:';
+const CLIENTE = 'cliente:';
 
-const clavesDe = ({ username, direccion }: Intentantes): string[] => [
+const clavesDe = ({ username, direccion, cliente }: Intentantes): string[] => [
   ...(username === undefined ? [] : [`${USUARIO}${username}`]),
   ...(direccion === undefined ? [] : [`${DIRECCION}${direccion}`]),
+  ...(cliente === undefined ? [] : [`${CLIENTE}${cliente}`]),
 ];
 
 /**
@@ -44,8 +50,7 @@ export class LoginThrottle {
   /** Counts an attempt about to be checked, or refuses it. */
   async intentar(quien: Intentantes): Promise<void> {
     const ahora = this.clock().getTime();
-    const limiteDe = (clave: string) =>
-      clave.startsWith(USUARIO) ? this.limites.porUsuario : this.limites.porDireccion;
+    const limiteDe = (clave: string) => this.limiteDe(clave);
     const guardados = await this.registro.cambiar(clavesDe(quien), (actuales) => {
       const intentados = new Map(
         [...actuales].map(([clave, intentos]) => [
@@ -57,10 +62,33 @@ export class LoginThrottle {
       // A refused attempt counts against none of its keys; it only locks those it took over.
       return bloqueos.length === 0 ? intentados : new Map([...actuales, ...bloqueos]);
     });
-    const hasta = Math.max(
-      ...[...guardados.values()].map((intentos: Intentos | null) => intentos?.bloqueadoHasta ?? 0),
+    this.refusarSiBloqueado(guardados, ahora);
+  }
+
+  /**
+   * Refuses while any of the keys is locked, counting nothing. With `fallar` after a failure:
+   * the brake for secrets too long to guess by trying them all at once, where counting every
+   * attempt would lock a busy client out by its own concurrent successes.
+   */
+  async comprobar(quien: Intentantes): Promise<void> {
+    const ahora = this.clock().getTime();
+    const guardados = await this.registro.cambiar(clavesDe(quien), (actuales) => actuales);
+    this.refusarSiBloqueado(guardados, ahora);
+  }
+
+  /** Counts a failed attempt (locking the keys that went over their limit). */
+  async fallar(quien: Intentantes): Promise<void> {
+    const ahora = this.clock().getTime();
+    await this.registro.cambiar(
+      clavesDe(quien),
+      (actuales) =>
+        new Map(
+          [...actuales].map(([clave, intentos]) => [
+            clave,
+            intentar(intentos, this.limiteDe(clave), ahora),
+          ]),
+        ),
     );
-    if (hasta > ahora) throw new DemasiadosIntentosError(minutosHasta(hasta, ahora));
   }
 
   /** The attempt had the right password: the username starts afresh. */
@@ -75,5 +103,17 @@ export class LoginThrottle {
           ]),
         ),
     );
+  }
+
+  private limiteDe(clave: string): LimiteDeIntentos {
+    return clave.startsWith(DIRECCION) ? this.limites.porDireccion : this.limites.porUsuario;
+  }
+
+  private refusarSiBloqueado(guardados: ReadonlyMap<string, Intentos | null>, ahora: number): void {
+    const hasta = Math.max(
+      0,
+      ...[...guardados.values()].map((intentos) => intentos?.bloqueadoHasta ?? 0),
+    );
+    if (hasta > ahora) throw new DemasiadosIntentosError(minutosHasta(hasta, ahora));
   }
 }

@@ -9,6 +9,8 @@ import type {
 } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { describeError, Logger } from '@expedientes/shared-kernel';
 import { authorizationServerSecurityHeaders } from '@expedientes/shared-kernel/adapters/runtime';
+import { LoginThrottle } from '../../application/authenticate/login-throttle';
+import { clientSecretBrake } from './client-secret-brake';
 import { FindActiveUserQuery } from '../../application/find-active-user/find-active-user-query';
 import { ProviderKeys } from '../keys/provider-keys';
 import { SqlOidcStorage } from '../sql/sql-oidc-storage';
@@ -45,6 +47,8 @@ export interface AuthorizationServerOptions {
   /** Behind a TLS-terminating proxy: believe its X-Forwarded-* headers. */
   readonly trustProxy: boolean;
   readonly users: InteractionHandlers & { readonly findActive: FindActiveUserQuery };
+  /** Counts the clients' failed authentications at the token endpoint (`clientSecretBrake`). */
+  readonly clientThrottle: Pick<LoginThrottle, 'comprobar' | 'fallar'>;
   readonly logger: Logger;
 }
 
@@ -232,6 +236,7 @@ export function createAuthorizationServer(
 
   const handler = express.Router();
   handler.use(authorizationServerSecurityHeaders());
+  handler.post(endpoints.token, clientSecretBrake(options.clientThrottle, logger));
   handler.use(
     '/interaction',
     interactionRoutes(
