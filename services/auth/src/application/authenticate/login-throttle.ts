@@ -36,6 +36,13 @@ const clavesDe = ({ username, direccion, cliente }: Intentantes): string[] => [
   ...(cliente === undefined ? [] : [`${CLIENTE}${cliente}`]),
 ];
 
+/** What `cambio` makes of the attempts of each key. */
+const cadaClave = (
+  actuales: ReadonlyMap<string, Intentos | null>,
+  cambio: (clave: string, intentos: Intentos | null) => Intentos | null,
+): Map<string, Intentos | null> =>
+  new Map([...actuales].map(([clave, intentos]) => [clave, cambio(clave, intentos)]));
+
 /**
  * Counts the sign-in attempts of a username and of a client address, and refuses them with
  * DemasiadosIntentosError while either is locked.
@@ -50,13 +57,9 @@ export class LoginThrottle {
   /** Counts an attempt about to be checked, or refuses it. */
   async intentar(quien: Intentantes): Promise<void> {
     const ahora = this.clock().getTime();
-    const limiteDe = (clave: string) => this.limiteDe(clave);
     const guardados = await this.registro.cambiar(clavesDe(quien), (actuales) => {
-      const intentados = new Map(
-        [...actuales].map(([clave, intentos]) => [
-          clave,
-          intentar(intentos, limiteDe(clave), ahora),
-        ]),
+      const intentados = cadaClave(actuales, (clave, intentos) =>
+        intentar(intentos, this.limiteDe(clave), ahora),
       );
       const bloqueos = [...intentados].filter(([, intentos]) => bloqueado(intentos, ahora));
       // A refused attempt counts against none of its keys; it only locks those it took over.
@@ -79,29 +82,15 @@ export class LoginThrottle {
   /** Counts a failed attempt (locking the keys that went over their limit). */
   async fallar(quien: Intentantes): Promise<void> {
     const ahora = this.clock().getTime();
-    await this.registro.cambiar(
-      clavesDe(quien),
-      (actuales) =>
-        new Map(
-          [...actuales].map(([clave, intentos]) => [
-            clave,
-            intentar(intentos, this.limiteDe(clave), ahora),
-          ]),
-        ),
+    await this.registro.cambiar(clavesDe(quien), (actuales) =>
+      cadaClave(actuales, (clave, intentos) => intentar(intentos, this.limiteDe(clave), ahora)),
     );
   }
 
   /** The attempt had the right password: the username starts afresh. */
   async acertar(quien: Intentantes): Promise<void> {
-    await this.registro.cambiar(
-      clavesDe(quien),
-      (actuales) =>
-        new Map(
-          [...actuales].map(([clave, intentos]) => [
-            clave,
-            acertar(intentos, clave.startsWith(USUARIO)),
-          ]),
-        ),
+    await this.registro.cambiar(clavesDe(quien), (actuales) =>
+      cadaClave(actuales, (clave, intentos) => acertar(intentos, clave.startsWith(USUARIO))),
     );
   }
 
