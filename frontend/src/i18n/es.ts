@@ -94,6 +94,7 @@ export const es = {
     descripcionGuardada: 'Descripción guardada',
     cambiarFase: 'Cambiar fase',
     sinTransiciones: 'No puede cambiar la fase de este expediente ahora',
+    finalizadoEl: 'Expediente finalizado el {fecha}',
     cambiandoFase: 'Cambiando de fase…',
     faseCambiada: 'El expediente está ahora en «{fase}»',
     historialDeFases: 'Historial de fases',

@@ -356,7 +356,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await screens.take(on, 'validador-decision');
     await changeTo('validador', FASE.finalizado);
     await untilText(definition(on, 'Estado'), /finalizado/i);
-    await offersNoTransition(on);
+    // Finished, and said so: no buttons, no "cannot change it now", no final phase "en curso".
+    const cambios = section(on, 'Cambiar fase');
+    await cambios.getByText(/^Expediente finalizado el \d/).waitFor();
+    expect(await cambios.getByRole('button').count()).toBe(0);
+    const ultima = section(on, 'Historial de fases').locator('tbody tr').last();
+    await untilText(ultima, new RegExp(FASE.finalizado));
+    expect(await ultima.textContent()).not.toMatch(/en curso/);
   });
 
   it("shows the tramitadora the validador's change live, without reloading", async () => {
