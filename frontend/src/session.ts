@@ -18,6 +18,8 @@ const TRAMITAN = ['tramitador', 'admin'];
 export function useSession() {
   return {
     usuario: readonly(usuario),
+    /** The largest file the platform takes, once the session says it. */
+    tamanoMaximoDeArchivo: computed(() => usuario.value?.limites?.tamanoMaximoDeArchivo),
     /** Opens expedientes, edits them and adds documents. */
     puedeTramitar: computed(
       () => usuario.value?.roles.some((rol) => TRAMITAN.includes(rol)) ?? false,

@@ -108,7 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const liveUpdates = new LiveUpdates(options.changes, {
     maxStreams: limits.liveStreams ?? 1_000,
   });
-  const routes = publicApiRoutes(options.backends, liveUpdates);
+  const routes = publicApiRoutes(options.backends, liveUpdates, limits);
   const app = express();
   app.disable('x-powered-by');
   // ETags here name an expediente's version (If-Match); none made up from a body's hash.

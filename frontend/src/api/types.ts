@@ -33,6 +33,8 @@ export interface UsuarioActual {
   readonly username: string;
   readonly name: string | null;
   readonly roles: readonly string[];
+  /** What the platform takes (absent from an older gateway). */
+  readonly limites?: { readonly tamanoMaximoDeArchivo: number };
   readonly csrfToken?: string;
 }
 

@@ -126,6 +126,8 @@ export const es = {
     actualizando: 'Hay cambios nuevos; actualizando…',
   },
   subida: {
+    demasiadoGrande: '«{nombre}» ({tamano}) supera el máximo de {maximo} por archivo: no se envía',
+    maximoPorArchivo: 'Máximo {maximo} por archivo',
     progreso: 'Subiendo {nombre}: {porcentaje} %',
     todos: 'los documentos',
   },

@@ -31,7 +31,11 @@ const API_INFO = {
 };
 
 /** Every route of the public API, its own OpenAPI document included. */
-export function publicApiRoutes(backends: Backends, live: LiveUpdates): RouteDefinition[] {
+export function publicApiRoutes(
+  backends: Backends,
+  live: LiveUpdates,
+  limits: { readonly maxFileBytes: number },
+): RouteDefinition[] {
   const { expedientes, documents, bpm, search } = backends;
   const routes = [
     ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
@@ -43,7 +47,7 @@ export function publicApiRoutes(backends: Backends, live: LiveUpdates): RouteDef
     ),
     ...searchRoutes(search),
     ...eventsRoutes(live),
-    ...sessionRoutes(),
+    ...sessionRoutes(limits),
   ];
   let document: Record<string, unknown> | undefined;
   const all: RouteDefinition[] = [

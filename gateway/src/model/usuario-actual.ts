@@ -8,6 +8,15 @@ export const usuarioActual = named(
     username: z.string().describe('El usuario (o el cliente, con un token de máquina)'),
     name: z.string().nullable().describe('Su nombre, cuando lo dijo el inicio de sesión'),
     roles: z.array(z.string()),
+    limites: z
+      .object({
+        tamanoMaximoDeArchivo: z
+          .number()
+          .int()
+          .positive()
+          .describe('Los bytes que puede tener como mucho cada archivo que se sube'),
+      })
+      .describe('Lo que la plataforma acepta: para comprobarlo antes de enviar nada'),
     csrfToken: z
       .string()
       .optional()

@@ -1,6 +1,11 @@
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { RouteDefinition } from '../../src/api/route';
-import { GatewayUnderTest, personas, startGatewayUnderTest } from '../support/gateway-under-test';
+import {
+  GatewayUnderTest,
+  personas,
+  startGatewayUnderTest,
+  testSettings,
+} from '../support/gateway-under-test';
 import { describeRoute, pathOf } from '../support/routes';
 
 /**
@@ -117,7 +122,12 @@ describe('Authentication and authorization of the API', () => {
     const reply = await gateway.api.request('/me', { token: gateway.tokens.validador });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('cache-control')).toBe('no-store');
-    expect(reply.body).toEqual({ username: 'victor.validador', name: null, roles: ['validador'] });
+    expect(reply.body).toEqual({
+      username: 'victor.validador',
+      name: null,
+      roles: ['validador'],
+      limites: { tamanoMaximoDeArchivo: testSettings.limits.maxFileBytes },
+    });
   });
 
   it('serves the public routes to anybody, a bad token notwithstanding', async () => {

@@ -3,15 +3,18 @@ import { requireCaller } from '../../security/caller-of-request';
 import { route, RouteDefinition } from '../route';
 import { STAFF } from './shared';
 
-/** Who is calling: what the web UI asks first, to know who is signed in (401 when nobody). */
-export function sessionRoutes(): RouteDefinition[] {
+/**
+ * Who is calling: what the web UI asks first, to know who is signed in (401 when nobody), with
+ * the limits it checks before sending anything.
+ */
+export function sessionRoutes(limits: { readonly maxFileBytes: number }): RouteDefinition[] {
   return [
     route({
       method: 'get',
       path: '/me',
       operationId: 'verUsuarioActual',
       tag: 'Sesión',
-      summary: 'Quién hace la petición, con sus roles',
+      summary: 'Quién hace la petición, con sus roles y los límites de la plataforma',
       description:
         'Con la sesión del navegador (tras /login) da también el token CSRF que sus ' +
         'peticiones que cambian algo deben llevar en la cabecera x-csrf-token.',
@@ -23,6 +26,7 @@ export function sessionRoutes(): RouteDefinition[] {
           username: actor.userId,
           name: name ?? null,
           roles: [...actor.roles],
+          limites: { tamanoMaximoDeArchivo: limits.maxFileBytes },
           ...(csrfToken ? { csrfToken } : {}),
         } satisfies UsuarioActual);
       },

@@ -86,7 +86,7 @@ export function browserLoginScenario(platform: () => LoginPlatform): void {
     expect(body).toMatchObject({ username: admin.username, roles: ['admin'] });
     expect(body.name).toEqual(expect.any(String));
     expect(body.csrfToken).toEqual(expect.any(String));
-    expect(Object.keys(body).sort()).toEqual(['csrfToken', 'name', 'roles', 'username']);
+    expect(Object.keys(body).sort()).toEqual(['csrfToken', 'limites', 'name', 'roles', 'username']);
     csrfToken = body.csrfToken;
 
     sessionCookie = browser.cookie(SESSION_COOKIE);
@@ -158,7 +158,12 @@ export function browserLoginScenario(platform: () => LoginPlatform): void {
     const bearer = new Browser();
     const me = await bearer.get(url('/api/v1/me'), { authorization: `Bearer ${token}` });
     expect(me.status).toBe(200);
-    expect(me.json()).toEqual({ username: machine.clientId, name: null, roles: ['admin'] });
+    expect(me.json()).toEqual({
+      username: machine.clientId,
+      name: null,
+      roles: ['admin'],
+      limites: { tamanoMaximoDeArchivo: expect.any(Number) },
+    });
     const opened = await bearer.visit(url('/api/v1/expedientes'), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

@@ -209,6 +209,8 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('textbox', { name: 'Código' }).fill(codigo);
     await on.getByLabel('Opción inicial').selectOption('SEDE_ELECTRONICA');
     await on.getByRole('textbox', { name: 'Descripción' }).fill(descripcion);
+    // The limit, as the API gives it, said before anything is picked.
+    await on.getByText(/^Máximo [\d,]+ (KB|MB|GB) por archivo$/).waitFor();
     await on.getByLabel('Documentos').setInputFiles(files);
     await screens.take(on, 'nuevo-expediente');
     await on.getByRole('button', { name: 'Crear expediente' }).click();
