@@ -92,6 +92,10 @@ export const es = {
     descripcion: 'Descripción',
     guardarDescripcion: 'Guardar descripción',
     descripcionGuardada: 'Descripción guardada',
+    descripcionEnConflicto:
+      'Otra persona ha cambiado la descripción mientras usted la editaba; ahora dice:',
+    usarLaActual: 'Usar la descripción actual',
+    guardarLaMia: 'Guardar la mía en su lugar',
     cambiarFase: 'Cambiar fase',
     sinTransiciones: 'No puede cambiar la fase de este expediente ahora',
     finalizadoEl: 'Expediente finalizado el {fecha}',

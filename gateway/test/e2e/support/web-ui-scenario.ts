@@ -335,6 +335,49 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     150_000,
   );
 
+  step(
+    "tells a tramitador whose edit someone else's save overtook, instead of overwriting it",
+    async () => {
+      const [a, b] = [page('tramitadora'), page('tramitador')];
+      await b.goto(expedientePath);
+      const textbox = (on: Page) => on.getByRole('textbox', { name: 'Descripción' });
+      const save = (on: Page) => on.getByRole('button', { name: 'Guardar descripción' }).click();
+      const suya = `${descripcion} (revisada por Teresa)`;
+      const mia = `${descripcion} (ampliada por Tomás)`;
+      await eventually(
+        async () => ((await textbox(b).inputValue()) === descripcion ? true : undefined),
+        "the description in the second tramitador's textbox",
+      );
+      await textbox(b).fill(mia);
+
+      // Teresa saves first; Tomás's page hears of it live while he is still editing.
+      const heard = b.waitForResponse(
+        (response) =>
+          response.request().method() === 'GET' &&
+          new URL(response.url()).pathname === `/api/v1${expedientePath}`,
+      );
+      await textbox(a).fill(suya);
+      await save(a);
+      await a.getByRole('status').getByText('Descripción guardada').waitFor();
+      await heard;
+      expect(await textbox(b).inputValue()).toBe(mia);
+
+      await save(b);
+      const conflicto = b.getByRole('alert').filter({ hasText: 'Otra persona ha cambiado' });
+      await conflicto.waitFor();
+      expect(await conflicto.textContent()).toContain(suya);
+      expect(await b.getByText('Descripción guardada').count()).toBe(0);
+
+      // He keeps his, knowingly; Teresa's page shows it live.
+      await conflicto.getByRole('button', { name: 'Guardar la mía en su lugar' }).click();
+      await b.getByRole('status').getByText('Descripción guardada').waitFor();
+      await eventually(
+        async () => ((await textbox(a).inputValue()) === mia ? true : undefined),
+        'the kept description on the first page',
+      );
+    },
+  );
+
   step('does not offer the validation decisions to a user without the validador role', async () => {
     const on = page('tramitador');
     await on.goto(expedientePath);
