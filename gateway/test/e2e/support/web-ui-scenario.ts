@@ -497,11 +497,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   step('signs out of the platform and of the authorization server', async () => {
     const on = page('tramitador');
+    // One click ends both sessions: no question from the authorization server.
     await on.getByRole('banner').getByRole('button', { name: 'Cerrar sesión' }).click();
-    await on.getByText('¿Quiere cerrar la sesión?').waitFor();
-    await screens.take(on, 'cerrar-sesion');
-    await on.getByRole('button', { name: 'Sí, cerrar la sesión' }).click();
     // Signed out everywhere: back at the start, the app sends the browser to the login page.
+    await on.waitForURL(LOGIN_PAGE);
+    await on.getByLabel('Contraseña').waitFor();
+    // Coming back does not sign the user in again without a password.
+    await on.goto('/');
     await on.waitForURL(LOGIN_PAGE);
     await on.getByLabel('Contraseña').waitFor();
   });

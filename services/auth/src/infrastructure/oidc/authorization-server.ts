@@ -180,7 +180,8 @@ function configuration(options: AuthorizationServerOptions, prefix: string): Con
         enabled: true,
         logoutSource(ctx, form) {
           ctx.type = 'html';
-          ctx.body = logoutPage(form);
+          // The provider has checked the hint: it is an ID token it issued to the client asking.
+          ctx.body = logoutPage(form, Boolean(ctx.oidc.params?.id_token_hint));
         },
         postLogoutSuccessSource(ctx) {
           ctx.type = 'html';

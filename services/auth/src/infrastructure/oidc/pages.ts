@@ -97,15 +97,35 @@ export const providerErrorPage = (error: string, description?: string): string =
 export const errorPage = (message: string): string =>
   page('Error', `    <h1>No se ha podido completar el acceso</h1>\n    <p>${escape(message)}</p>`);
 
-/** `form` is the provider's own hidden form, with its anti-forgery token. */
-export const logoutPage = (form: string): string =>
+/**
+ * `form` is the provider's own hidden form, with its anti-forgery token. `automatic`: the
+ * platform itself asked, for a user who clicked 'Cerrar sesión' there (its request carried the
+ * ID token): the page answers yes at once, so one click ends both sessions; without scripts,
+ * the question stays.
+ */
+export const logoutPage = (form: string, automatic: boolean): string =>
   page(
     'Cerrar sesión',
     `    <h1>¿Quiere cerrar la sesión?</h1>
     ${form}
     <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>
       Sí, cerrar la sesión</button>
-    <button type="submit" form="op.logoutForm" class="secundario">No, seguir conectado</button>`,
+    <button type="submit" form="op.logoutForm" class="secundario">No, seguir conectado</button>${
+      automatic
+        ? `
+    <script>
+      (function () {
+        var form = document.getElementById('op.logoutForm');
+        var yes = document.createElement('input');
+        yes.type = 'hidden';
+        yes.name = 'logout';
+        yes.value = 'yes';
+        form.appendChild(yes);
+        form.submit();
+      })();
+    </script>`
+        : ''
+    }`,
   );
 
 export const loggedOutPage = (): string =>
