@@ -1,5 +1,5 @@
-import { describeError } from '@expedientes/shared-kernel';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError } from '@expedientes/shared-kernel';
 import { problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { ProblemError } from '../../problem-error';

@@ -53,13 +53,11 @@ export class AdvancePhase {
       refused: (failure, saga) =>
         new CambioDeFaseRechazadoError(failure, { expedienteId, hacia, sagaId: saga.sagaId }),
     };
-    // A retry is answered before the checks: its own change has moved the expediente on.
-    const retried = await this.sagas.ofKey(this.saga, request, ending);
-    if (retried) return retried;
-    const expediente = await this.expedientes.findById(expedienteId);
-    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
-    expediente.comprobarCambioDeFase(hacia);
-    const data: AdvancePhaseData = { expedienteId, hacia, transicion: null };
-    return this.sagas.run(this.saga, data, request, ending);
+    return this.sagas.runChecked(this.saga, request, ending, async () => {
+      const expediente = await this.expedientes.findById(expedienteId);
+      if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
+      expediente.comprobarCambioDeFase(hacia);
+      return { expedienteId, hacia, transicion: null };
+    });
   }
 }

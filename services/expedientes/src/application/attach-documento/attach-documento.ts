@@ -45,13 +45,11 @@ export class AttachDocumento {
       refused: (failure, saga) =>
         new DocumentoRechazadoError(failure, { expedienteId, documentId, sagaId: saga.sagaId }),
     };
-    // A retry is answered before the checks: its own document is on the expediente by now.
-    const retried = await this.sagas.ofKey(this.saga, request, ending);
-    if (retried) return retried;
-    const expediente = await this.expedientes.findById(expedienteId);
-    if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
-    expediente.comprobarDocumentoNuevo(documentId);
-    const data: AttachDocumentoData = { expedienteId, documentId, documentos: null };
-    return this.sagas.run(this.saga, data, request, ending);
+    return this.sagas.runChecked(this.saga, request, ending, async () => {
+      const expediente = await this.expedientes.findById(expedienteId);
+      if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
+      expediente.comprobarDocumentoNuevo(documentId);
+      return { expedienteId, documentId, documentos: null };
+    });
   }
 }

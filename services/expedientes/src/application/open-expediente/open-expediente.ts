@@ -76,9 +76,7 @@ export class OpenExpediente {
           ? new CodigoDuplicadoError(data.codigo)
           : new CreacionRechazadaError(failure, { expedienteId, sagaId: saga.sagaId }),
     };
-    return (
-      (await this.sagas.ofKey(this.saga, request, ending)) ??
-      this.sagas.run(this.saga, data, request, ending)
-    );
+    // A retry finds its first try's saga when it starts it: nothing to check before.
+    return this.sagas.run(this.saga, data, request, ending);
   }
 }

@@ -97,8 +97,10 @@ export const keyedId = (what: string, request: RequestMetadata): string | undefi
  * Starts sagas for requests and waits a while for them to end. A saga that was stored is
  * never told as an error: when what follows its start fails (the broker is down, say), the
  * request is accepted with the saga to follow, which goes on once it can. A request with an
- * Idempotency-Key starts its saga under an id made from the key, so that a retry finds it
- * (`ofKey`, before the command checks anything) and answers with its outcome.
+ * Idempotency-Key starts its saga under an id made from the key, so that a retry finds it and
+ * answers with its outcome: when starting finds the saga there, or when the command's checks
+ * refuse the retry because its own first try has moved the expediente on (`runChecked`). A
+ * first try pays nothing for it.
  */
 export class SagaRunner {
   constructor(
@@ -109,8 +111,29 @@ export class SagaRunner {
     private readonly newId: IdGenerator,
   ) {}
 
+  /**
+   * Runs the command's checks, which make the saga's data, then the saga. When the checks
+   * refuse a request whose key already started the saga, that saga's outcome is the answer.
+   */
+  async runChecked<TData, TResult>(
+    definition: SagaDefinition<TData>,
+    request: RequestMetadata,
+    ending: SagaEnding<TData, TResult>,
+    checked: () => Promise<TData>,
+  ): Promise<SagaCommandOutcome<TResult>> {
+    let data: TData;
+    try {
+      data = await checked();
+    } catch (error) {
+      const known = await this.ofKey(definition, request, ending);
+      if (known) return known;
+      throw error;
+    }
+    return this.run(definition, data, request, ending);
+  }
+
   /** The outcome of the saga this request's key already started; null when there is none. */
-  async ofKey<TData, TResult>(
+  private async ofKey<TData, TResult>(
     definition: SagaDefinition<TData>,
     request: RequestMetadata,
     ending: SagaEnding<TData, TResult>,
