@@ -51,12 +51,21 @@ export function expedientesServiceSuite(
     };
     const detailOf = (id: string, query = '') =>
       harness.request('GET', `/expedientes/${id}${query}`);
-    /** The detail once the projection has reached `version`. */
+    /**
+     * The detail at `version`, once the list's read model has projected it too: the detail
+     * itself folds the events its read model lacks, the list does not.
+     */
     const detailAt = (id: string, version: number) =>
       eventually(async () => {
         const answer = await detailOf(id);
         expect(answer.status).toBe(200);
         expect(answer.body.version).toBe(version);
+        const listed = await harness.request(
+          'GET',
+          `/expedientes?q=${encodeURIComponent(answer.body.codigo)}&pageSize=100`,
+        );
+        const item = listed.body.items.find((entry: { id: string }) => entry.id === id);
+        expect(item?.version).toBe(version);
         return answer.body;
       });
     const transition = (id: string, hacia: string, as: 'tramitador' | 'validador' = 'tramitador') =>
@@ -354,8 +363,16 @@ export function expedientesServiceSuite(
       const live = await detailAt(id, 2);
       // This run's expedientes: a shared server may hold others' events, which a rebuild adds.
       const listOfRun = `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&pageSize=100&sort=codigo`;
-      const liveList = (await harness.request('GET', listOfRun)).body;
-      expect(liveList.total).toBeGreaterThanOrEqual(1);
+      // The detail folds events the read model has not projected yet; the list does not, so
+      // wait until the live projection has caught up with every expediente of the run.
+      const liveList = await eventually(async () => {
+        const list = (await harness.request('GET', listOfRun)).body;
+        expect(list.total).toBeGreaterThanOrEqual(1);
+        for (const item of list.items) {
+          expect(item.version).toBe((await detailOf(item.id)).body.version);
+        }
+        return list;
+      });
 
       expect((await harness.request('POST', '/admin/rebuild-read-models')).status).toBe(403);
       const rebuilt = await harness.request('POST', '/admin/rebuild-read-models', { as: 'admin' });
