@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from './eventually';
 import {
   EventMetadata,
   EventStore,
@@ -30,19 +31,6 @@ const newEvents = (count: number): EventToAppend[] =>
 const uniquePrefix = (): string => `contract${randomUUID().replace(/-/g, '')}-`;
 
 const idsOf = (events: readonly { id: string }[]): string[] => events.map((event) => event.id);
-
-async function eventually(assertion: () => void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
 
 /** A subscriber that records what it was handed. */
 async function record(

@@ -7,3 +7,4 @@ export * from './in-memory-saga-store';
 export * from './saga-script';
 export * from './saga-store-contract';
 export * from './test-tokens';
+export * from './eventually';

@@ -17,6 +17,7 @@ import {
 import { Consumer, MessageBus } from '../../src/ports/message-bus';
 import {
   describeWithServer,
+  eventually,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -58,19 +59,6 @@ class RecordingBus implements MessageBus {
 
   ids(): string[] {
     return this.published.map(({ message }) => message.id);
-  }
-}
-
-async function eventually(assertion: () => void | Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
   }
 }
 

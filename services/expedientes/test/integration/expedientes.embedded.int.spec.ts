@@ -8,7 +8,7 @@ import {
   expedientesServiceSuite,
   InfrastructureUnderTest,
 } from '../support/expedientes-service-suite';
-import { eventually } from '../support/eventually';
+import { eventually } from '@expedientes/shared-kernel/testing';
 import { cooperativeParticipants } from '../support/fake-participants';
 import { ServiceHarness } from '../support/service-harness';
 

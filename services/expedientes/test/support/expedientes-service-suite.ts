@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { documents, Envelope, EnvelopeFactory, topics } from '@expedientes/shared-kernel';
 import { ExpedientesInfrastructure } from '../../src/composition-root';
-import { eventually } from './eventually';
+import { eventually } from '@expedientes/shared-kernel/testing';
 import { DocumentoMother } from './mothers';
 import { ServiceHarness } from './service-harness';
 

@@ -1,8 +1,11 @@
-/** Retries `assertion` until it passes or `timeoutMs` ends (then its last failure is thrown). */
+/**
+ * Retries `assertion` every `intervalMs` until it passes, and returns what it returned; after
+ * `timeoutMs`, its last failure is thrown.
+ */
 export async function eventually<T>(
-  assertion: () => Promise<T> | T,
-  timeoutMs = 10_000,
-  intervalMs = 50,
+  assertion: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  intervalMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
