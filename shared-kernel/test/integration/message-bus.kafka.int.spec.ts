@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel, Producer } from 'kafkajs';
 import { EnvelopeFactory } from '../../src';
-import { contractRegistry, noteTaken } from '../../src/testing/message-bus-fixtures';
+import {
+  contractRegistry,
+  crashConsumerMidMessage,
+  noteTaken,
+} from '../../src/testing/message-bus-fixtures';
 import { KafkaGroupTiming, KafkaMessageBus } from '../../src/adapters/kafka';
-import { describeWithServer, messageBusContract } from '../../src/testing';
+import { describeWithServer, eventually, messageBusContract } from '../../src/testing';
 
 /**
  * The broker's smallest session (group.min.session.timeout.ms, 6 s) bounds how soon a killed
@@ -14,6 +21,18 @@ const groupTiming: KafkaGroupTiming = {
   heartbeatIntervalMs: 300,
   rebalanceTimeoutMs: 10_000,
   maxWaitTimeMs: 200,
+};
+
+/** Numbered notes under one key, so that they share a partition and its order. */
+const notesOf = (label: string) => {
+  const envelopes = new EnvelopeFactory(randomUUID);
+  return (seq: number) =>
+    envelopes.create({
+      type: noteTaken.type,
+      key: 'k',
+      actor: { userId: 'u', roles: [] },
+      payload: { seq, note: label },
+    });
 };
 
 describeWithServer('kafka', 'KafkaMessageBus', (url) => {
@@ -105,14 +124,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
       brokers,
       logLevel: logLevel.NOTHING,
     }).admin();
-    const envelopes = new EnvelopeFactory(randomUUID);
-    const note = (seq: number) =>
-      envelopes.create({
-        type: noteTaken.type,
-        key: 'k',
-        actor: { userId: 'u', roles: [] },
-        payload: { seq, note: 'live' },
-      });
+    const note = notesOf('live');
     try {
       await bus.publish(topic, [note(1)]);
       const seen: number[] = [];
@@ -141,6 +153,49 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     } finally {
       await admin.disconnect();
       await bus.close();
+    }
+  });
+
+  it('subscribes a group that keeps its position without waiting for a dead member to expire', async () => {
+    const brokers = url().split(',');
+    const topic = `resume${randomUUID().slice(0, 8)}.events`;
+    const group = `resume-${randomUUID().slice(0, 8)}`;
+    const scratch = mkdtempSync(join(tmpdir(), 'kafka-resume-'));
+    const bus = new KafkaMessageBus({
+      brokers,
+      clientId: 'resume',
+      registry: contractRegistry(),
+      groupTiming,
+    });
+    const note = notesOf('resume');
+    const seen: number[] = [];
+    const handler = async (message: { payload: unknown }) => {
+      seen.push((message.payload as { seq: number }).seq);
+    };
+    try {
+      // A position committed, then a member that dies holding the group (as after a SIGKILL).
+      await bus.publish(topic, [note(1), note(2)]);
+      const first = await bus.subscribe({ group, topics: [topic], handler });
+      await eventually(() => expect(seen).toEqual([1, 2]));
+      await first.stop();
+      await bus.publish(topic, [note(3)]);
+      // Its session outlasts the survivor's start by far: a join now waits for it to expire.
+      const deadSession = { ...groupTiming, sessionTimeoutMs: 12_000, rebalanceTimeoutMs: 12_000 };
+      await crashConsumerMidMessage({
+        bus: { adapter: 'kafka', brokers, groupTiming: deadSession },
+        group,
+        topic,
+        effectsFile: join(scratch, 'effects.db'),
+      });
+      const killedAt = Date.now();
+
+      await bus.subscribe({ group, topics: [topic], handler });
+      // Joining takes until the dead member's session expires; subscribing did not wait for it.
+      expect(Date.now() - killedAt).toBeLessThan(deadSession.sessionTimeoutMs / 2);
+      await eventually(() => expect(seen).toEqual([1, 2, 3]), 30_000);
+    } finally {
+      await bus.close();
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import { EachBatchPayload, Consumer as KafkaConsumer } from 'kafkajs';
 import { DeadLetter } from '../../messaging/dead-letter';
 import { Envelope } from '../../messaging/envelope';
 import { topics } from '../../messaging/topics';
+import { describeError } from '../../ports/logger';
 import { Consumer, ConsumerOptions } from '../../ports/message-bus';
 import { deliver, DeliveryOptions } from '../shared/message-delivery';
 
@@ -17,6 +18,8 @@ export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>)
 export class KafkaGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
   private stopped?: Promise<void>;
+  /** kafkajs' run(), which resolves once the member has joined (or crashed). */
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly consumer: KafkaConsumer,
@@ -25,8 +28,12 @@ export class KafkaGroupConsumer implements Consumer {
     private readonly sendDeadLetter: DeadLetterSender,
   ) {}
 
-  /** Resolves once the consumer has joined its group, so what is published next reaches it. */
-  async start(): Promise<void> {
+  /**
+   * Connects and subscribes; with `joinFirst`, resolves only once the member has joined its
+   * group, so that what is published next reaches it. Otherwise the join goes on meanwhile
+   * (kafkajs retries it, and logs a crash it cannot recover from).
+   */
+  async start({ joinFirst }: { readonly joinFirst: boolean }): Promise<void> {
     const { GROUP_JOIN, CRASH } = this.consumer.events;
     const joined = new Promise<void>((resolve, reject) => {
       this.consumer.on(GROUP_JOIN, () => resolve());
@@ -34,18 +41,29 @@ export class KafkaGroupConsumer implements Consumer {
         if (!payload.restart) reject(payload.error);
       });
     });
+    if (!joinFirst) joined.catch(() => undefined);
     try {
       await this.consumer.connect();
       await this.consumer.subscribe({
         topics: [...this.options.topics],
         fromBeginning: this.options.keepsPosition !== false && (this.options.fromBeginning ?? true),
       });
-      await this.consumer.run({
+      this.running = this.consumer.run({
         // A group without committed offsets has no lag, and the broker drops it once empty.
         autoCommit: this.options.keepsPosition !== false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.handle(payload),
       });
+      if (!joinFirst) {
+        this.running.catch((error: unknown) =>
+          this.delivery.logger.error(
+            { group: this.options.group, error: describeError(error) },
+            'the consumer stopped',
+          ),
+        );
+        return;
+      }
+      await this.running;
       await joined;
     } catch (error) {
       await this.stop();
@@ -56,6 +74,8 @@ export class KafkaGroupConsumer implements Consumer {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping.abort();
+      // kafkajs ignores a stop while the member is still joining, which then runs on.
+      await this.running.catch(() => undefined);
       await this.consumer.disconnect();
     })();
     return this.stopped;

@@ -79,11 +79,16 @@ export class KafkaMessageBus implements MessageBus {
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
     await Promise.all(options.topics.map((topic) => this.ensureTopic(topic)));
+    // Joining waits for every member the group knows to rejoin, one that died (SIGKILL) until
+    // its session expires: a service that waited for it would be ready only then. A group that
+    // keeps its position loses nothing by joining later; one that lives as long as its process
+    // has no dead members and must be in place to see what is published next.
+    const joinFirst = options.keepsPosition === false;
     // A fresh broker may not serve a new topic's partitions yet: a new member tries again.
     const consumer = await retryWhileTransient(
       async () => {
         const member = this.groupMember(options);
-        await member.start();
+        await member.start({ joinFirst });
         return member;
       },
       this.logger.child({ group: options.group, action: 'subscribe' }),
