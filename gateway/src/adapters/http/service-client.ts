@@ -60,14 +60,19 @@ const NOT_SENT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** The pause before the one retry of a call the service did not take (a replica restarting). */
+/** The pause before another try of a call the service did not take (a replica restarting). */
 const RETRY_PAUSE_MS = 200;
+/**
+ * Tries of a call worth retrying: a keyed change may be lost on one replica killed while it
+ * waits for its saga, and on the next one too when replicas die in turn.
+ */
+const ATTEMPTS = 3;
 
 /**
  * Calls one service's internal HTTP API as the caller: their bearer token (the service checks
  * it itself) and the request's correlation id go with every call. A call that never reached
- * the service, and a read the service turned away (503) or lost, is tried once more after a
- * moment (another replica may take it); then a service that cannot be reached, is too slow,
+ * the service, and a read the service turned away (503) or lost, is tried up to twice more
+ * after a moment (another replica may take it); then a service that cannot be reached, is too slow,
  * or fails becomes a 503, 504 or 502 problem, and a change whose connection was lost after
  * it was sent a 502 that says its outcome is unknown. Its refusals (4xx) are passed on as the
  * problems they are.
@@ -125,21 +130,19 @@ export class ServiceClient {
     request: ServiceRequest,
     call: CallContext,
   ): Promise<Exchange> {
-    try {
-      return await this.attempt(path, request, call);
-    } catch (error) {
-      // A streamed body is gone once sent: only a body in hand can go again.
-      if (request.body || !this.worthRetrying(error, request, call)) throw error;
-      await sleep(RETRY_PAUSE_MS);
+    let outcomeUnknown: unknown;
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(path, request, call);
-      } catch (retryError) {
-        // A retry that did not get through does not make the first one's outcome known.
-        throw error instanceof ServiceOutcomeUnknownError &&
-          retryError instanceof ServiceUnavailableError
-          ? error
-          : retryError;
+      } catch (error) {
+        if (error instanceof ServiceOutcomeUnknownError) outcomeUnknown = error;
+        // A streamed body is gone once sent: only a body in hand can go again.
+        if (request.body || attempt === ATTEMPTS || !this.worthRetrying(error, request, call)) {
+          // A try that did not get through does not make an earlier one's outcome known.
+          throw error instanceof ServiceUnavailableError && outcomeUnknown ? outcomeUnknown : error;
+        }
       }
+      await sleep(RETRY_PAUSE_MS);
     }
   }
 
