@@ -18,6 +18,7 @@ import {
   inboxMigrations,
   MysqlDatabase,
   OutboxRelay,
+  SqlOutboxSource,
   outboxMigrations,
   SqlDatabase,
   SqlExecutor,
@@ -104,10 +105,13 @@ function buildContainer(
   singleton(
     TOKENS.outboxRelay,
     (ctx) =>
-      new OutboxRelay(ctx.get(TOKENS.database), ctx.get(TOKENS.bus), {
-        logger: ctx.get<Logger>(TOKENS.logger).child({ component: 'outbox-relay' }),
-        now: millis(ctx),
-      }),
+      new OutboxRelay(
+        new SqlOutboxSource(ctx.get(TOKENS.database), millis(ctx)),
+        ctx.get(TOKENS.bus),
+        {
+          logger: ctx.get<Logger>(TOKENS.logger).child({ component: 'outbox-relay' }),
+        },
+      ),
   );
   singleton<CommandUnitOfWork>(TOKENS.unitOfWork, (ctx) => {
     const relay = ctx.get<OutboxRelay>(TOKENS.outboxRelay);

@@ -18,13 +18,18 @@ import {
   connectMongo,
   ensureIndexes,
   GridFsFileStore,
+  MongoOutbox,
 } from '@expedientes/shared-kernel/adapters/mongodb';
 import type {
   ReadinessCheck,
   ServiceMetrics,
   ServiceModule,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { OutboxRelay, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import {
+  OutboxRelay,
+  SqliteDatabase,
+  SqlOutboxSource,
+} from '@expedientes/shared-kernel/adapters/sql';
 import { AlmacenDeContenidos } from './application/almacen-de-contenidos';
 import { BarrerSubidasPendientes } from './application/barrer-subidas-pendientes/barrer-subidas-pendientes';
 import { ConsultarDocumento } from './application/consultar-documento/consultar-documento';
@@ -77,7 +82,9 @@ async function embeddedStores(
   clock: Clock,
 ): Promise<Stores> {
   const database = new SqliteDatabase(join(dataDir, 'documents.db'));
-  const relay = new OutboxRelay(database, bus, { logger: logger.child({ component: 'outbox' }) });
+  const relay = new OutboxRelay(new SqlOutboxSource(database), bus, {
+    logger: logger.child({ component: 'outbox' }),
+  });
   const repository = await SqliteDocumentoRepository.open(database, {
     registry: publishedLanguage(),
     onCommitted: () => relay.nudge(),
@@ -107,13 +114,18 @@ async function distributedStores(
   const connection = await connectMongo(mongodbUrl, { appName: 'documents', logger });
   const db = connection.db();
   await ensureIndexes(db, MongoDocumentoRepository.indexes);
+  const outbox = new MongoOutbox(db, publishedLanguage());
+  const relay = new OutboxRelay(outbox, bus, { logger: logger.child({ component: 'outbox' }) });
   return {
-    repository: new MongoDocumentoRepository(db, bus),
+    repository: new MongoDocumentoRepository(db, outbox, () => relay.nudge()),
     cerrados: new MongoExpedientesCerrados(db),
     files: new GridFsFileStore(db, { maxBytes: settings.maxBytes, bucketName: 'contenidos' }),
     readiness: [{ name: 'mongodb', check: () => connection.ping() }],
-    start: () => undefined,
-    stop: () => connection.close(),
+    start: () => relay.start(),
+    stop: async () => {
+      await relay.stop();
+      await connection.close();
+    },
   };
 }
 

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   inboxMigrations,
   OutboxRelay,
+  SqlOutboxSource,
   outboxMigrations,
   SqlDatabase,
   SqlInbox,
   SqlOutbox,
 } from '../../src/adapters/sql';
-import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
-import {
-  defineMessage,
-  InvalidMessageError,
-  MessageRegistry,
-} from '../../src/messaging/message-registry';
-import { Consumer, MessageBus } from '../../src/ports/message-bus';
+import { Envelope } from '../../src/messaging/envelope';
+import { InvalidMessageError } from '../../src/messaging/message-registry';
 import {
   describeWithServer,
   eventually,
@@ -22,45 +17,7 @@ import {
   temporaryMysql,
   temporarySqlite,
 } from '../../src/testing';
-
-const expedienteOpened = defineMessage(
-  'expedientes.expediente-opened',
-  'event',
-  z.object({ code: z.string() }),
-);
-const registry = new MessageRegistry([expedienteOpened]);
-const envelopes = new EnvelopeFactory(randomUUID);
-const opened = (key: string, code: string): Envelope =>
-  envelopes.create({
-    type: expedienteOpened.type,
-    key,
-    payload: { code },
-    actor: { userId: 'clerk', roles: ['clerk'] },
-  });
-
-/** Records what the relay publishes; can be told to fail, as a broker that is down would. */
-class RecordingBus implements MessageBus {
-  readonly published: { topic: string; message: Envelope }[] = [];
-  failures = 0;
-
-  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
-    if (this.failures > 0) {
-      this.failures--;
-      throw new Error('broker unavailable');
-    }
-    for (const message of messages) this.published.push({ topic, message });
-  }
-
-  subscribe(): Promise<Consumer> {
-    throw new Error('the relay only publishes');
-  }
-
-  async close(): Promise<void> {}
-
-  ids(): string[] {
-    return this.published.map(({ message }) => message.id);
-  }
-}
+import { opened, RecordingBus, registry } from './outbox-fixtures';
 
 function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
   let temp: TemporaryDatabase<SqlDatabase>;
@@ -97,7 +54,10 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       { version: 1, name: 'state', up: ['CREATE TABLE expedientes (code VARCHAR(64) NOT NULL)'] },
     ]);
     bus = new RecordingBus();
-    relay = new OutboxRelay(db, bus, { pollIntervalMs: 60_000, retryDelayMs: 20 });
+    relay = new OutboxRelay(new SqlOutboxSource(db), bus, {
+      pollIntervalMs: 60_000,
+      retryDelayMs: 20,
+    });
   });
 
   afterEach(async () => {

@@ -1,4 +1,5 @@
-// MongoDB helpers for the services' read models and document content (driver: mongodb 7.x).
+// MongoDB helpers for the services' read models, document content and outboxes (driver: mongodb 7.x).
 export * from './gridfs-file-store';
 export * from './mongo-connection';
 export * from './mongo-indexes';
+export * from './mongo-outbox';

@@ -1,8 +1,22 @@
 import { Envelope } from '../../messaging/envelope';
 import { MessageBus } from '../../ports/message-bus';
 import { Logger, describeError, silentLogger } from '../../ports/logger';
-import { pause, Wakeup } from '../shared/wakeup';
-import { SqlDatabase } from './sql-database';
+import { pause, Wakeup } from './wakeup';
+
+/** A message waiting in an outbox, with what its store knows it by. */
+export interface PendingMessage<TId = unknown> {
+  readonly id: TId;
+  readonly topic: string;
+  readonly envelope: Envelope;
+}
+
+/** Where an outbox's messages wait: SQL tables, a MongoDB collection. */
+export interface OutboxSource<TId = unknown> {
+  /** The oldest messages not yet published, oldest first. */
+  pending(limit: number): Promise<PendingMessage<TId>[]>;
+  /** Those are out; losing this mark (a crash) only publishes them again. */
+  published(ids: readonly TId[]): Promise<void>;
+}
 
 export interface OutboxRelayOptions {
   /** Fallback when nobody nudges (another process wrote, a nudge was missed); 1 s by default. */
@@ -11,18 +25,11 @@ export interface OutboxRelayOptions {
   readonly retryDelayMs?: number;
   readonly batchSize?: number;
   readonly logger?: Logger;
-  readonly now?: () => number;
 }
 
-interface PendingRow {
-  sequence: number | string;
-  topic: string;
-  envelope: string;
-}
-
-/** Consecutive rows of one topic, published in one call. */
-const runsByTopic = (rows: readonly PendingRow[]): PendingRow[][] =>
-  rows.reduce<PendingRow[][]>((runs, row) => {
+/** Consecutive messages of one topic, published in one call. */
+const runsByTopic = <TId>(rows: readonly PendingMessage<TId>[]): PendingMessage<TId>[][] =>
+  rows.reduce<PendingMessage<TId>[][]>((runs, row) => {
     const last = runs.at(-1);
     if (last && last[0].topic === row.topic) last.push(row);
     else runs.push([row]);
@@ -30,24 +37,22 @@ const runsByTopic = (rows: readonly PendingRow[]): PendingRow[][] =>
   }, []);
 
 /**
- * Publishes what `SqlOutbox` holds, oldest first, and marks it published. A failed publish is
+ * Publishes what an outbox holds, oldest first, and marks it published. A failed publish is
  * retried from the first unpublished message, so order holds and nothing is lost; a message
- * may go out twice (the process dies between publish and mark), which consumers' inboxes absorb.
- * Run one relay per database: two would publish much of the outbox twice.
+ * may go out twice (the process dies between publish and mark, or two replicas relay one
+ * store), which consumers' inboxes absorb.
  */
-export class OutboxRelay {
+export class OutboxRelay<TId = unknown> {
   private readonly wakeup = new Wakeup();
   private readonly logger: Logger;
-  private readonly now: () => number;
   private running?: { stopping: AbortController; loop: Promise<void> };
 
   constructor(
-    private readonly database: SqlDatabase,
+    private readonly source: OutboxSource<TId>,
     private readonly bus: MessageBus,
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
   }
 
   start(): void {
@@ -84,20 +89,13 @@ export class OutboxRelay {
   }
 
   private async relayBatch(batchSize: number): Promise<number> {
-    const rows = await this.database.query<PendingRow>(
-      'SELECT sequence, topic, envelope FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT ?',
-      [batchSize],
-    );
+    const rows = await this.source.pending(batchSize);
     for (const run of runsByTopic(rows)) {
-      const envelopes = run.map((row) => JSON.parse(row.envelope) as Envelope);
-      await this.bus.publish(run[0].topic, envelopes);
-      const sequences = run.map((row) => Number(row.sequence));
-      await this.database.execute(
-        `UPDATE outbox SET published_at = ? WHERE sequence IN (${sequences.map(() => '?').join(', ')})`,
-        [this.now(), ...sequences],
-        // A mark lost with a power cut publishes the message again, which inboxes absorb.
-        { redoneIfLost: true },
+      await this.bus.publish(
+        run[0].topic,
+        run.map((row) => row.envelope),
       );
+      await this.source.published(run.map((row) => row.id));
     }
     return rows.length;
   }

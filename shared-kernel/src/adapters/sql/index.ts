@@ -3,7 +3,7 @@ export * from './migrations';
 export * from './sqlite-database';
 export * from './mysql-database';
 export * from './sql-outbox';
-export * from './outbox-relay';
+export { OutboxRelay, type OutboxRelayOptions } from '../shared/outbox-relay';
 export * from './sql-inbox';
 export * from './sql-saga-store';
 export * from './sql-event-store';

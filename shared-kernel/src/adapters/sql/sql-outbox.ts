@@ -1,6 +1,8 @@
+import { Envelope } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
 import { OutgoingMessage, Outbox } from '../../ports/outbox-inbox';
-import { Migration, SqlExecutor } from './sql-database';
+import { OutboxSource, PendingMessage } from '../shared/outbox-relay';
+import { Migration, SqlDatabase, SqlExecutor } from './sql-database';
 
 /**
  * Apply with `database.migrate('outbox', outboxMigrations)`. A message is pending while
@@ -35,7 +37,7 @@ export const outboxMigrations: readonly Migration[] = [
   },
 ];
 
-/** The Outbox on MySQL or SQLite; `OutboxRelay` publishes what it holds. */
+/** The Outbox on MySQL or SQLite; `OutboxRelay` publishes what it holds (`SqlOutboxSource`). */
 export class SqlOutbox implements Outbox<SqlExecutor> {
   constructor(
     private readonly registry: MessageRegistry,
@@ -59,5 +61,38 @@ export class SqlOutbox implements Outbox<SqlExecutor> {
         enqueuedAt,
       ]);
     }
+  }
+}
+
+/** What `SqlOutbox` holds, for `OutboxRelay`: pending while `published_at` is null. */
+export class SqlOutboxSource implements OutboxSource<number> {
+  constructor(
+    private readonly database: SqlDatabase,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async pending(limit: number): Promise<PendingMessage<number>[]> {
+    const rows = await this.database.query<{
+      sequence: number | string;
+      topic: string;
+      envelope: string;
+    }>(
+      'SELECT sequence, topic, envelope FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT ?',
+      [limit],
+    );
+    return rows.map((row) => ({
+      id: Number(row.sequence),
+      topic: row.topic,
+      envelope: JSON.parse(row.envelope) as Envelope,
+    }));
+  }
+
+  async published(sequences: readonly number[]): Promise<void> {
+    await this.database.execute(
+      `UPDATE outbox SET published_at = ? WHERE sequence IN (${sequences.map(() => '?').join(', ')})`,
+      [this.now(), ...sequences],
+      // A mark lost with a power cut publishes the message again, which inboxes absorb.
+      { redoneIfLost: true },
+    );
   }
 }

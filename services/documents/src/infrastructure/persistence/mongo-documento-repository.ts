@@ -1,5 +1,9 @@
-import { type MessageBus, type OutgoingMessage } from '@expedientes/shared-kernel';
-import type { IndexPlan, MongoConnection } from '@expedientes/shared-kernel/adapters/mongodb';
+import { type OutgoingMessage } from '@expedientes/shared-kernel';
+import type {
+  IndexPlan,
+  MongoConnection,
+  MongoOutbox,
+} from '@expedientes/shared-kernel/adapters/mongodb';
 import type { DocumentoRepository } from '../../application/documento-repository';
 import { Documento, type VersionDeDocumento } from '../../domain/documento';
 import { DocumentoModificadoALaVez } from '../../domain/errores';
@@ -25,22 +29,12 @@ const esClaveDuplicada = (error: unknown): boolean =>
 const documentoDe = ({ _id, ...resto }: DocumentoEnMongo): Documento =>
   Documento.desde({ id: _id, ...resto });
 
-/** Consecutive messages of one topic, published in one call, keeping their order. */
-function porTema(mensajes: readonly OutgoingMessage[]): OutgoingMessage[][] {
-  const tandas: OutgoingMessage[][] = [];
-  for (const mensaje of mensajes) {
-    const ultima = tandas.at(-1);
-    if (ultima && ultima[0].topic === mensaje.topic) ultima.push(mensaje);
-    else tandas.push([mensaje]);
-  }
-  return tandas;
-}
-
 /**
  * The documents in MongoDB (FerretDB in the distributed mode), which has no transactions:
- * every write is conditional on the revision read, and messages are published only after the
- * writes succeeded. A handler that fails in between is run again by the bus (the command is
- * acknowledged only after it returned), finds its own writes done and publishes again.
+ * every write is conditional on the revision read, and messages go to the outbox only after
+ * the writes succeeded (a relay publishes them, so a change does not wait for the broker). A
+ * handler that fails in between is run again by the bus (the command is acknowledged only
+ * after it returned), finds its own writes done and enqueues them again.
  */
 export class MongoDocumentoRepository implements DocumentoRepository {
   static readonly indexes: IndexPlan = {
@@ -51,7 +45,8 @@ export class MongoDocumentoRepository implements DocumentoRepository {
 
   constructor(
     db: Db,
-    private readonly bus: MessageBus,
+    private readonly outbox: MongoOutbox,
+    private readonly onEnqueued: () => void = () => undefined,
   ) {
     this.documentos = coleccion(db);
   }
@@ -69,12 +64,8 @@ export class MongoDocumentoRepository implements DocumentoRepository {
 
   async guardar(documentos: readonly Documento[], mensajes: readonly OutgoingMessage[]) {
     for (const documento of documentos) await this.guardarUno(documento);
-    for (const tanda of porTema(mensajes)) {
-      await this.bus.publish(
-        tanda[0].topic,
-        tanda.map(({ envelope }) => envelope),
-      );
-    }
+    await this.outbox.enqueue(mensajes);
+    this.onEnqueued();
   }
 
   async abandonadosAntesDe(limite: Date): Promise<Documento[]> {

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
+import { defineMessage, MessageRegistry } from '../../src/messaging/message-registry';
+import { Consumer, MessageBus } from '../../src/ports/message-bus';
+
+/** What the outbox specs enqueue and relay. */
+const expedienteOpened = defineMessage(
+  'expedientes.expediente-opened',
+  'event',
+  z.object({ code: z.string() }),
+);
+export const registry = new MessageRegistry([expedienteOpened]);
+const envelopes = new EnvelopeFactory(randomUUID);
+export const opened = (key: string, code: string): Envelope =>
+  envelopes.create({
+    type: expedienteOpened.type,
+    key,
+    payload: { code },
+    actor: { userId: 'clerk', roles: ['clerk'] },
+  });
+
+/** Records what the relay publishes; can be told to fail, as a broker that is down would. */
+export class RecordingBus implements MessageBus {
+  readonly published: { topic: string; message: Envelope }[] = [];
+  failures = 0;
+
+  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('broker unavailable');
+    }
+    for (const message of messages) this.published.push({ topic, message });
+  }
+
+  subscribe(): Promise<Consumer> {
+    throw new Error('the relay only publishes');
+  }
+
+  async close(): Promise<void> {}
+
+  ids(): string[] {
+    return this.published.map(({ message }) => message.id);
+  }
+}
