@@ -3,7 +3,8 @@ import { AddressInfo } from 'node:net';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { ServiceUrls } from '../../src/adapters/http/http-backends';
 import { freePort } from '../e2e/support/processes';
-import { ApiClient } from '../support/api-client';
+import { RETRIED_UPLOAD_BYTES } from '../../src/adapters/http/http-documents-api';
+import { ApiClient, formOf } from '../support/api-client';
 import { startBareGateway } from '../support/bare-gateway';
 
 type Behaviour = (
@@ -60,12 +61,15 @@ describe('The API when a service fails it', () => {
 
   async function gatewayOver(
     services: Partial<ServiceUrls>,
-    options: { timeoutMs?: number; jwks?: URL } = {},
+    options: { timeoutMs?: number; jwks?: URL; maxFileBytes?: number } = {},
   ) {
     const bare = await startBareGateway(issuer, {
       services,
       timeoutMs: options.timeoutMs ?? 5_000,
       jwks: options.jwks,
+      ...(options.maxFileBytes
+        ? { limits: { maxFileBytes: options.maxFileBytes, requestsPerMinute: 10_000 } }
+        : {}),
     });
     closers.push(() => bare.stop());
     return new ApiClient(`${bare.url}/api/v1`);
@@ -182,6 +186,62 @@ describe('The API when a service fails it', () => {
     const read = await api.request('/expedientes/x/transitions', { token });
     expect(read.status).toBe(503);
     expect(dropping.seen).toHaveLength(6);
+  });
+
+  it('sends a new document lost with a replica again, unless it was too large to keep', async () => {
+    const uploads: Array<string | undefined> = [];
+    const documents = await fakeService((req, res) => {
+      uploads.push(req.headers['content-length']);
+      if (uploads.length % 2 === 1) {
+        res.socket?.destroy(); // the replica died with the upload
+        return;
+      }
+      const at = new Date().toISOString();
+      json(201, {
+        documentId: `doc-${uploads.length}`,
+        version: 1,
+        nombre: 'solicitud.pdf',
+        mediaType: 'application/pdf',
+        size: 1,
+        sha256: 'x',
+        expedienteId: null,
+        subidoAt: at,
+        subidoPor: 'ana.tramitadora',
+        actualizadoAt: at,
+        actualizadoPor: 'ana.tramitadora',
+        versiones: [],
+      })(req, res);
+    });
+    const expedientes = await fakeService(
+      json(201, {
+        expedienteId: 'e-1',
+        codigo: 'EXP-1',
+        estado: 'abierto',
+        fase: null,
+        version: 1,
+      }),
+    );
+    closers.push(documents.close, expedientes.close);
+    const api = await gatewayOver(
+      { documents: documents.url, expedientes: expedientes.url },
+      { maxFileBytes: 2 * RETRIED_UPLOAD_BYTES },
+    );
+    const open = (bytes: number) =>
+      api.request('/expedientes', {
+        token,
+        form: formOf({ codigo: 'EXP-1', opcionInicial: 'SEDE_ELECTRONICA', descripcion: 'Obra' }, [
+          new File([new Uint8Array(bytes)], 'solicitud.pdf', { type: 'application/pdf' }),
+        ]),
+      });
+
+    expect((await open(50_000)).status).toBe(201);
+    // Sent whole twice: the same bytes went to the second try.
+    expect(uploads).toEqual(['50000', '50000']);
+
+    const large = await open(RETRIED_UPLOAD_BYTES + 1);
+    expect(large.status).toBe(502);
+    expect(large.body).toMatchObject({ code: 'API.OUTCOME_UNKNOWN', service: 'documents' });
+    expect(uploads).toHaveLength(3);
   });
 
   it('504 when the service does not answer in time, instead of hanging', async () => {

@@ -32,6 +32,13 @@ export interface ServiceRequest {
   readonly json?: unknown;
   /** Streamed as it is produced; the deadline starts once the last byte is sent. */
   readonly body?: AsyncIterable<Uint8Array>;
+  /** A body in hand, which another try can send again. */
+  readonly bytes?: Uint8Array;
+  /**
+   * A change the service makes harmless to repeat without a key (a new staged document: a
+   * repeat leaves one nobody attaches, which its sweeper removes): tried again like a keyed one.
+   */
+  readonly repeatable?: boolean;
   readonly headers?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -151,7 +158,7 @@ export class ServiceClient {
     if ((request.method ?? 'GET') === 'GET') return error instanceof ServiceUnavailableError;
     const keyed = this.options.honorsIdempotencyKeys === true && call.idempotencyKey !== undefined;
     return (
-      keyed &&
+      (keyed || request.repeatable === true) &&
       (error instanceof ServiceUnavailableError || error instanceof ServiceOutcomeUnknownError)
     );
   }
@@ -186,6 +193,8 @@ export class ServiceClient {
     if (request.json !== undefined) {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(request.json);
+    } else if (request.bytes) {
+      body = request.bytes;
     } else if (streamed) {
       body = streamed.chunks();
     }
