@@ -62,6 +62,9 @@ export class KafkaMessageBus implements MessageBus {
       brokers: [...options.brokers],
       logLevel: kafkaLogLevel,
       logCreator: kafkaLogCreator(this.logger),
+      // kafkajs backs off up to 30 s, so producers and consumers came back up to 11 s after
+      // a restarted broker did; at most 2 s between tries, they are back within seconds.
+      retry: { initialRetryTime: 300, maxRetryTime: 2_000, retries: 8 },
     });
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -106,9 +109,9 @@ export class KafkaMessageBus implements MessageBus {
     const timing = this.options.groupTiming ?? {};
     const kafkaConsumer = this.kafka.consumer({
       groupId: options.group,
-      // Shorter than kafkajs' 30 s: a crashed member's partitions move on within seconds, well
-      // before a saga step waiting on them times out.
-      sessionTimeout: timing.sessionTimeoutMs ?? 10_000,
+      // The broker's smallest (group.min.session.timeout.ms), not kafkajs' 30 s: a crashed
+      // member stalls its group until its session expires, and sagas waiting on it with it.
+      sessionTimeout: timing.sessionTimeoutMs ?? 6_000,
       heartbeatInterval: timing.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: timing.rebalanceTimeoutMs,
       maxWaitTimeInMs: timing.maxWaitTimeMs,
