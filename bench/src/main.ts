@@ -6,6 +6,7 @@ import { HttpClient } from './http';
 import { Options, parseArgs, ScenarioName, USAGE, UsageError } from './options';
 import { clockTicksPerSecond } from './proc';
 import { machine, markdown, Report } from './report';
+import { chaosScenario } from './scenarios/chaos';
 import { Context, ScenarioResult } from './scenarios/harness';
 import { readScenarios, visibilityScenario } from './scenarios/reads';
 import { overloadScenario, rebuildScenarios } from './scenarios/system-scenarios';
@@ -33,6 +34,7 @@ const RUNNERS: Record<ScenarioName, (context: Context) => Promise<ScenarioResult
   visibility: async (context) => [await visibilityScenario(context)],
   rebuild: rebuildScenarios,
   overload: async (context) => [await overloadScenario(context)],
+  chaos: async (context) => [await chaosScenario(context)],
 };
 
 /** Writes the markdown (also to stdout) and the JSON; returns the markdown's path. */
@@ -113,7 +115,7 @@ async function run(options: Options): Promise<number> {
     system =
       options.mode === 'embedded'
         ? await startEmbedded(clients, logDir, log, starting)
-        : await startDistributed(clients, runId, logDir, log, starting);
+        : await startDistributed(clients, runId, logDir, log, starting, options.replicas);
     const tokenUrl = `${system.baseUrl}/auth/token`;
     const api = new Api(
       http,

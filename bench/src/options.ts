@@ -10,11 +10,18 @@ export const SCENARIOS = [
   'read',
   'visibility',
   'overload',
+  // Only when named: it kills replicas, which needs --mode distributed and two of each.
+  'chaos',
   // Last: in the distributed mode the search index then leaves its first consumer group at
   // the end of the topics, as the next user of the shared Kafka (a test suite) expects.
   'rebuild',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** What runs when --scenarios is not given. */
+export const DEFAULT_SCENARIOS: readonly ScenarioName[] = SCENARIOS.filter(
+  (name) => name !== 'chaos',
+);
 
 export interface Options {
   readonly mode: Mode;
@@ -38,6 +45,12 @@ export interface Options {
   readonly smoke: boolean;
   /** Whether the platform's processes write V8 CPU profiles beside their logs. */
   readonly profile: boolean;
+  /** Processes of each service and of the gateway (distributed), behind a balancer when > 1. */
+  readonly replicas: number;
+  /** Seconds between two replicas killed by `chaos`. */
+  readonly chaosIntervalSeconds: number;
+  /** Opens per second during `chaos`, each walked on to Finalizado. */
+  readonly chaosRate: number;
   readonly help: boolean;
 }
 
@@ -61,7 +74,12 @@ export const USAGE = `Usage: npm run bench -- [options]
   --read-concurrency C         clients of the read scenarios (default 1)
   --duration S                 seconds per timed scenario (default 20)
   --timeout S                  seconds before a request counts as timed out (default 60)
-  --scenarios a,b,...          among ${SCENARIOS.join(', ')} (default all, in that order)
+  --scenarios a,b,...          among ${SCENARIOS.join(', ')} (default all but chaos,
+                               in that order)
+  --replicas N                 distributed: processes of each service and of the gateway,
+                               each set behind a local TCP balancer (default 1; chaos: 2)
+  --chaos-interval S           chaos: seconds between two replicas SIGKILLed (default 5)
+  --chaos-rate R               chaos: opens/s, each then walked to Finalizado (default 3)
   --out DIR                    where the reports go (default .servers/bench)
   --smoke                      tiny sizes (n 30, concurrency 4, rate 5, visibility rate 2,
                                duration 3): a quick check that every flow works
@@ -96,6 +114,9 @@ const FLAGS: Record<string, Flag> = {
   '--out': { key: 'out', kind: 'string' },
   '--smoke': { key: 'smoke', kind: 'boolean' },
   '--profile': { key: 'profile', kind: 'boolean' },
+  '--replicas': { key: 'replicas', kind: 'int' },
+  '--chaos-interval': { key: 'chaosIntervalSeconds', kind: 'number' },
+  '--chaos-rate': { key: 'chaosRate', kind: 'number' },
   '--help': { key: 'help', kind: 'boolean' },
   '-h': { key: 'help', kind: 'boolean' },
 };
@@ -182,6 +203,14 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
   };
   const pick = <K extends keyof Options>(key: K, fallback: Options[K]): Options[K] =>
     (given[key] as Options[K] | undefined) ?? fallback;
+  const scenarios = pick('scenarios', DEFAULT_SCENARIOS);
+  const chaos = scenarios.includes('chaos');
+  const replicas = pick('replicas', chaos ? 2 : 1);
+  if (chaos && mode !== 'distributed') throw new UsageError('chaos needs --mode distributed');
+  if (chaos && replicas < 2) throw new UsageError('chaos needs --replicas 2 or more');
+  if (replicas > 1 && mode !== 'distributed') {
+    throw new UsageError('--replicas needs --mode distributed');
+  }
   return {
     mode,
     n: pick('n', base.n),
@@ -191,10 +220,13 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     readConcurrency: pick('readConcurrency', 1),
     durationSeconds: pick('durationSeconds', base.durationSeconds),
     timeoutSeconds: pick('timeoutSeconds', 60),
-    scenarios: pick('scenarios', SCENARIOS),
+    scenarios,
     out: pick('out', defaultOut),
     smoke,
     profile: given.profile === true,
+    replicas,
+    chaosIntervalSeconds: pick('chaosIntervalSeconds', 5),
+    chaosRate: pick('chaosRate', 3),
     help: given.help === true,
   };
 }

@@ -198,7 +198,14 @@ export function markdown(report: Report): string {
     for (const s of scenarios.filter((each) => each.errorCount > 0)) {
       const kinds = Object.entries(s.errors).map(([kind, count]) => `${count} × ${kind}`);
       lines.push(`- ${s.name}: ${kinds.join(', ')}`);
-      for (const example of s.errorExamples.slice(0, 3)) lines.push(`  - e.g. ${example}`);
+      // One example of each kind here; the JSON keeps up to three of each.
+      const shown = new Set<string>();
+      for (const example of s.errorExamples) {
+        const kind = Object.keys(s.errors).find((each) => example.startsWith(`${each}: `));
+        if (kind === undefined || shown.has(kind)) continue;
+        shown.add(kind);
+        lines.push(`  - e.g. ${example}`);
+      }
     }
   } else {
     lines.push('No errors.');

@@ -1,4 +1,4 @@
-import { parseArgs, SCENARIOS, UsageError } from '../src/options';
+import { DEFAULT_SCENARIOS, parseArgs, UsageError } from '../src/options';
 
 const parse = (...argv: string[]) => parseArgs(argv, '/out');
 
@@ -13,10 +13,13 @@ describe('parseArgs', () => {
       readConcurrency: 1,
       durationSeconds: 20,
       timeoutSeconds: 60,
-      scenarios: SCENARIOS,
+      scenarios: DEFAULT_SCENARIOS,
       out: '/out',
       smoke: false,
       profile: false,
+      replicas: 1,
+      chaosIntervalSeconds: 5,
+      chaosRate: 3,
       help: false,
     });
   });
@@ -45,6 +48,21 @@ describe('parseArgs', () => {
       durationSeconds: 3,
     });
     expect(parse('--n', '50', '--smoke')).toMatchObject({ smoke: true, n: 50, concurrency: 4 });
+  });
+
+  it('kills replicas only when chaos is named, in the distributed mode with two of each', () => {
+    expect(DEFAULT_SCENARIOS).not.toContain('chaos');
+    expect(parse('--mode', 'distributed', '--scenarios', 'chaos')).toMatchObject({
+      scenarios: ['chaos'],
+      replicas: 2,
+      chaosIntervalSeconds: 5,
+      chaosRate: 3,
+    });
+    expect(() => parse('--scenarios', 'chaos')).toThrow('chaos needs --mode distributed');
+    expect(() => parse('--mode', 'distributed', '--scenarios', 'chaos', '--replicas', '1')).toThrow(
+      'chaos needs --replicas 2 or more',
+    );
+    expect(() => parse('--replicas', '2')).toThrow('--replicas needs --mode distributed');
   });
 
   it('runs the chosen scenarios in the documented order, each once', () => {

@@ -114,9 +114,11 @@ export class Recorder {
     samples.add(ms);
   }
 
+  /** Counts an error; keeps a few examples of each kind, so that every kind shows one. */
   error(kind: string, detail: string): void {
-    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
-    if (this.errorExamples.length < 10) this.errorExamples.push(`${kind}: ${detail}`);
+    const count = (this.errors.get(kind) ?? 0) + 1;
+    this.errors.set(kind, count);
+    if (count <= 3 && this.errorExamples.length < 20) this.errorExamples.push(`${kind}: ${detail}`);
   }
 
   get errorCount(): number {

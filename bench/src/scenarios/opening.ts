@@ -72,7 +72,8 @@ export interface OpenForm {
 export function newForm(context: Context, fileBytes: number): OpenForm {
   const seq = context.sequence++;
   const codigo = `B-${context.runId}-${String(seq).padStart(6, '0')}`.toUpperCase();
-  const token = `bx${context.runId}n${seq}`;
+  // Ends in a letter: search matches prefixes, and n1 must not find n10, n11...
+  const token = `bx${context.runId}n${seq}e`;
   const descripcion = `Solicitud de ${pick(VOCABULARY)} y ${pick(VOCABULARY)}, referencia ${token}`;
   const { body, contentType } = multipart(
     [

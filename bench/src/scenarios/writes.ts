@@ -9,7 +9,7 @@ export const ERROR_LIMIT = 500;
 /** The errors a preparation step met count in the scenario it prepared. */
 export function carryErrors(from: Recorder, to: Recorder): void {
   for (const [kind, count] of from.errors) to.errors.set(kind, (to.errors.get(kind) ?? 0) + count);
-  to.errorExamples.push(...from.errorExamples.slice(0, 10 - to.errorExamples.length));
+  to.errorExamples.push(...from.errorExamples.slice(0, 20 - to.errorExamples.length));
 }
 
 /** Opens expedientes (untimed) until at least `count` are in Fase inicial and untaken. */

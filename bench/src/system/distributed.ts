@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { freePort, ManagedProcess } from './managed-process';
+import { Balancer } from './balancer';
+import { freePorts, ManagedProcess } from './managed-process';
 import {
   BenchClients,
   commonSettings,
@@ -80,10 +81,19 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 const SERVICES = ['documents', 'bpm', 'search', 'expedientes'] as const;
 type Service = (typeof SERVICES)[number];
 
+/** One part's processes, one per port; with more than one, named `<name>-1`, `<name>-2`... */
+const replicasOf = (
+  name: string,
+  ports: readonly number[],
+  make: (name: string, port: number) => ManagedProcess,
+): ManagedProcess[] =>
+  ports.map((port, index) => make(ports.length === 1 ? name : `${name}-${index + 1}`, port));
+
 /**
  * Every part its own process, as docker compose runs them: auth, the four services and the
  * gateway in front, on the test servers, with databases named after this run (created here
- * and dropped when it stops).
+ * and dropped when it stops). With `replicas` > 1, that many of each service and of the
+ * gateway, each set behind a local TCP balancer (what a Kubernetes Service is to its pods).
  */
 export async function startDistributed(
   clients: BenchClients,
@@ -92,6 +102,7 @@ export async function startDistributed(
   log: Logger,
   /** Told of the system before it starts, so that an interruption can stop it. */
   onStarting: (system: RunningSystem) => void = () => undefined,
+  replicas = 1,
 ): Promise<RunningSystem> {
   const servers = serverUrls();
   mkdirSync(logDir, { recursive: true });
@@ -107,10 +118,13 @@ export async function startDistributed(
     database(servers.mongodb, name),
   );
 
-  const [gatewayPort, authPort, ...servicePorts] = await Promise.all(
-    Array.from({ length: 2 + SERVICES.length }, () => freePort()),
-  );
-  const publicUrl = `http://127.0.0.1:${gatewayPort}`;
+  // Every port at once, so that none is handed out twice.
+  const gatewayCount = replicas === 1 ? 0 : replicas;
+  const ports = await freePorts(2 + SERVICES.length * (1 + replicas) + gatewayCount);
+  const take = (count: number): number[] => ports.splice(0, count);
+  const [publicPort, authPort] = take(2) as [number, number];
+  const frontPorts = take(SERVICES.length);
+  const publicUrl = `http://127.0.0.1:${publicPort}`;
   const issuer = `${publicUrl}/auth`;
   const gatewayClientSecret = secret();
   const settings = { ...commonSettings };
@@ -155,54 +169,75 @@ export async function startDistributed(
     },
   };
   const services = Object.fromEntries(
+    SERVICES.map((name) => {
+      const make = (replica: string, port: number) =>
+        new ManagedProcess(
+          replica,
+          join(repoRoot, 'services', name, 'dist/main.js'),
+          port,
+          serviceEnv[name],
+          logFile(replica),
+        );
+      return [name, replicasOf(name, take(replicas), make)] as const;
+    }),
+  ) as Record<Service, ManagedProcess[]>;
+  // Where the gateway and the benchmark reach each service: its one process, or its balancer.
+  const frontOf = Object.fromEntries(
     SERVICES.map((name, index) => [
       name,
+      replicas === 1 ? services[name][0]?.url : `http://127.0.0.1:${frontPorts[index]}`,
+    ]),
+  ) as Record<Service, string>;
+  const gatewayEnv = {
+    PUBLIC_URL: publicUrl,
+    AUTH_URL: auth.url,
+    AUTH_GATEWAY_CLIENT_SECRET: gatewayClientSecret,
+    // One for all replicas: a session cookie signed by one is good at the others.
+    GATEWAY_SESSION_SECRET: secret(),
+    EXPEDIENTES_URL: frontOf.expedientes,
+    DOCUMENTS_URL: frontOf.documents,
+    BPM_URL: frontOf.bpm,
+    SEARCH_URL: frontOf.search,
+    MYSQL_URL: database(servers.mysql, 'gateway'),
+    MONGODB_URL: undefined,
+    KAFKA_BROKERS: servers.kafka,
+    ...settings,
+  };
+  // One gateway answers at the public port itself; several, behind a balancer there.
+  const gateways = replicasOf(
+    'gateway',
+    replicas === 1 ? [publicPort] : take(replicas),
+    (name, port) =>
       new ManagedProcess(
         name,
-        join(repoRoot, 'services', name, 'dist/main.js'),
-        servicePorts[index] as number,
-        serviceEnv[name],
+        join(repoRoot, 'gateway/dist/main.js'),
+        port,
+        gatewayEnv,
         logFile(name),
       ),
-    ]),
-  ) as Record<Service, ManagedProcess>;
-  const gateway = new ManagedProcess(
-    'gateway',
-    join(repoRoot, 'gateway/dist/main.js'),
-    gatewayPort as number,
-    {
-      PUBLIC_URL: publicUrl,
-      AUTH_URL: auth.url,
-      AUTH_GATEWAY_CLIENT_SECRET: gatewayClientSecret,
-      GATEWAY_SESSION_SECRET: secret(),
-      EXPEDIENTES_URL: services.expedientes.url,
-      DOCUMENTS_URL: services.documents.url,
-      BPM_URL: services.bpm.url,
-      SEARCH_URL: services.search.url,
-      MYSQL_URL: database(servers.mysql, 'gateway'),
-      MONGODB_URL: undefined,
-      KAFKA_BROKERS: servers.kafka,
-      ...settings,
-    },
-    logFile('gateway'),
   );
-  const nodeProcesses = [gateway, auth, ...SERVICES.map((name) => services[name])];
+  const serviceProcesses = SERVICES.flatMap((name) => services[name]);
+  const balancers: Balancer[] = [];
+  const nodeProcesses = [...gateways, auth, ...serviceProcesses];
 
   let created = false;
   let stopped: Promise<void> | undefined;
   const system: RunningSystem = {
     mode: 'distributed',
     baseUrl: publicUrl,
-    rebuildReadModelsUrl: `${services.expedientes.url}/admin/rebuild-read-models`,
-    rebuildSearchUrl: `${services.search.url}/admin/rebuild`,
-    searchMetricsUrl: `${services.search.url}/metrics`,
+    rebuildReadModelsUrl: `${frontOf.expedientes}/admin/rebuild-read-models`,
+    rebuildSearchUrl: `${frontOf.search}/admin/rebuild`,
+    // One replica's: the rebuild scenario waits for its consumer to go quiet.
+    searchMetricsUrl: `${services.search[0]?.url}/metrics`,
     settings: {
       ...settings,
       KAFKA_BROKERS: servers.kafka,
       MYSQL: `${new URL(servers.mysql).host}, databases bench_${runId}_*`,
       MONGODB: `${new URL(servers.mongodb).host}, databases bench_${runId}_*`,
       EVENT_STORE: 'mysql',
+      REPLICAS: String(replicas),
     },
+    replicas: replicas > 1 ? serviceProcesses : [],
     processes: () => [
       ...nodeProcesses.flatMap((each): MonitoredProcess[] =>
         each.pid === undefined ? [] : [{ name: each.name, pid: each.pid, kind: 'node' }],
@@ -212,9 +247,10 @@ export async function startDistributed(
     stop: () =>
       (stopped ??= (async () => {
         // The gateway first, then what it calls, auth last.
-        await gateway.stop();
-        await Promise.all(SERVICES.map((name) => services[name].stop()));
+        await Promise.all(gateways.map((each) => each.stop()));
+        await Promise.all(serviceProcesses.map((each) => each.stop()));
         await auth.stop();
+        await Promise.all(balancers.map((each) => each.stop()));
         if (!created) return;
         log('distributed: dropping the databases of this run');
         const drops = [
@@ -246,13 +282,23 @@ export async function startDistributed(
     );
     created = true;
     await Promise.all(mysqlDatabases.map((url) => MysqlDatabase.ensureDatabase(url)));
+    if (replicas > 1) {
+      for (const [index, name] of SERVICES.entries()) {
+        const ports = services[name].map((each) => each.port);
+        balancers.push(await Balancer.start(ports, frontPorts[index]));
+      }
+      balancers.push(
+        await Balancer.start(
+          gateways.map((each) => each.port),
+          publicPort,
+        ),
+      );
+    }
     auth.start();
-    for (const name of SERVICES) services[name].start();
-    await Promise.all(
-      [auth, ...SERVICES.map((name) => services[name])].map((each) => each.waitUntilReady(180_000)),
-    );
-    gateway.start();
-    await gateway.waitUntilReady(120_000);
+    for (const each of serviceProcesses) each.start();
+    await Promise.all([auth, ...serviceProcesses].map((each) => each.waitUntilReady(180_000)));
+    for (const each of gateways) each.start();
+    await Promise.all(gateways.map((each) => each.waitUntilReady(120_000)));
   } catch (error) {
     await system.stop();
     throw error;

@@ -48,6 +48,7 @@ export async function startEmbedded(
     rebuildSearchUrl: `${url}/internal/search/admin/rebuild`,
     searchMetricsUrl: `${url}/metrics`,
     settings: { ...settings, DATA_DIR: '(fresh temporary directory)' },
+    replicas: [],
     processes: () =>
       embedded.pid === undefined ? [] : [{ name: 'embedded', pid: embedded.pid, kind: 'node' }],
     stop: () =>

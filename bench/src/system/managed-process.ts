@@ -23,15 +23,26 @@ export function profileChildren(): void {
   profiling = true;
 }
 
-/** A port nobody listens on now: asked from the OS, then released for a child to take. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+/**
+ * `count` distinct ports nobody listens on now: all asked from the OS and held until the last
+ * is known (released one by one, the OS could hand one out twice), then released for children.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  await Promise.all(
+    servers.map((server) => new Promise<void>((done) => server.listen(0, '127.0.0.1', done))),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  return ports;
 }
+
+/** One free port (see `freePorts`). */
+export const freePort = async (): Promise<number> => (await freePorts(1))[0] as number;
 
 /**
  * A built entry point of the platform run as its own process, in its own process group (so
@@ -142,6 +153,16 @@ export class ManagedProcess {
       this.killNow();
       await this.exited;
     }
+  }
+
+  /** SIGKILL, as a crash would end it; resolves once it is gone. */
+  async crash(): Promise<void> {
+    this.killNow();
+    await this.exited;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.exitCode === undefined;
   }
 
   killNow(): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Credentials } from '../api';
+import type { ManagedProcess } from './managed-process';
 
 /** The repository's root: bench/dist/src/system/ → four levels up. */
 export const repoRoot = (() => {
@@ -38,6 +39,8 @@ export interface RunningSystem {
   readonly searchMetricsUrl: string;
   /** What the run was configured with, for the report (no secrets). */
   readonly settings: Record<string, string>;
+  /** The services' processes that `chaos` may kill and start again (none with one of each). */
+  readonly replicas: readonly ManagedProcess[];
   processes(): MonitoredProcess[];
   /** Stops what it started and deletes its data; safe to call more than once. */
   stop(): Promise<void>;
