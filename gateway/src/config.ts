@@ -50,6 +50,10 @@ export const gatewayVariables = {
   LIVE_UPDATES_MAX_STREAMS: env.positiveInt(1_000),
   /** The web UI's build to serve (embedded: the repository's frontend/dist by default). */
   FRONTEND_DIR: z.string().min(1).optional(),
+  /** The operators' port: /metrics and /health/ready with each check, not for the public. */
+  OPS_PORT: env.port(9464),
+  /** Where it listens (gateway: every interface of the pod; embedded: this machine only). */
+  OPS_HOST: z.string().min(1).optional(),
 };
 
 type GatewayVariables = z.infer<z.ZodObject<typeof gatewayVariables>>;

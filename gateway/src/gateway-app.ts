@@ -130,7 +130,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       cors({ origin: [...options.corsOrigins], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }),
     );
   }
-  app.use(healthRoutes('gateway', options.readiness, options.metrics));
+  // Up or down only: each check and the metrics are on the operators' port (OPS_PORT).
+  app.use(healthRoutes('gateway', options.readiness));
   app.use('/api/docs', apiDocs('../v1/openapi.json'));
   // Ahead of the session: its files need no session looked up for them.
   if (options.webUi) app.use(forWebUi(options.webUi));

@@ -8,6 +8,7 @@ import {
   runMain,
   ServiceMetrics,
   shutdownOnSignals,
+  startOperationsServer,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
@@ -148,9 +149,18 @@ async function main(): Promise<void> {
     { port: (server.address() as AddressInfo).port, publicUrl, issuer },
     'gateway listening',
   );
+  const operations = await startOperationsServer({
+    service: 'gateway',
+    readiness: login.readiness,
+    metrics,
+    port: config.OPS_PORT,
+    host: config.OPS_HOST ?? '0.0.0.0',
+    logger,
+  });
   shutdownOnSignals(logger, [
     async () => liveUpdates.close(),
     stopServer(server),
+    stopServer(operations),
     async () => live?.stop(),
     () => login.stop(),
     () => sessions.close(),

@@ -119,8 +119,9 @@ export async function startDistributed(
   );
 
   // Every port at once, so that none is handed out twice.
-  const gatewayCount = replicas === 1 ? 0 : replicas;
-  const ports = await freePorts(2 + SERVICES.length * (1 + replicas) + gatewayCount);
+  // Each gateway's own port (one alone takes the public one) and its operators' port.
+  const gatewayPorts = (replicas === 1 ? 0 : replicas) + replicas;
+  const ports = await freePorts(2 + SERVICES.length * (1 + replicas) + gatewayPorts);
   const take = (count: number): number[] => ports.splice(0, count);
   const [publicPort, authPort] = take(2) as [number, number];
   const frontPorts = take(SERVICES.length);
@@ -212,7 +213,7 @@ export async function startDistributed(
         name,
         join(repoRoot, 'gateway/dist/main.js'),
         port,
-        gatewayEnv,
+        { ...gatewayEnv, OPS_PORT: String(take(1)[0]) },
         logFile(name),
       ),
   );

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ManagedProcess } from './managed-process';
+import { freePorts, ManagedProcess } from './managed-process';
 import {
   BenchClients,
   commonSettings,
@@ -22,7 +22,7 @@ export async function startEmbedded(
 ): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-bench-'));
   mkdirSync(logDir, { recursive: true });
-  const port = await freePort();
+  const [port, opsPort] = (await freePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${port}`;
   const unset = Object.fromEntries(SERVER_VARIABLES.map((name) => [name, undefined]));
   const settings = { ...commonSettings };
@@ -34,6 +34,7 @@ export async function startEmbedded(
       ...unset,
       DATA_DIR: dataDir,
       PUBLIC_URL: url,
+      OPS_PORT: String(opsPort),
       AUTH_MACHINE_CLIENTS: machineClientsVariable(clients),
       ...settings,
     },
@@ -46,7 +47,7 @@ export async function startEmbedded(
     baseUrl: url,
     rebuildReadModelsUrl: `${url}/internal/expedientes/admin/rebuild-read-models`,
     rebuildSearchUrl: `${url}/internal/search/admin/rebuild`,
-    searchMetricsUrl: `${url}/metrics`,
+    searchMetricsUrl: `http://127.0.0.1:${opsPort}/metrics`,
     settings: { ...settings, DATA_DIR: '(fresh temporary directory)' },
     replicas: [],
     processes: () =>

@@ -41,9 +41,6 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-/** One free port (see `freePorts`). */
-export const freePort = async (): Promise<number> => (await freePorts(1))[0] as number;
-
 /**
  * A built entry point of the platform run as its own process, in its own process group (so
  * a Ctrl-C in the terminal reaches the benchmark, which stops it in order), its output going

@@ -69,6 +69,8 @@ export interface EmbeddedGateway {
   readonly publicUrl: string;
   readonly platform: EmbeddedPlatform;
   readonly gateway: Gateway;
+  /** Every store and service the process needs, for the operators' readiness. */
+  readonly readiness: readonly ReadinessCheck[];
   /** Stops taking requests, lets those in flight finish, then stops the services. */
   stop(): Promise<void>;
 }
@@ -156,6 +158,8 @@ export async function startEmbeddedGateway(
       readiness,
       identity,
       api: internalApi,
+      // On the operators' port (OPS_PORT), not under the public /internal.
+      operations: false,
     });
     gateway = createGateway({
       logger,
@@ -192,7 +196,7 @@ export async function startEmbeddedGateway(
     }
     host.use(INTERNAL_PATH, services);
     host.use(gateway.app);
-    return { url: internal, port, publicUrl, platform, gateway, stop };
+    return { url: internal, port, publicUrl, platform, gateway, readiness, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

@@ -8,6 +8,8 @@ import {
   runMain,
   ServiceMetrics,
   shutdownOnSignals,
+  startOperationsServer,
+  stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { gatewaySettings, gatewayVariables } from '../config';
 import { startEmbeddedGateway } from './embedded-gateway';
@@ -49,7 +51,15 @@ async function main(): Promise<void> {
     { port: embedded.port, dataDir, login: `${embedded.publicUrl}/login` },
     'expedientes platform listening',
   );
-  shutdownOnSignals(logger, [() => embedded.stop()]);
+  const operations = await startOperationsServer({
+    service: 'expedientes-platform',
+    readiness: embedded.readiness,
+    metrics,
+    port: config.OPS_PORT,
+    host: config.OPS_HOST ?? '127.0.0.1',
+    logger,
+  });
+  shutdownOnSignals(logger, [stopServer(operations), () => embedded.stop()]);
 }
 
 runMain('expedientes-platform', main);

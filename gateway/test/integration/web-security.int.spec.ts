@@ -1,9 +1,16 @@
+import { AddressInfo } from 'node:net';
+import { silentLogger } from '@expedientes/shared-kernel';
+import {
+  ServiceMetrics,
+  startOperationsServer,
+  stopServer,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { GatewayOptions } from '../../src/gateway-app';
 import { ApiClient } from '../support/api-client';
 import { startBareGateway } from '../support/bare-gateway';
 
-/** Security headers, CORS closed unless configured, and the open health and metrics routes. */
+/** Security headers, CORS closed unless configured, and what health and metrics tell whom. */
 describe('The gateway’s HTTP surface', () => {
   let issuer: TestTokenIssuer;
   const closers: Array<() => Promise<unknown>> = [];
@@ -66,30 +73,45 @@ describe('The gateway’s HTTP surface', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('answers liveness, readiness (with the reason of a failed check) and metrics in the open', async () => {
-    const client = await gateway({
-      readiness: [
-        {
-          name: 'almacen',
-          check: async () => {
-            throw new Error('sin disco');
-          },
+  it('tells the public only up or down, and the operators’ port each check and the metrics', async () => {
+    const metrics = new ServiceMetrics('gateway-ops');
+    const readiness = [
+      {
+        name: 'almacen',
+        check: async () => {
+          throw new Error('sin disco');
         },
-      ],
-    });
+      },
+    ];
+    const client = await gateway({ readiness, metrics });
     expect((await client.request('/health/live')).body).toEqual({
       status: 'up',
       service: 'gateway',
     });
     const ready = await client.request('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks).toEqual([
+    expect(ready.body).toEqual({ status: 'down' });
+    await client.request('/api/v1/openapi.json');
+    expect((await client.request('/metrics')).status).toBe(404);
+
+    const operations = await startOperationsServer({
+      service: 'gateway',
+      readiness,
+      metrics,
+      port: 0,
+      host: '127.0.0.1',
+      logger: silentLogger,
+    });
+    closers.push(stopServer(operations));
+    const ops = new ApiClient(`http://127.0.0.1:${(operations.address() as AddressInfo).port}`);
+    const detailed = await ops.request('/health/ready');
+    expect(detailed.status).toBe(503);
+    expect(detailed.body.checks).toEqual([
       { name: 'almacen', status: 'down', error: 'Error: sin disco' },
     ]);
-    await client.request('/api/v1/openapi.json');
-    const metrics = await client.request('/metrics');
-    expect(metrics.status).toBe(200);
-    expect(metrics.body).toMatch(
+    const scraped = await ops.request('/metrics');
+    expect(scraped.status).toBe(200);
+    expect(scraped.body).toMatch(
       /http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/openapi.json"/,
     );
   });

@@ -1,9 +1,11 @@
 {{/*
-What each stateless component is: its port, whether it serves Prometheus metrics, its health
-paths, the uid its image runs as. Fixed by the images, so not values.
+What each stateless component is: its port, whether it serves Prometheus metrics, and on
+which port when not its own (`opsPort`: the gateway's public port shows no metrics and no
+readiness checks; OPS_PORT), its health paths, the uid its image runs as. Fixed by the images,
+so not values.
 */}}
 {{- define "expedientes.componentSpecs" -}}
-gateway: { port: 8080, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
+gateway: { port: 8080, opsPort: 9464, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
 auth: { port: 3005, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
 expedientes: { port: 3001, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }
 documents: { port: 3002, metrics: true, live: /health/live, ready: /health/ready, uid: 1000 }

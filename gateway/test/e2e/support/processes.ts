@@ -54,8 +54,10 @@ export class ServiceProcess {
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
     mkdirSync(logDir, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: 'a' });
+    // A gateway's operators' port too, so that processes of parallel tests never share one.
+    const operations = { OPS_PORT: String(await freePort()) };
     const child = spawn(process.execPath, [main], {
-      env: { ...process.env, ...this.env, PORT: String(this.port) },
+      env: { ...process.env, ...operations, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);

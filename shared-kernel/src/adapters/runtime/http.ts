@@ -24,6 +24,11 @@ export interface ServiceHttpOptions {
   /** The service's own API, mounted behind authentication. */
   readonly api: express.Router;
   readonly jsonLimit?: string;
+  /**
+   * Whether liveness, readiness and metrics answer here (by default they do): not where the
+   * app sits behind a public port, whose process serves them to operators elsewhere.
+   */
+  readonly operations?: boolean;
 }
 
 function authenticate(identity: IdentityVerifier): RequestHandler {
@@ -62,7 +67,8 @@ const errorMiddleware: ErrorRequestHandler = (error, _req, res, next) => {
 };
 
 /**
- * The HTTP face of a service: liveness, readiness and metrics in the open, the service's API
+ * The HTTP face of a service: liveness, readiness and metrics in the open (on its internal
+ * network; see `operations`), the service's API
  * behind authentication, every error as problem+json, a correlation id on every request.
  */
 export function createServiceHttpApp(options: ServiceHttpOptions): express.Express {
@@ -70,7 +76,9 @@ export function createServiceHttpApp(options: ServiceHttpOptions): express.Expre
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(options.logger, options.metrics));
   app.use(apiSecurityHeaders());
-  app.use(healthRoutes(options.service, options.readiness, options.metrics));
+  if (options.operations !== false) {
+    app.use(healthRoutes(options.service, options.readiness, options.metrics));
+  }
   app.use(jsonBody(options.jsonLimit ?? '1mb'));
   app.use(authenticate(options.identity), options.api);
   app.use((_req: Request, _res: Response, next: NextFunction) => {
