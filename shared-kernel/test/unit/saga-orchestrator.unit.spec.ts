@@ -401,6 +401,23 @@ describe('the orchestrator, driven directly', () => {
     expect(published.filter((each) => each.type === 'bpm.StartProcess')).toHaveLength(1);
   });
 
+  it('lets only one of two processes time a saga out', async () => {
+    const { sagaId } = await start(orchestrator());
+    await orchestrator().handleReply(
+      replyTo(published[0], 'documents.DocumentsRegistered', { sagaId, documentIds: ['doc-1'] }),
+    );
+    const late = new Date('2031-01-01T00:00:00Z');
+
+    await Promise.allSettled([
+      orchestrator().checkTimeouts(late),
+      orchestrator().checkTimeouts(late),
+    ]);
+
+    await expect(store.load(sagaId)).resolves.toMatchObject({ status: 'compensating' });
+    // The late step is undone first, once.
+    expect(published.filter((each) => each.type === 'bpm.CancelProcess')).toHaveLength(1);
+  });
+
   it('leaves alone the sagas of types it does not run, which share its store', async () => {
     const { sagaId } = await start(orchestrator());
     const other = defineSaga({
