@@ -60,7 +60,7 @@ describe('Authorization matrix of /api/v1, from the route declarations', () => {
     const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'x');
     const headers: Record<string, string> = {};
     if (caller !== 'anonymous') headers.authorization = `Bearer ${gateway.tokens[caller]}`;
-    let body: BodyInit | undefined;
+    let body: RequestInit['body'];
     if (route.body?.kind === 'multipart') body = new FormData();
     else if (route.method !== 'get') {
       headers['content-type'] = 'application/json';
