@@ -60,6 +60,8 @@ export const es = {
     total: '{total} expedientes',
     resultadosDe: 'Resultados de «{q}»',
     paginacion: 'Paginación',
+    noCargada: 'No se ha podido cargar la página {pagina}: {motivo}',
+    reintentar: 'Reintentar',
   },
   nuevo: {
     titulo: 'Nuevo expediente',

@@ -288,6 +288,59 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
   });
 
+  step('pages through the list; offline, it says so, keeps its page, and retries', async () => {
+    const { publicUrl, admin } = platform();
+    const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
+    const total = async (): Promise<number> => {
+      const reply = await fetch(`${publicUrl}/api/v1/expedientes?pageSize=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await reply.json()) as { total: number }).total;
+    };
+    // More than one page (20 rows): a few expedientes of the admin's, each with a small file.
+    for (let n = await total(); n <= 20; n++) {
+      const form = new FormData();
+      form.append('codigo', `PAG-${run}-${n}`);
+      form.append('opcionInicial', 'SEDE_ELECTRONICA');
+      form.append('descripcion', 'Para paginar');
+      form.append(
+        'files',
+        new File([Buffer.from('%PDF-1.4\n')], 'p.pdf', { type: 'application/pdf' }),
+      );
+      const opened = await fetch(`${publicUrl}/api/v1/expedientes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      expect([201, 202]).toContain(opened.status);
+    }
+    const on = page('tramitadora');
+    await on.goto('/expedientes');
+    const pager = on.getByRole('navigation', { name: 'Paginación' });
+    await pager.getByText(/^Página 1 de [2-9]$/).waitFor();
+    const firstRow = await on.getByRole('row').nth(1).textContent();
+
+    await on.context().setOffline(true);
+    await pager.getByRole('button', { name: 'Siguiente' }).click();
+    await on
+      .getByRole('alert')
+      .getByText(/No se ha podido cargar la página 2/)
+      .waitFor();
+    // The rows and the pager still agree: page 1, as it was.
+    await pager.getByText(/^Página 1 de /).waitFor();
+    expect(await on.getByRole('row').nth(1).textContent()).toBe(firstRow);
+    await screens.take(on, 'lista-sin-conexion');
+
+    await on.context().setOffline(false);
+    await on.getByRole('button', { name: 'Reintentar' }).click();
+    await pager.getByText(/^Página 2 de /).waitFor();
+    expect(await on.getByRole('alert').count()).toBe(0);
+    expect(await on.getByRole('row').nth(1).textContent()).not.toBe(firstRow);
+    // Back where the story goes on.
+    await on.goto(expedientePath);
+    await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+  });
+
   step('downloads each document with the bytes that were uploaded', async () => {
     const on = page('tramitadora');
     for (const file of files) {
