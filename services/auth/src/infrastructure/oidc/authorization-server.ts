@@ -15,7 +15,8 @@ import { FindActiveUserQuery } from '../../application/find-active-user/find-act
 import { ProviderKeys } from '../keys/provider-keys';
 import { SqlOidcStorage } from '../sql/sql-oidc-storage';
 import { InteractionHandlers, interactionRoutes } from './interaction-routes';
-import { loadOidcProvider } from './oidc-provider-library';
+import { loadOidcProvider, loadOidcRequestStorage } from './oidc-provider-library';
+import { storageQuiescer } from './request-storage';
 import { loggedOutPage, logoutPage, providerErrorPage } from './pages';
 
 /** The web front (backend-for-frontend) that signs users in with the authorization code flow. */
@@ -251,9 +252,15 @@ export function createAuthorizationServer(
   );
   const callback = provider.callback();
   const owned = ownedBy(Object.values(endpoints));
+  const requestStorage = loadOidcRequestStorage();
+  if (!requestStorage) {
+    logger.warn("oidc-provider's request storage not found: its promise hooks stay on (slower)");
+  }
+  const quiesce = storageQuiescer(requestStorage);
   handler.use((req: Request, res: Response, next: NextFunction) => {
-    if (owned(req.path)) void callback(req, res);
-    else next();
+    if (!owned(req.path)) return next();
+    quiesce(res);
+    void callback(req, res);
   });
   return { issuer: options.issuer, mountPath: prefix || '/', handler };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type * as OidcProviderLibrary from 'oidc-provider' with { 'resolution-mode': 'import' };
 
@@ -15,4 +16,19 @@ export type { OidcProviderLibrary };
  */
 export function loadOidcProvider(): typeof OidcProviderLibrary {
   return createRequire(__filename)('oidc-provider') as typeof OidcProviderLibrary;
+}
+
+/**
+ * The AsyncLocalStorage in which oidc-provider runs each of its requests (an internal module
+ * of the library, hence loaded defensively: undefined when a release moves it).
+ */
+export function loadOidcRequestStorage(): AsyncLocalStorage<unknown> | undefined {
+  try {
+    const storage = (
+      createRequire(__filename)('oidc-provider/lib/helpers/als.js') as { default?: unknown }
+    ).default;
+    return storage instanceof AsyncLocalStorage ? storage : undefined;
+  } catch {
+    return undefined;
+  }
 }
