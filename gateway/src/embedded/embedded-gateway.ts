@@ -20,6 +20,7 @@ import {
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
+import { inProcessTransport } from '../adapters/http/in-process-transport';
 import { SqlIdempotencyRecords } from '../adapters/sql/sql-idempotency-records';
 import {
   BusExpedienteChanges,
@@ -36,6 +37,8 @@ import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
 
 /** Where the in-process services' internal API answers on the same server. */
 export const INTERNAL_PATH = '/internal';
+/** The base of the gateway's own calls to that API, which never leave the process. */
+const IN_PROCESS = 'http://in-process';
 
 /** Who signs the tokens the platform accepts. */
 export type EmbeddedAuthentication =
@@ -95,7 +98,8 @@ const prefixed = (prefix: string, checks: readonly ReadinessCheck[]): ReadinessC
  * The whole platform in one process behind one HTTP server: the authorization server at
  * /auth (its user management at /internal/auth), the services' internal API under /internal
  * (each call still authenticated by its token), and in front of them the gateway with the
- * browser login, whose clients call that same server, so both modes run one code path.
+ * browser login. The gateway calls that API's handler in this process, without a socket, and
+ * the login's client calls that same server: both modes run one code path.
  */
 export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
@@ -165,14 +169,16 @@ export async function startEmbeddedGateway(
       logger,
       metrics,
       readiness,
+      // The same internal API, reached in this process rather than through the server's port.
       backends: httpBackends(
         {
-          expedientes: `${internal}${INTERNAL_PATH}/expedientes`,
-          documents: `${internal}${INTERNAL_PATH}/documents`,
-          bpm: `${internal}${INTERNAL_PATH}/bpm`,
-          search: `${internal}${INTERNAL_PATH}/search`,
+          expedientes: `${IN_PROCESS}/expedientes`,
+          documents: `${IN_PROCESS}/documents`,
+          bpm: `${IN_PROCESS}/bpm`,
+          search: `${IN_PROCESS}/search`,
         },
         settings.backendTimeoutMs,
+        inProcessTransport(services),
       ),
       strategies: [
         ['bearer', bearerStrategy(identity)],

@@ -3,6 +3,7 @@ import { HttpBpmApi } from './http-bpm-api';
 import { HttpDocumentsApi } from './http-documents-api';
 import { HttpExpedientesApi } from './http-expedientes-api';
 import { HttpSearchApi } from './http-search-api';
+import { HttpTransport } from './in-process-transport';
 import { ServiceClient } from './service-client';
 
 export interface ServiceUrls {
@@ -12,10 +13,23 @@ export interface ServiceUrls {
   readonly search: string;
 }
 
-/** Every port on its service's HTTP API, at the URLs the configuration gives. */
-export function httpBackends(urls: ServiceUrls, timeoutMs: number): Backends {
+/**
+ * Every port on its service's HTTP API, at the URLs the configuration gives, reached over the
+ * network unless a transport says otherwise.
+ */
+export function httpBackends(
+  urls: ServiceUrls,
+  timeoutMs: number,
+  transport?: HttpTransport,
+): Backends {
   const client = (service: keyof ServiceUrls, honorsIdempotencyKeys = false) =>
-    new ServiceClient({ service, baseUrl: urls[service], timeoutMs, honorsIdempotencyKeys });
+    new ServiceClient({
+      service,
+      baseUrl: urls[service],
+      timeoutMs,
+      honorsIdempotencyKeys,
+      transport,
+    });
   return {
     // Its commands start their sagas under ids made from the key: a retry finds the first.
     expedientes: new HttpExpedientesApi(client('expedientes', true)),

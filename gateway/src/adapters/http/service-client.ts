@@ -3,6 +3,7 @@ import { describeError } from '@expedientes/shared-kernel';
 import { problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { ProblemError } from '../../problem-error';
+import { HttpTransport } from './in-process-transport';
 import { CallContext } from '../../ports/caller';
 import {
   ServiceFailedError,
@@ -24,6 +25,8 @@ export interface ServiceClientOptions {
    * a change whose outcome is unknown, or that it turned away, is tried once more too.
    */
   readonly honorsIdempotencyKeys?: boolean;
+  /** How requests travel: fetch over the network unless the service is in this process. */
+  readonly transport?: HttpTransport;
 }
 
 export interface ServiceRequest {
@@ -200,7 +203,7 @@ export class ServiceClient {
     }
     if (!request.body) startDeadline();
     try {
-      const response = await fetch(this.urlOf(path, request.query), {
+      const response = await (this.options.transport ?? fetch)(this.urlOf(path, request.query), {
         method: request.method ?? 'GET',
         headers,
         body,
