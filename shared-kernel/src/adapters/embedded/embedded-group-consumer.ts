@@ -70,8 +70,12 @@ export class EmbeddedGroupConsumer implements Consumer {
     const wakeup = this.wakeups.get(topic) as Wakeup;
     while (!signal.aborted) {
       try {
+        // A short batch was all there was: a message published since has rung the wakeup,
+        // which keeps the ring, so waiting now misses nothing and saves asking again.
         const delivered = await this.consumeBatch(topic);
-        if (delivered === 0) await wakeup.wait(this.timing.pollIntervalMs, signal);
+        if (delivered < this.timing.batchSize) {
+          await wakeup.wait(this.timing.pollIntervalMs, signal);
+        }
       } catch (error) {
         this.logger.error(
           { group: this.options.group, topic, error: describeError(error) },
