@@ -42,6 +42,15 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+export interface PublishOptions {
+  /**
+   * The caller publishes these again should a power cut lose them (an outbox relay, which
+   * marks them published only once `durable()` has resolved): the bus may answer as soon as
+   * they are stored and visible, before they are on the disk.
+   */
+  readonly redoneIfLost?: boolean;
+}
+
 /**
  * Publish/subscribe between services with at-least-once delivery.
  * - Messages with the same key are handled in the order they were published.
@@ -54,7 +63,9 @@ export interface Consumer {
  *   and on consume.
  */
 export interface MessageBus {
-  publish(topic: string, messages: readonly Envelope[]): Promise<void>;
+  publish(topic: string, messages: readonly Envelope[], options?: PublishOptions): Promise<void>;
+  /** Resolves once everything published before the call survives a power cut. */
+  durable(): Promise<void>;
   subscribe(options: ConsumerOptions): Promise<Consumer>;
   close(): Promise<void>;
 }

@@ -128,6 +128,19 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
       expect(received.deliveries[0]).toEqual({ message: sent, context: { topic, attempt: 1 } });
     });
 
+    it('delivers what a relay publishes ahead of the disk, and says when it is durable', async () => {
+      const topic = unique('relayed');
+      const received = recorder();
+      await subscribe(bus, { group: unique('group'), topics: [topic], handler: received.handler });
+      const sent = [note('expediente-r', 1), note('expediente-r', 2)];
+
+      await bus.publish(topic, [sent[0]], { redoneIfLost: true });
+      await bus.publish(topic, [sent[1]]);
+      await bus.durable();
+
+      await eventually(() => expect(received.ids()).toEqual(sent.map((message) => message.id)));
+    });
+
     it('hands the messages of each key over in the order they were published', async () => {
       const topic = unique('order');
       const keys = ['expediente-a', 'expediente-b', 'expediente-c'];

@@ -20,10 +20,14 @@ export const opened = (key: string, code: string): Envelope =>
     actor: { userId: 'clerk', roles: ['clerk'] },
   });
 
-/** Records what the relay publishes; can be told to fail, as a broker that is down would. */
+/**
+ * Records what the relay publishes; can be told to fail, as a broker that is down would, and
+ * to hold what it has on the disk back (`holdDurability`) until `release()`.
+ */
 export class RecordingBus implements MessageBus {
   readonly published: { topic: string; message: Envelope }[] = [];
   failures = 0;
+  private held?: { promise: Promise<void>; release: () => void };
 
   async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
     if (this.failures > 0) {
@@ -31,6 +35,21 @@ export class RecordingBus implements MessageBus {
       throw new Error('broker unavailable');
     }
     for (const message of messages) this.published.push({ topic, message });
+  }
+
+  durable(): Promise<void> {
+    return this.held?.promise ?? Promise.resolve();
+  }
+
+  holdDurability(): void {
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.held = { promise, release };
+  }
+
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
   }
 
   subscribe(): Promise<Consumer> {

@@ -125,6 +125,59 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       expect(await pendingCount()).toBe(0);
     });
 
+    it('marks messages published only once the bus has them on the disk', async () => {
+      bus.holdDurability();
+      const first = opened('exp-9', 'E-9');
+      await openExpediente([first]);
+      relay.start();
+      await eventually(() => expect(bus.ids()).toEqual([first.id]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await pendingCount()).toBe(1);
+
+      // Meanwhile the relay goes on, and never publishes the unmarked one again.
+      const second = opened('exp-9', 'E-9b');
+      await openExpediente([second]);
+      relay.nudge();
+      await eventually(() => expect(bus.ids()).toEqual([first.id, second.id]));
+      relay.nudge();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(bus.ids()).toEqual([first.id, second.id]);
+
+      bus.release();
+      await eventually(async () => expect(await pendingCount()).toBe(0));
+      expect(bus.ids()).toEqual([first.id, second.id]);
+    });
+
+    it('publishes again after a restart what it published but could not mark', async () => {
+      bus.holdDurability();
+      const message = opened('exp-10', 'E-10');
+      await openExpediente([message]);
+      relay.start();
+      await eventually(() => expect(bus.ids()).toEqual([message.id]));
+      // As after a crash: this relay's memory is gone, the mark never made it.
+      const next = new OutboxRelay(new SqlOutboxSource(db), bus, { pollIntervalMs: 60_000 });
+      bus.release();
+
+      next.start();
+
+      await eventually(() => expect(bus.ids()).toEqual([message.id, message.id]));
+      await next.stop();
+    });
+
+    it('marks on stop what it has published', async () => {
+      const message = opened('exp-11', 'E-11');
+      await openExpediente([message]);
+      bus.holdDurability();
+      relay.start();
+      await eventually(() => expect(bus.ids()).toEqual([message.id]));
+
+      const stopping = relay.stop();
+      bus.release();
+      await stopping;
+
+      expect(await pendingCount()).toBe(0);
+    });
+
     it('publishes after a restart what was enqueued while it was stopped', async () => {
       relay.start();
       await relay.stop();

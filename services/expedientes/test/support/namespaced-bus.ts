@@ -1,4 +1,10 @@
-import { Consumer, ConsumerOptions, Envelope, MessageBus } from '@expedientes/shared-kernel';
+import {
+  Consumer,
+  ConsumerOptions,
+  Envelope,
+  MessageBus,
+  PublishOptions,
+} from '@expedientes/shared-kernel';
 
 /**
  * A bus whose topics and consumer groups all carry `namespace`: the suite's module and its
@@ -11,8 +17,12 @@ export class NamespacedBus implements MessageBus {
     private readonly namespace: string,
   ) {}
 
-  publish(topic: string, messages: readonly Envelope[]): Promise<void> {
-    return this.inner.publish(this.topic(topic), messages);
+  publish(topic: string, messages: readonly Envelope[], options?: PublishOptions): Promise<void> {
+    return this.inner.publish(this.topic(topic), messages, options);
+  }
+
+  durable(): Promise<void> {
+    return this.inner.durable();
   }
 
   subscribe(options: ConsumerOptions): Promise<Consumer> {

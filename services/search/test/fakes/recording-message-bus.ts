@@ -13,6 +13,8 @@ export class RecordingMessageBus implements MessageBus {
     throw new Error('the search service publishes nothing');
   }
 
+  async durable(): Promise<void> {}
+
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
     const subscription: RecordedSubscription = { options, stopped: false };
     this.subscriptions.push(subscription);

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
-import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
+import {
+  Consumer,
+  ConsumerOptions,
+  defaultRetryPolicy,
+  MessageBus,
+  PublishOptions,
+} from '../../ports/message-bus';
 import { Logger, silentLogger } from '../../ports/logger';
 import { SqlDatabase } from '../sql/sql-database';
 import { EmbeddedBusStore, embeddedBusMigrations } from './embedded-bus-store';
@@ -19,6 +25,11 @@ export interface EmbeddedMessageBusOptions {
   /** How long a stalled member keeps a topic of its group before another takes it; 30 s. */
   readonly leaseMs?: number;
   readonly batchSize?: number;
+  /**
+   * How long `durable()` gathers callers before one flush to disk serves them all; 50 ms by
+   * default. Only marks in outboxes wait for it, never an answer to a user.
+   */
+  readonly flushWindowMs?: number;
 }
 
 /**
@@ -33,11 +44,14 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly logger: Logger;
+  /** The flush that callers of `durable()` wait for, while it gathers them. */
+  private nextFlush?: Promise<void>;
 
   private constructor(
     private readonly store: EmbeddedBusStore,
     registry: MessageRegistry,
     private readonly timing: EmbeddedConsumerTiming,
+    private readonly flushWindowMs: number,
     logger?: Logger,
   ) {
     this.validator = withDeadLetters(registry);
@@ -60,15 +74,39 @@ export class EmbeddedMessageBus implements MessageBus {
       batchSize: options.batchSize ?? 100,
     };
     const store = new EmbeddedBusStore(database, timing.leaseMs);
-    return new EmbeddedMessageBus(store, options.registry, timing, options.logger);
+    return new EmbeddedMessageBus(
+      store,
+      options.registry,
+      timing,
+      options.flushWindowMs ?? 50,
+      options.logger,
+    );
   }
 
-  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+  async publish(
+    topic: string,
+    messages: readonly Envelope[],
+    options: PublishOptions = {},
+  ): Promise<void> {
     // All or nothing: every message is checked before the first one is written.
     const envelopes = messages.map((message) => this.validator.assertValid(message));
     if (envelopes.length === 0) return;
-    await this.store.append(topic, envelopes);
+    await this.store.append(topic, envelopes, options.redoneIfLost);
     this.notify(topic);
+  }
+
+  /**
+   * One flushed commit for every caller within the window: whatever they published had
+   * committed before they called, so it is on the disk when that commit is.
+   */
+  durable(): Promise<void> {
+    this.nextFlush ??= new Promise<void>((resolve) => setTimeout(resolve, this.flushWindowMs)).then(
+      () => {
+        this.nextFlush = undefined;
+        return this.store.flush();
+      },
+    );
+    return this.nextFlush;
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {

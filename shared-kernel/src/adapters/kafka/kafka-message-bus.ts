@@ -132,6 +132,9 @@ export class KafkaMessageBus implements MessageBus {
     );
   }
 
+  /** A publish resolves once the in-sync replicas have the messages (acks=all). */
+  async durable(): Promise<void> {}
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     this.consumers.clear();

@@ -12,8 +12,11 @@ export interface PendingMessage<TId = unknown> {
 
 /** Where an outbox's messages wait: SQL tables, a MongoDB collection. */
 export interface OutboxSource<TId = unknown> {
-  /** The oldest messages not yet published, oldest first. */
-  pending(limit: number): Promise<PendingMessage<TId>[]>;
+  /**
+   * The oldest messages not yet published, oldest first. `after`, the newest one the relay
+   * has published but not yet marked, lets a store whose ids follow commit order skip those.
+   */
+  pending(limit: number, after?: TId): Promise<PendingMessage<TId>[]>;
   /** Those are out; losing this mark (a crash) only publishes them again. */
   published(ids: readonly TId[]): Promise<void>;
 }
@@ -37,15 +40,24 @@ const runsByTopic = <TId>(rows: readonly PendingMessage<TId>[]): PendingMessage<
   }, []);
 
 /**
- * Publishes what an outbox holds, oldest first, and marks it published. A failed publish is
- * retried from the first unpublished message, so order holds and nothing is lost; a message
- * may go out twice (the process dies between publish and mark, or two replicas relay one
- * store), which consumers' inboxes absorb.
+ * Publishes what an outbox holds, oldest first, and marks it published once the bus holds it
+ * durably. A failed publish is retried from the first unpublished message, so order holds
+ * and nothing is lost; a message may go out twice (the process dies before its mark, or two
+ * replicas relay one store), which consumers' inboxes absorb.
+ *
+ * Marks trail the publishes: a bus that keeps its newest messages only in memory or in the
+ * page cache for a moment (the embedded one) says when they are on the disk, and one mark
+ * then covers every message published meanwhile. Until marked, a message is remembered here
+ * as published, and never relayed again by this relay.
  */
 export class OutboxRelay<TId = unknown> {
   private readonly wakeup = new Wakeup();
   private readonly logger: Logger;
   private running?: { stopping: AbortController; loop: Promise<void> };
+  /** Published, not yet marked: by the key of their id. */
+  private readonly unmarked = new Map<string, TId>();
+  private lastPublished?: TId;
+  private marking?: Promise<void>;
 
   constructor(
     private readonly source: OutboxSource<TId>,
@@ -66,12 +78,13 @@ export class OutboxRelay<TId = unknown> {
     this.wakeup.ring();
   }
 
-  /** Lets the batch in hand finish. */
+  /** Lets the batch in hand finish, and marks what was published. */
   async stop(): Promise<void> {
     const running = this.running;
     this.running = undefined;
     running?.stopping.abort();
     await running?.loop;
+    while (this.marking) await this.marking;
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -89,14 +102,53 @@ export class OutboxRelay<TId = unknown> {
   }
 
   private async relayBatch(batchSize: number): Promise<number> {
-    const rows = await this.source.pending(batchSize);
+    const after = this.unmarked.size > 0 ? this.lastPublished : undefined;
+    const rows = (await this.source.pending(batchSize + this.unmarked.size, after))
+      .filter((row) => !this.unmarked.has(keyOf(row.id)))
+      .slice(0, batchSize);
     for (const run of runsByTopic(rows)) {
       await this.bus.publish(
         run[0].topic,
         run.map((row) => row.envelope),
+        { redoneIfLost: true },
       );
-      await this.source.published(run.map((row) => row.id));
+      for (const row of run) this.unmarked.set(keyOf(row.id), row.id);
+      this.lastPublished = run[run.length - 1].id;
+      this.markSoon();
     }
     return rows.length;
   }
+
+  private markSoon(): void {
+    this.marking ??= this.markDurable().then((done) => {
+      this.marking = undefined;
+      // Published while the last mark was being written.
+      if (done && this.unmarked.size > 0) this.markSoon();
+    });
+  }
+
+  /**
+   * Marks what was published, each time the bus has it on the disk, until nothing is left;
+   * false when it gave up (the relay stopped while marks failed).
+   */
+  private async markDurable(): Promise<boolean> {
+    while (this.unmarked.size > 0) {
+      const ids = [...this.unmarked.values()];
+      try {
+        await this.bus.durable();
+        await this.source.published(ids);
+        for (const id of ids) this.unmarked.delete(keyOf(id));
+      } catch (error) {
+        // Still remembered as published: marked at the next try, never relayed twice here.
+        // A stopped relay gives up; the next start publishes the unmarked ones again.
+        this.logger.warn({ error: describeError(error) }, 'outbox marks failed, retrying');
+        if (!this.running) return false;
+        await pause(this.options.retryDelayMs ?? 1_000);
+      }
+    }
+    return true;
+  }
 }
+
+/** Ids are numbers, strings or ObjectIds: their text tells them apart. */
+const keyOf = (id: unknown): string => String(id);

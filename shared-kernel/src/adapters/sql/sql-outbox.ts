@@ -71,14 +71,18 @@ export class SqlOutboxSource implements OutboxSource<number> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async pending(limit: number): Promise<PendingMessage<number>[]> {
+  async pending(limit: number, after?: number): Promise<PendingMessage<number>[]> {
+    // SQLite's one writer gives sequences in commit order, so none can commit behind `after`;
+    // MySQL's concurrent transactions can.
+    const skip = this.database.dialect === 'sqlite' && after !== undefined;
     const rows = await this.database.query<{
       sequence: number | string;
       topic: string;
       envelope: string;
     }>(
-      'SELECT sequence, topic, envelope FROM outbox WHERE published_at IS NULL ORDER BY sequence LIMIT ?',
-      [limit],
+      `SELECT sequence, topic, envelope FROM outbox WHERE published_at IS NULL
+       ${skip ? 'AND sequence > ?' : ''} ORDER BY sequence LIMIT ?`,
+      skip ? [after, limit] : [limit],
     );
     return rows.map((row) => ({
       id: Number(row.sequence),
