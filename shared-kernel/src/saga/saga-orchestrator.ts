@@ -236,7 +236,11 @@ export class SagaOrchestrator {
     }
     if (saga.pending) {
       try {
-        await this.deps.publisher.publish(saga.pending.topic, [saga.pending.envelope]);
+        // The saga is saved with its pending command, which `resume()` publishes again after
+        // any crash: the bus need not have it on the disk before answering.
+        await this.deps.publisher.publish(saga.pending.topic, [saga.pending.envelope], {
+          redoneIfLost: true,
+        });
       } catch (error) {
         this.unsent.add(saga.sagaId);
         throw error;
