@@ -21,6 +21,7 @@ import { LIVE_UPDATES_PATH } from './api/routes/events-routes';
 import { RouteDefinition } from './api/route';
 
 import { BrowserLogin } from './login/browser-login';
+import { SESSION_COOKIE } from './login/session-data';
 import { Backends } from './ports/backends';
 import { ExpedienteChanges } from './ports/expediente-changes';
 import { ProblemError } from './problem-error';
@@ -103,6 +104,9 @@ const EXPOSED_HEADERS = [
  * correlation id on every request;
  * every error as problem+json.
  */
+const carriesSessionCookie = (req: express.Request): boolean =>
+  req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ?? false;
+
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger, limits } = options;
   const liveUpdates = new LiveUpdates(options.changes, {
@@ -135,7 +139,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.use('/api/docs', apiDocs('../v1/openapi.json'));
   // Ahead of the session: its files need no session looked up for them.
   if (options.webUi) app.use(forWebUi(options.webUi));
-  if (options.browserLogin) app.use(options.browserLogin.session, options.browserLogin.routes);
+  if (options.browserLogin) {
+    const { session, routes } = options.browserLogin;
+    app.use(
+      // An API call without the session cookie (a client with a token) has no session to look
+      // up, nor one to start: only the login routes start one.
+      (req, res, next) =>
+        req.path.startsWith(`${API_BASE_PATH}/`) && !carriesSessionCookie(req)
+          ? next()
+          : session(req, res, next),
+      routes,
+    );
+  }
   app.use(
     API_BASE_PATH,
     authenticateCaller(options.strategies),
