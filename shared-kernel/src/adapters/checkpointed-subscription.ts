@@ -63,11 +63,19 @@ const backoff = (policy: HandlerRetryPolicy, attempt: number): number =>
  * Hands the feed's events to the handler one at a time and stores the checkpoint after each
  * success. A failing event is retried with backoff, never skipped, so a subscriber sees every
  * event in order; a failing store is re-read from the last checkpoint.
+ *
+ * With `durable`, the checkpoint trails: it is stored once `durable()` has resolved, covering
+ * every event handled before the call; meanwhile the subscription goes on from the position
+ * it keeps in memory. A crash in between hands those events over again, as it would any.
  */
 class CheckpointedSubscription implements EventSubscription {
   private readonly stopping = new AbortController();
   private readonly retry: HandlerRetryPolicy;
   private readonly finished: Promise<void>;
+  /** The last event handled, and the last whose checkpoint is stored. */
+  private handled?: bigint;
+  private stored?: bigint;
+  private storing?: Promise<void>;
 
   constructor(
     private readonly subscriberId: string,
@@ -75,6 +83,7 @@ class CheckpointedSubscription implements EventSubscription {
     private readonly feed: EventFeed,
     private readonly checkpoints: CheckpointStore,
     private readonly settings: SubscriptionSettings,
+    private readonly durable?: () => Promise<void>,
   ) {
     this.retry = settings.handlerRetry ?? defaultHandlerRetry;
     this.finished = this.run();
@@ -84,6 +93,7 @@ class CheckpointedSubscription implements EventSubscription {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.finished;
+    while (this.storing) await this.storing;
   }
 
   private async run(): Promise<void> {
@@ -91,11 +101,18 @@ class CheckpointedSubscription implements EventSubscription {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const after = await this.checkpoints.load(this.subscriberId);
+        const loaded = await this.checkpoints.load(this.subscriberId);
+        // What was handled before a failing read is not handled again.
+        const after =
+          this.handled !== undefined && (loaded === undefined || this.handled > loaded)
+            ? this.handled
+            : loaded;
         if (signal.aborted) return;
         for await (const event of this.feed(after, signal)) {
           if (!(await this.handle(event))) return;
-          await this.checkpoints.save(this.subscriberId, event.position);
+          this.handled = event.position;
+          if (this.durable) this.storeSoon();
+          else await this.checkpoints.save(this.subscriberId, event.position);
           failures = 0;
           if (signal.aborted) return;
         }
@@ -104,6 +121,30 @@ class CheckpointedSubscription implements EventSubscription {
         this.report(error);
         failures += 1;
         await pause(backoff(this.retry, failures), signal);
+      }
+    }
+  }
+
+  /** Stores the trailing checkpoint, again while events are handled meanwhile. */
+  private storeSoon(): void {
+    this.storing ??= this.storeDurable().then((done) => {
+      this.storing = undefined;
+      if (done && this.handled !== this.stored) this.storeSoon();
+    });
+  }
+
+  /** False when it gave up: the subscription stopped while the store failed. */
+  private async storeDurable(): Promise<boolean> {
+    for (let failures = 1; ; failures += 1) {
+      const position = this.handled as bigint;
+      try {
+        await (this.durable as () => Promise<void>)();
+        await this.checkpoints.save(this.subscriberId, position);
+        this.stored = position;
+        return true;
+      } catch (error) {
+        this.report(error);
+        if (!(await pause(backoff(this.retry, failures), this.stopping.signal))) return false;
       }
     }
   }
@@ -139,13 +180,19 @@ export class Subscriptions {
     private readonly settings: SubscriptionSettings,
   ) {}
 
-  start(subscriberId: string, handler: EventHandler, feed: EventFeed): EventSubscription {
+  start(
+    subscriberId: string,
+    handler: EventHandler,
+    feed: EventFeed,
+    durable?: () => Promise<void>,
+  ): EventSubscription {
     const subscription = new CheckpointedSubscription(
       subscriberId,
       handler,
       feed,
       this.checkpoints,
       this.settings,
+      durable,
     );
     this.running.add(subscription);
     return {

@@ -51,6 +51,12 @@ export type EventHandler = (event: RecordedEvent) => Promise<void>;
 
 export interface SubscribeOptions {
   readonly streamPrefixes?: readonly string[];
+  /**
+   * For a handler whose effect reaches the disk a moment after it returns (it publishes on a
+   * bus with `redoneIfLost`): resolves once what it did so far is durable. The checkpoint is
+   * then stored after it, one for every event handled meanwhile, rather than after each one.
+   */
+  readonly durable?: () => Promise<void>;
 }
 
 export interface EventSubscription {

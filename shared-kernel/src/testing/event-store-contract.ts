@@ -394,6 +394,35 @@ export function eventStoreContract(
         expect(idsOf(seen)).toEqual(idsOf([events[0], events[1], events[1], events[1], events[2]]));
       });
 
+      it('with `durable`, stores its checkpoint only once what it did is durable', async () => {
+        const prefix = uniquePrefix();
+        const subscriberId = randomUUID();
+        const events = newEvents(3);
+        await store.appendToStream(`${prefix}a`, events, { expectedVersion: 'no_stream' });
+        let release!: () => void;
+        const onDisk = new Promise<void>((resolve) => (release = resolve));
+        const seen: RecordedEvent[] = [];
+        const trailing = await store.subscribeToAll(subscriberId, async (e) => void seen.push(e), {
+          streamPrefixes: [prefix],
+          durable: () => onDisk,
+        });
+        await eventually(() => expect(seen).toHaveLength(3));
+
+        // Nothing durable yet: a subscriber with its id starts from the beginning.
+        const meanwhile = await subscribe(store, subscriberId, prefix);
+        await eventually(() => expect(meanwhile.seen).toHaveLength(3));
+        await meanwhile.subscription.stop();
+        release();
+        await trailing.stop();
+
+        const later = newEvent();
+        await store.appendToStream(`${prefix}a`, [later], { expectedVersion: 2 });
+        const resumed = await subscribe(store, subscriberId, prefix);
+        await eventually(() => expect(resumed.seen).toHaveLength(1));
+        expect(idsOf(resumed.seen)).toEqual([later.id]);
+        expect(idsOf(seen)).toEqual(idsOf(events));
+      });
+
       it('stops after the event in hand is handled and checkpointed', async () => {
         const prefix = uniquePrefix();
         const subscriberId = randomUUID();

@@ -207,9 +207,9 @@ export class EventStoreDbEventStore implements EventStore {
   async subscribeToAll(
     subscriberId: string,
     handler: EventHandler,
-    { streamPrefixes = [] }: SubscribeOptions = {},
+    { streamPrefixes = [], durable }: SubscribeOptions = {},
   ): Promise<EventSubscription> {
-    return this.subscriptions.start(subscriberId, handler, this.catchUp(streamPrefixes));
+    return this.subscriptions.start(subscriberId, handler, this.catchUp(streamPrefixes), durable);
   }
 
   async close(): Promise<void> {

@@ -241,9 +241,9 @@ export class SqlEventStore implements EventStore {
   async subscribeToAll(
     subscriberId: string,
     handler: EventHandler,
-    { streamPrefixes }: SubscribeOptions = {},
+    { streamPrefixes, durable }: SubscribeOptions = {},
   ): Promise<EventSubscription> {
-    return this.subscriptions.start(subscriberId, handler, this.poll(streamPrefixes));
+    return this.subscriptions.start(subscriberId, handler, this.poll(streamPrefixes), durable);
   }
 
   /** Stops the subscriptions; the database stays open for its owner to close. */

@@ -7,11 +7,21 @@ export const INTEGRATION_EVENTS_SUBSCRIBER = 'expedientes.integration-events';
 
 /**
  * Publishes to `expedientes.events` what the event store committed, in order, by following the
- * store: no dual write. The checkpoint is stored after the publish, so a crash in between
- * publishes an event again, with the same id, which consumers' inboxes absorb.
+ * store: no dual write. The checkpoint is stored once the bus has the publishes on its disk,
+ * so a crash in between publishes an event again, with the same id, which consumers' inboxes
+ * absorb.
  */
 export function integrationEventRelay(store: EventStore, bus: MessageBus): StoreSubscription {
-  return new StoreSubscription(store, INTEGRATION_EVENTS_SUBSCRIBER, async (recorded) => {
-    await bus.publish(topics.events('expedientes'), [integrationEventFor(fromRecorded(recorded))]);
-  });
+  return new StoreSubscription(
+    store,
+    INTEGRATION_EVENTS_SUBSCRIBER,
+    async (recorded) => {
+      await bus.publish(
+        topics.events('expedientes'),
+        [integrationEventFor(fromRecorded(recorded))],
+        { redoneIfLost: true },
+      );
+    },
+    () => bus.durable(),
+  );
 }

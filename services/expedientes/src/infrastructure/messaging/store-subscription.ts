@@ -12,11 +12,13 @@ export class StoreSubscription {
     private readonly store: EventStore,
     readonly subscriberId: string,
     private readonly handler: EventHandler,
+    private readonly durable?: () => Promise<void>,
   ) {}
 
   async start(): Promise<void> {
     this.subscription ??= await this.store.subscribeToAll(this.subscriberId, this.handler, {
       streamPrefixes: [EXPEDIENTE_STREAM_PREFIX],
+      durable: this.durable,
     });
   }
 
