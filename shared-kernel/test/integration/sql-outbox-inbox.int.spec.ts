@@ -178,6 +178,37 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       expect(await pendingCount()).toBe(0);
     });
 
+    it('loses nothing with two relays on one outbox (two replicas)', async () => {
+      const second = new OutboxRelay(new SqlOutboxSource(db), bus, {
+        pollIntervalMs: 20,
+        retryDelayMs: 20,
+      });
+      relay.start();
+      second.start();
+      const messages = Array.from({ length: 40 }, (_, index) =>
+        opened(`exp-r${index % 4}`, `E-r${index}`),
+      );
+      try {
+        for (const message of messages) {
+          await openExpediente([message]);
+          relay.nudge();
+          second.nudge();
+        }
+        await eventually(async () => expect(await pendingCount()).toBe(0));
+      } finally {
+        await second.stop();
+      }
+
+      // At least once each; a message both relays took goes out twice, which inboxes absorb.
+      expect(new Set(bus.ids())).toEqual(new Set(messages.map((message) => message.id)));
+      // Each expediente's messages first went out in the order they were enqueued.
+      const firstSeen = [...new Set(bus.ids())];
+      for (const key of ['exp-r0', 'exp-r1', 'exp-r2', 'exp-r3']) {
+        const ofKey = messages.filter((message) => message.key === key).map(({ id }) => id);
+        expect(firstSeen.filter((id) => ofKey.includes(id))).toEqual(ofKey);
+      }
+    });
+
     it('publishes after a restart what was enqueued while it was stopped', async () => {
       relay.start();
       await relay.stop();
