@@ -29,6 +29,7 @@ import { ProblemError } from './problem-error';
 import { AdmissionLimits, AdmissionQueue, admitWithin } from './security/admission';
 import { IdempotencyRecords } from './ports/idempotency-records';
 import { authenticateCaller } from './security/authentication';
+import { AccountAccess } from './ports/account-access';
 import { rateLimitPerCaller } from './security/rate-limit';
 import { forWebUi } from './web-ui/web-ui-paths';
 
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly backends: Backends;
   /** Passport strategies that establish the caller, tried in order (see `authenticateCaller`). */
   readonly strategies: ReadonlyArray<readonly [string, Strategy]>;
+  /** Who is disabled now, where the gateway can be told at once (embedded). */
+  readonly accountAccess?: AccountAccess;
   /**
    * The browser login (`createBrowserLogin`): its session middleware goes before the API and
    * its routes (/login, /login/callback, /logout) at the root; its strategy is one of
@@ -153,7 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
   app.use(
     API_BASE_PATH,
-    authenticateCaller(options.strategies),
+    authenticateCaller(options.strategies, options.accountAccess),
     rateLimitPerCaller(limits.requestsPerMinute, logger),
     ...(limits.admission
       ? [

@@ -22,6 +22,8 @@ import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
 import { inProcessTransport } from '../adapters/http/in-process-transport';
 import { SqlIdempotencyRecords } from '../adapters/sql/sql-idempotency-records';
+import { AccountAccess } from '../ports/account-access';
+import { EmbeddedAccountAccess } from './embedded-account-access';
 import {
   BusExpedienteChanges,
   liveUpdatesGroup,
@@ -127,7 +129,7 @@ export async function startEmbeddedGateway(
   };
 
   try {
-    const { identity, embedded } = await authenticationOf(options, publicUrl, started);
+    const { identity, access, embedded } = await authenticationOf(options, publicUrl, started);
     const auth = embedded?.module;
 
     const platform = await startEmbeddedPlatform({ dataDir, logger, metrics });
@@ -185,6 +187,7 @@ export async function startEmbeddedGateway(
         ...(login ? [['session', login.strategy] as const] : []),
       ],
       browserLogin: login,
+      accountAccess: access,
       limits: settings.limits,
       corsOrigins: settings.corsOrigins,
       trustProxy: settings.trustProxy,
@@ -224,7 +227,7 @@ async function authenticationOf(
   options: EmbeddedGatewayOptions,
   publicUrl: string,
   started: Stoppable[],
-): Promise<{ identity: IdentityVerifier; embedded?: EmbeddedAuth }> {
+): Promise<{ identity: IdentityVerifier; access?: AccountAccess; embedded?: EmbeddedAuth }> {
   if (options.auth.kind === 'external') return { identity: options.auth.identity };
   const { variables } = options.auth;
   const secrets = loadOrCreateSecrets(options.dataDir, {
@@ -254,12 +257,17 @@ async function authenticationOf(
   started.push(() => module.stop());
   await module.start();
   const { authorizationServer } = module;
+  // Told at once of a user disabled here: their tokens stop working before they expire.
+  const access = await EmbeddedAccountAccess.of(module.access);
   return {
-    identity: new JwtIdentityVerifier({
-      issuer: authorizationServer.issuer,
-      audience: authorizationServer.audience,
-      keys: authorizationServer.publicKeys,
-    }),
+    identity: access.verifying(
+      new JwtIdentityVerifier({
+        issuer: authorizationServer.issuer,
+        audience: authorizationServer.audience,
+        keys: authorizationServer.publicKeys,
+      }),
+    ),
+    access,
     embedded: { module, secrets, sessionIdleSeconds: variables.REFRESH_TOKEN_TTL_SECONDS },
   };
 }

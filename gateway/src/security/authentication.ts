@@ -8,6 +8,7 @@ import { RequestHandler } from 'express';
 import { Authenticator, Strategy } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { ProblemError } from '../problem-error';
+import { AccountAccess } from '../ports/account-access';
 import { Caller } from '../ports/caller';
 import { CallerUnauthenticatedError, rememberAuthentication } from './caller-of-request';
 
@@ -49,11 +50,12 @@ export function bearerStrategy(verifier: IdentityVerifier): Strategy {
  * The authentication step, through passport: the strategies are tried in order and the first
  * to establish a caller wins. Each yields a `Caller`, its actor and the bearer token to
  * forward: the bearer strategy first, then the browser session's (tokens kept server-side),
- * so a request with a bearer token needs no CSRF token. Nobody is refused here; see
- * `requireCaller`.
+ * so a request with a bearer token needs no CSRF token. A disabled user's caller, where
+ * `access` tells, is no caller. Nobody is refused here; see `requireCaller`.
  */
 export function authenticateCaller(
   strategies: ReadonlyArray<readonly [string, Strategy]>,
+  access?: AccountAccess,
 ): RequestHandler {
   const authenticator = new Authenticator();
   for (const [name, strategy] of strategies) authenticator.use(name, strategy);
@@ -67,6 +69,8 @@ export function authenticateCaller(
           rememberAuthentication(res, {
             refusal: error instanceof ProblemError ? error : new IdentityUnavailableError(error),
           });
+        } else if (user && access?.isDisabled(user.actor.userId)) {
+          rememberAuthentication(res, { refusal: disabledAccount() });
         } else if (user) {
           rememberAuthentication(res, { caller: user });
           const context = requestContext(res);
@@ -83,6 +87,15 @@ export function authenticateCaller(
     ) as RequestHandler;
     authenticate(req, res, next);
   };
+}
+
+export const DISABLED_ACCOUNT = 'La cuenta de este usuario está deshabilitada';
+
+function disabledAccount(): CallerUnauthenticatedError {
+  return new CallerUnauthenticatedError(
+    DISABLED_ACCOUNT,
+    `Bearer realm="${REALM}", error="invalid_token", error_description="${DISABLED_ACCOUNT}"`,
+  );
 }
 
 /** The 401 of the strategies' challenges (`Bearer realm=..., error="invalid_token", ...`). */

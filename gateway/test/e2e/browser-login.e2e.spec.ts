@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { Browser } from './support/browser';
 import { browserLoginScenario, LoginPlatform } from './support/browser-login-scenario';
 import { authProcess, gatewayLogin, gatewayProcess, testRun } from './support/distributed-platform';
 import { embeddedMain, freePort, ServiceProcess } from './support/processes';
@@ -45,6 +46,41 @@ describe('Browser login on the single embedded process', () => {
   });
 
   browserLoginScenario(() => platform);
+
+  it("ends a user's access at their next request once an administrator disables them", async () => {
+    const url = (path: string) => `${platform.publicUrl}${path}`;
+    const basic = Buffer.from(`${machine.clientId}:${machine.secret}`).toString('base64');
+    const issued = await fetch(url('/auth/token'), {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    const { access_token: adminToken } = (await issued.json()) as { access_token: string };
+    const manage = (path: string, body?: unknown) =>
+      fetch(url(`/internal/auth/users${path}`), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const lucia = { username: 'lucia.tramitadora', password: 'contraseña de lucía' };
+    const created = await manage('', { ...lucia, nombre: 'Lucía', roles: ['tramitador'] });
+    expect(created.status).toBe(201);
+    const browser = new Browser();
+    const signedIn = await browser.submit(
+      await browser.get(url('/login?returnTo=/api/v1/me')),
+      lucia,
+    );
+    expect(signedIn.status).toBe(200);
+
+    expect((await manage(`/${lucia.username}/disable`)).status).toBe(200);
+    // Her access token is still good for seconds: the gateway knows better at once.
+    const refused = await browser.get(url('/api/v1/me'));
+    expect(refused.status).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+
+    expect((await manage(`/${lucia.username}/enable`)).status).toBe(200);
+    expect((await browser.get(url('/api/v1/me'))).status).toBe(200);
+  });
 });
 
 describeWithServer('mysql', 'Browser login through the distributed gateway and auth', (mysql) => {

@@ -15,6 +15,7 @@ import { CreateUserHandler } from './application/create-user/create-user-handler
 import { FindActiveUserQuery } from './application/find-active-user/find-active-user-query';
 import { ListUsersQuery } from './application/list-users/list-users-query';
 import { SetUserEnabledHandler } from './application/set-user-enabled/set-user-enabled-handler';
+import { UserAccessFeed } from './infrastructure/access/user-access-feed';
 import { AuthServiceModule } from './auth-service-module';
 import { AuthSettings } from './config';
 import { OLVIDO_MS, RegistroDeIntentos } from './domain/intentos-de-acceso';
@@ -119,7 +120,11 @@ function buildContainer(
       ),
   );
   singleton(TOKENS.assignRoles, (ctx) => new AssignRolesHandler(ctx.get(TOKENS.usuarios)));
-  singleton(TOKENS.setUserEnabled, (ctx) => new SetUserEnabledHandler(ctx.get(TOKENS.usuarios)));
+  singleton(TOKENS.accessFeed, () => new UserAccessFeed());
+  singleton(
+    TOKENS.setUserEnabled,
+    (ctx) => new SetUserEnabledHandler(ctx.get(TOKENS.usuarios), ctx.get(TOKENS.accessFeed)),
+  );
   singleton<RegistroDeIntentos>(
     TOKENS.loginAttempts,
     (ctx) => new SqlRegistroDeIntentos(ctx.get(TOKENS.database)),
@@ -251,6 +256,8 @@ export async function createAuthService(
   const storage = container.get<SqlOidcStorage>(TOKENS.oidcStorage);
   const attempts = container.get<RegistroDeIntentos>(TOKENS.loginAttempts);
   const clock = container.get<Clock>(TOKENS.clock);
+  const accessFeed = container.get<UserAccessFeed>(TOKENS.accessFeed);
+  const users = container.get<ListUsersQuery>(TOKENS.listUsers);
   let sweeper: NodeJS.Timeout | undefined;
   return {
     name: 'auth',
@@ -260,6 +267,11 @@ export async function createAuthService(
       ...server,
       audience: settings.audience ?? 'expedientes-api',
       publicKeys: publicKeySet(container.get<ProviderKeys>(TOKENS.keys).signingKeys),
+    },
+    access: {
+      disabled: async () =>
+        (await users.handle()).filter((usuario) => !usuario.activo).map(({ username }) => username),
+      onAccessChanged: (listener) => accessFeed.onAccessChanged(listener),
     },
     async start() {
       sweeper = setInterval(() => {

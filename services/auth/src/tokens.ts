@@ -12,6 +12,7 @@ export const TOKENS = {
   createUser: Symbol('CreateUserHandler'),
   assignRoles: Symbol('AssignRolesHandler'),
   setUserEnabled: Symbol('SetUserEnabledHandler'),
+  accessFeed: Symbol('UserAccessFeed'),
   authenticate: Symbol('AuthenticateHandler'),
   listUsers: Symbol('ListUsersQuery'),
   findActiveUser: Symbol('FindActiveUserQuery'),

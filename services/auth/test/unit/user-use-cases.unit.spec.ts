@@ -20,12 +20,16 @@ function setup() {
   const usuarios = new InMemoryUsuarios();
   const hasher = new FakePasswordHasher();
   const clock = () => creadoAt;
+  const accessChanges: Array<[string, boolean]> = [];
   return {
     usuarios,
     hasher,
+    accessChanges,
     create: new CreateUserHandler(usuarios, hasher, clock),
     assignRoles: new AssignRolesHandler(usuarios),
-    setEnabled: new SetUserEnabledHandler(usuarios),
+    setEnabled: new SetUserEnabledHandler(usuarios, {
+      accessChanged: (username, activo) => accessChanges.push([username, activo]),
+    }),
     authenticate: new AuthenticateHandler(
       usuarios,
       hasher,
@@ -110,6 +114,19 @@ describe('roles and access', () => {
       activo: true,
     });
     await expect(findActive.handle('ana.tramitadora')).resolves.toMatchObject({ activo: true });
+  });
+
+  it('says who lost or regained access, once the change is stored, and not when refused', async () => {
+    const { setEnabled, accessChanges } = await withUsers();
+    await setEnabled.handle('Ana.Tramitadora', false);
+    await setEnabled.handle('ana.tramitadora', true);
+    await expect(setEnabled.handle('marta.admin', false)).rejects.toMatchObject({
+      code: 'AUTH.LAST_ADMIN',
+    });
+    expect(accessChanges).toEqual([
+      ['ana.tramitadora', false],
+      ['ana.tramitadora', true],
+    ]);
   });
 
   it('never leaves the platform without an enabled administrator', async () => {
