@@ -198,6 +198,27 @@ describe('SqliteDatabase', () => {
       await temp.dispose();
     }
   });
+
+  it('flushes with a commit of its own that changes nothing a reader sees', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      await temp.db.execute("INSERT INTO counters VALUES ('mark', 7)", [], { redoneIfLost: true });
+      type Checkpoint = { log: number; checkpointed: number };
+      const [before] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
+      expect(Number(before.log)).toBeGreaterThan(1);
+      await temp.db.flush();
+      // All was checkpointed, so the next commit starts the log again: it is the flush's page.
+      const [after] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
+      expect(Number(after.log)).toBe(1);
+      const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
+      expect(rows.map((row) => Number(row.value))).toEqual([7]);
+      const [version] = await temp.db.query<{ user_version: number }>('PRAGMA user_version');
+      expect(Number(version.user_version)).toBe(0);
+    } finally {
+      await temp.dispose();
+    }
+  });
 });
 
 describeWithServer('mysql', 'MysqlDatabase', (url) => {

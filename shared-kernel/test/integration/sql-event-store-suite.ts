@@ -35,6 +35,7 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     execute: (sql, params) => db.execute(sql, params),
     transaction: (work) => db.transaction((tx) => work(blind(tx))),
     migrate: (component, migrations) => db.migrate(component, migrations),
+    flush: () => db.flush(),
     ping: () => db.ping(),
     close: () => db.close(),
   };

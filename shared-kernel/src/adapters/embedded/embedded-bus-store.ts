@@ -31,16 +31,6 @@ export const embeddedBusMigrations: readonly Migration[] = [
       )`,
     ],
   },
-  {
-    version: 2,
-    name: 'a row whose flushed update takes every earlier commit to disk',
-    up: [
-      `CREATE TABLE bus_flushes (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        flushed_at INTEGER NOT NULL
-      )`,
-    ],
-  },
 ];
 
 export interface StoredMessage {
@@ -80,20 +70,9 @@ export class EmbeddedBusStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** With `redoneIfLost`, the commit does not wait for the disk (see `flush`). */
+  /** With `redoneIfLost`, the commit does not wait for the disk (see `SqlDatabase.flush`). */
   async append(topic: string, envelopes: readonly Envelope[], redoneIfLost = false): Promise<void> {
     await this.database.transaction((tx) => this.insert(tx, topic, envelopes), { redoneIfLost });
-  }
-
-  /**
-   * A commit that waits for the disk: the write-ahead log keeps commit order, so every
-   * commit before it is on the disk too once it returns.
-   */
-  async flush(): Promise<void> {
-    await this.database.execute(
-      'INSERT OR REPLACE INTO bus_flushes (id, flushed_at) VALUES (1, ?)',
-      [this.now()],
-    );
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   PublishOptions,
 } from '../../ports/message-bus';
 import { Logger, silentLogger } from '../../ports/logger';
+import { gatheredFlush } from '../sql/gathered-flush';
 import { SqlDatabase } from '../sql/sql-database';
 import { EmbeddedBusStore, embeddedBusMigrations } from './embedded-bus-store';
 import { EmbeddedConsumerTiming, EmbeddedGroupConsumer } from './embedded-group-consumer';
@@ -44,17 +45,17 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly logger: Logger;
-  /** The flush that callers of `durable()` wait for, while it gathers them. */
-  private nextFlush?: Promise<void>;
+  private readonly gathered: () => Promise<void>;
 
   private constructor(
     private readonly store: EmbeddedBusStore,
     registry: MessageRegistry,
     private readonly timing: EmbeddedConsumerTiming,
-    private readonly flushWindowMs: number,
+    flush: () => Promise<void>,
     logger?: Logger,
   ) {
     this.validator = withDeadLetters(registry);
+    this.gathered = flush;
     this.logger = logger ?? silentLogger;
   }
 
@@ -78,7 +79,7 @@ export class EmbeddedMessageBus implements MessageBus {
       store,
       options.registry,
       timing,
-      options.flushWindowMs ?? 50,
+      gatheredFlush(() => database.flush(), options.flushWindowMs ?? 50),
       options.logger,
     );
   }
@@ -95,18 +96,9 @@ export class EmbeddedMessageBus implements MessageBus {
     this.notify(topic);
   }
 
-  /**
-   * One flushed commit for every caller within the window: whatever they published had
-   * committed before they called, so it is on the disk when that commit is.
-   */
+  /** One flushed commit of the bus for every caller within the window (`flushWindowMs`). */
   durable(): Promise<void> {
-    this.nextFlush ??= new Promise<void>((resolve) => setTimeout(resolve, this.flushWindowMs)).then(
-      () => {
-        this.nextFlush = undefined;
-        return this.store.flush();
-      },
-    );
-    return this.nextFlush;
+    return this.gathered();
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {

@@ -1,4 +1,5 @@
 export * from './sql-database';
+export * from './gathered-flush';
 export * from './migrations';
 export * from './sqlite-database';
 export * from './mysql-database';

@@ -123,6 +123,9 @@ export class MysqlDatabase implements SqlDatabase {
     }
   }
 
+  /** InnoDB flushes its log at each commit (innodb_flush_log_at_trx_commit=1). */
+  async flush(): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

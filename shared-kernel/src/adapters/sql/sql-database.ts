@@ -49,6 +49,11 @@ export interface SqlDatabase extends SqlExecutor {
   ): Promise<ExecuteResult>;
   /** Applies the migrations of `component` not applied yet (each component has its own versions). */
   migrate(component: string, migrations: readonly Migration[]): Promise<void>;
+  /**
+   * Resolves once every commit so far is on the disk, those made with `redoneIfLost`
+   * included (MySQL's commits always are).
+   */
+  flush(): Promise<void>;
   /** Fails when the database does not answer: for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
