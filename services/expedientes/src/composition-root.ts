@@ -236,6 +236,7 @@ function buildContainer(
       new ReadModelProjection(
         ctx.get(TOKENS.eventStore),
         ctx.get(TOKENS.projector),
+        ctx.get(TOKENS.readModels),
         ctx.get(TOKENS.rebuildReadModels),
       ),
   );

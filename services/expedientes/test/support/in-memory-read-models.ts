@@ -36,6 +36,8 @@ export class InMemoryReadModels implements ExpedienteReadModels {
     }
   }
 
+  async durable(): Promise<void> {}
+
   async clear(): Promise<void> {
     this.listItems.clear();
     this.details.clear();

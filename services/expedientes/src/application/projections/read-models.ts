@@ -63,6 +63,12 @@ export interface ExpedienteReadModels {
    * of them at once (one transaction, where the store has them).
    */
   write(writes: readonly ViewsWrite[]): Promise<void>;
+  /**
+   * Resolves once every write so far is on the disk. A store may commit `write` without
+   * waiting for the disk (the embedded one): the live projection stores its checkpoint, and
+   * a rebuild answers, only after this.
+   */
+  durable(): Promise<void>;
   /** Empties every view: the first step of a rebuild. */
   clear(): Promise<void>;
   list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>>;

@@ -32,7 +32,11 @@ export class RebuildReadModels {
       });
       await this.projector.projectAll(batch.map(fromRecorded));
       eventos += batch.length;
-      if (batch.length < this.batchSize) return { eventos };
+      if (batch.length < this.batchSize) {
+        // The live projection's checkpoint is past all of it: it must not be lost now.
+        await this.readModels.durable();
+        return { eventos };
+      }
       after = batch[batch.length - 1].position;
     }
   }

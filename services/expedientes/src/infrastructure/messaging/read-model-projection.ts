@@ -1,6 +1,7 @@
 import { EventStore } from '@expedientes/shared-kernel';
 import { fromRecorded } from '../../application/expediente-stream';
 import { ExpedienteProjector } from '../../application/projections/expediente-projector';
+import { ExpedienteReadModels } from '../../application/projections/read-models';
 import {
   RebuildReadModels,
   RebuildReport,
@@ -21,10 +22,15 @@ export class ReadModelProjection {
   constructor(
     store: EventStore,
     projector: ExpedienteProjector,
+    readModels: Pick<ExpedienteReadModels, 'durable'>,
     private readonly rebuilder: RebuildReadModels,
   ) {
-    this.live = new StoreSubscription(store, READ_MODELS_SUBSCRIBER, (recorded) =>
-      projector.project(fromRecorded(recorded)),
+    // The checkpoint trails what the read models have on the disk.
+    this.live = new StoreSubscription(
+      store,
+      READ_MODELS_SUBSCRIBER,
+      (recorded) => projector.project(fromRecorded(recorded)),
+      () => readModels.durable(),
     );
   }
 

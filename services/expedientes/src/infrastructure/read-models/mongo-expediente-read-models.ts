@@ -105,6 +105,9 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     await replaceIfOlder(this.details, details);
   }
 
+  /** Acknowledged writes are journaled already (MongoDB's default write concern). */
+  async durable(): Promise<void> {}
+
   async clear(): Promise<void> {
     await Promise.all([this.listItems.deleteMany({}), this.details.deleteMany({})]);
   }

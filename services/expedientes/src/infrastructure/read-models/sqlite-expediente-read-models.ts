@@ -1,4 +1,5 @@
 import {
+  gatheredFlush,
   Migration,
   SqlDatabase,
   SqlExecutor,
@@ -98,7 +99,12 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
 
 /** The read models of the embedded mode, in their own SQLite file. */
 export class SqliteExpedienteReadModels implements ExpedienteReadModels {
-  constructor(private readonly db: SqlDatabase) {}
+  /** One flush for the writes of a moment: a checkpoint may trail by that much. */
+  readonly durable: () => Promise<void>;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.durable = gatheredFlush(() => db.flush(), 50);
+  }
 
   migrate(): Promise<void> {
     return this.db.migrate('expediente-read-models', readModelMigrations);
@@ -116,12 +122,16 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
     return { listItem: positioned(list), detail: positioned(detail) };
   }
 
+  /** Without waiting for the disk: what a power cut loses is projected again (`durable`). */
   async write(writes: readonly ViewsWrite[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      for (const { expedienteId, views, position } of writes) {
-        await this.writeOne(tx, expedienteId, views, position);
-      }
-    });
+    await this.db.transaction(
+      async (tx) => {
+        for (const { expedienteId, views, position } of writes) {
+          await this.writeOne(tx, expedienteId, views, position);
+        }
+      },
+      { redoneIfLost: true },
+    );
   }
 
   private async writeOne(
