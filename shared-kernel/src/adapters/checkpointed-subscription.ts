@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventHandler, EventSubscription, RecordedEvent } from '../ports/event-store';
+import { Rerun } from './shared/rerun';
 
 /**
  * The catch-up subscription every EventStore adapter offers: the adapters supply where the
@@ -75,7 +76,10 @@ class CheckpointedSubscription implements EventSubscription {
   /** The last event handled, and the last whose checkpoint is stored. */
   private handled?: bigint;
   private stored?: bigint;
-  private storing?: Promise<void>;
+  private readonly trailing = new Rerun(
+    () => this.storeDurable(),
+    () => this.handled !== this.stored,
+  );
 
   constructor(
     private readonly subscriberId: string,
@@ -93,7 +97,7 @@ class CheckpointedSubscription implements EventSubscription {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.finished;
-    while (this.storing) await this.storing;
+    await this.trailing.settled();
   }
 
   private async run(): Promise<void> {
@@ -111,7 +115,7 @@ class CheckpointedSubscription implements EventSubscription {
         for await (const event of this.feed(after, signal)) {
           if (!(await this.handle(event))) return;
           this.handled = event.position;
-          if (this.durable) this.storeSoon();
+          if (this.durable) this.trailing.request();
           else await this.checkpoints.save(this.subscriberId, event.position);
           failures = 0;
           if (signal.aborted) return;
@@ -125,15 +129,10 @@ class CheckpointedSubscription implements EventSubscription {
     }
   }
 
-  /** Stores the trailing checkpoint, again while events are handled meanwhile. */
-  private storeSoon(): void {
-    this.storing ??= this.storeDurable().then((done) => {
-      this.storing = undefined;
-      if (done && this.handled !== this.stored) this.storeSoon();
-    });
-  }
-
-  /** False when it gave up: the subscription stopped while the store failed. */
+  /**
+   * Stores the checkpoint of the last event handled once `durable()` has resolved; false when
+   * it gave up (the subscription stopped while the store failed).
+   */
   private async storeDurable(): Promise<boolean> {
     for (let failures = 1; ; failures += 1) {
       const position = this.handled as bigint;

@@ -1,6 +1,7 @@
 import { Envelope } from '../../messaging/envelope';
 import { MessageBus } from '../../ports/message-bus';
 import { Logger, describeError, silentLogger } from '../../ports/logger';
+import { Rerun } from './rerun';
 import { pause, Wakeup } from './wakeup';
 
 /** A message waiting in an outbox, with what its store knows it by. */
@@ -57,7 +58,10 @@ export class OutboxRelay<TId = unknown> {
   /** Published, not yet marked: by the key of their id. */
   private readonly unmarked = new Map<string, TId>();
   private lastPublished?: TId;
-  private marking?: Promise<void>;
+  private readonly marks = new Rerun(
+    () => this.markDurable(),
+    () => this.unmarked.size > 0,
+  );
 
   constructor(
     private readonly source: OutboxSource<TId>,
@@ -84,7 +88,7 @@ export class OutboxRelay<TId = unknown> {
     this.running = undefined;
     running?.stopping.abort();
     await running?.loop;
-    while (this.marking) await this.marking;
+    await this.marks.settled();
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -114,17 +118,9 @@ export class OutboxRelay<TId = unknown> {
       );
       for (const row of run) this.unmarked.set(keyOf(row.id), row.id);
       this.lastPublished = run[run.length - 1].id;
-      this.markSoon();
+      this.marks.request();
     }
     return rows.length;
-  }
-
-  private markSoon(): void {
-    this.marking ??= this.markDurable().then((done) => {
-      this.marking = undefined;
-      // Published while the last mark was being written.
-      if (done && this.unmarked.size > 0) this.markSoon();
-    });
   }
 
   /**
