@@ -156,11 +156,13 @@ export function inProcessTransport(handler: RequestListener): HttpTransport {
       const exchange = captureResponse(response, body, (status, headers) => {
         if (settled) return;
         settled = true;
-        if (WITHOUT_BODY.has(status)) body.resume();
-        const stream = WITHOUT_BODY.has(status)
-          ? null
-          : (Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>);
-        resolve(new Response(stream, { status, headers }));
+        if (WITHOUT_BODY.has(status)) {
+          body.resume();
+          resolve(new Response(null, { status, headers }));
+        } else {
+          const stream = Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>;
+          resolve(new Response(stream, { status, headers }));
+        }
       });
       const breakOff = (error: unknown): void => {
         if (!settled) {

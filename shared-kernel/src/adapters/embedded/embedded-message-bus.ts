@@ -45,17 +45,15 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly logger: Logger;
-  private readonly gathered: () => Promise<void>;
 
   private constructor(
     private readonly store: EmbeddedBusStore,
     registry: MessageRegistry,
     private readonly timing: EmbeddedConsumerTiming,
-    flush: () => Promise<void>,
+    private readonly gatheredFlush: () => Promise<void>,
     logger?: Logger,
   ) {
     this.validator = withDeadLetters(registry);
-    this.gathered = flush;
     this.logger = logger ?? silentLogger;
   }
 
@@ -79,7 +77,7 @@ export class EmbeddedMessageBus implements MessageBus {
       store,
       options.registry,
       timing,
-      gatheredFlush(() => database.flush(), options.flushWindowMs ?? 50),
+      gatheredFlush(() => database.flush(), options.flushWindowMs),
       options.logger,
     );
   }
@@ -98,7 +96,7 @@ export class EmbeddedMessageBus implements MessageBus {
 
   /** One flushed commit of the bus for every caller within the window (`flushWindowMs`). */
   durable(): Promise<void> {
-    return this.gathered();
+    return this.gatheredFlush();
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {

@@ -103,7 +103,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
   readonly durable: () => Promise<void>;
 
   constructor(private readonly db: SqlDatabase) {
-    this.durable = gatheredFlush(() => db.flush(), 50);
+    this.durable = gatheredFlush(() => db.flush());
   }
 
   migrate(): Promise<void> {

@@ -184,15 +184,16 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
       WHERE ${conditions.map((condition) => condition.sql).join(' AND ')}`;
     const params = conditions.flatMap((condition) => condition.params);
     const score = match?.score ?? { sql: 'NULL', params: [] };
-    const order = `${match ? 'score DESC, ' : ''}creado_at DESC, expediente_id`;
+    const orderOf = (of: string): string =>
+      `${match ? `${of}score DESC, ` : ''}${of}creado_at DESC, ${of}expediente_id`;
     // The page is chosen on the small columns alone, and only its rows' entries are read:
     // sorting every match with its entry cost more the more expedientes a word is in.
     const rows = await this.db.query<EntryRow>(
       `SELECT e.entry, page.score FROM (
          SELECT ${score.sql} AS score, e.creado_at, e.expediente_id ${from}
-         ORDER BY ${order} LIMIT ? OFFSET ?
+         ORDER BY ${orderOf('')} LIMIT ? OFFSET ?
        ) page JOIN search_expedientes e ON e.expediente_id = page.expediente_id
-       ORDER BY ${order.replace(/creado_at|expediente_id|score/g, 'page.$&')}`,
+       ORDER BY ${orderOf('page.')}`,
       [...score.params, ...params, pageSize, (page - 1) * pageSize],
     );
     const [{ total }] = await this.db.query<{ total: number | string }>(
