@@ -298,8 +298,9 @@ function checkCompose(composeFile, envExampleFile) {
   for (const [name, service] of Object.entries(services)) {
     const where = `${composeFile}: service ${name}`;
     if (!('healthcheck' in service) && !oneShot.has(name)) problem(where, 'no healthcheck');
-    if (filled(service.ports) && name !== 'gateway') {
-      problem(where, 'publishes a port; only the gateway may');
+    // One published port, in front of the gateway's replicas (which could not share one).
+    if (filled(service.ports) && name !== 'edge') {
+      problem(where, 'publishes a port; only the edge proxy may');
     }
     for (const [target, condition] of dependencies(service)) {
       if (!Object.hasOwn(services, target)) {
