@@ -11,9 +11,11 @@ import { AssignRolesHandler } from './application/assign-roles/assign-roles-hand
 import { AuthenticateHandler } from './application/authenticate/authenticate-handler';
 import { LoginThrottle } from './application/authenticate/login-throttle';
 import { BootstrapFirstAdminHandler } from './application/bootstrap-first-admin/bootstrap-first-admin-handler';
+import { ChangeOwnPasswordHandler } from './application/change-own-password/change-own-password-handler';
 import { CreateUserHandler } from './application/create-user/create-user-handler';
 import { FindActiveUserQuery } from './application/find-active-user/find-active-user-query';
 import { ListUsersQuery } from './application/list-users/list-users-query';
+import { ResetPasswordHandler } from './application/reset-password/reset-password-handler';
 import { SetUserEnabledHandler } from './application/set-user-enabled/set-user-enabled-handler';
 import { UserAccessFeed } from './infrastructure/access/user-access-feed';
 import { AuthServiceModule } from './auth-service-module';
@@ -125,6 +127,10 @@ function buildContainer(
     TOKENS.setUserEnabled,
     (ctx) => new SetUserEnabledHandler(ctx.get(TOKENS.usuarios), ctx.get(TOKENS.accessFeed)),
   );
+  singleton(
+    TOKENS.resetPassword,
+    (ctx) => new ResetPasswordHandler(ctx.get(TOKENS.usuarios), ctx.get(TOKENS.hasher)),
+  );
   singleton<RegistroDeIntentos>(
     TOKENS.loginAttempts,
     (ctx) => new SqlRegistroDeIntentos(ctx.get(TOKENS.database)),
@@ -148,6 +154,15 @@ function buildContainer(
         ctx.get(TOKENS.usuarios),
         ctx.get(TOKENS.hasher),
         ctx.get(TOKENS.loginThrottle),
+      ),
+  );
+  singleton(
+    TOKENS.changeOwnPassword,
+    (ctx) =>
+      new ChangeOwnPasswordHandler(
+        ctx.get(TOKENS.usuarios),
+        ctx.get(TOKENS.hasher),
+        ctx.get(TOKENS.authenticate),
       ),
   );
   singleton(TOKENS.listUsers, (ctx) => new ListUsersQuery(ctx.get(TOKENS.usuarios)));
@@ -180,6 +195,7 @@ function buildContainer(
       trustProxy: settings.trustProxy ?? false,
       users: {
         authenticate: ctx.get(TOKENS.authenticate),
+        changeOwnPassword: ctx.get(TOKENS.changeOwnPassword),
         findActive: ctx.get(TOKENS.findActiveUser),
       },
       clientThrottle: ctx.get(TOKENS.loginThrottle),
@@ -192,6 +208,7 @@ function buildContainer(
       create: ctx.get(TOKENS.createUser),
       assignRoles: ctx.get(TOKENS.assignRoles),
       setEnabled: ctx.get(TOKENS.setUserEnabled),
+      resetPassword: ctx.get(TOKENS.resetPassword),
     }),
   );
   return container;

@@ -9,12 +9,21 @@ export interface UsuarioView {
   readonly nombre: string;
   readonly roles: readonly Rol[];
   readonly activo: boolean;
+  /** Signs in with a provisional password, and must choose another to get in. */
+  readonly debeCambiarContrasena: boolean;
   readonly creadoAt: string;
 }
 
 export function vistaDe(usuario: Usuario): UsuarioView {
-  const { username, nombre, roles, activo, creadoAt } = usuario.datos();
-  return { username, nombre, roles, activo, creadoAt: creadoAt.toISOString() };
+  const { username, nombre, roles, activo, debeCambiarContrasena, creadoAt } = usuario.datos();
+  return {
+    username,
+    nombre,
+    roles,
+    activo,
+    debeCambiarContrasena,
+    creadoAt: creadoAt.toISOString(),
+  };
 }
 
 export async function cargarUsuario(
@@ -33,11 +42,11 @@ export async function cargarUsuario(
 export async function cambiarUsuario(
   usuarios: UsuarioRepository,
   username: string,
-  cambio: (usuario: Usuario) => void,
+  cambio: (usuario: Usuario) => void | Promise<void>,
 ): Promise<UsuarioView> {
   const usuario = await cargarUsuario(usuarios, username);
   const eraAdministrador = usuario.esAdministradorActivo;
-  cambio(usuario);
+  await cambio(usuario);
   if (
     eraAdministrador &&
     !usuario.esAdministradorActivo &&

@@ -34,6 +34,13 @@ export class ContrasenaDebilError extends DomainError {
   }
 }
 
+/** A password chosen to replace the current one must be another. */
+export class ContrasenaRepetidaError extends DomainError {
+  constructor() {
+    super('AUTH.SAME_PASSWORD', 'rule', 'La contraseña nueva tiene que ser distinta de la actual');
+  }
+}
+
 export class UsuarioYaExisteError extends DomainError {
   constructor(username: string) {
     super('AUTH.USER_EXISTS', 'conflict', `Ya existe el usuario ${username}`, { username });

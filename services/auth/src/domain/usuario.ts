@@ -1,4 +1,9 @@
-import { ContrasenaDebilError, RolDesconocidoError, UsuarioInvalidoError } from './errors';
+import {
+  ContrasenaDebilError,
+  ContrasenaRepetidaError,
+  RolDesconocidoError,
+  UsuarioInvalidoError,
+} from './errors';
 import { PasswordHasher } from './password-hasher';
 import { esRol, Rol, ROLES } from './rol';
 
@@ -10,6 +15,8 @@ export interface DatosDeUsuario {
   /** Opaque to the domain: the PasswordHasher's encoding, parameters included. */
   readonly passwordHash: string;
   readonly activo: boolean;
+  /** The password is a provisional one an administrator gave: the user must choose another. */
+  readonly debeCambiarContrasena: boolean;
   readonly creadoAt: Date;
   readonly revision: number;
 }
@@ -93,6 +100,7 @@ export class Usuario {
       roles,
       passwordHash: await hasher.hash(datos.password),
       activo: true,
+      debeCambiarContrasena: false,
       creadoAt: datos.at,
       revision: 0,
     });
@@ -126,9 +134,33 @@ export class Usuario {
     this.estado = { ...this.estado, roles: normalizarRoles(roles) };
   }
 
+  /** A password of the user's own (or configured for them): no longer a provisional one. */
   async cambiarContrasena(password: string, hasher: PasswordHasher): Promise<void> {
     comprobarContrasena(password);
-    this.estado = { ...this.estado, passwordHash: await hasher.hash(password) };
+    this.estado = {
+      ...this.estado,
+      passwordHash: await hasher.hash(password),
+      debeCambiarContrasena: false,
+    };
+  }
+
+  /**
+   * The user replaces the password they signed in with (`actual`, which the caller has
+   * checked) by a new one: the same again would keep a provisional password in use.
+   */
+  async elegirContrasena(actual: string, nueva: string, hasher: PasswordHasher): Promise<void> {
+    if (nueva === actual) throw new ContrasenaRepetidaError();
+    await this.cambiarContrasena(nueva, hasher);
+  }
+
+  /** An administrator gives a provisional password, which the user replaces at the next sign-in. */
+  async restablecerContrasena(provisional: string, hasher: PasswordHasher): Promise<void> {
+    comprobarContrasena(provisional);
+    this.estado = {
+      ...this.estado,
+      passwordHash: await hasher.hash(provisional),
+      debeCambiarContrasena: true,
+    };
   }
 
   deshabilitar(): void {

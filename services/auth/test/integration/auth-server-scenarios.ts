@@ -376,6 +376,172 @@ export function authServerScenarios(
       await expect(signIn('pepe.baja', password)).resolves.toHaveProperty('access_token');
     });
 
+    describe('provisional passwords', () => {
+      const provisional = 'provisional de hoy';
+      let adminToken: string;
+      beforeAll(async () => {
+        adminToken = (await signIn(admin.username, admin.password)).access_token;
+      });
+      const reset = (username: string, token: string, body: unknown) =>
+        api(`/users/${username}/password`, token, { method: 'POST', body: JSON.stringify(body) });
+
+      /** A new user, given a provisional password, at the page where they must replace it. */
+      const atChangePage = async (username: string, address: string) => {
+        await createUser(adminToken, username, ['validador']);
+        expect((await reset(username, adminToken, { password: provisional })).status).toBe(200);
+        const login = await openLoginPage(address);
+        const change = await login.submit({ username, password: provisional });
+        const form = formOf(change.body, change.url);
+        const post = (fields: Record<string, string>) =>
+          login.browser.submit(form.action, { ...form.fields, ...fields });
+        return { ...login, change, form, post };
+      };
+
+      it('are given by administrators only, to users who exist, and acceptable', async () => {
+        const password = await createUser(adminToken, 'irene.olvido', ['tramitador']);
+        const irene = await signIn('irene.olvido', password);
+
+        const refused = await reset('irene.olvido', irene.access_token, { password: provisional });
+        expect([refused.status, refused.body.code]).toEqual([403, 'AUTH.FORBIDDEN']);
+        const missing = await reset('nadie', adminToken, { password: provisional });
+        expect([missing.status, missing.body.code]).toEqual([404, 'AUTH.USER_NOT_FOUND']);
+        const weak = await reset('irene.olvido', adminToken, { password: 'corta' });
+        expect([weak.status, weak.body.code]).toEqual([400, 'AUTH.WEAK_PASSWORD']);
+        const shapeless = await reset('irene.olvido', adminToken, { clave: provisional });
+        expect([shapeless.status, shapeless.body.errors]).toEqual([
+          400,
+          [expect.objectContaining({ field: 'password' })],
+        ]);
+        await expect(signIn('irene.olvido', password)).resolves.toHaveProperty('access_token');
+
+        const given = await reset('Irene.Olvido', adminToken, { password: provisional });
+        expect(given).toEqual({
+          status: 200,
+          body: {
+            username: 'irene.olvido',
+            nombre: 'Nombre de irene.olvido',
+            roles: ['tramitador'],
+            activo: true,
+            debeCambiarContrasena: true,
+            creadoAt: expect.any(String),
+          },
+        });
+        const list = await api('/users', adminToken);
+        expect(
+          (list.body.usuarios as Array<Record<string, unknown>>).find(
+            (usuario) => usuario.username === 'irene.olvido',
+          ),
+        ).toMatchObject({ debeCambiarContrasena: true });
+      });
+
+      it('sign the user in only once they chose a new one, which replaces it', async () => {
+        const nueva = 'solo sara la sabe';
+        const address = '198.51.100.20';
+        const {
+          change,
+          form,
+          post,
+          state,
+          verifier: codeVerifier,
+        } = await atChangePage('sara.provisional', address);
+        expect(change.status).toBe(200);
+        expect(change.redirectedTo).toBeUndefined();
+        expect(change.body).toContain('Elija una contraseña nueva');
+        expect(change.body).toContain('contraseña provisional');
+        expect(change.body).not.toContain(provisional);
+        expect(change.body).not.toContain('<script');
+        expect(form.action.pathname).toMatch(/^\/auth\/interaction\/[^/]+\/password$/);
+        expect(form.fields).toEqual({ username: 'sara.provisional' });
+
+        const refusals = [
+          [
+            { password: provisional, newPassword: nueva, newPasswordAgain: 'otra' },
+            422,
+            'no coinciden',
+          ],
+          [
+            { password: provisional, newPassword: provisional, newPasswordAgain: provisional },
+            422,
+            'distinta de la actual',
+          ],
+          [
+            { password: provisional, newPassword: 'corta', newPasswordAgain: 'corta' },
+            422,
+            'al menos 8 caracteres',
+          ],
+          [
+            { password: 'no es la provisional', newPassword: nueva, newPasswordAgain: nueva },
+            401,
+            'Usuario o contraseña incorrectos',
+          ],
+        ] as const;
+        for (const [fields, status, message] of refusals) {
+          const refused = await post(fields);
+          expect([refused.status, refused.redirectedTo]).toEqual([status, undefined]);
+          expect(refused.body).toContain('Elija una contraseña nueva');
+          expect(refused.body).toContain(message);
+          expect(refused.body).toContain('value="sara.provisional"');
+        }
+
+        const done = await post({
+          password: provisional,
+          newPassword: nueva,
+          newPasswordAgain: nueva,
+        });
+        expect(done.redirectedTo?.searchParams.get('state')).toBe(state);
+        const code = done.redirectedTo?.searchParams.get('code') as string;
+        const tokens = await gateway.exchangeCode(code, codeVerifier);
+        expect(tokens.status).toBe(200);
+        await expect(verifier.verify(tokens.body.access_token)).resolves.toEqual({
+          userId: 'sara.provisional',
+          roles: ['validador'],
+        });
+
+        const old = await (
+          await openLoginPage(address)
+        ).submit({
+          username: 'sara.provisional',
+          password: provisional,
+        });
+        expect([old.status, old.redirectedTo]).toEqual([401, undefined]);
+        await expect(signIn('sara.provisional', nueva)).resolves.toHaveProperty('access_token');
+
+        expect(auth.logs).toContainEqual(
+          expect.objectContaining({
+            msg: 'password changed at sign-in',
+            username: 'sara.provisional',
+            address,
+          }),
+        );
+        expect(JSON.stringify(auth.logs)).not.toContain(provisional);
+        expect(JSON.stringify(auth.logs)).not.toContain(nueva);
+      });
+
+      it('brakes guessing the provisional password at the change page too', async () => {
+        const { post } = await atChangePage('raul.provisional', '198.51.100.21');
+        const nueva = 'la nueva de raul';
+        const wrong = {
+          password: 'no es la provisional',
+          newPassword: nueva,
+          newPasswordAgain: nueva,
+        };
+        for (let time = 0; time < 5; time += 1) expect((await post(wrong)).status).toBe(401);
+
+        const locked = await post({ ...wrong, password: provisional });
+        expect(locked.status).toBe(429);
+        expect(locked.headers.get('retry-after')).toBe('900');
+        expect(locked.body).toContain('Elija una contraseña nueva');
+        expect(locked.body).toContain('Demasiados intentos; vuelva a intentarlo en 15 minutos');
+        expect(auth.logs).toContainEqual(
+          expect.objectContaining({
+            level: 'warn',
+            msg: 'password change refused: too many attempts',
+            username: 'raul.provisional',
+          }),
+        );
+      });
+    });
+
     it('lets administrators, and nobody else, manage the users', async () => {
       const { access_token: adminToken } = await signIn(admin.username, admin.password);
       const password = await createUser(adminToken, 'luis.validador', ['validador']);

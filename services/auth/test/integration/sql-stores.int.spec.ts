@@ -11,6 +11,7 @@ import { authMigrations } from '../../src/infrastructure/sql/auth-migrations';
 import { SqlOidcStorage } from '../../src/infrastructure/sql/sql-oidc-storage';
 import { SqlRegistroDeIntentos } from '../../src/infrastructure/sql/sql-registro-de-intentos';
 import { SqlUsuarioRepository } from '../../src/infrastructure/sql/sql-usuario-repository';
+import { FakePasswordHasher } from '../support/in-memory-usuarios';
 import { UsuarioMother } from '../support/usuario-mother';
 
 function storesContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
@@ -43,6 +44,53 @@ function storesContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): vo
         activo: false,
         revision: 2,
       });
+    });
+
+    it('keeps whether the password is a provisional one', async () => {
+      const hasher = new FakePasswordHasher();
+      await usuarios.save(await UsuarioMother.crear({ username: 'sara.provisional' }));
+      const read = await usuarios.findByUsername('sara.provisional');
+      await read!.restablecerContrasena('provisional 2025', hasher);
+      await usuarios.save(read!);
+      const reset = await usuarios.findByUsername('sara.provisional');
+      expect(reset?.datos()).toMatchObject({
+        passwordHash: 'fake$provisional 2025',
+        debeCambiarContrasena: true,
+        revision: 2,
+      });
+
+      await reset!.cambiarContrasena('solo la sé yo', hasher);
+      await usuarios.save(reset!);
+      expect((await usuarios.findByUsername('sara.provisional'))?.datos()).toMatchObject({
+        passwordHash: 'fake$solo la sé yo',
+        debeCambiarContrasena: false,
+        revision: 3,
+      });
+
+      const nueva = await UsuarioMother.crear({ username: 'nuria.provisional' });
+      await nueva.restablecerContrasena('provisional 2025', hasher);
+      await usuarios.save(nueva);
+      expect(
+        (await usuarios.list()).find((u) => u.username === 'nuria.provisional')?.datos(),
+      ).toMatchObject({ debeCambiarContrasena: true, revision: 1 });
+    });
+
+    it('gives the users stored before provisional passwords existed none', async () => {
+      const anterior = await open();
+      try {
+        await anterior.db.migrate('auth', authMigrations.slice(0, 3));
+        await anterior.db.execute(
+          `INSERT INTO auth_usuarios
+             (username, nombre, password_hash, activo, creado_at, revision)
+           VALUES ('viejo.usuario', 'Viejo', 'fake$x', ?, 0, 1)`,
+          [true],
+        );
+        await anterior.db.migrate('auth', authMigrations);
+        const viejo = await new SqlUsuarioRepository(anterior.db).findByUsername('viejo.usuario');
+        expect(viejo?.datos()).toMatchObject({ activo: true, debeCambiarContrasena: false });
+      } finally {
+        await anterior.dispose();
+      }
     });
 
     it('finds nobody for an unknown username', async () => {

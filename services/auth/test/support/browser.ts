@@ -13,6 +13,7 @@ export interface Visit {
   readonly status: number;
   readonly url: string;
   readonly body: string;
+  readonly headers: Headers;
   /** Where the last redirect pointed, when it left the servers under test. */
   readonly redirectedTo?: URL;
 }
@@ -67,12 +68,14 @@ export class Browser {
       this.store(url, response.headers.getSetCookie());
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) {
-        return { status: response.status, url: url.href, body: await response.text() };
+        const { status, headers } = response;
+        return { status, url: url.href, body: await response.text(), headers };
       }
       await response.arrayBuffer();
       const next = new URL(location, url);
       if (!this.origins.includes(next.origin)) {
-        return { status: response.status, url: url.href, body: '', redirectedTo: next };
+        const { status, headers } = response;
+        return { status, url: url.href, body: '', headers, redirectedTo: next };
       }
       url = next;
       request = { method: 'GET' };

@@ -2,9 +2,11 @@ import { AssignRolesHandler } from '../../src/application/assign-roles/assign-ro
 import { AuthenticateHandler } from '../../src/application/authenticate/authenticate-handler';
 import { LoginThrottle } from '../../src/application/authenticate/login-throttle';
 import { BootstrapFirstAdminHandler } from '../../src/application/bootstrap-first-admin/bootstrap-first-admin-handler';
+import { ChangeOwnPasswordHandler } from '../../src/application/change-own-password/change-own-password-handler';
 import { CreateUserHandler } from '../../src/application/create-user/create-user-handler';
 import { FindActiveUserQuery } from '../../src/application/find-active-user/find-active-user-query';
 import { ListUsersQuery } from '../../src/application/list-users/list-users-query';
+import { ResetPasswordHandler } from '../../src/application/reset-password/reset-password-handler';
 import { SetUserEnabledHandler } from '../../src/application/set-user-enabled/set-user-enabled-handler';
 import { InMemoryIntentos } from '../support/in-memory-intentos';
 import { FakePasswordHasher, InMemoryUsuarios } from '../support/in-memory-usuarios';
@@ -16,11 +18,16 @@ const sinLimite = {
   porDireccion: { fallos: 1_000, ventanaMs: 60_000 },
 };
 
-function setup() {
+function setup(limites = sinLimite) {
   const usuarios = new InMemoryUsuarios();
   const hasher = new FakePasswordHasher();
   const clock = () => creadoAt;
   const accessChanges: Array<[string, boolean]> = [];
+  const authenticate = new AuthenticateHandler(
+    usuarios,
+    hasher,
+    new LoginThrottle(new InMemoryIntentos(), limites, clock),
+  );
   return {
     usuarios,
     hasher,
@@ -30,11 +37,9 @@ function setup() {
     setEnabled: new SetUserEnabledHandler(usuarios, {
       accessChanged: (username, activo) => accessChanges.push([username, activo]),
     }),
-    authenticate: new AuthenticateHandler(
-      usuarios,
-      hasher,
-      new LoginThrottle(new InMemoryIntentos(), sinLimite, clock),
-    ),
+    authenticate,
+    resetPassword: new ResetPasswordHandler(usuarios, hasher),
+    changeOwnPassword: new ChangeOwnPasswordHandler(usuarios, hasher, authenticate),
     list: new ListUsersQuery(usuarios),
     findActive: new FindActiveUserQuery(usuarios),
     bootstrap: new BootstrapFirstAdminHandler(usuarios, hasher, clock, () => 'generada-123456789'),
@@ -52,6 +57,7 @@ describe('creating a user', () => {
       nombre: 'Ana García',
       roles: ['tramitador'],
       activo: true,
+      debeCambiarContrasena: false,
       creadoAt: creadoAt.toISOString(),
     });
     expect(await list.handle()).toEqual([creado]);
@@ -196,6 +202,126 @@ describe('signing in with a password', () => {
   });
 });
 
+describe('provisional passwords', () => {
+  const provisional = 'provisional 2025';
+  const nueva = 'solo la sé yo';
+
+  async function withAna(limites = sinLimite) {
+    const context = setup(limites);
+    await context.create.handle({ ...ana, roles: ['tramitador'] });
+    return context;
+  }
+
+  it('lets an administrator give a user a provisional password, which opens nothing else', async () => {
+    const { resetPassword, authenticate, list } = await withAna();
+    await expect(resetPassword.handle('Ana.Tramitadora', provisional)).resolves.toMatchObject({
+      username: 'ana.tramitadora',
+      debeCambiarContrasena: true,
+    });
+    await expect(
+      authenticate.handle({ username: ana.username, password: provisional }),
+    ).resolves.toMatchObject({ debeCambiarContrasena: true });
+    await expect(authenticate.handle(ana)).rejects.toMatchObject({
+      code: 'AUTH.INVALID_CREDENTIALS',
+    });
+    expect((await list.handle())[0]).not.toHaveProperty('passwordHash');
+  });
+
+  it('says which user does not exist, and refuses a weak provisional password', async () => {
+    const { resetPassword, authenticate } = await withAna();
+    await expect(resetPassword.handle('nadie', provisional)).rejects.toMatchObject({
+      code: 'AUTH.USER_NOT_FOUND',
+      kind: 'not_found',
+    });
+    await expect(resetPassword.handle(ana.username, 'corta')).rejects.toMatchObject({
+      code: 'AUTH.WEAK_PASSWORD',
+    });
+    await expect(authenticate.handle(ana)).resolves.toMatchObject({
+      debeCambiarContrasena: false,
+    });
+  });
+
+  it('lets the user replace it, proving it first: then only the new one signs in', async () => {
+    const { resetPassword, changeOwnPassword, authenticate, findActive } = await withAna();
+    await resetPassword.handle(ana.username, provisional);
+    await expect(
+      changeOwnPassword.handle({ username: 'ANA.tramitadora', password: provisional, nueva }),
+    ).resolves.toMatchObject({ username: 'ana.tramitadora', debeCambiarContrasena: false });
+    await expect(
+      authenticate.handle({ username: ana.username, password: nueva }),
+    ).resolves.toMatchObject({ debeCambiarContrasena: false });
+    await expect(
+      authenticate.handle({ username: ana.username, password: provisional }),
+    ).rejects.toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS' });
+    await expect(findActive.handle(ana.username)).resolves.toMatchObject({
+      debeCambiarContrasena: false,
+    });
+  });
+
+  it('refuses a wrong current password, the same one again, and a weak one, changing nothing', async () => {
+    const { resetPassword, changeOwnPassword, authenticate } = await withAna();
+    await resetPassword.handle(ana.username, provisional);
+    const refusals = [
+      [{ password: 'no es la provisional', nueva }, 'AUTH.INVALID_CREDENTIALS'],
+      [{ password: provisional, nueva: provisional }, 'AUTH.SAME_PASSWORD'],
+      [{ password: provisional, nueva: 'corta' }, 'AUTH.WEAK_PASSWORD'],
+      [{ password: nueva, nueva: 'y otra más' }, 'AUTH.INVALID_CREDENTIALS'],
+    ] as const;
+    for (const [cambio, code] of refusals) {
+      await expect(
+        changeOwnPassword.handle({ username: ana.username, ...cambio }),
+      ).rejects.toMatchObject({ code });
+    }
+    await expect(
+      authenticate.handle({ username: ana.username, password: provisional }),
+    ).resolves.toMatchObject({ debeCambiarContrasena: true });
+  });
+
+  it('refuses a disabled user, and applies the brake on guessing', async () => {
+    const { create, resetPassword, changeOwnPassword, setEnabled } = await withAna({
+      porUsuario: { fallos: 2, ventanaMs: 60_000 },
+      porDireccion: { fallos: 1_000, ventanaMs: 60_000 },
+    });
+    await create.handle({
+      username: 'marta.admin',
+      nombre: 'Marta',
+      password: 'clave de marta',
+      roles: ['admin'],
+    });
+    await resetPassword.handle(ana.username, provisional);
+    await setEnabled.handle(ana.username, false);
+    await expect(
+      changeOwnPassword.handle({ username: ana.username, password: provisional, nueva }),
+    ).rejects.toMatchObject({ code: 'AUTH.USER_DISABLED' });
+
+    await resetPassword.handle('marta.admin', provisional);
+    for (let vez = 0; vez < 2; vez += 1) {
+      await expect(
+        changeOwnPassword.handle({ username: 'marta.admin', password: 'mal', nueva }),
+      ).rejects.toMatchObject({ code: 'AUTH.INVALID_CREDENTIALS' });
+    }
+    await expect(
+      changeOwnPassword.handle({ username: 'marta.admin', password: provisional, nueva }),
+    ).rejects.toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
+  });
+
+  it('does not overwrite a password an administrator set after the user proved theirs', async () => {
+    const { usuarios, resetPassword, changeOwnPassword, authenticate } = await withAna();
+    await resetPassword.handle(ana.username, provisional);
+    const save = usuarios.save.bind(usuarios);
+    jest.spyOn(usuarios, 'save').mockImplementationOnce(async (usuario) => {
+      await resetPassword.handle(ana.username, 'la segunda provisional');
+      await save(usuario);
+    });
+    await expect(
+      changeOwnPassword.handle({ username: ana.username, password: provisional, nueva }),
+    ).rejects.toMatchObject({ code: 'AUTH.CONCURRENT_UPDATE' });
+    await expect(
+      authenticate.handle({ username: ana.username, password: 'la segunda provisional' }),
+    ).resolves.toMatchObject({ debeCambiarContrasena: true });
+  });
+});
+
 describe('the first administrator', () => {
   it('is created with a generated password when none is configured, and only then', async () => {
     const { bootstrap, authenticate } = setup();
@@ -206,7 +332,7 @@ describe('the first administrator', () => {
     });
     await expect(
       authenticate.handle({ username: 'admin', password: 'generada-123456789' }),
-    ).resolves.toMatchObject({ roles: ['admin'] });
+    ).resolves.toMatchObject({ roles: ['admin'], debeCambiarContrasena: false });
     await expect(bootstrap.handle({ username: 'admin' })).resolves.toEqual({ creado: false });
   });
 
@@ -237,11 +363,16 @@ describe('the first administrator', () => {
   it('makes the configured user an enabled administrator when it exists without being one', async () => {
     const { bootstrap, usuarios, authenticate } = setup();
     const ana = await UsuarioMother.crear();
+    await ana.restablecerContrasena('provisional olvidada', new FakePasswordHasher());
     ana.deshabilitar();
     await usuarios.save(ana);
     await bootstrap.handle({ username: 'ana.tramitadora', password: 'clave recuperada' });
     await expect(
       authenticate.handle({ username: 'ana.tramitadora', password: 'clave recuperada' }),
-    ).resolves.toMatchObject({ roles: ['tramitador', 'admin'], activo: true });
+    ).resolves.toMatchObject({
+      roles: ['tramitador', 'admin'],
+      activo: true,
+      debeCambiarContrasena: false,
+    });
   });
 });

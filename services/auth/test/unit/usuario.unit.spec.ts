@@ -15,6 +15,7 @@ describe('Usuario', () => {
       roles: ['tramitador', 'validador'],
       passwordHash: 'fake$contraseña de ana',
       activo: true,
+      debeCambiarContrasena: false,
       creadoAt,
       revision: 0,
     });
@@ -92,6 +93,66 @@ describe('Usuario', () => {
       usuario.cambiarContrasena('corta', new FakePasswordHasher()),
     ).rejects.toMatchObject({
       code: 'AUTH.WEAK_PASSWORD',
+    });
+  });
+
+  it('gets a provisional password, which it must replace, only for an acceptable one', async () => {
+    const usuario = await UsuarioMother.crear();
+    const hasher = new FakePasswordHasher();
+    const hash = jest.spyOn(hasher, 'hash');
+    await expect(usuario.restablecerContrasena('corta', hasher)).rejects.toMatchObject({
+      code: 'AUTH.WEAK_PASSWORD',
+      kind: 'invalid',
+    });
+    await expect(usuario.restablecerContrasena('x'.repeat(257), hasher)).rejects.toMatchObject({
+      code: 'AUTH.INVALID_USER',
+    });
+    expect(hash).not.toHaveBeenCalled();
+    expect(usuario.datos()).toMatchObject({
+      passwordHash: 'fake$contraseña de ana',
+      debeCambiarContrasena: false,
+    });
+
+    await usuario.restablecerContrasena('provisional 123', hasher);
+    expect(usuario.datos()).toMatchObject({
+      passwordHash: 'fake$provisional 123',
+      debeCambiarContrasena: true,
+    });
+  });
+
+  it('no longer has a provisional password once it changes it', async () => {
+    const usuario = await UsuarioMother.crear();
+    await usuario.restablecerContrasena('provisional 123', new FakePasswordHasher());
+    await usuario.cambiarContrasena('otra contraseña', new FakePasswordHasher());
+    expect(usuario.datos()).toMatchObject({
+      passwordHash: 'fake$otra contraseña',
+      debeCambiarContrasena: false,
+    });
+  });
+
+  it('chooses a new password of its own: another acceptable one than it had', async () => {
+    const usuario = await UsuarioMother.crear();
+    const hasher = new FakePasswordHasher();
+    await usuario.restablecerContrasena('provisional 123', hasher);
+    await expect(
+      usuario.elegirContrasena('provisional 123', 'provisional 123', hasher),
+    ).rejects.toMatchObject({
+      code: 'AUTH.SAME_PASSWORD',
+      kind: 'rule',
+      message: 'La contraseña nueva tiene que ser distinta de la actual',
+    });
+    await expect(
+      usuario.elegirContrasena('provisional 123', 'corta', hasher),
+    ).rejects.toMatchObject({ code: 'AUTH.WEAK_PASSWORD' });
+    expect(usuario.datos()).toMatchObject({
+      passwordHash: 'fake$provisional 123',
+      debeCambiarContrasena: true,
+    });
+
+    await usuario.elegirContrasena('provisional 123', 'solo la sé yo', hasher);
+    expect(usuario.datos()).toMatchObject({
+      passwordHash: 'fake$solo la sé yo',
+      debeCambiarContrasena: false,
     });
   });
 });

@@ -1,6 +1,6 @@
 import { CredencialesIncorrectasError, UsuarioDeshabilitadoError } from '../../domain/errors';
 import { PasswordHasher } from '../../domain/password-hasher';
-import { normalizarUsername } from '../../domain/usuario';
+import { normalizarUsername, Usuario } from '../../domain/usuario';
 import { UsuarioRepository } from '../../domain/usuario-repository';
 import { UsuarioView, vistaDe } from '../usuarios';
 import { LoginThrottle } from './login-throttle';
@@ -40,7 +40,12 @@ export class AuthenticateHandler {
     this.hashDeNadie.catch(() => undefined); // reported when a sign-in awaits it
   }
 
-  async handle({ username, password, direccion }: Credenciales): Promise<UsuarioView> {
+  async handle(credenciales: Credenciales): Promise<UsuarioView> {
+    return vistaDe(await this.usuarioDe(credenciales));
+  }
+
+  /** The user the credentials prove to be, as read: to change and save (its revision holds). */
+  async usuarioDe({ username, password, direccion }: Credenciales): Promise<Usuario> {
     // A malformed username names nobody: only its address is counted.
     const normalizado = comoUsername(username);
     const quien = { username: normalizado, direccion };
@@ -53,6 +58,6 @@ export class AuthenticateHandler {
     if (!usuario || !correcta) throw new CredencialesIncorrectasError();
     await this.throttle.acertar(quien);
     if (!usuario.activo) throw new UsuarioDeshabilitadoError(usuario.username);
-    return vistaDe(usuario);
+    return usuario;
   }
 }

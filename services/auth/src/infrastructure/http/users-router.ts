@@ -5,6 +5,7 @@ import { actorOf, handle } from '@expedientes/shared-kernel/adapters/runtime';
 import { AssignRolesHandler } from '../../application/assign-roles/assign-roles-handler';
 import { CreateUserHandler } from '../../application/create-user/create-user-handler';
 import { ListUsersQuery } from '../../application/list-users/list-users-query';
+import { ResetPasswordHandler } from '../../application/reset-password/reset-password-handler';
 import { SetUserEnabledHandler } from '../../application/set-user-enabled/set-user-enabled-handler';
 
 // Shapes only: the domain checks the values (username format, known roles, password length).
@@ -16,6 +17,7 @@ const newUser = z.object({
   roles,
 });
 const newRoles = z.object({ roles });
+const newPassword = z.object({ password: z.string() });
 
 const adminsOnly: RequestHandler = (_req, res, next) => {
   if (!actorOf(res).roles.includes('admin')) {
@@ -31,12 +33,15 @@ const adminsOnly: RequestHandler = (_req, res, next) => {
  * - POST /users {username, nombre, password, roles}: 201 with the new user
  * - PUT /users/:username/roles {roles}: the user with its new roles
  * - POST /users/:username/disable, POST /users/:username/enable
+ * - POST /users/:username/password {password}: the user with a provisional password, which
+ *   they must replace at their next sign-in (debeCambiarContrasena)
  */
 export function usersRouter(handlers: {
   readonly list: ListUsersQuery;
   readonly create: CreateUserHandler;
   readonly assignRoles: AssignRolesHandler;
   readonly setEnabled: SetUserEnabledHandler;
+  readonly resetPassword: ResetPasswordHandler;
 }): express.Router {
   const router = express.Router();
   router.use('/users', adminsOnly);
@@ -58,6 +63,13 @@ export function usersRouter(handlers: {
     handle(async (req, res) => {
       const { roles: nuevos } = newRoles.parse(req.body);
       res.json(await handlers.assignRoles.handle(req.params.username as string, nuevos));
+    }),
+  );
+  router.post(
+    '/users/:username/password',
+    handle(async (req, res) => {
+      const { password } = newPassword.parse(req.body);
+      res.json(await handlers.resetPassword.handle(req.params.username as string, password));
     }),
   );
   for (const [action, activo] of [

@@ -1,3 +1,5 @@
+import { LONGITUD_MINIMA_CONTRASENA } from '../../domain/usuario';
+
 /**
  * The authorization server's own pages, in Spanish: plain HTML forms that work without
  * JavaScript. Every value put into them goes through `escape`.
@@ -66,6 +68,48 @@ export const loginPage = ({ action, abort, username, error }: LoginPage): string
       <input id="password" name="password" type="password" required
              autocomplete="current-password"${username ? ' autofocus' : ''}>
       <button type="submit">Entrar</button>
+    </form>
+    <p><a href="${escape(abort)}">Cancelar</a></p>`,
+  );
+
+export interface ChangePasswordPage {
+  /** Where the form posts: the interaction's own URL, as for the login form. */
+  readonly action: string;
+  readonly abort: string;
+  readonly username: string;
+  readonly error?: string;
+}
+
+/**
+ * For a user who signed in with a provisional password: they give it again (the page keeps
+ * no password), with the new one twice. The username goes along hidden, so password managers
+ * store the new password under it.
+ */
+export const changePasswordPage = ({
+  action,
+  abort,
+  username,
+  error,
+}: ChangePasswordPage): string =>
+  page(
+    'Contraseña nueva',
+    `    <h1>Elija una contraseña nueva</h1>
+    <p>Un administrador le ha dado una contraseña provisional. Para entrar, escríbala y elija
+       otra que solo usted conozca, de al menos ${LONGITUD_MINIMA_CONTRASENA} caracteres.</p>
+    ${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+    <form method="post" action="${escape(action)}" autocomplete="on">
+      <input name="username" type="hidden" autocomplete="username" value="${escape(username)}">
+      <p>Usuario: <strong>${escape(username)}</strong></p>
+      <label for="password">Contraseña provisional</label>
+      <input id="password" name="password" type="password" required
+             autocomplete="current-password" autofocus>
+      <label for="newPassword">Contraseña nueva</label>
+      <input id="newPassword" name="newPassword" type="password" required
+             minlength="${LONGITUD_MINIMA_CONTRASENA}" autocomplete="new-password">
+      <label for="newPasswordAgain">Repita la contraseña nueva</label>
+      <input id="newPasswordAgain" name="newPasswordAgain" type="password" required
+             minlength="${LONGITUD_MINIMA_CONTRASENA}" autocomplete="new-password">
+      <button type="submit">Cambiar la contraseña y entrar</button>
     </form>
     <p><a href="${escape(abort)}">Cancelar</a></p>`,
   );

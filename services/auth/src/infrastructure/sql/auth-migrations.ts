@@ -1,7 +1,7 @@
 import { Migration } from '@expedientes/shared-kernel/adapters/sql';
 
 /**
- * The users with their roles, what the OpenID provider keeps between requests (sessions,
+ * The users with their roles (and whether their password is a provisional one), what the OpenID provider keeps between requests (sessions,
  * interactions, grants, codes, refresh tokens), so a restart logs nobody out, and the sign-in
  * attempts of each username and address, which every replica counts. Times are epoch
  * milliseconds in both dialects.
@@ -110,6 +110,20 @@ export const authMigrations: readonly Migration[] = [
           ultimo INTEGER NOT NULL
         )`,
         'CREATE INDEX auth_intentos_de_acceso_ultimo ON auth_intentos_de_acceso (ultimo)',
+      ],
+    },
+  },
+  {
+    version: 4,
+    name: 'provisional passwords',
+    up: {
+      mysql: [
+        `ALTER TABLE auth_usuarios
+          ADD COLUMN debe_cambiar_contrasena BOOLEAN NOT NULL DEFAULT FALSE`,
+      ],
+      sqlite: [
+        `ALTER TABLE auth_usuarios
+          ADD COLUMN debe_cambiar_contrasena INTEGER NOT NULL DEFAULT 0`,
       ],
     },
   },

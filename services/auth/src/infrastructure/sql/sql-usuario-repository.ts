@@ -10,12 +10,14 @@ interface Row {
   nombre: string;
   password_hash: string;
   activo: number | boolean;
+  debe_cambiar_contrasena: number | boolean;
   creado_at: number | string;
   revision: number | string;
   rol: string | null;
 }
 
-const select = `SELECT u.username, u.nombre, u.password_hash, u.activo, u.creado_at, u.revision, r.rol
+const select = `SELECT u.username, u.nombre, u.password_hash, u.activo, u.debe_cambiar_contrasena,
+    u.creado_at, u.revision, r.rol
   FROM auth_usuarios u LEFT JOIN auth_usuario_roles r ON r.username = u.username`;
 
 /** Rows of one or more users, in username order, to users. */
@@ -33,6 +35,7 @@ function usuariosDe(rows: readonly Row[]): Usuario[] {
       roles: ROLES.filter((rol) => roles.includes(rol)),
       passwordHash: row.password_hash,
       activo: Boolean(Number(row.activo)),
+      debeCambiarContrasena: Boolean(Number(row.debe_cambiar_contrasena)),
       creadoAt: new Date(Number(row.creado_at)),
       revision: Number(row.revision),
     }),
@@ -72,22 +75,31 @@ export class SqlUsuarioRepository implements UsuarioRepository {
         if (datos.revision === 0) {
           await tx.execute(
             `INSERT INTO auth_usuarios
-               (username, nombre, password_hash, activo, creado_at, revision)
-             VALUES (?, ?, ?, ?, ?, 1)`,
+               (username, nombre, password_hash, activo, debe_cambiar_contrasena, creado_at,
+                revision)
+             VALUES (?, ?, ?, ?, ?, ?, 1)`,
             [
               datos.username,
               datos.nombre,
               datos.passwordHash,
               datos.activo,
+              datos.debeCambiarContrasena,
               datos.creadoAt.getTime(),
             ],
           );
         } else {
           const { affectedRows } = await tx.execute(
             `UPDATE auth_usuarios SET nombre = ?, password_hash = ?, activo = ?,
-               revision = revision + 1
+               debe_cambiar_contrasena = ?, revision = revision + 1
              WHERE username = ? AND revision = ?`,
-            [datos.nombre, datos.passwordHash, datos.activo, datos.username, datos.revision],
+            [
+              datos.nombre,
+              datos.passwordHash,
+              datos.activo,
+              datos.debeCambiarContrasena,
+              datos.username,
+              datos.revision,
+            ],
           );
           if (affectedRows === 0) throw new UsuarioModificadoError(datos.username);
           await tx.execute('DELETE FROM auth_usuario_roles WHERE username = ?', [datos.username]);
