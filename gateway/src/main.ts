@@ -122,6 +122,7 @@ async function main(): Promise<void> {
         documents: config.DOCUMENTS_URL,
         bpm: config.BPM_URL,
         search: config.SEARCH_URL,
+        auth: config.AUTH_URL,
       },
       settings.backendTimeoutMs,
     ),

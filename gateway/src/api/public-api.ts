@@ -12,6 +12,7 @@ import { expedientesRoutes } from './routes/expedientes-routes';
 import { searchRoutes } from './routes/search-routes';
 import { sessionRoutes } from './routes/session-routes';
 import { transitionsRoutes } from './routes/transitions-routes';
+import { usersRoutes } from './routes/users-routes';
 
 /** Where the API is mounted; its OpenAPI document names it as the server. */
 export const API_BASE_PATH = '/api/v1';
@@ -36,7 +37,7 @@ export function publicApiRoutes(
   live: LiveUpdates,
   limits: { readonly maxFileBytes: number },
 ): RouteDefinition[] {
-  const { expedientes, documents, bpm, search } = backends;
+  const { expedientes, documents, bpm, search, users } = backends;
   const routes = [
     ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
     ...transitionsRoutes(expedientes, bpm),
@@ -48,6 +49,7 @@ export function publicApiRoutes(
     ...searchRoutes(search),
     ...eventsRoutes(live),
     ...sessionRoutes(limits),
+    ...(users ? usersRoutes(users) : []),
   ];
   let document: Record<string, unknown> | undefined;
   const all: RouteDefinition[] = [

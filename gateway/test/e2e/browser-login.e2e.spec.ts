@@ -56,14 +56,14 @@ describe('Browser login on the single embedded process', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials' }),
     });
     const { access_token: adminToken } = (await issued.json()) as { access_token: string };
-    const manage = (path: string, body?: unknown) =>
-      fetch(url(`/internal/auth/users${path}`), {
-        method: 'POST',
+    const manage = (method: string, path: string, body: unknown) =>
+      fetch(url(`/api/v1/users${path}`), {
+        method,
         headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: JSON.stringify(body),
       });
     const lucia = { username: 'lucia.tramitadora', password: 'contraseña de lucía' };
-    const created = await manage('', { ...lucia, nombre: 'Lucía', roles: ['tramitador'] });
+    const created = await manage('POST', '', { ...lucia, nombre: 'Lucía', roles: ['tramitador'] });
     expect(created.status).toBe(201);
     const browser = new Browser();
     const signedIn = await browser.submit(
@@ -72,13 +72,13 @@ describe('Browser login on the single embedded process', () => {
     );
     expect(signedIn.status).toBe(200);
 
-    expect((await manage(`/${lucia.username}/disable`)).status).toBe(200);
+    expect((await manage('PATCH', `/${lucia.username}`, { activo: false })).status).toBe(200);
     // Her access token is still good for seconds: the gateway knows better at once.
     const refused = await browser.get(url('/api/v1/me'));
     expect(refused.status).toBe(401);
     expect(refused.json()).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
 
-    expect((await manage(`/${lucia.username}/enable`)).status).toBe(200);
+    expect((await manage('PATCH', `/${lucia.username}`, { activo: true })).status).toBe(200);
     expect((await browser.get(url('/api/v1/me'))).status).toBe(200);
   });
 });

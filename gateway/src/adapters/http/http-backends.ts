@@ -3,6 +3,7 @@ import { HttpBpmApi } from './http-bpm-api';
 import { HttpDocumentsApi } from './http-documents-api';
 import { HttpExpedientesApi } from './http-expedientes-api';
 import { HttpSearchApi } from './http-search-api';
+import { HttpUsersApi } from './http-users-api';
 import { HttpTransport } from './in-process-transport';
 import { ServiceClient } from './service-client';
 
@@ -11,6 +12,8 @@ export interface ServiceUrls {
   readonly documents: string;
   readonly bpm: string;
   readonly search: string;
+  /** auth's own API, when the platform runs its own authorization server. */
+  readonly auth?: string;
 }
 
 /**
@@ -22,19 +25,20 @@ export function httpBackends(
   timeoutMs: number,
   transport?: HttpTransport,
 ): Backends {
-  const client = (service: keyof ServiceUrls, honorsIdempotencyKeys = false) =>
+  const client = (service: string, baseUrl: string, honorsIdempotencyKeys = false) =>
     new ServiceClient({
       service,
-      baseUrl: urls[service],
+      baseUrl,
       timeoutMs,
       honorsIdempotencyKeys,
       transport,
     });
   return {
     // Its commands start their sagas under ids made from the key: a retry finds the first.
-    expedientes: new HttpExpedientesApi(client('expedientes', true)),
-    documents: new HttpDocumentsApi(client('documents')),
-    bpm: new HttpBpmApi(client('bpm')),
-    search: new HttpSearchApi(client('search')),
+    expedientes: new HttpExpedientesApi(client('expedientes', urls.expedientes, true)),
+    documents: new HttpDocumentsApi(client('documents', urls.documents)),
+    bpm: new HttpBpmApi(client('bpm', urls.bpm)),
+    search: new HttpSearchApi(client('search', urls.search)),
+    users: urls.auth === undefined ? undefined : new HttpUsersApi(client('auth', urls.auth)),
   };
 }

@@ -30,7 +30,7 @@ export interface ServiceClientOptions {
 }
 
 export interface ServiceRequest {
-  readonly method?: 'GET' | 'POST' | 'PATCH';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly json?: unknown;
   /** Streamed as it is produced; the deadline starts once the last byte is sent. */

@@ -133,6 +133,67 @@ export function browserLoginScenario(platform: () => LoginPlatform): void {
     }
   });
 
+  it("lets the administrator's session manage users at /api/v1/users, provisional passwords included", async () => {
+    const users = (method: string, path: string, body?: unknown) =>
+      browser.visit(url(`/api/v1/users${path}`), {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const username = `irene.${randomBytes(3).toString('hex')}`;
+    const provisional = 'provisional de irene';
+    const nueva = {
+      username,
+      nombre: 'Irene Validadora',
+      password: 'primera de irene',
+      roles: ['tramitador'],
+    };
+    const created = await users('POST', '', nueva);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/v1/users/${username}`);
+    expect(created.json()).toMatchObject({ username, activo: true, debeCambiarContrasena: false });
+    expect((await users('POST', '', { ...nueva, password: 'otra cualquiera' })).status).toBe(409);
+
+    const changed = await users('PATCH', `/${username}`, { roles: ['validador'] });
+    expect(changed.status).toBe(200);
+    expect(changed.json().roles).toEqual(['validador']);
+    const reset = await users('POST', `/${username}/password`, { password: provisional });
+    expect(reset.status).toBe(200);
+    expect(reset.json().debeCambiarContrasena).toBe(true);
+    const listed = (await browser.get(url('/api/v1/users'))).json().usuarios;
+    expect(listed).toContainEqual(expect.objectContaining({ username, roles: ['validador'] }));
+    // The last enabled administrator stays one.
+    const lastAdmin = await users('PATCH', `/${platform().admin.username}`, { activo: false });
+    expect(lastAdmin.status).toBe(409);
+
+    // Her provisional password leads to auth's page for a new one, and then in.
+    const irene = new Browser();
+    const asked = await irene.submit(await irene.get(url('/login?returnTo=/api/v1/me')), {
+      username,
+      password: provisional,
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain('Elija una contraseña nueva');
+    const chosen = 'la nueva de irene';
+    const mismatch = await irene.submit(asked, {
+      password: provisional,
+      newPassword: chosen,
+      newPasswordAgain: `${chosen}!`,
+    });
+    expect(mismatch.status).toBe(422);
+    const me = await irene.submit(mismatch, {
+      password: provisional,
+      newPassword: chosen,
+      newPasswordAgain: chosen,
+    });
+    expect(me.url).toBe(url('/api/v1/me'));
+    expect(me.json()).toMatchObject({ username, roles: ['validador'] });
+    const after = (await browser.get(url('/api/v1/users'))).json().usuarios;
+    expect(after).toContainEqual(
+      expect.objectContaining({ username, debeCambiarContrasena: false }),
+    );
+  });
+
   it('keeps the session going past its access token, refreshed on the server', async () => {
     await sleep(platform().accessTokenSeconds * 1000 + 500);
     const me = await browser.get(url('/api/v1/me'));

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { instante } from './common';
+import { named } from './schema-names';
+
+/** The roles a user may hold, as auth knows them. */
+export const rol = named(
+  'Rol',
+  'tramitador: abre y tramita expedientes; validador: valida o rechaza sus fases; ' +
+    'admin: todo, y gestiona los usuarios',
+  z.enum(['tramitador', 'validador', 'admin']),
+);
+
+export const usuario = named(
+  'Usuario',
+  'Quien entra en la plataforma: nunca se borra, se deshabilita',
+  z.object({
+    username: z.string(),
+    nombre: z.string(),
+    roles: z.array(rol),
+    activo: z.boolean().describe('Si puede entrar'),
+    creadoAt: instante,
+    debeCambiarContrasena: z
+      .boolean()
+      .describe('Tiene una contraseña provisional: elegirá otra al entrar'),
+  }),
+);
+export type Usuario = z.infer<typeof usuario>;
+
+export const listaDeUsuarios = named(
+  'ListaDeUsuarios',
+  'Todos los usuarios',
+  z.object({ usuarios: z.array(usuario) }),
+);
+
+export interface NuevoUsuario {
+  readonly username: string;
+  readonly nombre: string;
+  readonly password: string;
+  readonly roles: readonly string[];
+}
+export type ListaDeUsuarios = z.infer<typeof listaDeUsuarios>;

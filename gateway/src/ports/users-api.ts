@@ -1,0 +1,12 @@
+import { ListaDeUsuarios, NuevoUsuario, Usuario } from '../model/usuarios';
+import { CallContext } from './caller';
+
+/** auth's user management; auth itself lets only administrators use it. */
+export interface UsersApi {
+  list(call: CallContext): Promise<ListaDeUsuarios>;
+  create(nuevo: NuevoUsuario, call: CallContext): Promise<Usuario>;
+  assignRoles(username: string, roles: readonly string[], call: CallContext): Promise<Usuario>;
+  setEnabled(username: string, activo: boolean, call: CallContext): Promise<Usuario>;
+  /** A provisional password, which the user replaces at their next sign-in. */
+  resetPassword(username: string, password: string, call: CallContext): Promise<Usuario>;
+}
