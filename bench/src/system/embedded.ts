@@ -45,8 +45,8 @@ export async function startEmbedded(
   const system: RunningSystem = {
     mode: 'embedded',
     baseUrl: url,
-    rebuildReadModelsUrl: `${url}/internal/expedientes/admin/rebuild-read-models`,
-    rebuildSearchUrl: `${url}/internal/search/admin/rebuild`,
+    rebuildReadModelsUrl: `http://127.0.0.1:${opsPort}/internal/expedientes/admin/rebuild-read-models`,
+    rebuildSearchUrl: `http://127.0.0.1:${opsPort}/internal/search/admin/rebuild`,
     searchMetricsUrl: `http://127.0.0.1:${opsPort}/metrics`,
     settings: { ...settings, DATA_DIR: '(fresh temporary directory)' },
     replicas: [],

@@ -76,6 +76,12 @@ export interface EmbeddedGateway {
   readonly gateway: Gateway;
   /** Every store and service the process needs, for the operators' readiness. */
   readonly readiness: readonly ReadinessCheck[];
+  /**
+   * The services' internal API (and auth's user management) as one handler, each call
+   * authenticated by its token: what the gateway calls in process. Not on the public port;
+   * the embedded process serves it on the operators' one, under INTERNAL_PATH.
+   */
+  readonly internalApi: express.Express;
   /** Stops taking requests, lets those in flight finish, then stops the services. */
   stop(): Promise<void>;
 }
@@ -98,10 +104,10 @@ const prefixed = (prefix: string, checks: readonly ReadinessCheck[]): ReadinessC
 
 /**
  * The whole platform in one process behind one HTTP server: the authorization server at
- * /auth (its user management at /internal/auth), the services' internal API under /internal
- * (each call still authenticated by its token), and in front of them the gateway with the
- * browser login. The gateway calls that API's handler in this process, without a socket, and
- * the login's client calls that same server: both modes run one code path.
+ * /auth, and the gateway with the browser login in front of the services' internal API (and
+ * auth's user management), which it calls in this process, without a socket; each call is
+ * still authenticated by its token, so both modes run one code path. That API is not on this
+ * server: `internalApi` is for the operators' port.
  */
 export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
@@ -178,6 +184,7 @@ export async function startEmbeddedGateway(
           documents: `${IN_PROCESS}/documents`,
           bpm: `${IN_PROCESS}/bpm`,
           search: `${IN_PROCESS}/search`,
+          auth: auth && `${IN_PROCESS}/${auth.name}`,
         },
         settings.backendTimeoutMs,
         inProcessTransport(services),
@@ -203,9 +210,17 @@ export async function startEmbeddedGateway(
       // Before any body parser: the provider reads its requests itself.
       host.use(auth.authorizationServer.mountPath, auth.authorizationServer.handler);
     }
-    host.use(INTERNAL_PATH, services);
     host.use(gateway.app);
-    return { url: internal, port, publicUrl, platform, gateway, readiness, stop };
+    return {
+      url: internal,
+      port,
+      publicUrl,
+      platform,
+      gateway,
+      readiness,
+      internalApi: services,
+      stop,
+    };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

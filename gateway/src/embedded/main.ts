@@ -12,7 +12,7 @@ import {
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { gatewaySettings, gatewayVariables } from '../config';
-import { startEmbeddedGateway } from './embedded-gateway';
+import { INTERNAL_PATH, startEmbeddedGateway } from './embedded-gateway';
 
 const configSchema = z
   .object({
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     port: config.OPS_PORT,
     host: config.OPS_HOST ?? '127.0.0.1',
     logger,
+    // Rebuilds and the like, for whoever may reach this machine's operators' port.
+    routes: { [INTERNAL_PATH]: embedded.internalApi },
   });
   shutdownOnSignals(logger, [stopServer(operations), () => embedded.stop()]);
 }

@@ -17,15 +17,18 @@ describe('The single embedded process', () => {
   let embedded: ServiceProcess;
 
   beforeAll(async () => {
+    const opsPort = await freePort();
     embedded = new ServiceProcess('embedded', embeddedMain, await freePort(), {
       DATA_DIR: dataDir,
+      // The services' internal API is on the operators' port, not the public one.
+      OPS_PORT: String(opsPort),
       AUTH_MACHINE_CLIENTS: JSON.stringify(clients),
       // Long enough for the whole scenario, restart included.
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       SAGA_RESPONSE_WAIT_MS: '8000',
     });
     await embedded.start();
-    const urls = (service: ServiceName) => `${embedded.url}/internal/${service}`;
+    const urls = (service: ServiceName) => `http://127.0.0.1:${opsPort}/internal/${service}`;
     platform = {
       urls,
       users: await machineClientUsers(`${embedded.url}/auth/token`, clients, urls),
@@ -39,6 +42,17 @@ describe('The single embedded process', () => {
 
   describe('an expediente from opening to Finalizado', () => {
     expedienteLifeScenario(() => platform);
+  });
+
+  it("answers the services' internal API on the operators' port only, never the public one", async () => {
+    const { tramitador } = platform.users;
+    const listed = await tramitador.get('expedientes', '/expedientes?pageSize=1');
+    expect(listed.status).toBe(200);
+    const publicly = await fetch(`${embedded.url}/internal/expedientes/expedientes`, {
+      headers: { authorization: `Bearer ${tramitador.token}` },
+    });
+    expect(publicly.status).toBe(404);
+    expect(await publicly.json()).toMatchObject({ code: 'API.NOT_FOUND' });
   });
 
   it('keeps everything across a kill -9 and a restart on the same data', async () => {

@@ -3,6 +3,7 @@ import { Server } from 'node:http';
 import { silentLogger } from '@expedientes/shared-kernel';
 import { JwtIdentityVerifier, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import { httpBackends } from '../../src/adapters/http/http-backends';
+import { inProcessTransport } from '../../src/adapters/http/in-process-transport';
 import { createGateway } from '../../src/gateway-app';
 import { bearerStrategy } from '../../src/security/authentication';
 import { eventually } from '../e2e/support/processes';
@@ -423,7 +424,7 @@ describe('Problems the API answers with', () => {
     let client: ApiClient;
 
     beforeAll(async () => {
-      const internal = `${gateway.embedded.url}/internal`;
+      const internal = 'http://in-process';
       const { app } = createGateway({
         logger: silentLogger,
         metrics: new ServiceMetrics('gateway-limited'),
@@ -436,6 +437,7 @@ describe('Problems the API answers with', () => {
             search: `${internal}/search`,
           },
           5_000,
+          inProcessTransport(gateway.embedded.internalApi),
         ),
         strategies: [
           [

@@ -13,7 +13,7 @@ export type ServiceUrls = (service: ServiceName) => string;
 export class PlatformClient {
   constructor(
     private readonly urls: ServiceUrls,
-    private readonly token: string,
+    readonly token: string,
   ) {}
 
   get<TBody = any>(service: ServiceName, path: string): Promise<Reply<TBody>> {

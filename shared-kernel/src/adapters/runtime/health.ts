@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { RequestHandler } from 'express';
 import { describeError, Logger } from '../../ports/logger';
 import { handle, ReadinessCheck } from './request';
 import { ServiceMetrics } from './metrics';
@@ -64,6 +64,8 @@ export interface OperationsServerOptions {
   readonly port: number;
   readonly host: string;
   readonly logger: Logger;
+  /** More for operators only, by the path each is mounted at (the embedded services' API). */
+  readonly routes?: Readonly<Record<string, RequestHandler>>;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function startOperationsServer(options: OperationsServerOptions): P
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(options.service, options.readiness, options.metrics));
+  for (const [path, handler] of Object.entries(options.routes ?? {})) app.use(path, handler);
   const server = app.listen(options.port, options.host);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
   const { port } = server.address() as AddressInfo;
