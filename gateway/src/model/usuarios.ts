@@ -37,5 +37,6 @@ export interface NuevoUsuario {
   readonly nombre: string;
   readonly password: string;
   readonly roles: readonly string[];
+  readonly debeCambiarContrasena?: boolean;
 }
 export type ListaDeUsuarios = z.infer<typeof listaDeUsuarios>;

@@ -20,6 +20,12 @@ const nuevoUsuario = z.object({
   nombre: z.string().max(200).describe('Como lo leen los demás'),
   password,
   roles,
+  debeCambiarContrasena: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: la contraseña es provisional y el usuario elige otra al entrar (false si falta)',
+    ),
 });
 
 const cambioDeUsuario = z

@@ -153,6 +153,12 @@ export function browserLoginScenario(platform: () => LoginPlatform): void {
     expect(created.headers.get('location')).toBe(`/api/v1/users/${username}`);
     expect(created.json()).toMatchObject({ username, activo: true, debeCambiarContrasena: false });
     expect((await users('POST', '', { ...nueva, password: 'otra cualquiera' })).status).toBe(409);
+    const provisionalFromTheStart = await users('POST', '', {
+      ...nueva,
+      username: `${username}.b`,
+      debeCambiarContrasena: true,
+    });
+    expect(provisionalFromTheStart.json()).toMatchObject({ debeCambiarContrasena: true });
 
     const changed = await users('PATCH', `/${username}`, { roles: ['validador'] });
     expect(changed.status).toBe(200);

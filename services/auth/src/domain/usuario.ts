@@ -86,6 +86,8 @@ export class Usuario {
       readonly nombre: string;
       readonly roles: readonly string[];
       readonly password: string;
+      /** The password is one the administrator chose: the user replaces it at the first sign-in. */
+      readonly provisional?: boolean;
       readonly at: Date;
     },
     hasher: PasswordHasher,
@@ -100,7 +102,7 @@ export class Usuario {
       roles,
       passwordHash: await hasher.hash(datos.password),
       activo: true,
-      debeCambiarContrasena: false,
+      debeCambiarContrasena: datos.provisional ?? false,
       creadoAt: datos.at,
       revision: 0,
     });

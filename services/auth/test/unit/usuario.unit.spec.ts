@@ -21,6 +21,11 @@ describe('Usuario', () => {
     });
   });
 
+  it('is created with a provisional password when the administrator says so', async () => {
+    const usuario = await UsuarioMother.crear({ provisional: true });
+    expect(usuario.datos().debeCambiarContrasena).toBe(true);
+  });
+
   it.each([
     ['ab', 'AUTH.INVALID_USER'],
     ['con espacio', 'AUTH.INVALID_USER'],

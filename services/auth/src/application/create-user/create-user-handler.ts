@@ -9,6 +9,8 @@ export interface CreateUserCommand {
   readonly nombre: string;
   readonly password: string;
   readonly roles: readonly string[];
+  /** Whether the user must replace the password at the first sign-in (false if absent). */
+  readonly debeCambiarContrasena?: boolean;
 }
 
 /** An administrator gives someone access: a new, enabled user with the roles given. */
@@ -20,7 +22,10 @@ export class CreateUserHandler {
   ) {}
 
   async handle(command: CreateUserCommand): Promise<UsuarioView> {
-    const usuario = await Usuario.crear({ ...command, at: this.clock() }, this.hasher);
+    const usuario = await Usuario.crear(
+      { ...command, provisional: command.debeCambiarContrasena, at: this.clock() },
+      this.hasher,
+    );
     await this.usuarios.save(usuario);
     return vistaDe(usuario);
   }

@@ -15,6 +15,7 @@ const newUser = z.object({
   nombre: z.string(),
   password: z.string(),
   roles,
+  debeCambiarContrasena: z.boolean().optional(),
 });
 const newRoles = z.object({ roles });
 const newPassword = z.object({ password: z.string() });
@@ -30,7 +31,8 @@ const adminsOnly: RequestHandler = (_req, res, next) => {
 /**
  * User management for administrators (behind the host's authentication; role admin):
  * - GET /users: every user
- * - POST /users {username, nombre, password, roles}: 201 with the new user
+ * - POST /users {username, nombre, password, roles, debeCambiarContrasena?}: 201 with the new
+ *   user (with debeCambiarContrasena, the password is provisional)
  * - PUT /users/:username/roles {roles}: the user with its new roles
  * - POST /users/:username/disable, POST /users/:username/enable
  * - POST /users/:username/password {password}: the user with a provisional password, which
