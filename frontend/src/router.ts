@@ -3,6 +3,7 @@ import ExpedienteDetail from './views/ExpedienteDetail.vue';
 import ExpedientesList from './views/ExpedientesList.vue';
 import NotFound from './views/NotFound.vue';
 import NuevoExpediente from './views/NuevoExpediente.vue';
+import UsuariosAdmin from './views/UsuariosAdmin.vue';
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -11,6 +12,7 @@ export const router = createRouter({
     { path: '/expedientes', name: 'lista', component: ExpedientesList },
     { path: '/expedientes/nuevo', name: 'nuevo', component: NuevoExpediente },
     { path: '/expedientes/:id', name: 'detalle', component: ExpedienteDetail, props: true },
+    { path: '/usuarios', name: 'usuarios', component: UsuariosAdmin },
     { path: '/:rest(.*)*', name: 'no-encontrada', component: NotFound },
   ],
 });

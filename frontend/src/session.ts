@@ -24,5 +24,7 @@ export function useSession() {
     puedeTramitar: computed(
       () => usuario.value?.roles.some((rol) => TRAMITAN.includes(rol)) ?? false,
     ),
+    /** Manages the users. */
+    esAdministrador: computed(() => usuario.value?.roles.includes('admin') ?? false),
   };
 }

@@ -7,6 +7,8 @@ export interface Problem {
   readonly detail?: string;
   readonly code?: string;
   readonly errors?: ReadonlyArray<{ readonly field?: string; readonly message?: string }>;
+  /** The refusal's particulars: auth names there the field of an invalid user (`campo`). */
+  readonly details?: { readonly campo?: unknown };
 }
 
 /** A refused or failed request, in plain words, with the form fields it is about. */
@@ -34,6 +36,9 @@ const FIELD_OF_CODE: Readonly<Record<string, string>> = {
   'EXPEDIENTE.OPCION_INICIAL_INVALIDA': 'opcionInicial',
   'EXPEDIENTE.DESCRIPCION_DEMASIADO_LARGA': 'descripcion',
   'EXPEDIENTE.SIN_DOCUMENTOS': 'files',
+  'AUTH.USER_EXISTS': 'username',
+  'AUTH.WEAK_PASSWORD': 'password',
+  'AUTH.UNKNOWN_ROLE': 'roles',
 };
 
 const text = (value: unknown): string | undefined =>
@@ -50,7 +55,8 @@ function fieldsOf(problem: Problem, message: string): Record<string, string> {
     const said = text(error.message);
     if (field && said && !(fieldName(field) in fields)) fields[fieldName(field)] = said;
   }
-  const codeField = problem.code ? FIELD_OF_CODE[problem.code] : undefined;
+  const codeField =
+    (problem.code ? FIELD_OF_CODE[problem.code] : undefined) ?? text(problem.details?.campo);
   if (codeField && !(codeField in fields)) fields[codeField] = message;
   return fields;
 }

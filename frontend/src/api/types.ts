@@ -149,3 +149,32 @@ export interface EventoDeExpediente {
   readonly version: number;
   readonly tipo: string;
 }
+
+export type Rol = 'tramitador' | 'validador' | 'admin';
+export const ROLES: readonly Rol[] = ['tramitador', 'validador', 'admin'];
+
+/** Someone who signs in (GET /users): never deleted, disabled instead. */
+export interface Usuario {
+  readonly username: string;
+  readonly nombre: string;
+  readonly roles: readonly Rol[];
+  /** Whether they may sign in. */
+  readonly activo: boolean;
+  readonly creadoAt: string;
+  /** Holds a provisional password: chooses another at the next sign-in. */
+  readonly debeCambiarContrasena: boolean;
+}
+
+export interface NuevoUsuario {
+  readonly username: string;
+  readonly nombre: string;
+  /** Given by the administrator: provisional, the user chooses another at the first sign-in. */
+  readonly password: string;
+  readonly roles: readonly Rol[];
+  readonly debeCambiarContrasena: true;
+}
+
+/** A PATCH /users/{username}: at least one of the two. */
+export type CambioDeUsuario =
+  | { readonly roles: readonly Rol[]; readonly activo?: boolean }
+  | { readonly roles?: readonly Rol[]; readonly activo: boolean };

@@ -52,6 +52,22 @@ describe('the API client reads a problem answer as plain words', () => {
     expect(error.fields).toEqual({ codigo: 'Ya existe un expediente con el código EXP-1' });
   });
 
+  it("puts auth's refusals of a new user on the field they are about", () => {
+    const existe = errorFromProblem(409, {
+      detail: 'Ya existe el usuario lucia.t',
+      code: 'AUTH.USER_EXISTS',
+    });
+    expect(existe.fields).toEqual({ username: 'Ya existe el usuario lucia.t' });
+    const invalido = errorFromProblem(422, {
+      detail: 'nombre: entre 1 y 200 caracteres',
+      code: 'AUTH.INVALID_USER',
+      details: { campo: 'nombre' },
+    });
+    expect(invalido.fields).toEqual({ nombre: 'nombre: entre 1 y 200 caracteres' });
+    const ultimo = errorFromProblem(409, { detail: 'Es el único', code: 'AUTH.LAST_ADMIN' });
+    expect(ultimo.fields).toEqual({});
+  });
+
   it('reads a failed operation the same way', () => {
     const error = errorFromFallo({
       code: 'EXPEDIENTE.CODIGO_DUPLICADO',

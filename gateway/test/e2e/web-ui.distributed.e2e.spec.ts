@@ -66,7 +66,8 @@ describeWithServers(
         );
         processes.push(gateway);
         await gateway.start();
-        platform = { mode: 'distributed', publicUrl: login.publicUrl, usersApi: auth.url, admin };
+        const { publicUrl } = login;
+        platform = { mode: 'distributed', publicUrl, api: `${publicUrl}/api/v1`, admin };
       }, 180_000);
 
       afterAll(async () => {

@@ -27,7 +27,7 @@ describeWithPrograms(['chromium'], 'The web UI on the single embedded process', 
       SAGA_RESPONSE_WAIT_MS: '8000',
     });
     await embedded.start();
-    platform = { mode: 'embedded', publicUrl, usersApi: `${publicUrl}/internal/auth`, admin };
+    platform = { mode: 'embedded', publicUrl, api: `${publicUrl}/api/v1`, admin };
   }, 120_000);
 
   afterAll(async () => {

@@ -84,16 +84,16 @@ export interface Persona {
 }
 
 /**
- * Creates `personas` through auth's user management API (`usersApi`: where its /users
- * answers), as an administrator does, with an admin's bearer `token`.
+ * Creates `personas` through a user management API (`api`: where its /users answers, such as
+ * the gateway's /api/v1), as an administrator does, with an admin's bearer `token`.
  */
 export async function createUsers(
-  usersApi: string,
+  api: string,
   token: string,
   personas: readonly Persona[],
 ): Promise<void> {
   for (const persona of personas) {
-    const response = await fetch(`${usersApi}/users`, {
+    const response = await fetch(`${api}/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(persona),

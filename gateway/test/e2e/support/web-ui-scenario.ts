@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Browser, Page } from 'playwright-core';
+import { Browser, Page, Request } from 'playwright-core';
 import { eventually } from './processes';
 import { clientCredentialsToken, createUsers, Persona } from './users';
 import {
@@ -18,13 +18,13 @@ export interface WebUiPlatform {
   readonly mode: 'embedded' | 'distributed';
   /** PUBLIC_URL: the gateway, which serves the web UI, /login and /api/v1. */
   readonly publicUrl: string;
-  /** Where auth's user management API answers (its /users). */
-  readonly usersApi: string;
+  /** The public API (/api/v1), whose /users the administrator's machine client calls. */
+  readonly api: string;
   /** A machine client of AUTH_MACHINE_CLIENTS with the admin role, to create the people. */
   readonly admin: { readonly clientId: string; readonly secret: string };
 }
 
-type Role = 'tramitadora' | 'validador' | 'tramitador';
+type Role = 'tramitadora' | 'validador' | 'tramitador' | 'administradora';
 
 const password = () => randomBytes(12).toString('base64url');
 
@@ -48,6 +48,12 @@ const people = (): Record<Role, Persona> => ({
     nombre: 'Tomás Tramitador',
     password: password(),
     roles: ['tramitador'],
+  },
+  administradora: {
+    username: 'ada.administradora',
+    nombre: 'Ada Administradora',
+    password: password(),
+    roles: ['admin'],
   },
 });
 
@@ -86,7 +92,9 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * as tramitadora and validador, with a rejection and the way back, while a user without the
  * validador role is not offered the validation decisions; see a change live; its phase
  * history and audit timeline; the expediente as it stood before; a duplicate code told on its
- * field; signing out. A screenshot of each screen goes to .servers/screenshots/<mode>/.
+ * field; signing out; an administrator managing the users (a new one, its roles, disabled and
+ * enabled again, a provisional password it replaces at its next sign-in), which a tramitador
+ * is not offered. A screenshot of each screen goes to .servers/screenshots/<mode>/.
  */
 export function webUiScenario(platform: () => WebUiPlatform): void {
   const run = randomBytes(4).toString('hex').toUpperCase();
@@ -106,6 +114,14 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     },
   ];
   const personas = people();
+  /** Who the administrator gives access to through the Usuarios screen. */
+  const nueva = {
+    username: `lucia.${run.toLowerCase()}`,
+    nombre: 'Lucía Trujillo',
+    password: password(),
+    provisional: password(),
+    definitiva: password(),
+  };
   const pages: Partial<Record<Role, Page>> = {};
   let browser: Browser | undefined;
   let screens: Screenshots;
@@ -143,9 +159,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     );
 
   beforeAll(async () => {
-    const { publicUrl, usersApi, admin, mode } = platform();
+    const { publicUrl, api, admin, mode } = platform();
     const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
-    await createUsers(usersApi, token, Object.values(personas));
+    await createUsers(api, token, Object.values(personas));
     screens = Screenshots.forMode(mode);
     browser = await launchChromium();
   }, 60_000);
@@ -559,5 +575,164 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.goto('/');
     await on.waitForURL(LOGIN_PAGE);
     await on.getByLabel('Contraseña').waitFor();
+  });
+
+  /** The Usuarios screen's row of the user with `username`. */
+  const userRow = (on: Page, username: string) =>
+    on.getByRole('row').filter({ has: on.getByText(username, { exact: true }) });
+
+  /** The screen's notice of what the last action did. */
+  const notice = (on: Page, text: string) =>
+    on.getByRole('status').filter({ hasText: text }).waitFor();
+
+  step('does not offer the users to a tramitador, nor show them to her', async () => {
+    const on = page('tramitadora');
+    const banner = on.getByRole('banner');
+    await banner.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+    expect(await banner.getByRole('link', { name: 'Usuarios' }).count()).toBe(0);
+    const asked: string[] = [];
+    const ask = (request: Request) => asked.push(new URL(request.url()).pathname);
+    on.on('request', ask);
+    await on.goto('/usuarios');
+    await on.getByRole('heading', { level: 1, name: 'Usuarios' }).waitFor();
+    await on.getByText('Solo un administrador puede gestionar los usuarios').waitFor();
+    on.off('request', ask);
+    expect(await on.getByRole('table').count()).toBe(0);
+    expect(asked).not.toContain('/api/v1/users');
+    await screens.take(on, 'usuarios-solo-administradores');
+  });
+
+  step('an administrator opens Usuarios from the header and creates a user', async () => {
+    const on = await signIn('administradora');
+    await on.getByRole('banner').getByRole('link', { name: 'Usuarios', exact: true }).click();
+    await on.waitForURL(/\/usuarios$/);
+    await on.getByRole('heading', { level: 1, name: 'Usuarios', exact: true }).waitFor();
+    for (const persona of Object.values(personas)) {
+      await userRow(on, persona.username).waitFor();
+    }
+    expect((await on.getByRole('columnheader').allTextContents()).map((h) => h.trim())).toEqual([
+      'Nombre',
+      'Roles',
+      'Estado',
+      'Acciones',
+    ]);
+    await screens.take(on, 'usuarios');
+
+    const form = section(on, 'Nuevo usuario');
+    const fill = async () => {
+      await form.getByRole('textbox', { name: 'Nombre' }).fill(nueva.nombre);
+      await form.getByRole('textbox', { name: 'Usuario' }).fill(nueva.username);
+      await form.getByLabel('Contraseña provisional').fill(nueva.password);
+      await form.getByRole('checkbox', { name: 'Tramitador' }).check();
+    };
+    await fill();
+    await screens.take(on, 'nuevo-usuario');
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await notice(on, `Usuario ${nueva.username} creado`);
+    const row = userRow(on, nueva.username);
+    await untilText(row.getByRole('cell').nth(2), /^Habilitado/);
+    // The password the administrator chose is provisional until the user replaces it.
+    await row.getByText('Contraseña provisional').waitFor();
+    expect(await row.getByRole('checkbox', { name: 'Tramitador' }).isChecked()).toBe(true);
+    expect(await row.getByRole('checkbox', { name: 'Validador' }).isChecked()).toBe(false);
+    // The form is empty again, for the next one.
+    expect(await form.getByRole('textbox', { name: 'Usuario' }).inputValue()).toBe('');
+    await screens.take(on, 'usuario-creado');
+
+    // The same username again: the API's refusal, told next to the field.
+    await fill();
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    const campo = form.getByRole('textbox', { name: 'Usuario' });
+    await eventually(
+      async () => ((await campo.getAttribute('aria-invalid')) === 'true' ? true : undefined),
+      'the Usuario field marked invalid',
+    );
+    const describedBy = (await campo.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
+    const descriptions = await Promise.all(
+      describedBy.map((id) => on.locator(`[id="${id}"]`).textContent()),
+    );
+    expect(descriptions.join(' ')).toContain(`Ya existe el usuario ${nueva.username}`);
+    await screens.take(on, 'usuario-repetido');
+  });
+
+  step("changes the new user's roles, disables it (once confirmed) and enables it", async () => {
+    const on = page('administradora');
+    const row = userRow(on, nueva.username);
+    await row.getByRole('checkbox', { name: 'Validador' }).check();
+    await row.getByRole('button', { name: 'Guardar roles' }).click();
+    await notice(on, `Roles de ${nueva.username} guardados`);
+    const { usuarios } = (await (await on.request.get('/api/v1/users')).json()) as {
+      usuarios: Array<{ username: string; roles: string[] }>;
+    };
+    const roles = usuarios.find((each) => each.username === nueva.username)?.roles;
+    expect([...(roles ?? [])].sort()).toEqual(['tramitador', 'validador']);
+
+    const estado = row.getByRole('cell').nth(2);
+    const confirmacion = on.getByRole('dialog', { name: `¿Deshabilitar a ${nueva.nombre}?` });
+    // Asked first: cancelling leaves it as it was.
+    await row.getByRole('button', { name: /^Deshabilitar a / }).click();
+    await confirmacion.getByRole('button', { name: 'Cancelar' }).click();
+    await confirmacion.waitFor({ state: 'detached' });
+    await untilText(estado, /^Habilitado/);
+
+    await row.getByRole('button', { name: /^Deshabilitar a / }).click();
+    await confirmacion.getByText(`${nueva.username} no podrá entrar`).waitFor();
+    await screens.take(on, 'confirmar-deshabilitar');
+    await confirmacion.getByRole('button', { name: 'Sí, deshabilitar' }).click();
+    await confirmacion.waitFor({ state: 'detached' });
+    await notice(on, `Usuario ${nueva.username} deshabilitado`);
+    await untilText(estado, /^Deshabilitado/);
+    await screens.take(on, 'usuario-deshabilitado');
+
+    await row.getByRole('button', { name: /^Habilitar a / }).click();
+    await notice(on, `Usuario ${nueva.username} habilitado`);
+    await untilText(estado, /^Habilitado/);
+  });
+
+  step('gives the new user another provisional password, which the row still shows', async () => {
+    const on = page('administradora');
+    const row = userRow(on, nueva.username);
+    await row.getByRole('button', { name: 'Restablecer contraseña' }).click();
+    const dialog = on.getByRole('dialog', { name: `Restablecer contraseña de ${nueva.nombre}` });
+    await dialog.getByLabel('Contraseña provisional').fill(nueva.provisional);
+    await screens.take(on, 'restablecer-contrasena');
+    await dialog.getByRole('button', { name: 'Restablecer', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await notice(on, `Contraseña de ${nueva.username} restablecida`);
+    await row.getByText('Contraseña provisional').waitFor();
+    await screens.take(on, 'contrasena-provisional');
+
+    // On a phone: the table's rows become cards.
+    await on.setViewportSize({ width: 390, height: 844 });
+    await screens.take(on, 'usuarios-movil');
+    await on.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  step('the user signs in with it, chooses a new one and lands on the list', async () => {
+    const on = await newPage(browser as Browser, platform().publicUrl);
+    try {
+      await on.goto('/');
+      await on.waitForURL(LOGIN_PAGE);
+      await fillLoginForm(on, { ...nueva, password: nueva.provisional, roles: [] });
+      await on.getByRole('heading', { name: 'Elija una contraseña nueva' }).waitFor();
+      await on.getByLabel('Contraseña provisional', { exact: true }).fill(nueva.provisional);
+      await on.getByLabel('Contraseña nueva', { exact: true }).fill(nueva.definitiva);
+      await on.getByLabel('Repita la contraseña nueva', { exact: true }).fill(nueva.definitiva);
+      await screens.take(on, 'elegir-contrasena');
+      await on.getByRole('button', { name: 'Cambiar la contraseña y entrar' }).click();
+      await on.waitForURL(/\/expedientes$/);
+      await on.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+      await untilText(on.getByRole('banner').getByTestId('usuario-actual'), /Lucía Trujillo/);
+      await screens.take(on, 'nueva-expedientes');
+    } finally {
+      await on.context().close();
+    }
+    // No longer provisional, as the administrator sees once the screen loads again.
+    const admin = page('administradora');
+    await admin.reload();
+    await userRow(admin, nueva.username).waitFor();
+    expect(await userRow(admin, nueva.username).getByText('Contraseña provisional').count()).toBe(
+      0,
+    );
   });
 }
