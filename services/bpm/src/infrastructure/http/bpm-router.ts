@@ -1,6 +1,11 @@
 import express from 'express';
 import { z } from 'zod';
-import { actorOf, handle } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  actorOf,
+  handle,
+  requireRoles,
+  STAFF_ROLES,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import { GetProcedureQuery } from '../../application/get-procedure/get-procedure-query';
 import { GetProcessQuery } from '../../application/get-process/get-process-query';
 import { ListProceduresQuery } from '../../application/list-procedures/list-procedures-query';
@@ -8,7 +13,7 @@ import { ListProceduresQuery } from '../../application/list-procedures/list-proc
 const procedureQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 
 /**
- * bpm's HTTP API (behind the host's authentication):
+ * bpm's HTTP API (behind the host's authentication; for the staff roles, as the public API):
  * - GET /procesos/:expedienteId: current phase, history, and the transitions the caller may take
  * - GET /procedimientos: every procedure with its newest version
  * - GET /procedimientos/:codigo[?version=N]: a procedure definition
@@ -19,6 +24,7 @@ export function bpmRouter(queries: {
   readonly procedimiento: GetProcedureQuery;
 }): express.Router {
   const router = express.Router();
+  router.use(requireRoles(STAFF_ROLES, 'los procesos'));
   router.get(
     '/procesos/:expedienteId',
     handle(async (req, res) => {

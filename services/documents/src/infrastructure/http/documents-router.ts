@@ -1,13 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ContentTooLargeError, describeError, DomainError } from '@expedientes/shared-kernel';
 import {
-  type Actor,
-  ContentTooLargeError,
-  describeError,
-  DomainError,
-  ForbiddenError,
-} from '@expedientes/shared-kernel';
-import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
+  actorOf,
+  handle,
+  requestContext,
+  requireRoles,
+  STAFF_ROLES,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import express, { type Request, type Response } from 'express';
 import {
   type ConsultarDocumento,
@@ -16,6 +16,7 @@ import {
 import type { DescargarContenido } from '../../application/descargar-contenido/descargar-contenido';
 import type { SubirDocumento } from '../../application/subir-documento/subir-documento';
 import type { SubirVersion } from '../../application/subir-version/subir-version';
+import { ROLES_QUE_SUBEN } from '../../application/autorizacion';
 import { NombreDeDocumentoInvalido } from '../../domain/errores';
 import { attachment } from './content-disposition';
 
@@ -26,22 +27,6 @@ export interface DocumentsApi {
   readonly descargar: DescargarContenido;
   /** Bodies declared longer than this are refused before a byte is read. */
   readonly maxBytes: number;
-}
-
-/** The staff of the platform; anybody else has no business with its documents. */
-const STAFF = ['tramitador', 'validador', 'admin'];
-
-function staff(res: Response): Actor {
-  const actor = actorOf(res);
-  if (!actor.roles.some((role) => STAFF.includes(role))) {
-    throw new ForbiddenError(
-      'Hace falta el rol tramitador, validador o admin para los documentos',
-      {
-        roles: STAFF,
-      },
-    );
-  }
-  return actor;
 }
 
 /** From the `x-file-name` header (URI-encoded, so any name fits in a header) or `?nombre=`. */
@@ -126,11 +111,15 @@ async function conCuerpo<T>(
 /** The documents' internal HTTP API; the gateway will put multipart uploads in front of it. */
 export function documentsRouter(api: DocumentsApi): express.Router {
   const router = express.Router();
+  // The roles the public API asks for, checked before a byte of the request is read.
+  router.use(requireRoles(STAFF_ROLES, 'los documentos'));
+  const suben = requireRoles(ROLES_QUE_SUBEN, 'subir documentos');
 
   router.post(
     '/documents',
+    suben,
     handle(async (req, res) => {
-      const actor = staff(res);
+      const actor = actorOf(res);
       const nombre = nombreDe(req);
       const { correlationId } = requestContext(res);
       const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
@@ -143,8 +132,9 @@ export function documentsRouter(api: DocumentsApi): express.Router {
 
   router.post(
     '/documents/:id/versions',
+    suben,
     handle(async (req, res) => {
-      const actor = staff(res);
+      const actor = actorOf(res);
       const nombre = nombreDe(req);
       const { correlationId } = requestContext(res);
       const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
@@ -167,7 +157,6 @@ export function documentsRouter(api: DocumentsApi): express.Router {
   router.get(
     '/documents/:id',
     handle(async (req, res) => {
-      staff(res);
       res.json(await api.consultar.ejecutar(String(req.params.id)));
     }),
   );
@@ -175,7 +164,6 @@ export function documentsRouter(api: DocumentsApi): express.Router {
   router.get(
     '/documents/:id/content',
     handle(async (req, res) => {
-      staff(res);
       const { version, contenido } = await api.descargar.ejecutar({
         documentId: String(req.params.id),
         version: versionDe(req),

@@ -1,5 +1,11 @@
 import { DomainError, IdGenerator } from '@expedientes/shared-kernel';
-import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  actorOf,
+  handle,
+  requestContext,
+  requireRoles,
+  STAFF_ROLES,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AdvancePhase } from '../../application/advance-phase/advance-phase';
@@ -14,7 +20,11 @@ import {
 } from '../../application/list-expedientes/list-expedientes';
 import { OpenExpediente } from '../../application/open-expediente/open-expediente';
 import { RebuildReport } from '../../application/rebuild-read-models/rebuild-read-models';
-import { RequestMetadata, requireRole, ROLES_DE_ADMINISTRACION } from '../../application/request';
+import {
+  RequestMetadata,
+  ROLES_DE_ADMINISTRACION,
+  ROLES_QUE_TRAMITAN,
+} from '../../application/request';
 import { SagaCommandOutcome } from '../../application/sagas/saga-runner';
 
 export interface ExpedientesApi {
@@ -116,9 +126,13 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
     res.status(done.status).json(outcome.result);
   };
   const idOf = (req: Request): string => String(req.params.id);
+  // The roles the public API asks for each route, checked before anything of the request is read.
+  const tramitan = (accion: string) => requireRoles(ROLES_QUE_TRAMITAN, accion);
+  router.use(requireRoles(STAFF_ROLES, 'los expedientes'));
 
   router.post(
     '/expedientes',
+    tramitan('abrir expedientes'),
     handle(async (req, res) => {
       const outcome = await api.openExpediente.execute(openBody.parse(req.body), metadataOf(res));
       answer(req, res, outcome, {
@@ -149,6 +163,7 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
 
   router.patch(
     '/expedientes/:id',
+    tramitan('editar expedientes'),
     handle(async (req, res) => {
       const body = editBody.parse(req.body);
       const expectedVersion = body.expectedVersion ?? versionIn(req.header('if-match'));
@@ -176,6 +191,7 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
 
   router.post(
     '/expedientes/:id/documents',
+    tramitan('añadir documentos'),
     handle(async (req, res) => {
       const { documentId } = attachBody.parse(req.body);
       const outcome = await api.attachDocumento.execute(
@@ -203,8 +219,8 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
 
   router.post(
     '/admin/rebuild-read-models',
+    requireRoles(ROLES_DE_ADMINISTRACION, 'reconstruir las vistas'),
     handle(async (_req, res) => {
-      requireRole(actorOf(res), ROLES_DE_ADMINISTRACION, 'reconstruir las vistas');
       res.json(await api.rebuildReadModels());
     }),
   );

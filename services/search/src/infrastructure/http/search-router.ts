@@ -1,4 +1,9 @@
-import { actorOf, handle } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  actorOf,
+  handle,
+  requireRoles,
+  STAFF_ROLES,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import { Router } from 'express';
 import { RebuildSearchIndex } from '../../application/rebuild-index/rebuild-search-index';
 import { SearchExpedientes } from '../../application/search-expedientes/search-expedientes';
@@ -33,9 +38,10 @@ const responseOf = ({ hits, total, page, pageSize }: SearchPage) => ({
 
 export type SearchResponse = ReturnType<typeof responseOf>;
 
-/** GET /search for every authenticated user; POST /admin/rebuild for administrators. */
+/** GET /search for the staff roles (as the public API); POST /admin/rebuild for administrators. */
 export function searchRouter(search: SearchExpedientes, rebuild: RebuildSearchIndex): Router {
   const router = Router();
+  router.use(requireRoles(STAFF_ROLES, 'buscar expedientes'));
   router.get(
     '/search',
     handle(async (req, res) => {
