@@ -32,6 +32,28 @@ export interface RunningAuth {
   stop(): Promise<void>;
 }
 
+/**
+ * Waits for a line with every field of `fields` (a process writes its logs a moment after it
+ * answers, and the pipe takes another), and returns it; fails after `timeoutMs`.
+ */
+export async function untilLogged(
+  auth: RunningAuth,
+  fields: Readonly<Record<string, unknown>>,
+  timeoutMs = 5_000,
+): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = auth.logs.find((each) =>
+      Object.entries(fields).every(([name, value]) => each[name] === value),
+    );
+    if (line) return line;
+    if (Date.now() > deadline) {
+      throw new Error(`auth never logged ${JSON.stringify(fields)} within ${timeoutMs} ms`);
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
