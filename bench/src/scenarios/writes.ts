@@ -77,6 +77,10 @@ export async function openRateScenario(context: Context): Promise<ScenarioResult
   );
 }
 
+/** A phase change's body: a rejection, which the procedure takes only with a reason, has one. */
+export const transitionTo = (hacia: string): { hacia: string; motivo?: string } =>
+  hacia === 'RECHAZADO' ? { hacia, motivo: 'Rechazo del benchmark' } : { hacia };
+
 /** The standard procedure with a rejection at validation and the way back. */
 export const PROCEDURE_WALK = [
   'ANALISIS_TECNICO',
@@ -118,7 +122,7 @@ export async function transitionScenario(context: Context): Promise<ScenarioResu
           const startedAt = now();
           const outcome = await context.api.postJson(
             `/expedientes/${encodeURIComponent(expediente.id)}/transitions`,
-            { hacia },
+            transitionTo(hacia),
           );
           const ms = now() - startedAt;
           const kind = kindOf(outcome);

@@ -19,6 +19,7 @@ const pasoPorFase = named(
     entradaPor: z.string(),
     salidaAt: instante.nullable(),
     salidaPor: z.string().nullable(),
+    motivo: z.string().optional().describe('Por qué la trajo a esta fase, si lo dijo (un rechazo)'),
   }),
 );
 
@@ -148,6 +149,7 @@ export const faseCambiada = named(
     expedienteId: z.string(),
     desde: fase,
     hacia: fase,
+    motivo: z.string().optional().describe('El motivo dado, si se dio'),
     estado: estadoDeExpediente,
     version: z.number().int().nonnegative(),
   }),

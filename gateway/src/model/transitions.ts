@@ -9,6 +9,11 @@ export const transicionesDisponibles = named(
     expedienteId: z.string(),
     faseActual: fase,
     transicionesDisponibles: z.array(fase),
+    conMotivo: z
+      .array(z.string())
+      .describe(
+        'Los códigos de esas fases a las que solo se pasa indicando el motivo (un rechazo)',
+      ),
   }),
 );
 export type TransicionesDisponibles = z.infer<typeof transicionesDisponibles>;

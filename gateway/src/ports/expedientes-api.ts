@@ -49,9 +49,10 @@ export interface ExpedientesApi {
     call: CallContext,
   ): Promise<DescripcionEditada>;
   history(expedienteId: string, call: CallContext): Promise<Historial>;
+  /** `motivo`: the user's reason, which the procedure asks for on some transitions. */
   requestTransition(
     expedienteId: string,
-    hacia: string,
+    cambio: { readonly hacia: string; readonly motivo?: string },
     call: CallContext,
   ): Promise<Outcome<FaseCambiada>>;
   attachDocumento(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMessage } from '../messaging/message-registry';
 import { sagaCommandPayload, sagaFailureReplyPayload, sagaReplyPayload } from '../saga/protocol';
-import { expedienteId, faseSchema } from './common';
+import { expedienteId, faseSchema, motivoDeTransicion } from './common';
 
 /** The published language of the bpm (phase tracking) context. */
 const procedimiento = z.string().min(1);
@@ -11,6 +11,11 @@ const procedimiento = z.string().min(1);
  * Optional: messages stored before it was added have none.
  */
 const paso = z.number().int().positive().optional();
+/**
+ * Why the user made a transition, in their words: required by the procedure for some (a
+ * rejection), kept with the transition wherever it goes. Absent where none was given.
+ */
+const motivo = motivoDeTransicion.optional();
 
 // Commands (topic bpm.commands). The user's roles travel in the envelope's actor.
 export const StartProcess = defineMessage(
@@ -26,7 +31,7 @@ export const CancelProcess = defineMessage(
 export const RequestTransition = defineMessage(
   'bpm.RequestTransition',
   'command',
-  sagaCommandPayload.extend({ expedienteId, hacia: z.string().min(1) }),
+  sagaCommandPayload.extend({ expedienteId, hacia: z.string().min(1), motivo }),
 );
 
 // Replies (topic bpm.replies).
@@ -53,7 +58,7 @@ export const ProcessCancelled = defineMessage(
 export const TransitionRecorded = defineMessage(
   'bpm.TransitionRecorded',
   'reply',
-  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema, paso }),
+  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema, paso, motivo }),
 );
 export const TransitionRefused = defineMessage(
   'bpm.TransitionRefused',
@@ -70,7 +75,7 @@ export const ProcesoIniciado = defineMessage(
 export const FaseCambiada = defineMessage(
   'bpm.fase.cambiada',
   'event',
-  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema, paso }),
+  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema, paso, motivo }),
 );
 export const ProcesoCancelado = defineMessage(
   'bpm.proceso.cancelado',

@@ -12,6 +12,11 @@ export const faseSchema = z.object({
 });
 export type Fase = z.infer<typeof faseSchema>;
 
+/** The longest reason a user may give for a phase change. */
+export const MOTIVO_MAX = 2_000;
+/** Why a user changed an expediente's phase: their words, never empty. */
+export const motivoDeTransicion = z.string().trim().min(1).max(MOTIVO_MAX);
+
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lowercase hex');
 const instant = z.iso.datetime({ offset: true });
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { defineMessage } from '../messaging/message-registry';
-import { documentoSchema, expedienteId, faseSchema, opcionInicialSchema } from './common';
+import {
+  documentoSchema,
+  expedienteId,
+  faseSchema,
+  motivoDeTransicion,
+  opcionInicialSchema,
+} from './common';
 
 /** The published language of the expedientes context: its integration events. */
 const codigo = z.string().min(1);
@@ -49,7 +55,13 @@ export const DescripcionEditada = defineMessage(
 export const FaseDeExpedienteCambiada = defineMessage(
   'expedientes.expediente.fase-cambiada',
   'event',
-  z.object({ expedienteId, version, desde: faseSchema, hacia: faseSchema }),
+  z.object({
+    expedienteId,
+    version,
+    desde: faseSchema,
+    hacia: faseSchema,
+    motivo: motivoDeTransicion.optional(),
+  }),
 );
 export const DocumentoAdjuntado = defineMessage(
   'expedientes.expediente.documento-adjuntado',

@@ -9,6 +9,8 @@ const proceso = z.object({
   expedienteId: z.string(),
   faseActual: fase,
   transicionesDisponibles: z.array(fase),
+  // bpm from before procedures asked for reasons answers without it.
+  conMotivo: z.array(z.string()).default([]),
 });
 
 /** bpm's internal API: the process of an expediente, as the asking user may move it. */

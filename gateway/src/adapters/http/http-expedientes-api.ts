@@ -59,10 +59,14 @@ export class HttpExpedientesApi implements ExpedientesApi {
     return this.client.parse(historial, reply.json);
   }
 
-  async requestTransition(expedienteId: string, hacia: string, call: CallContext) {
+  async requestTransition(
+    expedienteId: string,
+    cambio: { readonly hacia: string; readonly motivo?: string },
+    call: CallContext,
+  ) {
     const reply = await this.client.send(
       `${expedientePath(expedienteId)}/transitions`,
-      { method: 'POST', json: { hacia } },
+      { method: 'POST', json: cambio },
       call,
     );
     return this.outcome(reply, faseCambiada);

@@ -1,3 +1,4 @@
+import { motivoDeTransicion } from '@expedientes/shared-kernel';
 import { z } from 'zod';
 import { faseCambiada } from '../../model/expedientes';
 import { transicionesDisponibles } from '../../model/transitions';
@@ -8,6 +9,11 @@ import { accepted, expedienteParams, sendOutcome, STAFF, TAG_EXPEDIENTES } from 
 
 const transitionBody = z.object({
   hacia: z.string().trim().min(1).max(100).describe('El código de la fase a la que pasar'),
+  motivo: motivoDeTransicion
+    .optional()
+    .describe(
+      'Por qué: obligatorio donde el procedimiento lo pide (las de conMotivo, un rechazo); queda en el historial de fases y en el de cambios',
+    ),
 });
 
 export function transitionsRoutes(expedientes: ExpedientesApi, bpm: BpmApi): RouteDefinition[] {
@@ -43,7 +49,7 @@ export function transitionsRoutes(expedientes: ExpedientesApi, bpm: BpmApi): Rou
       responses: { 200: { description: 'Hecho', schema: faseCambiada }, 202: accepted },
       problems: [404, 409, 422],
       async handle({ params, body, call, res }) {
-        sendOutcome(res, await expedientes.requestTransition(params.id, body.hacia, call), {
+        sendOutcome(res, await expedientes.requestTransition(params.id, body, call), {
           status: 200,
         });
       },

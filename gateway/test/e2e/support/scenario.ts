@@ -98,17 +98,22 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
     downloads.forEach((bytes, index) => expect(bytes.equals(contents[index])).toBe(true));
   });
 
-  const advance = (who: keyof ScenarioUsers, hacia: string) =>
-    users()[who].post('expedientes', `/expedientes/${expedienteId}/transitions`, { hacia });
+  const advance = (who: keyof ScenarioUsers, hacia: string, motivo?: string) =>
+    users()[who].post('expedientes', `/expedientes/${expedienteId}/transitions`, {
+      hacia,
+      ...(motivo === undefined ? {} : { motivo }),
+    });
+  const motivo = 'Falta el informe técnico firmado';
 
-  it('walks the procedure with a rejection and the way back to Fase inicial', async () => {
-    for (const hacia of [
-      'ANALISIS_TECNICO',
-      'RECHAZADO',
-      'INICIAL',
-      'ANALISIS_TECNICO',
-      'VALIDACION',
-    ]) {
+  it('walks the procedure with a rejection, which needs its reason, and the way back', async () => {
+    expect((await advance('tramitador', 'ANALISIS_TECNICO')).status).toBe(200);
+    const sinMotivo = await advance('tramitador', 'RECHAZADO');
+    expect(sinMotivo.status).toBe(422);
+    expect(sinMotivo.body.code).toBe('BPM.MOTIVO_REQUERIDO');
+    const rechazo = await advance('tramitador', 'RECHAZADO', motivo);
+    expect(rechazo.status).toBe(200);
+    expect(rechazo.body).toMatchObject({ hacia: { codigo: 'RECHAZADO' }, motivo });
+    for (const hacia of ['INICIAL', 'ANALISIS_TECNICO', 'VALIDACION']) {
       const reply = await advance('tramitador', hacia);
       expect({ hacia, status: reply.status }).toEqual({ hacia, status: 200 });
     }
@@ -149,6 +154,15 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
       expect(paso.salidaPor).toBe(pasos[index + 1].entradaPor);
     });
     expect(pasos.at(-1)).toMatchObject({ entradaPor: 'victor.validador', salidaAt: null });
+    expect(pasos.map((paso: any) => paso.motivo)).toEqual([
+      undefined,
+      undefined,
+      motivo,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('keeps the audit trail and shows the expediente as it stood before', async () => {
@@ -156,6 +170,12 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
     const history = await tramitador.get('expedientes', `/expedientes/${expedienteId}/history`);
     expect(history.status).toBe(200);
     expect(history.body.entradas.length).toBeGreaterThanOrEqual(8);
+    expect(history.body.entradas).toContainEqual(
+      expect.objectContaining({
+        tipo: 'fase-cambiada',
+        resumen: expect.stringContaining(`Motivo: ${motivo}`),
+      }),
+    );
     const then = await tramitador.get(
       'expedientes',
       `/expedientes/${expedienteId}?asOf=${encodeURIComponent(beforeAnyTransition)}`,

@@ -111,3 +111,15 @@ export class ProcesoModificadoError extends DomainError {
     );
   }
 }
+
+/** The procedure wants the user's reason for this transition (a rejection, say). */
+export class MotivoRequeridoError extends DomainError {
+  constructor(desde: string, hacia: string) {
+    super(
+      'BPM.MOTIVO_REQUERIDO',
+      'rule',
+      `Para pasar de ${desde} a ${hacia} hay que indicar el motivo`,
+      { desde, hacia },
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import {
   FaseDesconocidaError,
+  MotivoRequeridoError,
   ProcedimientoInvalidoError,
   RolNoAutorizadoError,
   TransicionNoPermitidaError,
@@ -17,6 +18,8 @@ export interface Transicion {
   readonly desde: string;
   readonly hacia: string;
   readonly roles: readonly string[];
+  /** Whoever makes it says why (a rejection, say): the reason goes with the change. */
+  readonly requiereMotivo?: boolean;
 }
 
 export interface DefinicionDeProcedimiento {
@@ -130,8 +133,23 @@ export class Procedimiento {
       .map((transicion) => this.fase(transicion.hacia));
   }
 
-  /** The phase a user with `roles` may move a process to from `desde`; refuses with the reason. */
-  autorizarTransicion(desde: string, hacia: string, roles: readonly string[]): Fase {
+  /** Of the phases reachable from `desde`, the codes whose transition asks for a reason. */
+  conMotivoDesde(desde: string): string[] {
+    return this.transicionesDesde(desde)
+      .filter((transicion) => transicion.requiereMotivo === true)
+      .map((transicion) => transicion.hacia);
+  }
+
+  /**
+   * The phase a user with `roles` may move a process to from `desde`, giving `motivo` where the
+   * transition asks for one; refuses with the reason.
+   */
+  autorizarTransicion(
+    desde: string,
+    hacia: string,
+    roles: readonly string[],
+    motivo?: string,
+  ): Fase {
     const origen = this.fase(desde);
     const destino = this.fase(hacia);
     const transicion = this.transicionesDesde(desde).find((each) => each.hacia === hacia);
@@ -151,6 +169,9 @@ export class Procedimiento {
         destino.nombre,
         transicion.roles.length > 0 ? transicion.roles : this.rolesConTodasLasTransiciones,
       );
+    }
+    if (transicion.requiereMotivo && !motivo?.trim()) {
+      throw new MotivoRequeridoError(origen.nombre, destino.nombre);
     }
     return destino;
   }

@@ -24,10 +24,13 @@ export type ProcesoIniciado = DomainEvent<
   'bpm.proceso.iniciado',
   { expedienteId: string; procedimiento: string; version: number; fase: Fase }
 >;
-/** `paso` numbers the transitions of the process: 1 for the first, one more for each next. */
+/**
+ * `paso` numbers the transitions of the process: 1 for the first, one more for each next;
+ * `motivo` is the user's reason, where they gave one.
+ */
 export type FaseCambiada = DomainEvent<
   'bpm.fase.cambiada',
-  { expedienteId: string; desde: Fase; hacia: Fase; paso: number }
+  { expedienteId: string; desde: Fase; hacia: Fase; paso: number; motivo?: string }
 >;
 export type ProcesoCancelado = DomainEvent<'bpm.proceso.cancelado', { expedienteId: string }>;
 export type EventoDeProceso = ProcesoIniciado | FaseCambiada | ProcesoCancelado;
@@ -132,21 +135,29 @@ export class Proceso {
     return this.state.procedimiento.transicionesDisponibles(this.faseActual.codigo, roles);
   }
 
+  /** The codes of the phases reachable now whose transition asks for a reason. */
+  get fasesConMotivo(): string[] {
+    if (this.state.estado === 'cancelado') return [];
+    return this.state.procedimiento.conMotivoDesde(this.faseActual.codigo);
+  }
+
   /**
-   * Moves to the phase `hacia` if the procedure lets `usuario` do it; refuses with the reason.
-   * Answers with the transition and its `paso`.
+   * Moves to the phase `hacia` if the procedure lets `usuario` do it (with `motivo`, where the
+   * transition asks for one); refuses with the reason. Answers with the transition and its `paso`.
    */
   cambiarDeFase(
     hacia: string,
     usuario: Usuario,
     at: Date,
-  ): { desde: Fase; hacia: Fase; paso: number } {
+    motivo?: string,
+  ): { desde: Fase; hacia: Fase; paso: number; motivo?: string } {
     if (this.state.estado === 'cancelado') throw new ProcesoCanceladoError(this.expedienteId);
     const desde = this.faseActual;
     const destino = this.state.procedimiento.autorizarTransicion(
       desde.codigo,
       hacia,
       usuario.roles,
+      motivo,
     );
     this.salirDeLaFaseActual(usuario.userId, at);
     this.state.historial.push({
@@ -157,7 +168,12 @@ export class Proceso {
       salidaPor: null,
     });
     // Every transition adds one stay to the history, which starts with one: no counter to keep.
-    const cambio = { desde, hacia: destino, paso: this.state.historial.length - 1 };
+    const cambio = {
+      desde,
+      hacia: destino,
+      paso: this.state.historial.length - 1,
+      ...(motivo?.trim() ? { motivo: motivo.trim() } : {}),
+    };
     this.record({
       type: 'bpm.fase.cambiada',
       occurredAt: at.toISOString(),

@@ -159,9 +159,21 @@ export function bpmServiceScenarios(
       return { command, reply: await replyTo(command) };
     };
 
-    const requestTransition = async (expedienteId: string, hacia: string, actor: Actor) => {
+    /** A rejection, which the standard procedure takes only with a reason, gets one. */
+    const motivoPara = (hacia: string) =>
+      hacia === 'RECHAZADO' ? { motivo: 'Falta el informe' } : {};
+    const requestTransition = async (
+      expedienteId: string,
+      hacia: string,
+      actor: Actor,
+      motivo: { motivo?: string } = motivoPara(hacia),
+    ) => {
       const sagaId = `advance-${randomUUID().slice(0, 8)}`;
-      const command = await send(bpm.RequestTransition, { sagaId, expedienteId, hacia }, actor);
+      const command = await send(
+        bpm.RequestTransition,
+        { sagaId, expedienteId, hacia, ...motivo },
+        actor,
+      );
       return { command, sagaId, reply: await replyTo(command) };
     };
 
@@ -198,7 +210,7 @@ export function bpmServiceScenarios(
           sagaId: `open-${expedienteId}`,
           expedienteId,
           procedimiento: 'estandar',
-          version: 1,
+          version: 2,
           fase: fases.INICIAL,
         },
       });
@@ -220,7 +232,14 @@ export function bpmServiceScenarios(
           type: bpm.TransitionRecorded.type,
           actor,
           // Phases repeat along the walk; the transition's number never does.
-          payload: { sagaId, expedienteId, desde, hacia: destino, paso: index + 1 },
+          payload: {
+            sagaId,
+            expedienteId,
+            desde,
+            hacia: destino,
+            paso: index + 1,
+            ...motivoPara(hacia),
+          },
         });
         desde = destino;
       }
@@ -241,7 +260,7 @@ export function bpmServiceScenarios(
       expect(status).toBe(200);
       expect(body).toEqual({
         expedienteId,
-        procedimiento: { codigo: 'estandar', version: 1, nombre: 'Procedimiento estándar' },
+        procedimiento: { codigo: 'estandar', version: 2, nombre: 'Procedimiento estándar' },
         estado: 'activo',
         faseActual: fases.FINALIZADO,
         historial: [
@@ -254,6 +273,7 @@ export function bpmServiceScenarios(
           paso('FINALIZADO', [6, luis]),
         ],
         transicionesDisponibles: [],
+        conMotivo: [],
       });
 
       const events = await eventsOnceChangedTo(expedienteId, 'FINALIZADO');
@@ -261,7 +281,7 @@ export function bpmServiceScenarios(
       expect(events.map((event) => [event.type, event.payload])).toEqual([
         [
           bpm.ProcesoIniciado.type,
-          { expedienteId, procedimiento: 'estandar', version: 1, fase: fases.INICIAL },
+          { expedienteId, procedimiento: 'estandar', version: 2, fase: fases.INICIAL },
         ],
         ...walk.map((_, index) => [
           bpm.FaseCambiada.type,
@@ -270,6 +290,7 @@ export function bpmServiceScenarios(
             desde: fases[visited[index]],
             hacia: fases[visited[index + 1]],
             paso: index + 1,
+            ...motivoPara(visited[index + 1]),
           },
         ]),
       ]);
@@ -358,6 +379,38 @@ export function bpmServiceScenarios(
       ]);
     });
 
+    it('takes a rejection only with its reason, and tells the reason in its reply and event', async () => {
+      const expedienteId = newExpediente();
+      const { tramitadora } = usuarios;
+      await start(expedienteId);
+      await requestTransition(expedienteId, 'ANALISIS_TECNICO', tramitadora);
+
+      // A blank one does not even make a valid command (the contract trims it).
+      const refused = await requestTransition(expedienteId, 'RECHAZADO', tramitadora, {});
+      expect(refused.reply).toMatchObject({
+        type: bpm.TransitionRefused.type,
+        payload: {
+          code: 'BPM.MOTIVO_REQUERIDO',
+          reason:
+            'Para pasar de Fase de análisis técnico a Fase rechazado hay que indicar el motivo',
+        },
+      });
+      const motivo = { motivo: '  Falta el informe técnico  ' };
+      const recorded = await requestTransition(expedienteId, 'RECHAZADO', tramitadora, motivo);
+      expect(recorded.reply).toMatchObject({
+        type: bpm.TransitionRecorded.type,
+        payload: { hacia: fases.RECHAZADO, paso: 2, motivo: 'Falta el informe técnico' },
+      });
+      const events = await eventsOnceChangedTo(expedienteId, 'RECHAZADO');
+      expect(
+        events.find(
+          (event) =>
+            event.type === bpm.FaseCambiada.type &&
+            (event.payload as PayloadOf<typeof bpm.FaseCambiada>).hacia.codigo === 'RECHAZADO',
+        )?.payload,
+      ).toMatchObject({ motivo: 'Falta el informe técnico' });
+    });
+
     it('shows over HTTP the transitions each user may take now', async () => {
       const expedienteId = newExpediente();
       const { tramitadora, validador, admin } = usuarios;
@@ -370,6 +423,8 @@ export function bpmServiceScenarios(
       await requestTransition(expedienteId, 'ANALISIS_TECNICO', tramitadora);
 
       expect(await disponibles(tramitadora)).toEqual([fases.VALIDACION, fases.RECHAZADO]);
+      const view = await get<ProcesoView>(`/procesos/${expedienteId}`, tramitadora);
+      expect(view.body.conMotivo).toEqual(['RECHAZADO']);
       expect(await disponibles(validador)).toEqual([]);
       expect(await disponibles(admin)).toEqual([fases.VALIDACION, fases.RECHAZADO]);
 
@@ -393,18 +448,19 @@ export function bpmServiceScenarios(
     });
 
     it('publishes its procedure definitions', async () => {
-      const { version, ...estandar } = ProcedimientoMother.estandarDefinicion();
+      const { version, ...estandar } = ProcedimientoMother.estandarConMotivoDefinicion();
+      const versiones = [1, 2];
       expect(await get('/procedimientos', usuarios.tramitadora)).toEqual({
         status: 200,
         body: {
           procedimientos: [
-            { codigo: 'estandar', nombre: 'Procedimiento estándar', version, versiones: [1] },
+            { codigo: 'estandar', nombre: 'Procedimiento estándar', version, versiones },
           ],
         },
       });
       expect(await get('/procedimientos/estandar', usuarios.tramitadora)).toEqual({
         status: 200,
-        body: { ...estandar, version, versiones: [1], faseInicial: fases.INICIAL },
+        body: { ...estandar, version, versiones, faseInicial: fases.INICIAL },
       });
       const missing = await get<Problem>(
         '/procedimientos/estandar?version=9',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultProcedimientosDir } from '../../src/composition-root';
 import { loadProcedureFiles } from '../../src/infrastructure/procedures/procedure-files';
+import { Procedimiento } from '../../src/domain/procedimiento';
 import { ProcedimientoMother } from '../support/procedimiento-mother';
 
 describe('procedure definition files', () => {
@@ -18,10 +19,11 @@ describe('procedure definition files', () => {
       typeof content === 'string' ? content : JSON.stringify(content),
     );
 
-  it('ships the standard procedure', async () => {
-    const [estandar, ...others] = await loadProcedureFiles(defaultProcedimientosDir);
+  it('ships the standard procedure, whose version 2 asks for the reason of a rejection', async () => {
+    const [v1, v2, ...others] = await loadProcedureFiles(defaultProcedimientosDir);
     expect(others).toEqual([]);
-    expect(estandar).toEqual(ProcedimientoMother.estandar());
+    expect(v1).toEqual(ProcedimientoMother.estandar());
+    expect(v2).toEqual(Procedimiento.definir(ProcedimientoMother.estandarConMotivoDefinicion()));
   });
 
   it('loads every version of a procedure', async () => {

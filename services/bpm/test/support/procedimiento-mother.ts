@@ -54,6 +54,15 @@ export const ProcedimientoMother = {
   estandarV2: (): Procedimiento =>
     Procedimiento.definir(ProcedimientoMother.estandarV2Definicion()),
 
+  /** What the service ships as version 2: a rejection is taken only with its reason. */
+  estandarConMotivoDefinicion: (): DefinicionDeProcedimiento => ({
+    ...structuredClone(estandar),
+    version: 2,
+    transiciones: estandar.transiciones.map((transicion) =>
+      transicion.hacia === 'RECHAZADO' ? { ...transicion, requiereMotivo: true } : transicion,
+    ),
+  }),
+
   with: (changes: Partial<DefinicionDeProcedimiento>): DefinicionDeProcedimiento => ({
     ...structuredClone(estandar),
     ...changes,

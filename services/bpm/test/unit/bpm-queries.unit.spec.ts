@@ -51,6 +51,8 @@ describe('GetProcessQuery', () => {
         },
       ],
       transicionesDisponibles: [fases.VALIDACION, fases.RECHAZADO],
+      // Version 1 of the standard procedure asks for no reasons.
+      conMotivo: [],
     });
   });
 

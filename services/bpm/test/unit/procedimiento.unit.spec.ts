@@ -91,6 +91,32 @@ describe('Procedimiento', () => {
     });
   });
 
+  it('takes a transition that asks for a reason only with one, and lists such transitions', () => {
+    const conMotivo = Procedimiento.definir(ProcedimientoMother.estandarConMotivoDefinicion());
+    expect(conMotivo.conMotivoDesde('VALIDACION')).toEqual(['RECHAZADO']);
+    expect(conMotivo.conMotivoDesde('INICIAL')).toEqual([]);
+    for (const motivo of [undefined, '', '   ']) {
+      expect(() =>
+        conMotivo.autorizarTransicion('VALIDACION', 'RECHAZADO', ['validador'], motivo),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'BPM.MOTIVO_REQUERIDO',
+          message: 'Para pasar de Fase de validación a Fase rechazado hay que indicar el motivo',
+        }),
+      );
+    }
+    expect(
+      conMotivo.autorizarTransicion('VALIDACION', 'RECHAZADO', ['validador'], 'Incompleto'),
+    ).toEqual(fases.RECHAZADO);
+    // The one without: no reason needed, none asked for by version 1 either.
+    expect(conMotivo.autorizarTransicion('VALIDACION', 'FINALIZADO', ['validador'])).toEqual(
+      fases.FINALIZADO,
+    );
+    expect(estandar.autorizarTransicion('VALIDACION', 'RECHAZADO', ['validador'])).toEqual(
+      fases.RECHAZADO,
+    );
+  });
+
   it('refuses to leave a final phase', () => {
     expect(
       refusalOf(() => estandar.autorizarTransicion('FINALIZADO', 'INICIAL', ['admin'])).message,

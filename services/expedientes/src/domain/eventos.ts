@@ -51,11 +51,12 @@ export type DescripcionEditada = DomainEvent<
 
 /**
  * `paso` is the number bpm gave the transition it followed (see bpm's `fase.cambiada`); events
- * recorded before bpm numbered them, or from a reply without one, have none.
+ * recorded before bpm numbered them, or from a reply without one, have none. `motivo` is the
+ * user's reason, where they gave one (the procedure asks for it on a rejection).
  */
 export type FaseCambiada = DomainEvent<
   'expedientes.expediente.fase-cambiada.v1',
-  { expedienteId: string; desde: Fase; hacia: Fase; paso?: number; por: string }
+  { expedienteId: string; desde: Fase; hacia: Fase; paso?: number; motivo?: string; por: string }
 >;
 
 export type DocumentoAdjuntado = DomainEvent<

@@ -130,7 +130,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
    * it got there by a change without a number (bpm's messages from before it gave one). False
    * when there was nothing to follow.
    */
-  cambiarFase(hacia: Fase, autoria: Autoria, paso?: number): boolean {
+  cambiarFase(hacia: Fase, autoria: Autoria, paso?: number, motivo?: string): boolean {
     const actual = this.actual();
     const seguida = paso !== undefined && paso <= actual.pasoDelProceso;
     if (seguida || actual.fase?.codigo === hacia.codigo) return false;
@@ -143,6 +143,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         desde: actual.fase as Fase, // an open expediente always has one
         hacia,
         ...(paso === undefined ? {} : { paso }),
+        ...(motivo === undefined ? {} : { motivo }),
         por: autoria.por,
       },
     });

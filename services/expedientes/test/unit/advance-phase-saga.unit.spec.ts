@@ -35,6 +35,24 @@ describe('the AdvancePhase saga', () => {
     expect(cambio?.data).toMatchObject({ por: 'tramitadora', paso: 1 });
   });
 
+  it("passes the user's reason to bpm and keeps it with the phase change", async () => {
+    const motivo = 'Falta el informe técnico';
+    await sagaScript(saga)
+      .start({ expedienteId: 'exp-1', hacia: 'ANALISIS_TECNICO', motivo, transicion: null })
+      .expectCommand('bpm.RequestTransition', { hacia: 'ANALISIS_TECNICO', motivo })
+      .reply('bpm.TransitionRecorded', {
+        expedienteId: 'exp-1',
+        desde: FaseMother.inicial(),
+        hacia: FaseMother.analisis(),
+        paso: 1,
+        motivo,
+      })
+      .expectCompleted();
+
+    const cambio = (await fixture.eventStore.readStream('expediente-exp-1')).at(-1);
+    expect(cambio?.data).toMatchObject({ hacia: FaseMother.analisis(), motivo, paso: 1 });
+  });
+
   it('finishes the expediente when bpm moves it to a final phase', async () => {
     const expediente = await fixture.expedientes.findById('exp-1');
     expediente?.cambiarFase(FaseMother.analisis(), at('2030-01-02T09:00:00Z'));

@@ -24,6 +24,8 @@ export interface ProcesoView {
   readonly historial: readonly PasoPorFaseView[];
   /** The phases the asking user may move it to now. */
   readonly transicionesDisponibles: readonly Fase[];
+  /** The codes of those phases whose transition asks for the user's reason. */
+  readonly conMotivo: readonly string[];
 }
 
 /** The current phase of an expediente's process, its history, and where the user may take it. */
@@ -34,6 +36,7 @@ export class GetProcessQuery {
     const proceso = await this.procesos.findByExpediente(expedienteId);
     if (!proceso) throw new ProcesoNoEncontradoError(expedienteId);
     const { codigo, version, nombre } = proceso.procedimiento;
+    const disponibles = proceso.transicionesDisponiblesPara(usuario.roles);
     return {
       expedienteId,
       procedimiento: { codigo, version, nombre },
@@ -46,7 +49,10 @@ export class GetProcessQuery {
         salidaAt: paso.salidaAt?.toISOString() ?? null,
         salidaPor: paso.salidaPor,
       })),
-      transicionesDisponibles: proceso.transicionesDisponiblesPara(usuario.roles),
+      transicionesDisponibles: disponibles,
+      conMotivo: proceso.fasesConMotivo.filter((codigo) =>
+        disponibles.some((fase) => fase.codigo === codigo),
+      ),
     };
   }
 }

@@ -28,12 +28,12 @@ export class RequestTransitionHandler {
     tx: CommandTransaction,
     command: RequestTransitionCommand,
   ): Promise<OutgoingMessage[]> {
-    const { expedienteId, hacia } = command.payload;
+    const { expedienteId, hacia, motivo } = command.payload;
     const proceso = await tx.procesos.findByExpediente(expedienteId);
     if (!proceso) {
       return [this.refusal(command, new ProcesoNoEncontradoError(expedienteId))];
     }
-    const cambio = attempt(() => proceso.cambiarDeFase(hacia, command.actor, this.clock()));
+    const cambio = attempt(() => proceso.cambiarDeFase(hacia, command.actor, this.clock(), motivo));
     if (!cambio.ok) return [this.refusal(command, cambio.error)];
     await tx.procesos.save(proceso);
     return [

@@ -14,7 +14,12 @@ const procedureFileSchema = z.strictObject({
   fases: z.array(z.strictObject({ codigo, nombre: z.string().min(1), final: z.boolean() })).min(1),
   rolesConTodasLasTransiciones: z.array(z.string().min(1)),
   transiciones: z.array(
-    z.strictObject({ desde: codigo, hacia: codigo, roles: z.array(z.string().min(1)) }),
+    z.strictObject({
+      desde: codigo,
+      hacia: codigo,
+      roles: z.array(z.string().min(1)),
+      requiereMotivo: z.boolean().optional(),
+    }),
   ),
 });
 

@@ -19,6 +19,8 @@ export interface AdvancePhaseData {
   readonly expedienteId: string;
   /** The code of the phase asked for. */
   readonly hacia: string;
+  /** The user's reason for it, where they gave one. */
+  readonly motivo?: string;
   /** The transition bpm recorded, once it has (`paso`: its number, where bpm gave one). */
   readonly transicion: {
     readonly desde: Fase;
@@ -48,7 +50,11 @@ export function advancePhaseSaga({
       {
         name: 'solicitarTransicion',
         action: invoke('bpm', bpm.RequestTransition, {
-          payload: (data) => ({ expedienteId: data.expedienteId, hacia: data.hacia }),
+          payload: (data) => ({
+            expedienteId: data.expedienteId,
+            hacia: data.hacia,
+            ...(data.motivo === undefined ? {} : { motivo: data.motivo }),
+          }),
           timeoutMs: stepTimeoutMs,
           replies: [
             onSuccess(bpm.TransitionRecorded, (data, reply) => ({
@@ -62,13 +68,13 @@ export function advancePhaseSaga({
       {
         name: 'registrarFase',
         action: local(async (data, context) => {
-          const { expedienteId, transicion } = data;
+          const { expedienteId, transicion, motivo } = data;
           if (!transicion) throw new Error(`saga of ${expedienteId} lost bpm's reply`);
           const { hacia, paso } = transicion;
           await seguirTransicion(
             expedientes,
             clock,
-            { expedienteId, hacia, paso },
+            { expedienteId, hacia, paso, motivo },
             causaOfSaga(context),
           );
         }),

@@ -11,12 +11,15 @@ export interface AdvancePhaseCommand {
   readonly expedienteId: string;
   /** Code of the phase to move to. */
   readonly hacia: string;
+  /** The user's reason: the procedure asks for one on some transitions (a rejection). */
+  readonly motivo?: string;
 }
 
 export interface PhaseAdvanced {
   readonly expedienteId: string;
   readonly desde: Fase;
   readonly hacia: Fase;
+  readonly motivo?: string;
   readonly estado: EstadoDeExpediente;
   readonly version: number;
 }
@@ -37,8 +40,10 @@ export class AdvancePhase {
     request: RequestMetadata,
   ): Promise<SagaCommandOutcome<PhaseAdvanced>> {
     const { expedienteId, hacia } = command;
+    const motivo = command.motivo?.trim() || undefined;
     const ending: SagaEnding<AdvancePhaseData, PhaseAdvanced> = {
-      sameRequest: (stored) => stored.expedienteId === expedienteId && stored.hacia === hacia,
+      sameRequest: (stored) =>
+        stored.expedienteId === expedienteId && stored.hacia === hacia && stored.motivo === motivo,
       completed: async ({ transicion }, saga) => {
         const now = await this.expedientes.findById(expedienteId);
         if (!now || !transicion) throw new Error(`saga ${saga.sagaId} completed without its phase`);
@@ -46,6 +51,7 @@ export class AdvancePhase {
           expedienteId,
           desde: transicion.desde,
           hacia: transicion.hacia,
+          ...(motivo === undefined ? {} : { motivo }),
           estado: now.estadoActual,
           version: now.version,
         };
@@ -57,7 +63,7 @@ export class AdvancePhase {
       const expediente = await this.expedientes.findById(expedienteId);
       if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
       expediente.comprobarCambioDeFase(hacia);
-      return { expedienteId, hacia, transicion: null };
+      return { expedienteId, hacia, ...(motivo === undefined ? {} : { motivo }), transicion: null };
     });
   }
 }

@@ -10,6 +10,8 @@ export interface TransicionDelProceso {
   readonly hacia: Fase;
   /** bpm's number for it; absent from bpm's messages of before it gave one. */
   readonly paso?: number;
+  /** The user's reason for it, where they gave one. */
+  readonly motivo?: string;
 }
 
 /**
@@ -24,12 +26,12 @@ export function seguirTransicion(
   transicion: TransicionDelProceso,
   causa: Causa,
 ): Promise<'followed' | 'known'> {
-  const { expedienteId, hacia, paso } = transicion;
+  const { expedienteId, hacia, paso, motivo } = transicion;
   return retryOnConflict(async () => {
     const expediente = await expedientes.findById(expedienteId);
     if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
     const autoria = { por: causa.actor.userId, at: clock() };
-    if (!expediente.cambiarFase(hacia, autoria, paso)) return 'known';
+    if (!expediente.cambiarFase(hacia, autoria, paso, motivo)) return 'known';
     await expedientes.save(expediente, causa);
     return 'followed';
   });

@@ -38,7 +38,10 @@ function resumenDe(event: EventoDeExpediente): string {
     case 'expedientes.expediente.descripcion-editada.v1':
       return `Descripción cambiada de «${event.data.anterior}» a «${event.data.descripcion}»`;
     case 'expedientes.expediente.fase-cambiada.v1':
-      return `Cambio de fase de «${event.data.desde.nombre}» a «${event.data.hacia.nombre}»`;
+      return (
+        `Cambio de fase de «${event.data.desde.nombre}» a «${event.data.hacia.nombre}»` +
+        (event.data.motivo === undefined ? '' : `. Motivo: ${event.data.motivo}`)
+      );
     case 'expedientes.expediente.documento-adjuntado.v1': {
       const { nombre, version } = event.data.documento;
       return version === 1

@@ -30,10 +30,10 @@ function publishedFor(event: EventoDeExpediente): Published {
       return { contract: expedientes.DescripcionEditada, payload: { expedienteId, descripcion } };
     }
     case 'expedientes.expediente.fase-cambiada.v1': {
-      const { expedienteId, desde, hacia } = event.data;
+      const { expedienteId, desde, hacia, motivo } = event.data;
       return {
         contract: expedientes.FaseDeExpedienteCambiada,
-        payload: { expedienteId, desde, hacia },
+        payload: { expedienteId, desde, hacia, ...(motivo === undefined ? {} : { motivo }) },
       };
     }
     case 'expedientes.expediente.documento-adjuntado.v1': {

@@ -10,6 +10,8 @@ export interface PasoPorFase {
   readonly entradaPor: string;
   readonly salidaAt: string | null;
   readonly salidaPor: string | null;
+  /** Why the user moved it into this phase, where they said. */
+  readonly motivo?: string;
 }
 
 export interface VersionDeDocumento {
@@ -112,7 +114,7 @@ export function evolveDetail(
     case 'expedientes.expediente.descripcion-editada.v1':
       return { ...touched, descripcion: event.data.descripcion };
     case 'expedientes.expediente.fase-cambiada.v1': {
-      const { hacia } = event.data;
+      const { hacia, motivo } = event.data;
       const salida = touched.historialDeFases.map((paso) =>
         paso.salidaAt === null ? { ...paso, salidaAt: at, salidaPor: por } : paso,
       );
@@ -120,7 +122,7 @@ export function evolveDetail(
         ...touched,
         fase: hacia,
         estado: hacia.final ? 'finalizado' : touched.estado,
-        historialDeFases: [...salida, entrada(hacia, at, por)],
+        historialDeFases: [...salida, entrada(hacia, at, por, motivo)],
       };
     }
     case 'expedientes.expediente.documento-adjuntado.v1':
@@ -128,12 +130,13 @@ export function evolveDetail(
   }
 }
 
-const entrada = (fase: Fase, at: string, por: string): PasoPorFase => ({
+const entrada = (fase: Fase, at: string, por: string, motivo?: string): PasoPorFase => ({
   fase,
   entradaAt: at,
   entradaPor: por,
   salidaAt: null,
   salidaPor: null,
+  ...(motivo === undefined ? {} : { motivo }),
 });
 
 /** The documents with `documento` added as a new document or as the latest version of one. */

@@ -1,4 +1,4 @@
-import { DomainError, IdGenerator } from '@expedientes/shared-kernel';
+import { DomainError, IdGenerator, motivoDeTransicion } from '@expedientes/shared-kernel';
 import {
   actorOf,
   handle,
@@ -52,7 +52,7 @@ const editBody = z.object({
   descripcion: z.string(),
   expectedVersion: z.number().int().min(0).optional(),
 });
-const transitionBody = z.object({ hacia: text });
+const transitionBody = z.object({ hacia: text, motivo: motivoDeTransicion.optional() });
 const attachBody = z.object({ documentId: text });
 const listQuery = z.object({
   fase: text.optional(),
@@ -180,9 +180,9 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
   router.post(
     '/expedientes/:id/transitions',
     handle(async (req, res) => {
-      const { hacia } = transitionBody.parse(req.body);
+      const { hacia, motivo } = transitionBody.parse(req.body);
       const outcome = await api.advancePhase.execute(
-        { expedienteId: idOf(req), hacia },
+        { expedienteId: idOf(req), hacia, motivo },
         metadataOf(res),
       );
       answer(req, res, outcome, { status: 200 });

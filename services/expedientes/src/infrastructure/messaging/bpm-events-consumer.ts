@@ -29,9 +29,11 @@ export class BpmEventsConsumer {
       fromBeginning: false,
       handler: counted(this.metrics, async (message) => {
         if (message.type !== bpm.FaseCambiada.type) return 'skipped';
-        const { expedienteId, hacia, paso } = bpm.FaseCambiada.payload.parse(message.payload);
+        const { expedienteId, hacia, paso, motivo } = bpm.FaseCambiada.payload.parse(
+          message.payload,
+        );
         return this.followProcess.execute(
-          { expedienteId, hacia, paso },
+          { expedienteId, hacia, paso, motivo },
           { actor: message.actor, correlationId: message.correlationId, requestId: message.id },
         );
       }),
