@@ -65,14 +65,22 @@ export async function saveDescripcion(
   return data.version;
 }
 
+/** The API's longest reason for a phase change, checked here too so the box stops there. */
+export const MOTIVO_MAXIMO = 2_000;
+
 /**
- * Moves the expediente to `hacia` (a phase code), waiting for the saga if there is one.
- * Resolves with the expediente's new version when the answer says it.
+ * Moves the expediente to `hacia` (a phase code), with the user's reason when given (required
+ * for the phases of `conMotivo`), waiting for the saga if there is one. Resolves with the
+ * expediente's new version when the answer says it.
  */
-export async function cambiarFase(id: string, hacia: string): Promise<number | null> {
+export async function cambiarFase(
+  id: string,
+  hacia: string,
+  motivo?: string,
+): Promise<number | null> {
   const answer = await request<OperacionEnCurso | Cambio>(`${expedientePath(id)}/transitions`, {
     method: 'POST',
-    json: { hacia },
+    json: { hacia, motivo }, // JSON leaves an undefined motivo out
   });
   return (await settled(answer)).result?.version ?? null;
 }

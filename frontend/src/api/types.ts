@@ -88,6 +88,8 @@ export interface PasoPorFase {
   readonly entradaPor: string;
   readonly salidaAt: string | null;
   readonly salidaPor: string | null;
+  /** Why the user moved it into this phase, when the change asked for a reason (a rejection). */
+  readonly motivo?: string;
 }
 
 export interface Expediente {
@@ -125,6 +127,8 @@ export interface TransicionesDisponibles {
   readonly expedienteId: string;
   readonly faseActual: Fase;
   readonly transicionesDisponibles: readonly Fase[];
+  /** The codes, among those phases, the procedure only moves to with a reason (rejections). */
+  readonly conMotivo: readonly string[];
 }
 
 export type EstadoDeOperacion = 'running' | 'compensating' | 'completed' | 'compensated' | 'failed';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Browser, Page, Request } from 'playwright-core';
+import { Browser, Locator, Page, Request } from 'playwright-core';
 import { eventually } from './processes';
 import { clientCredentialsToken, createUsers, Persona } from './users';
 import {
@@ -89,18 +89,21 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * users drive it, finding everything by role and accessible name (the web UI contract): sign
  * in through the authorization server's page; open an expediente with two files; find it in
  * the list and by search; download its documents byte for byte; walk it through every phase
- * as tramitadora and validador, with a rejection and the way back, while a user without the
- * validador role is not offered the validation decisions; see a change live; its phase
- * history and audit timeline; the expediente as it stood before; a duplicate code told on its
- * field; signing out; an administrator managing the users (a new one, its roles, disabled and
- * enabled again, a provisional password it replaces at its next sign-in), which a tramitador
- * is not offered. A screenshot of each screen goes to .servers/screenshots/<mode>/.
+ * as tramitadora and validador, with a rejection (its reason asked in a dialog, then in the
+ * phase history) and the way back, while a user without the validador role is not offered
+ * the validation decisions; see a change live; its phase history and audit timeline; the
+ * expediente as it stood before; a duplicate code told on its field; signing out; an
+ * administrator managing the users (a new one, its roles, disabled and enabled again, a
+ * provisional password it replaces at its next sign-in), which a tramitador is not offered.
+ * A screenshot of each screen goes to .servers/screenshots/<mode>/.
  */
 export function webUiScenario(platform: () => WebUiPlatform): void {
   const run = randomBytes(4).toString('hex').toUpperCase();
   const codigo = `WEB-${run}`;
   const palabra = `alcornoque${run.toLowerCase()}`;
   const descripcion = `Licencia de obra menor en la calle del ${palabra}`;
+  /** Why the tramitadora rejects it: with markup, which must show as the text it is. */
+  const motivoDelRechazo = `Falta el informe <b>técnico</b> de la visita (${run})`;
   const files = [
     {
       name: 'informe técnico.pdf',
@@ -194,11 +197,16 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   const faseActual = (on: Page, fase: string) => untilText(on.getByTestId('fase-actual'), fase);
 
+  /** The screen's notice of what the last action did. */
+  const notice = (on: Page, text: string) =>
+    on.getByRole('status').filter({ hasText: text }).waitFor();
+
   /** Takes the transition to `fase` from the "Cambiar fase" section, and waits for it. */
   const changeTo = async (role: Role, fase: string) => {
     const on = page(role);
     await section(on, 'Cambiar fase').getByRole('button', { name: fase, exact: true }).click();
     await faseActual(on, fase);
+    await notice(on, `Expediente pasado a «${fase}»`);
     await screens.take(on, `${role}-${slug(fase)}`);
   };
 
@@ -379,6 +387,119 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     },
   );
 
+  /** The bodies of the changes of phase the page sends while `body` runs. */
+  const transitionsSent = async (on: Page, body: () => Promise<void>): Promise<unknown[]> => {
+    const sent: unknown[] = [];
+    const listen = (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/transitions')) {
+        sent.push(request.postDataJSON());
+      }
+    };
+    on.on('request', listen);
+    try {
+      await body();
+    } finally {
+      on.off('request', listen);
+    }
+    return sent;
+  };
+
+  /**
+   * From Fase de análisis técnico to Fase rechazado, which asks for the reason in a dialog:
+   * cancelled, then confirmed empty, then refused by the API (the text kept), then done.
+   */
+  const rejectWithReason = async (on: Page) => {
+    const cambiarFase = section(on, 'Cambiar fase');
+    const rechazar = cambiarFase.getByRole('button', { name: FASE.rechazado, exact: true });
+    const seguir = cambiarFase.getByRole('button', { name: FASE.validacion, exact: true });
+    // It looks unlike going on, and says it opens a dialog.
+    const background = (button: Locator) =>
+      button.evaluate(
+        (element) => element.ownerDocument.defaultView?.getComputedStyle(element).backgroundColor,
+      );
+    expect(await rechazar.getAttribute('class')).toContain('button--danger-outline');
+    expect(await seguir.getAttribute('class')).toContain('button--primary');
+    expect(await background(rechazar)).not.toBe(await background(seguir));
+    expect(await rechazar.getAttribute('aria-haspopup')).toBe('dialog');
+
+    const dialog = on.getByRole('dialog', {
+      name: `Pasar a «${FASE.rechazado}»: indique el motivo`,
+    });
+    const texto = dialog.getByRole('textbox', { name: 'Motivo', exact: true });
+    const confirmar = dialog.getByRole('button', { name: `Pasar a «${FASE.rechazado}»` });
+    const refusal =
+      'Para pasar de Fase de análisis técnico a Fase rechazado hay que indicar el motivo';
+
+    const withoutReason = await transitionsSent(on, async () => {
+      // Cancelled: nothing happens.
+      await rechazar.click();
+      await texto.waitFor();
+      expect(await texto.evaluate((element) => element.matches(':focus'))).toBe(true);
+      await dialog.getByRole('button', { name: 'Cancelar', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      // Confirmed with only blanks: told in the dialog, which stays.
+      await rechazar.click();
+      await texto.fill('   ');
+      await confirmar.click();
+      await dialog.getByText('Indique el motivo', { exact: true }).waitFor();
+      expect(await texto.getAttribute('aria-invalid')).toBe('true');
+      await screens.take(on, 'motivo-obligatorio');
+    });
+    expect(withoutReason).toEqual([]);
+    await faseActual(on, FASE.analisis);
+
+    // The API's refusal, which the dialog tells, keeping the text (the answer is made up here:
+    // the real API refuses only a missing reason, which the dialog never sends).
+    await texto.fill(motivoDelRechazo);
+    await screens.take(on, 'motivo-del-rechazo');
+    const refused = await transitionsSent(on, async () => {
+      await on.route('**/transitions', (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({
+              status: 422,
+              contentType: 'application/problem+json',
+              body: JSON.stringify({ status: 422, code: 'BPM.MOTIVO_REQUERIDO', detail: refusal }),
+            })
+          : route.fallback(),
+      );
+      try {
+        await confirmar.click();
+        await dialog.getByRole('alert').getByText(refusal).waitFor();
+      } finally {
+        await on.unroute('**/transitions');
+      }
+    });
+    expect(refused).toEqual([{ hacia: 'RECHAZADO', motivo: motivoDelRechazo }]);
+    expect(await texto.inputValue()).toBe(motivoDelRechazo);
+    await screens.take(on, 'motivo-rechazado-por-la-api');
+
+    const done = await transitionsSent(on, async () => {
+      await confirmar.click();
+      await dialog.waitFor({ state: 'detached' });
+      await faseActual(on, FASE.rechazado);
+      await notice(on, `Expediente pasado a «${FASE.rechazado}», motivo: ${motivoDelRechazo}`);
+    });
+    expect(done).toEqual([{ hacia: 'RECHAZADO', motivo: motivoDelRechazo }]);
+    await screens.take(on, `tramitadora-${slug(FASE.rechazado)}`);
+
+    // The phase history says why, as text (the markup in it is not markup), and so does the
+    // audit timeline.
+    const estancia = section(on, 'Historial de fases')
+      .locator('tbody tr')
+      .filter({ hasText: FASE.rechazado });
+    await estancia.getByText(`Motivo: ${motivoDelRechazo}`, { exact: true }).waitFor();
+    expect(await estancia.locator('b').count()).toBe(0);
+    await section(on, 'Auditoría')
+      .getByRole('listitem')
+      .filter({ hasText: `Motivo: ${motivoDelRechazo}` })
+      .waitFor();
+    await screens.take(on, 'historial-con-motivo');
+    // On a phone, the reason stays under the phase's name in the card of the stay.
+    await on.setViewportSize({ width: 390, height: 844 });
+    await screens.take(on, 'historial-con-motivo-movil');
+    await on.setViewportSize({ width: 1280, height: 900 });
+  };
+
   step(
     'walks it as tramitadora to Fase de validación, with a rejection and the way back',
     async () => {
@@ -389,13 +510,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
       const on = page('tramitadora');
       await faseActual(on, FASE.inicial);
-      for (const fase of [
-        FASE.analisis,
-        FASE.rechazado,
-        FASE.inicial,
-        FASE.analisis,
-        FASE.validacion,
-      ]) {
+      await changeTo('tramitadora', FASE.analisis);
+      await rejectWithReason(on);
+      for (const fase of [FASE.inicial, FASE.analisis, FASE.validacion]) {
         await changeTo('tramitadora', fase);
       }
       // The decision in Fase de validación is the validador's: nothing for her now.
@@ -497,8 +614,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       async () => ((await stays.count()) === 7 ? true : undefined),
       'seven stays in the phase history',
     );
-    const fases = await stays.locator('td:first-child').allTextContents();
-    expect(fases.map((text) => text.trim())).toEqual([
+    // The first line of the cell: the rejection's has its reason under the phase's name.
+    const fases = await stays.locator('td:first-child').allInnerTexts();
+    expect(fases.map((text) => text.split('\n')[0]?.trim())).toEqual([
       FASE.inicial,
       FASE.analisis,
       FASE.rechazado,
@@ -580,10 +698,6 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
   /** The Usuarios screen's row of the user with `username`. */
   const userRow = (on: Page, username: string) =>
     on.getByRole('row').filter({ has: on.getByText(username, { exact: true }) });
-
-  /** The screen's notice of what the last action did. */
-  const notice = (on: Page, text: string) =>
-    on.getByRole('status').filter({ hasText: text }).waitFor();
 
   step('does not offer the users to a tramitador, nor show them to her', async () => {
     const on = page('tramitadora');
