@@ -171,7 +171,7 @@ pipeline_dry_run() {
   fi
   local expected
   for expected in \
-    "docker build --pull -f services/bpm/Dockerfile -t $IMAGE_REPOSITORY/bpm:$IMAGE_TAG" \
+    "docker build --pull -f scripts/docker/node.Dockerfile --build-arg WORKSPACE=services/bpm --build-arg PORT=3003 -t $IMAGE_REPOSITORY/bpm:$IMAGE_TAG" \
     "docker push $IMAGE_REPOSITORY/gateway:$IMAGE_TAG" \
     "kubectl create secret generic expedientes-secrets --namespace production" \
     "upgrade --install expedientes helm/expedientes --namespace production" \

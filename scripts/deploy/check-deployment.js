@@ -43,7 +43,7 @@ const YAML = require('yaml');
  * @property {unknown[]} [ports]
  * @property {string[] | Record<string, { condition?: string } | null>} [depends_on]
  * @property {(string | { source?: string })[]} [volumes]
- * @property {string | { context?: string, dockerfile?: string }} [build]
+ * @property {string | { context?: string, dockerfile?: string, args?: Record<string, unknown> }} [build]
  * @property {string[] | Record<string, unknown>} [environment]
  * @typedef {{ services?: Record<string, ComposeService>, volumes?: Record<string, unknown> }} Compose
  */
@@ -324,6 +324,14 @@ function checkCompose(composeFile, envExampleFile) {
       const dockerfile = joinAsWritten(build.context ?? '.', build.dockerfile ?? 'Dockerfile');
       if (!exists(path.resolve(base, dockerfile))) {
         problem(where, `builds from ${dockerfile}, which does not exist`);
+      }
+      // The shared Node Dockerfile builds the workspace its WORKSPACE argument names.
+      const workspace = build.args?.WORKSPACE;
+      if (
+        typeof workspace === 'string' &&
+        !exists(path.resolve(base, build.context ?? '.', workspace, 'package.json'))
+      ) {
+        problem(where, `builds the workspace ${workspace}, which does not exist`);
       }
     }
   }

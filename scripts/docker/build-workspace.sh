@@ -26,11 +26,10 @@ mkdir -p "$out"
 cp package.json "$out/"
 cp -a node_modules "$out/"
 copy_workspace() {
-  # Everything but what only the build needs: sources, compiler settings, type declarations,
-  # the Dockerfile.
+  # Everything but what only the build needs: sources, compiler settings, type declarations.
   mkdir -p "$out/$(dirname "$1")"
   cp -a "$1" "$out/$1"
-  rm -rf "$out/$1/src" "$out/$1"/tsconfig*.json "$out/$1/Dockerfile"
+  rm -rf "$out/$1/src" "$out/$1"/tsconfig*.json
   find "$out/$1/dist" -type f \( -name '*.d.ts' -o -name '*.map' -o -name '*.tsbuildinfo' \) \
     -exec rm -f {} +
 }

@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source scripts/deploy/tools.sh
 ensure_python_tools
 
-dockerfiles=()
-for component in "${COMPONENTS[@]}"; do dockerfiles+=("$(dockerfile_of "$component")"); done
+dockerfiles=(frontend/Dockerfile "$NODE_DOCKERFILE")
 "$DEPLOY_VENV/bin/hadolint" "${dockerfiles[@]}"
 node scripts/deploy/check-deployment.js dockerfiles "${dockerfiles[@]}"
 say "Dockerfiles checked: ${dockerfiles[*]}"
@@ -19,6 +18,7 @@ for component in "${COMPONENTS[@]}"; do
     say "frontend: skipped, the frontend workspace does not exist yet"
     continue
   fi
-  change docker build --pull -f "$(dockerfile_of "$component")" -t "$(image_of "$component")" \
-    --label "org.opencontainers.image.revision=$IMAGE_TAG" .
+  read -ra args <<<"$(build_args_of "$component")"
+  change docker build --pull -f "$(dockerfile_of "$component")" "${args[@]}" \
+    -t "$(image_of "$component")" --label "org.opencontainers.image.revision=$IMAGE_TAG" .
 done

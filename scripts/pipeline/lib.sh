@@ -17,13 +17,28 @@ IMAGE_TAG="${IMAGE_TAG:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo dev)
 HELM_RELEASE="${HELM_RELEASE:-expedientes}"
 CHART=helm/expedientes
 
-# The runnables, each with its image's Dockerfile.
+# The runnables. The Node ones share one Dockerfile, told which workspace (and its port) by
+# build arguments; the web UI has its own.
 # shellcheck disable=SC2034 # used by the scripts that source this one
 COMPONENTS=(gateway auth expedientes documents bpm search frontend)
+NODE_DOCKERFILE=scripts/docker/node.Dockerfile
 dockerfile_of() {
   case "$1" in
-    gateway | frontend) echo "$1/Dockerfile" ;;
-    *) echo "services/$1/Dockerfile" ;;
+    frontend) echo frontend/Dockerfile ;;
+    *) echo "$NODE_DOCKERFILE" ;;
+  esac
+}
+# The build arguments of a runnable's image: its workspace and the port it listens on.
+build_args_of() {
+  case "$1" in
+    frontend) ;;
+    gateway) echo --build-arg WORKSPACE=gateway --build-arg PORT=8080 ;;
+    auth) echo --build-arg WORKSPACE=services/auth --build-arg PORT=3005 ;;
+    expedientes) echo --build-arg WORKSPACE=services/expedientes --build-arg PORT=3001 ;;
+    documents) echo --build-arg WORKSPACE=services/documents --build-arg PORT=3002 ;;
+    bpm) echo --build-arg WORKSPACE=services/bpm --build-arg PORT=3003 ;;
+    search) echo --build-arg WORKSPACE=services/search --build-arg PORT=3004 ;;
+    *) die "no image for '$1'" ;;
   esac
 }
 image_of() { echo "$IMAGE_REPOSITORY/$1:$IMAGE_TAG"; }
