@@ -26,6 +26,16 @@ export const listExpedientes = async (
 ): Promise<Pagina<ExpedienteEnLista>> =>
   (await request<Pagina<ExpedienteEnLista>>('/expedientes', { query })).data;
 
+/**
+ * The expediente with exactly this code, or null. The list's `q` also matches other codes and
+ * descriptions that contain it: by code, the first 100 are plenty to find the one.
+ */
+export async function findByCodigo(codigo: string): Promise<ExpedienteEnLista | null> {
+  const buscado = codigo.trim().toUpperCase();
+  const { items } = await listExpedientes({ q: buscado, sort: 'codigo', pageSize: '100' });
+  return items.find((item) => item.codigo.toUpperCase() === buscado) ?? null;
+}
+
 /** Search results, as rows of the list. */
 export async function searchExpedientes(
   query: Readonly<Record<string, string>>,
@@ -108,6 +118,11 @@ export interface CreateCallbacks {
   readonly idempotencyKey?: string;
   /** The files are up; the saga that opens the expediente runs now. */
   readonly onUploaded?: () => void;
+  /**
+   * Aborts the upload. Once the API has answered, the opening is the server's: it is then
+   * followed to its end all the same.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Opens an expediente; resolves with its id once it is open. */
@@ -118,7 +133,11 @@ export async function createExpediente(
   const answer = await uploadForm<OperacionEnCurso | { expedienteId: string }>(
     '/expedientes',
     aperturaForm(nuevo),
-    { onProgress: callbacks.onProgress, idempotencyKey: callbacks.idempotencyKey },
+    {
+      onProgress: callbacks.onProgress,
+      idempotencyKey: callbacks.idempotencyKey,
+      signal: callbacks.signal,
+    },
   );
   callbacks.onUploaded?.();
   const { expedienteId } = await settled(answer);

@@ -22,6 +22,7 @@ export interface UploadRequest {
   setRequestHeader(name: string, value: string): void;
   getAllResponseHeaders(): string;
   send(body: FormData): void;
+  abort(): void;
   readonly status: number;
   readonly responseText: string;
   readonly upload: { onprogress: ((event: ProgressEvent) => void) | null };
@@ -34,6 +35,8 @@ export interface UploadOptions {
   readonly onProgress?: (progress: UploadProgress) => void;
   /** The upload's Idempotency-Key: the action's own (see ActionKey), or a new one. */
   readonly idempotencyKey?: string;
+  /** Aborts the upload; once its answer came, there is nothing left to abort. */
+  readonly signal?: AbortSignal;
   /** Only for tests: the request object. */
   readonly createRequest?: () => UploadRequest;
 }
@@ -55,9 +58,17 @@ function parsed(text: string): unknown {
   }
 }
 
+/** What an aborted upload rejects with, as fetch does. */
+export const abortError = (): DOMException =>
+  new DOMException('The upload was aborted', 'AbortError');
+
+export const isAbortError = (error: unknown): boolean =>
+  error instanceof DOMException && error.name === 'AbortError';
+
 /**
  * POSTs a multipart form to the API with XMLHttpRequest, the one browser API that reports
- * upload progress. Same answers as `request`: data, ApiError, or the way to the login.
+ * upload progress. Same answers as `request`: data, ApiError, or the way to the login; an
+ * abort through `signal` rejects with an AbortError.
  */
 export function uploadForm<TData>(
   path: string,
@@ -65,7 +76,15 @@ export function uploadForm<TData>(
   options: UploadOptions = {},
 ): Promise<Answer<TData>> {
   const xhr = options.createRequest?.() ?? (new XMLHttpRequest() as UploadRequest);
+  const { signal } = options;
   return new Promise<Answer<TData>>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const abort = () => xhr.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    const done = () => signal?.removeEventListener('abort', abort);
     xhr.open('POST', apiUrl(path));
     xhr.setRequestHeader('accept', 'application/json');
     const token = currentCsrfToken();
@@ -75,6 +94,7 @@ export function uploadForm<TData>(
       if (event.lengthComputable) options.onProgress?.(progressOf(event.loaded, event.total));
     };
     xhr.onload = () => {
+      done();
       if (xhr.status === 401) {
         goToLogin().then(resolve, reject);
         return;
@@ -87,8 +107,14 @@ export function uploadForm<TData>(
       const headers = headersOf(xhr.getAllResponseHeaders());
       resolve({ status: xhr.status, data: data as TData, headers });
     };
-    xhr.onerror = () => reject(networkError());
-    xhr.onabort = () => reject(networkError());
+    xhr.onerror = () => {
+      done();
+      reject(networkError());
+    };
+    xhr.onabort = () => {
+      done();
+      reject(signal?.aborted ? abortError() : networkError());
+    };
     xhr.send(form);
   });
 }

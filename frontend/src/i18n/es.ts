@@ -82,6 +82,14 @@ export const es = {
     opcionObligatoria: 'Elija la opción inicial',
     documentosObligatorios: 'Adjunte al menos un documento',
     revise: 'Revise los campos marcados',
+    comprobando: 'Cancelado; comprobando si el expediente se llegó a crear…',
+    yaCreado: 'El expediente ya se había creado:',
+    noCreado: 'Se canceló: el expediente no se ha creado',
+    sinComprobar:
+      'Se canceló, pero no se ha podido comprobar si el expediente se llegó a crear; búsquelo por su código en la lista:',
+    buscarlo: 'buscar {codigo}',
+    borradorRecuperado: 'Recuperado el borrador',
+    borradorConArchivos: 'Recuperado el borrador; vuelva a elegir los archivos: {archivos}',
   },
   detalle: {
     opcionInicial: 'Opción inicial',

@@ -1,6 +1,12 @@
 import { ApiError } from '../../src/api/problem';
 import { rememberCsrfToken } from '../../src/api/session-token';
-import { progressOf, UploadProgress, UploadRequest, uploadForm } from '../../src/api/upload';
+import {
+  isAbortError,
+  progressOf,
+  UploadProgress,
+  UploadRequest,
+  uploadForm,
+} from '../../src/api/upload';
 
 /** Stands in for XMLHttpRequest: records what is sent, and answers when told. */
 class FakeRequest implements UploadRequest {
@@ -28,6 +34,13 @@ class FakeRequest implements UploadRequest {
   }
   send(body: FormData): void {
     this.body = body;
+  }
+  aborted = false;
+  abort(): void {
+    // As XMLHttpRequest: once answered, an abort does nothing.
+    if (this.aborted || this.status !== 0) return;
+    this.aborted = true;
+    this.onabort?.();
   }
 
   progress(loaded: number, total: number, lengthComputable = true): void {
@@ -123,5 +136,50 @@ describe('uploads report their progress', () => {
     const done = uploadForm('/expedientes', form(), { createRequest: () => request });
     request.onerror?.();
     await expect(done).rejects.toThrow('No se pudo contactar con el servidor');
+  });
+
+  it('aborts the request through its signal, rejecting with an AbortError', async () => {
+    const request = new FakeRequest();
+    const cancel = new AbortController();
+    const done = uploadForm('/expedientes', form(), {
+      signal: cancel.signal,
+      createRequest: () => request,
+    });
+    cancel.abort();
+    expect(request.aborted).toBe(true);
+    const error = await done.catch((failure: unknown) => failure);
+    expect(isAbortError(error)).toBe(true);
+  });
+
+  it('does not send at all when already aborted, and ignores an abort after the answer', async () => {
+    const never = new FakeRequest();
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const refused = uploadForm('/expedientes', form(), {
+      signal: cancelled.signal,
+      createRequest: () => never,
+    });
+    expect(isAbortError(await refused.catch((failure: unknown) => failure))).toBe(true);
+    expect(never.body).toBeNull();
+
+    const request = new FakeRequest();
+    const late = new AbortController();
+    const done = uploadForm<{ expedienteId: string }>('/expedientes', form(), {
+      signal: late.signal,
+      createRequest: () => request,
+    });
+    request.answer(201, { expedienteId: 'e-1' });
+    late.abort();
+    expect((await done).data).toEqual({ expedienteId: 'e-1' });
+    expect(request.aborted).toBe(false);
+  });
+
+  it('tells a lost connection apart from an abort', async () => {
+    const request = new FakeRequest();
+    const done = uploadForm('/expedientes', form(), { createRequest: () => request });
+    request.onabort?.(); // not through the signal: the browser gave it up
+    const error = await done.catch((failure: unknown) => failure);
+    expect(isAbortError(error)).toBe(false);
+    expect(error).toBeInstanceOf(ApiError);
   });
 });

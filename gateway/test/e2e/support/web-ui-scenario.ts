@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Browser, Locator, Page, Request } from 'playwright-core';
+import { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { eventually } from './processes';
 import { clientCredentialsToken, createUsers, Persona } from './users';
 import {
@@ -680,6 +680,127 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     expect(descriptions.join(' ')).toContain(`Ya existe un expediente con el código ${codigo}`);
     expect(new URL(on.url()).pathname).toBe('/expedientes/nuevo');
     await screens.take(on, 'codigo-repetido');
+  });
+
+  /** Opening an expediente's POST, not the list's GET at the same path. */
+  const isOpening = (url: URL) => url.pathname === '/api/v1/expedientes';
+
+  /** A new expediente's form filled in, with one file, as `codigo`. */
+  const fillNuevo = async (on: Page, codigoNuevo: string) => {
+    await on.goto('/expedientes/nuevo');
+    await on.getByRole('heading', { level: 1, name: 'Nuevo expediente' }).waitFor();
+    await on.getByRole('textbox', { name: 'Código' }).fill(codigoNuevo);
+    await on.getByLabel('Opción inicial').selectOption('PETICION_DEPARTAMENTO');
+    await on.getByRole('textbox', { name: 'Descripción' }).fill(`Borrador de ${codigoNuevo}`);
+    await on.getByLabel('Documentos').setInputFiles([files[1]]);
+  };
+
+  /** The expedientes the API finds with exactly this code: its ids. */
+  const idsByCodigo = async (on: Page, codigoBuscado: string): Promise<string[]> => {
+    const reply = await on.request.get(
+      `/api/v1/expedientes?q=${encodeURIComponent(codigoBuscado)}`,
+    );
+    expect(reply.status()).toBe(200);
+    const { items } = (await reply.json()) as { items: Array<{ id: string; codigo: string }> };
+    return items.filter((item) => item.codigo === codigoBuscado).map((item) => item.id);
+  };
+
+  const cancelacion = (on: Page) => on.getByTestId('cancelacion');
+
+  step('cancels an upload under way: nothing is opened, and it says so', async () => {
+    const on = page('tramitador');
+    const cancelado = `CAN-${run}`;
+    await fillNuevo(on, cancelado);
+    // The upload never reaches the server: held here until the browser gives it up.
+    let held: (route: Route) => void = () => undefined;
+    const arrived = new Promise<Route>((resolve) => (held = resolve));
+    const hold = (route: Route) =>
+      route.request().method() === 'POST' ? held(route) : route.fallback();
+    await on.route(isOpening, hold);
+    try {
+      await on.getByRole('button', { name: 'Crear expediente' }).click();
+      const route = await arrived;
+      await on.getByRole('button', { name: 'Cancelar', exact: true }).click();
+      await untilText(cancelacion(on), 'Se canceló: el expediente no se ha creado');
+      await route.abort().catch(() => undefined); // the browser has already dropped it
+    } finally {
+      await on.unroute(isOpening, hold);
+    }
+    // Still on the form, as it was, until the user chooses.
+    expect(new URL(on.url()).pathname).toBe('/expedientes/nuevo');
+    expect(await on.getByRole('textbox', { name: 'Código' }).inputValue()).toBe(cancelado);
+    await on.getByRole('button', { name: 'Crear expediente' }).waitFor();
+    expect(await idsByCodigo(on, cancelado)).toEqual([]);
+    await screens.take(on, 'cancelado-durante-la-subida');
+  });
+
+  step('cancels after the server opened it: says so and links to it', async () => {
+    const on = page('tramitador');
+    const abierto = `CAN2-${run}`;
+    await fillNuevo(on, abierto);
+    // The request reaches the server, which opens the expediente; its answer is held back.
+    let fetched: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => (fetched = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holdAnswer = async (route: Route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const response = await route.fetch();
+      expect([201, 202]).toContain(response.status());
+      fetched();
+      await released;
+      await route.fulfill({ response }).catch(() => undefined); // the browser gave it up
+    };
+    await on.route(isOpening, holdAnswer);
+    let id = '';
+    try {
+      await on.getByRole('button', { name: 'Crear expediente' }).click();
+      await opened;
+      id = await eventually(
+        async () => (await idsByCodigo(on, abierto))[0],
+        `${abierto} in the list`,
+      );
+      await on.getByRole('button', { name: 'Cancelar', exact: true }).click();
+      await cancelacion(on).getByText('El expediente ya se había creado:').waitFor();
+    } finally {
+      release();
+      await on.unroute(isOpening, holdAnswer);
+    }
+    const link = cancelacion(on).getByRole('link', { name: abierto, exact: true });
+    expect(await link.getAttribute('href')).toBe(`/expedientes/${id}`);
+    expect(new URL(on.url()).pathname).toBe('/expedientes/nuevo');
+    await screens.take(on, 'ya-creado-al-cancelar');
+    await link.click();
+    await on.getByRole('heading', { level: 1, name: abierto, exact: true }).waitFor();
+  });
+
+  step('keeps the form through an ended session and the login, but for its files', async () => {
+    const on = page('tramitador');
+    const recuperado = `BOR-${run}`;
+    await fillNuevo(on, recuperado);
+    // The session ends (here and at the authorization server) while the page stays.
+    await on.context().clearCookies();
+    await on.getByRole('button', { name: 'Crear expediente' }).click();
+    await on.waitForURL(LOGIN_PAGE);
+    await fillLoginForm(on, personas.tramitador);
+    await on.waitForURL(/\/expedientes\/nuevo$/);
+    await notice(on, `Recuperado el borrador; vuelva a elegir los archivos: ${files[1]?.name}`);
+    expect(await on.getByRole('textbox', { name: 'Código' }).inputValue()).toBe(recuperado);
+    expect(await on.getByLabel('Opción inicial').inputValue()).toBe('PETICION_DEPARTAMENTO');
+    expect(await on.getByRole('textbox', { name: 'Descripción' }).inputValue()).toBe(
+      `Borrador de ${recuperado}`,
+    );
+    await screens.take(on, 'borrador-recuperado');
+
+    await on.getByLabel('Documentos').setInputFiles([files[1]]);
+    await on.getByRole('button', { name: 'Crear expediente' }).click();
+    await on.waitForURL(/\/expedientes\/(?!nuevo$)[^/?]+$/, { timeout: 45_000 });
+    await on.getByRole('heading', { level: 1, name: recuperado, exact: true }).waitFor();
+    // Created: the draft is gone.
+    await on.goto('/expedientes/nuevo');
+    await on.getByRole('heading', { level: 1, name: 'Nuevo expediente' }).waitFor();
+    expect(await on.getByRole('textbox', { name: 'Código' }).inputValue()).toBe('');
+    expect(await on.getByText('Recuperado el borrador').count()).toBe(0);
   });
 
   step('signs out of the platform and of the authorization server', async () => {
