@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { silentLogger } from '@expedientes/shared-kernel';
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { proxiedWebUi } from '../../src/web-ui/proxied-web-ui';
@@ -24,6 +26,67 @@ function builtFrontend(): string {
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
+
+/** A build worth compressing: a real-sized page and script, a stylesheet, an image. */
+const BIG_INDEX = `<!doctype html><html lang="es"><head><meta charset="utf-8">${Array.from(
+  { length: 40 },
+  (_, i) => `<link rel="modulepreload" href="/assets/chunk-${i}-3f2a1b.js">`,
+).join('')}<script type="module" src="/assets/app-big-3f2a1b.js"></script></head></html>`;
+const BIG_SCRIPT = Array.from(
+  { length: 300 },
+  (_, i) => `export const etiqueta${i} = "Expediente número ${i}: en tramitación";`,
+).join('\n');
+const STYLES = Array.from({ length: 100 }, (_, i) => `.fila-${i} { margin: ${i}px; }`).join('\n');
+const IMAGE = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(4096)]);
+
+function compressibleFrontend(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'frontend-dist-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), BIG_INDEX);
+  writeFileSync(join(dir, 'assets', 'app-big-3f2a1b.js'), BIG_SCRIPT);
+  writeFileSync(join(dir, 'assets', 'app-3f2a1b.js'), SCRIPT); // too small to gain anything
+  writeFileSync(join(dir, 'assets', 'index-3f2a1b.css'), STYLES);
+  writeFileSync(join(dir, 'assets', 'logo-3f2a1b.png'), IMAGE);
+  return dir;
+}
+
+interface RawReply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** As sent: not decompressed, unlike fetch's. */
+  readonly bytes: Buffer;
+}
+
+function raw(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<RawReply> {
+  return new Promise((done, fail) => {
+    const sent = httpRequest(`${baseUrl}${path}`, { method, headers }, (reply) => {
+      const chunks: Buffer[] = [];
+      reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+      reply.on('error', fail);
+      reply.on('end', () =>
+        done({ status: reply.statusCode!, headers: reply.headers, bytes: Buffer.concat(chunks) }),
+      );
+    });
+    sent.on('error', fail);
+    sent.end();
+  });
+}
+
+const decoded = (reply: RawReply): Buffer => {
+  switch (reply.headers['content-encoding']) {
+    case 'br':
+      return brotliDecompressSync(reply.bytes);
+    case 'gzip':
+      return gunzipSync(reply.bytes);
+    default:
+      return reply.bytes;
+  }
+};
 
 /** What must stay the platform's own answers, never the application's page. */
 const notTheWebUi = [
@@ -131,6 +194,221 @@ describe('The web UI, served by the gateway', () => {
       expect(csp).toMatch(/img-src 'self' data:/);
       // Over http, upgrading the page's requests would send them to an https nobody serves.
       expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    });
+  });
+
+  describe('compressed', () => {
+    let dir: string;
+    let baseUrl: string;
+    const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+    beforeAll(async () => {
+      dir = compressibleFrontend();
+      stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+      baseUrl = (await gatewayWith({ webUi: staticWebUi(dir, silentLogger) })).gateway.url;
+    });
+
+    it('sends text files in br or gzip as the request prefers, br on a tie', async () => {
+      for (const [acceptEncoding, coding] of [
+        ['gzip, deflate, br, zstd', 'br'],
+        ['br', 'br'],
+        ['gzip', 'gzip'],
+        ['x-gzip', 'gzip'],
+        ['br;q=0.5, gzip', 'gzip'],
+        ['gzip;q=0.8, br;q=0.9', 'br'],
+        ['br;q=0, *', 'gzip'],
+        ['deflate, *;q=0.1', 'br'],
+      ] as const) {
+        for (const [path, file, type] of [
+          ['/assets/app-big-3f2a1b.js', BIG_SCRIPT, /javascript/],
+          ['/assets/index-3f2a1b.css', STYLES, /^text\/css/],
+        ] as const) {
+          const reply = await raw(baseUrl, path, { 'accept-encoding': acceptEncoding });
+          expect({ acceptEncoding, path, coding: reply.headers['content-encoding'] }).toEqual({
+            acceptEncoding,
+            path,
+            coding,
+          });
+          expect(reply.status).toBe(200);
+          expect(reply.headers.vary).toMatch(/accept-encoding/i);
+          expect(reply.headers['content-type']).toMatch(type);
+          expect(reply.headers['cache-control']).toBe(IMMUTABLE);
+          expect(reply.headers['content-length']).toBe(String(reply.bytes.length));
+          expect(reply.bytes.length).toBeLessThan(Buffer.byteLength(file) / 2);
+          expect(decoded(reply).equals(Buffer.from(file))).toBe(true);
+        }
+      }
+    });
+
+    it('sends them as they are where neither is taken, still varying on Accept-Encoding', async () => {
+      for (const headers of [
+        {} as Record<string, string>,
+        { 'accept-encoding': 'identity' },
+        { 'accept-encoding': 'br;q=0, gzip;q=0' },
+        { 'accept-encoding': 'gzip;q=0, deflate, br;q=0' },
+        { 'accept-encoding': '*;q=0, identity' },
+        { 'accept-encoding': 'gzip;q=0.5, identity' },
+      ]) {
+        const reply = await raw(baseUrl, '/assets/app-big-3f2a1b.js', headers);
+        expect({ headers, coding: reply.headers['content-encoding'] }).toEqual({
+          headers,
+          coding: undefined,
+        });
+        expect(reply.status).toBe(200);
+        expect(reply.headers.vary).toMatch(/accept-encoding/i);
+        expect(reply.headers['cache-control']).toBe(IMMUTABLE);
+        expect(reply.headers['content-length']).toBe(String(Buffer.byteLength(BIG_SCRIPT)));
+        expect(reply.bytes.equals(Buffer.from(BIG_SCRIPT))).toBe(true);
+      }
+    });
+
+    it('sends a file that compression would not make smaller as it is', async () => {
+      const reply = await raw(baseUrl, '/assets/app-3f2a1b.js', { 'accept-encoding': 'br, gzip' });
+      expect(reply.headers['content-encoding']).toBeUndefined();
+      expect(reply.headers.vary).toMatch(/accept-encoding/i);
+      expect(reply.bytes.toString()).toBe(SCRIPT);
+    });
+
+    it('compresses the application’s page too, at every client-side route, never cached', async () => {
+      for (const path of ['/', '/expedientes/exp-1', '/index.html']) {
+        const reply = await raw(baseUrl, path, { 'accept-encoding': 'gzip, deflate, br' });
+        expect({ path, coding: reply.headers['content-encoding'] }).toEqual({ path, coding: 'br' });
+        expect(reply.status).toBe(200);
+        expect(reply.headers['content-type']).toMatch(/^text\/html/);
+        expect(reply.headers['cache-control']).toBe('no-cache');
+        expect(reply.headers.vary).toMatch(/accept-encoding/i);
+        expect(reply.headers['content-security-policy']).toMatch(/default-src 'self'/);
+        expect(decoded(reply).toString()).toBe(BIG_INDEX);
+        const plain = await raw(baseUrl, path);
+        expect(plain.headers['content-encoding']).toBeUndefined();
+        expect(plain.headers.vary).toMatch(/accept-encoding/i);
+        expect(plain.bytes.toString()).toBe(BIG_INDEX);
+      }
+    });
+
+    it('gives each coding its own ETag, and answers 304 to a request that has that one', async () => {
+      const path = '/assets/app-big-3f2a1b.js';
+      const br = await raw(baseUrl, path, { 'accept-encoding': 'br' });
+      const gzipped = await raw(baseUrl, path, { 'accept-encoding': 'gzip' });
+      const plain = await raw(baseUrl, path);
+      const etags = [br, gzipped, plain].map((reply) => reply.headers.etag);
+      expect(new Set(etags).size).toBe(3);
+      expect(br.headers.etag).toBe(plain.headers.etag!.replace(/"$/, '-br"'));
+      expect(br.headers['last-modified']).toBe(plain.headers['last-modified']);
+
+      const unchanged = await raw(baseUrl, path, {
+        'accept-encoding': 'br',
+        'if-none-match': br.headers.etag!,
+      });
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.bytes).toHaveLength(0);
+      expect(unchanged.headers.etag).toBe(br.headers.etag);
+      expect(unchanged.headers.vary).toMatch(/accept-encoding/i);
+      expect(unchanged.headers['cache-control']).toBe(IMMUTABLE);
+
+      // The br variant's ETag does not validate another coding's answer, nor the other way.
+      const other = await raw(baseUrl, path, {
+        'accept-encoding': 'gzip',
+        'if-none-match': br.headers.etag!,
+      });
+      expect(other.status).toBe(200);
+      expect(other.headers['content-encoding']).toBe('gzip');
+      const notBr = await raw(baseUrl, path, {
+        'accept-encoding': 'br',
+        'if-none-match': plain.headers.etag!,
+      });
+      expect(notBr.status).toBe(200);
+      expect(decoded(notBr).toString()).toBe(BIG_SCRIPT);
+      const plainUnchanged = await raw(baseUrl, path, { 'if-none-match': plain.headers.etag! });
+      expect(plainUnchanged.status).toBe(304);
+
+      const sinceThen = await raw(baseUrl, path, {
+        'accept-encoding': 'gzip',
+        'if-modified-since': gzipped.headers['last-modified']!,
+      });
+      expect(sinceThen.status).toBe(304);
+      expect(sinceThen.headers.etag).toBe(gzipped.headers.etag);
+    });
+
+    it('answers HEAD with the headers of GET, without a body', async () => {
+      for (const path of ['/assets/app-big-3f2a1b.js', '/expedientes']) {
+        const get = await raw(baseUrl, path, { 'accept-encoding': 'br' });
+        const head = await raw(baseUrl, path, { 'accept-encoding': 'br' }, 'HEAD');
+        expect(head.status).toBe(200);
+        expect(head.bytes).toHaveLength(0);
+        for (const name of [
+          'content-encoding',
+          'content-length',
+          'content-type',
+          'etag',
+          'vary',
+          'cache-control',
+        ]) {
+          expect({ path, name, value: head.headers[name] }).toEqual({
+            path,
+            name,
+            value: get.headers[name],
+          });
+        }
+        expect(head.headers['content-encoding']).toBe('br');
+      }
+    });
+
+    it('sends images as they are', async () => {
+      const reply = await raw(baseUrl, '/assets/logo-3f2a1b.png', {
+        'accept-encoding': 'gzip, deflate, br',
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.headers['content-type']).toBe('image/png');
+      expect(reply.headers['content-encoding']).toBeUndefined();
+      expect(reply.headers['cache-control']).toBe(IMMUTABLE);
+      expect(reply.bytes.equals(IMAGE)).toBe(true);
+    });
+
+    it('compresses each version of a file once, and a new version again', async () => {
+      const path = join(dir, 'assets', 'cached-3f2a1b.js');
+      const first = new Date('2030-01-01T10:00:00Z');
+      const before = BIG_SCRIPT.replaceAll('Expediente', 'Primero');
+      const after = BIG_SCRIPT.replaceAll('Expediente', 'Segundo');
+      expect(after.length).toBe(before.length);
+      writeFileSync(path, before);
+      utimesSync(path, first, first);
+      const read = async (coding: string) =>
+        decoded(
+          await raw(baseUrl, '/assets/cached-3f2a1b.js', { 'accept-encoding': coding }),
+        ).toString();
+      expect(await read('br')).toBe(before);
+
+      // The same path, size and mtime: the compressed copies in memory, made from the first.
+      writeFileSync(path, after);
+      utimesSync(path, first, first);
+      expect(await read('br')).toBe(before);
+      expect(await read('gzip')).toBe(before);
+
+      const later = new Date('2030-01-01T10:00:05Z');
+      utimesSync(path, later, later);
+      expect(await read('br')).toBe(after);
+      expect(await read('gzip')).toBe(after);
+    });
+
+    it('serves a file added or removed after it started, and 404s a missing asset', async () => {
+      const path = join(dir, 'assets', 'late-3f2a1b.css');
+      writeFileSync(path, STYLES);
+      const late = await raw(baseUrl, '/assets/late-3f2a1b.css', { 'accept-encoding': 'gzip' });
+      expect(decoded(late).toString()).toBe(STYLES);
+      rmSync(path);
+      const gone = await raw(baseUrl, '/assets/late-3f2a1b.css', { 'accept-encoding': 'gzip' });
+      expect(gone.status).toBe(404);
+      expect(gone.headers['content-type']).toMatch(/^application\/problem\+json/);
+    });
+
+    it('does not serve dotfiles nor anything outside its folder, compressed or not', async () => {
+      writeFileSync(join(dir, '.env.json'), JSON.stringify({ secreto: 'x'.repeat(2000) }));
+      for (const path of ['/.env.json', '/assets/..%2F.env.json', '/%2e%2e/package.json']) {
+        const reply = await raw(baseUrl, path, { 'accept-encoding': 'br, gzip' });
+        expect(reply.status).not.toBe(500);
+        expect(decoded(reply).toString()).not.toMatch(/secreto|"name"/);
+      }
     });
   });
 
