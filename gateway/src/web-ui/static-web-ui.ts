@@ -28,6 +28,13 @@ function notBuilt(res: Response): void {
   res.status(503).set('cache-control', 'no-store').type('html').send(NOT_BUILT_PAGE);
 }
 
+/**
+ * An address whose last segment has an extension asks for a file (/favicon.ico, /robots.txt):
+ * one the build lacks is a 404, not the application's page. The application's own routes
+ * (/expedientes/{id}, /usuarios) never have one.
+ */
+const namesAFile = (path: string): boolean => /\.[A-Za-z0-9]+$/.test(path.split('/').at(-1) ?? '');
+
 /** A compressible file's answer depends on the request's Accept-Encoding, sent compressed or not. */
 function varyOnEncoding(res: ServerResponse): void {
   const vary = res.getHeader('vary');
@@ -38,9 +45,9 @@ function varyOnEncoding(res: ServerResponse): void {
 
 /**
  * The web UI's build (`dir`: index.html and assets/) served as its nginx image serves it:
- * assets cached for good, a missing one a 404, and any other address the application's page
- * (never cached), so that client-side routes survive a reload. Without a build, a page that
- * says how to make one.
+ * assets cached for good, a missing one (or any other file the build lacks) a 404, and any
+ * other address the application's page (never cached), so that client-side routes survive a
+ * reload. Without a build, a page that says how to make one.
  *
  * Its text files (scripts, styles, the page...) go compressed, br or gzip as the request's
  * Accept-Encoding prefers, each compressed once and kept in memory (see `CompressedFiles`);
@@ -103,7 +110,7 @@ export function staticWebUi(folder: string, logger: Logger): RequestHandler {
     if (file && (await sentCompressed(req, res, file))) return;
     files(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (req.path.startsWith('/assets/')) return next();
+      if (req.path.startsWith('/assets/') || namesAFile(req.path)) return next();
       page(req, res, next).catch(next);
     });
   };

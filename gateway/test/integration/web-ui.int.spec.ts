@@ -161,6 +161,18 @@ describe('The web UI, served by the gateway', () => {
       expect(icon.headers.get('cache-control')).toBe('no-cache');
     });
 
+    it('answers a file the build does not have with 404, never the application page', async () => {
+      for (const path of ['/favicon.ico', '/robots.txt', '/expedientes/informe.pdf']) {
+        const reply = await client.request(path);
+        expect({ path, status: reply.status }).toEqual({ path, status: 404 });
+        expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      }
+      // A client-side route with a dot-free id is still the page.
+      expect((await client.request('/expedientes/5f0c-e1d2')).headers.get('content-type')).toMatch(
+        /^text\/html/,
+      );
+    });
+
     it('answers HEAD like GET, without a body', async () => {
       const reply = await client.request('/expedientes', { method: 'HEAD' });
       expect(reply.status).toBe(200);
