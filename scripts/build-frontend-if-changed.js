@@ -10,6 +10,7 @@ const { join, resolve } = require('node:path');
 const frontend = resolve(__dirname, '..', 'frontend');
 const inputs = [
   'src',
+  'public',
   'index.html',
   'env.d.ts',
   'vite.config.ts',

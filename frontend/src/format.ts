@@ -1,7 +1,15 @@
-/** Dates and sizes as Spanish readers expect them. */
+/** Dates and sizes as Spanish readers expect them, whatever the browser's locale. */
 
-const fechaHora = new Intl.DateTimeFormat('es-ES', { dateStyle: 'short', timeStyle: 'short' });
+// Spelled out: es-ES's dateStyle 'short' writes the year with two digits (4/12/26).
+const fechaHora = new Intl.DateTimeFormat('es-ES', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const fechaLarga = new Intl.DateTimeFormat('es-ES', { dateStyle: 'long', timeStyle: 'medium' });
+const pad = (n: number): string => String(n).padStart(2, '0');
 const numero = new Intl.NumberFormat('es-ES', { maximumFractionDigits: 1 });
 
 export const fecha = (iso: string): string => fechaHora.format(new Date(iso));
@@ -22,7 +30,6 @@ export function tamano(bytes: number): string {
 /** An ISO instant as the value of an <input type="datetime-local" step="1"> (local time). */
 export function toDatetimeLocal(iso: string): string {
   const date = new Date(iso);
-  const pad = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
@@ -31,4 +38,27 @@ export function fromDatetimeLocal(value: string): string | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** A day as the API takes it (aaaa-mm-dd) written as Spanish readers do: dd/mm/aaaa. */
+export function toDdMmAaaa(dia: string): string {
+  const [aaaa, mm, dd] = dia.split('-');
+  return dia ? `${dd}/${mm}/${aaaa}` : '';
+}
+
+/**
+ * A day written dd/mm/aaaa as the API takes it (aaaa-mm-dd), or null when it is no day of the
+ * calendar (31/02/2026 included). Also taken: a one-digit day or month, '-' or '.' between, and
+ * ddmmaaaa without separators (a phone's numeric keyboard may have no '/').
+ */
+export function fromDdMmAaaa(texto: string): string | null {
+  const partes =
+    /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(texto.trim()) ??
+    /^(\d{2})(\d{2})(\d{4})$/.exec(texto.trim());
+  if (!partes) return null;
+  const [dd, mm, aaaa] = partes.slice(1).map(Number) as [number, number, number];
+  // Date rolls 31/02 over to March: the day is real only if it comes back the same.
+  const dia = new Date(Date.UTC(aaaa, mm - 1, dd));
+  if (aaaa < 1000 || dia.getUTCMonth() !== mm - 1 || dia.getUTCDate() !== dd) return null;
+  return `${aaaa}-${pad(mm)}-${pad(dd)}`;
 }

@@ -73,6 +73,13 @@ export function queryFromFiltros(filtros: Filtros): Record<string, string> {
   return query;
 }
 
+/** The filters that narrow the list: not the search text, the sort or the page. */
+const ACOTAN = ['fase', 'estado', 'opcionInicial', 'desde', 'hasta'] as const;
+
+/** How many of the filters that narrow the list are in use. */
+export const filtrosActivos = (filtros: Filtros): number =>
+  ACOTAN.filter((key) => filtros[key]).length;
+
 /** Full-text search (GET /search, by relevance) when there is text; otherwise the list. */
 export const isSearch = (filtros: Filtros): boolean => filtros.q !== '';
 
@@ -85,7 +92,7 @@ export function apiRequestOf(filtros: Filtros): {
     page: String(filtros.page),
     pageSize: String(PAGE_SIZE),
   };
-  for (const key of ['fase', 'estado', 'opcionInicial', 'desde', 'hasta'] as const) {
+  for (const key of ACOTAN) {
     if (filtros[key]) query[key] = filtros[key];
   }
   if (isSearch(filtros)) return { path: '/search', query: { q: filtros.q, ...query } };

@@ -1,5 +1,6 @@
 import {
   apiRequestOf,
+  filtrosActivos,
   filtrosFromQuery,
   pageCount,
   PAGE_SIZE,
@@ -69,6 +70,20 @@ describe('the list keeps its filters in the URL', () => {
       path: '/search',
       query: { q: 'obra menor', page: '1', pageSize: String(PAGE_SIZE), fase: 'INICIAL' },
     });
+  });
+
+  it('counts the filters in use that narrow the list', () => {
+    expect(filtrosActivos(SIN_FILTROS)).toBe(0);
+    expect(
+      filtrosActivos({
+        ...SIN_FILTROS,
+        q: 'obra',
+        fase: 'INICIAL',
+        desde: '2026-01-01',
+        orden: 'codigo',
+        page: 3,
+      }),
+    ).toBe(2);
   });
 
   it('counts at least one page', () => {

@@ -79,6 +79,22 @@ const slug = (text: string): string =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** An instant as the web UI writes it: es-ES, four-digit year, in the browser's UTC. */
+const enEspanol = (iso: string): string => {
+  const at = new Date(iso);
+  const dia = `${pad2(at.getUTCDate())}/${pad2(at.getUTCMonth() + 1)}/${at.getUTCFullYear()}`;
+  return `${dia}, ${pad2(at.getUTCHours())}:${pad2(at.getUTCMinutes())}`;
+};
+
+/** The UTC day of an instant as the API takes it (aaaa-mm-dd), and as typed: dd/mm/aaaa. */
+const diaDe = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const ddmmaaaa = (dia: string): string => dia.split('-').reverse().join('/');
+
+/** A date the web UI shows (dd/mm/aaaa, hh:mm) at the start of a text. */
+const FECHA_HORA = String.raw`\d{2}/\d{2}/\d{4}, \d{2}:\d{2}`;
+
 const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
   (await section(page, heading).getByRole('columnheader').allTextContents()).map((text) =>
     text.trim(),
@@ -87,8 +103,10 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
 /**
  * The web UI end to end, in a real browser (Debian's Chromium through playwright-core), as its
  * users drive it, finding everything by role and accessible name (the web UI contract): sign
- * in through the authorization server's page; open an expediente with two files; find it in
- * the list and by search; download its documents byte for byte; walk it through every phase
+ * in through the authorization server's page (a favicon linked and served); open an
+ * expediente with two files; find it in the list (dates in Spanish with four-digit years, its
+ * total in sight) and by search; filter it by a day typed dd/mm/aaaa; on a phone, the filters
+ * folded behind a toggle; download its documents byte for byte; walk it through every phase
  * as tramitadora and validador, with a rejection (its reason asked in a dialog, then in the
  * phase history) and the way back, while a user without the validador role is not offered
  * the validation decisions; see a change live; its phase history and audit timeline; the
@@ -225,6 +243,16 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await screens.take(tramitadora, 'expedientes');
   });
 
+  step('links a favicon that is served', async () => {
+    const on = page('tramitadora');
+    const href = await on.locator('head link[rel="icon"]').getAttribute('href');
+    expect(href).toBe('/favicon.svg');
+    const icon = await on.request.get(href as string);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/^image\/svg\+xml\b/);
+    expect(await icon.text()).toContain('<svg');
+  });
+
   step('opens an expediente with two files and lands on its detail', async () => {
     const on = page('tramitadora');
     await on.getByRole('link', { name: 'Nuevo expediente' }).click();
@@ -247,7 +275,11 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await untilText(definition(on, 'Fase'), FASE.inicial);
     await untilText(definition(on, 'Estado'), /abierto/i);
     await untilText(definition(on, 'Creado por'), /Teresa Tramitadora|teresa\.tramitadora/);
-    for (const term of ['Opción inicial', 'Creado']) await definition(on, term).waitFor();
+    await definition(on, 'Opción inicial').waitFor();
+    const creado = definition(on, 'Creado').locator('time');
+    expect(await creado.textContent()).toBe(
+      enEspanol((await creado.getAttribute('datetime')) ?? ''),
+    );
     const editable = on.getByRole('textbox', { name: 'Descripción' });
     await eventually(
       async () => ((await editable.inputValue()) === descripcion ? true : undefined),
@@ -276,9 +308,22 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
         'SELECT',
       );
     }
+    // Days typed in Spanish order whatever the browser's locale: no <input type="date">.
     for (const label of ['Desde', 'Hasta']) {
-      expect(await on.getByLabel(label, { exact: true }).getAttribute('type')).toBe('date');
+      const campo = on.getByLabel(label, { exact: true });
+      expect(await campo.getAttribute('type')).toBe('text');
+      expect(await campo.getAttribute('placeholder')).toBe('dd/mm/aaaa');
+      expect(await campo.getAttribute('inputmode')).toBe('numeric');
     }
+    const fila = on
+      .getByRole('row')
+      .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
+    const creado = fila.locator('time');
+    expect(await creado.textContent()).toBe(
+      enEspanol((await creado.getAttribute('datetime')) ?? ''),
+    );
+    // The total, in sight (not only the table's caption for screen readers).
+    expect(await on.getByText(/^\d+ expedientes?$/).isVisible()).toBe(true);
     await on.getByText(/Página \d+ de \d+/).waitFor();
     await screens.take(on, 'lista');
 
@@ -310,6 +355,79 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('link', { name: codigo, exact: true }).click();
     await on.waitForURL((url) => url.pathname === expedientePath);
     await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+  });
+
+  step('filters from a day typed dd/mm/aaaa, and refuses one that is no day', async () => {
+    const on = page('tramitadora');
+    await on.goto('/expedientes');
+    const desde = on.getByLabel('Desde', { exact: true });
+    /** Types `texto` in Desde and confirms it with Enter. */
+    const escribe = async (texto: string) => {
+      await desde.fill(texto);
+      await desde.press('Enter');
+    };
+    // The day it was opened: the list asks the API for it as aaaa-mm-dd, the URL keeps it so.
+    const dia = diaDe(abiertoAt);
+    const pedido = on.waitForRequest((request) => {
+      const url = new URL(request.url());
+      return url.pathname === '/api/v1/expedientes' && url.searchParams.get('desde') === dia;
+    });
+    await escribe(ddmmaaaa(dia));
+    await pedido;
+    await on.waitForURL((url) => url.searchParams.get('desde') === dia);
+    await on.getByRole('link', { name: codigo, exact: true }).waitFor();
+    expect(await desde.inputValue()).toBe(ddmmaaaa(dia));
+    const fecha = on.getByRole('row').nth(1).locator('time');
+    await untilText(fecha, new RegExp(`^${FECHA_HORA}$`));
+    await screens.take(on, 'fechas-en-espanol');
+
+    // Two days later: nothing opened since.
+    const despues = diaDe(abiertoAt + 2 * 86_400_000);
+    await escribe(ddmmaaaa(despues));
+    await on.waitForURL((url) => url.searchParams.get('desde') === despues);
+    await on.getByText('No hay expedientes').waitFor();
+
+    // No day of the calendar: said at the field, which keeps the text; the filter stays.
+    await escribe('31/02/2026');
+    const aviso = on.getByRole('alert').filter({ hasText: 'Fecha no válida' });
+    await aviso.waitFor();
+    expect(await aviso.textContent()).toBe('Fecha no válida: escríbala como dd/mm/aaaa');
+    expect(await desde.getAttribute('aria-invalid')).toBe('true');
+    expect(await desde.getAttribute('aria-describedby')).toBe(await aviso.getAttribute('id'));
+    expect(await desde.inputValue()).toBe('31/02/2026');
+    expect(new URL(on.url()).searchParams.get('desde')).toBe(despues);
+    await screens.take(on, 'fecha-no-valida');
+  });
+
+  step('on a phone, folds the filters behind a toggle that counts those in use', async () => {
+    const on = page('tramitadora');
+    await on.setViewportSize({ width: 390, height: 844 });
+    try {
+      await on.goto(`/expedientes?estado=abierto&desde=${diaDe(abiertoAt)}`);
+      const fase = on.getByLabel('Fase', { exact: true });
+      const plegados = on.getByRole('button', { name: 'Filtros (2 activos)', exact: true });
+      expect(await plegados.getAttribute('aria-expanded')).toBe('false');
+      expect(await fase.isVisible()).toBe(false);
+      // The list starts on the first screen, its total in sight.
+      const primera = await on.getByRole('row').nth(1).boundingBox();
+      expect(primera?.y).toBeLessThan(844);
+      expect(await on.getByText(/^\d+ expedientes?$/).isVisible()).toBe(true);
+      await screens.take(on, 'filtros-plegados-movil');
+
+      await plegados.click();
+      const abiertos = on.getByRole('button', { name: 'Filtros', exact: true });
+      expect(await abiertos.getAttribute('aria-expanded')).toBe('true');
+      await fase.waitFor();
+      expect(await on.getByLabel('Desde', { exact: true }).inputValue()).toBe(
+        ddmmaaaa(diaDe(abiertoAt)),
+      );
+      await screens.take(on, 'filtros-abiertos-movil');
+    } finally {
+      await on.setViewportSize({ width: 1280, height: 900 });
+    }
+    // Wider: open, without the toggle.
+    await on.getByLabel('Fase', { exact: true }).waitFor();
+    expect(await on.locator('button[aria-controls="filtros"]').isVisible()).toBe(false);
   });
 
   step('pages through the list; offline, it says so, keeps its page, and retries', async () => {
@@ -589,7 +707,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await untilText(definition(on, 'Estado'), /finalizado/i);
     // Finished, and said so: no buttons, no "cannot change it now", no final phase "en curso".
     const cambios = section(on, 'Cambiar fase');
-    await cambios.getByText(/^Expediente finalizado el \d/).waitFor();
+    await cambios.getByText(new RegExp(`^Expediente finalizado el ${FECHA_HORA}$`)).waitFor();
     expect(await cambios.getByRole('button').count()).toBe(0);
     const ultima = section(on, 'Historial de fases').locator('tbody tr').last();
     await untilText(ultima, new RegExp(FASE.finalizado));
@@ -648,7 +766,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByLabel('Ver como estaba el').fill(asOf);
     await on.getByRole('button', { name: 'Ver', exact: true }).click();
     await on.waitForURL((url) => url.searchParams.has('asOf'));
-    await on.getByRole('status').filter({ hasText: 'Vista a fecha' }).waitFor();
+    const vista = on.getByRole('status').filter({ hasText: 'Vista a fecha' });
+    // The long form: the month by name, the year in four digits.
+    await untilText(vista.locator('span'), /^Vista a fecha \d{1,2} de [a-z]+ de \d{4}\b/);
     await faseActual(on, FASE.inicial);
     expect(await on.getByRole('button', { name: 'Guardar descripción' }).isVisible()).toBe(false);
     expect(await on.getByRole('heading', { name: 'Cambiar fase' }).isVisible()).toBe(false);
