@@ -55,8 +55,8 @@ interface Change {
 
 /**
  * The route declarations of the services and of the public API, every role and no token, and
- * an expediente open and one finished: no route of a service does what the public API would
- * refuse, and no route of either changes a finished expediente.
+ * an expediente open, one finished and one whose creation was rejected: no route of a service
+ * does what the public API would refuse, and no route of either changes a closed expediente.
  */
 describe('Authorization matrix of the services’ own APIs, and of finished expedientes', () => {
   let gateway: GatewayUnderTest;
@@ -189,25 +189,83 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
     expect(wrong).toEqual([]);
   });
 
-  /** A valid change of the finished expediente for each route that changes one. */
-  const serviceChanges: Readonly<Record<string, () => Change>> = {
-    'PATCH /expedientes/expedientes/:id': () => ({
-      json: { descripcion: 'Cambiada tras el final', expectedVersion: finalizadoVersion },
+  /**
+   * The expedientes nothing may change any more, each with the ids that fill its routes: one
+   * finished, and one whose creation was rejected (it has no document of its own, so the
+   * routes on its documents do not apply to it).
+   */
+  interface Cerrado {
+    readonly estado: string;
+    readonly ids: Record<string, string>;
+    readonly version: number;
+    readonly descripcion: string;
+  }
+  const cerrados: Cerrado[] = [];
+  /** A document staged by nobody's expediente: what an attach would take. */
+  let staged = '';
+
+  beforeAll(async () => {
+    cerrados.push({
+      estado: 'finalizado',
+      ids: finalizado,
+      version: finalizadoVersion,
+      descripcion: 'Matriz',
+    });
+    // documents refuses a document that belongs to another expediente: the creation is
+    // rejected, and the expediente stays, in creacion_rechazada.
+    const refused = await fetch(`${servicesUrl}/expedientes/expedientes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gateway.tokens.tramitador}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        codigo: codigoNuevo('RECH'),
+        opcionInicial: 'SEDE_ELECTRONICA',
+        descripcion: 'Rechazada',
+        documentIds: [abierto.documentId],
+      }),
+    });
+    expect(refused.status).toBe(422);
+    const id = ((await refused.json()) as { details: { expedienteId: string } }).details
+      .expedienteId;
+    const rechazado = await detail(id, (each) => each.estado === 'creacion_rechazada');
+    cerrados.push({
+      estado: 'creacion_rechazada',
+      ids: { id, expedienteId: id },
+      version: rechazado.version,
+      descripcion: 'Rechazada',
+    });
+    const upload = await fetch(`${servicesUrl}/documents/documents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${gateway.tokens.tramitador}`,
+        'content-type': 'application/octet-stream',
+        'x-file-name': 'suelto.pdf',
+      },
+      body: pdf(),
+    });
+    expect(upload.status).toBe(201);
+    staged = ((await upload.json()) as { documentId: string }).documentId;
+  });
+
+  /** A valid change of a closed expediente for each service route that changes one. */
+  const serviceChanges: Readonly<Record<string, (cerrado: Cerrado) => Change>> = {
+    'PATCH /expedientes/expedientes/:id': ({ version }) => ({
+      json: { descripcion: 'Cambiada tras el final', expectedVersion: version },
     }),
     'POST /expedientes/expedientes/:id/transitions': () => ({ json: { hacia: 'VALIDACION' } }),
-    'POST /expedientes/expedientes/:id/documents': () => ({
-      json: { documentId: finalizado.stagedDocumentId },
-    }),
+    'POST /expedientes/expedientes/:id/documents': () => ({ json: { documentId: staged } }),
     'POST /documents/documents/:id/versions': () => ({
       bytes: pdf(),
       headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'tarde.pdf' },
     }),
   };
 
-  const publicChanges: Readonly<Record<string, () => Change>> = {
-    editarExpediente: () => ({
+  const publicChanges: Readonly<Record<string, (cerrado: Cerrado) => Change>> = {
+    editarExpediente: ({ version }) => ({
       json: { descripcion: 'Cambiada tras el final' },
-      headers: { 'if-match': `"${finalizadoVersion}"` },
+      headers: { 'if-match': `"${version}"` },
     }),
     cambiarDeFase: () => ({ json: { hacia: 'VALIDACION' } }),
     anadirDocumento: () => ({ form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') }),
@@ -218,78 +276,87 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
   const changesAnExpediente = (method: string, path: string): boolean =>
     method.toUpperCase() !== 'GET' && /[:{](id|expedienteId)\b/.test(path) && !/sagas/.test(path);
 
-  it("refuses every service route's change of a finished expediente, for every role it admits: 422", async () => {
-    const staged = await fetch(`${servicesUrl}/documents/documents`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${gateway.tokens.tramitador}`,
-        'content-type': 'application/octet-stream',
-        'x-file-name': 'suelto.pdf',
-      },
-      body: pdf(),
-    });
-    expect(staged.status).toBe(201);
-    finalizado.stagedDocumentId = ((await staged.json()) as { documentId: string }).documentId;
+  /** Whether a route concerns one of the expediente's documents, which it may not have. */
+  const onItsDocuments = (path: string): boolean =>
+    path.startsWith('/documents/') || path.includes('{documentId}');
 
+  /** Every role that `roles` admits among the personas. */
+  const admitted = (roles: readonly string[]): Persona[] =>
+    (Object.keys(personas) as Persona[]).filter((persona) =>
+      personas[persona].roles.some((role) => roles.includes(role)),
+    );
+
+  it("refuses every service route's change of a closed expediente, for every role it admits: 422", async () => {
+    expect(cerrados.map(({ estado }) => estado)).toEqual(['finalizado', 'creacion_rechazada']);
     const changing = declaredRoutes(gateway.embedded.internalApi).filter((route) =>
       changesAnExpediente(route.method, route.path),
     );
     expect(changing.length).toBeGreaterThanOrEqual(4);
     const wrong: string[] = [];
-    for (const route of changing) {
-      const change = serviceChanges[describeService(route)];
-      if (!change) {
-        wrong.push(`${describeService(route)}: no change declared for it here`);
-        continue;
-      }
-      for (const persona of Object.keys(personas) as Persona[]) {
-        if (!personas[persona].roles.some((role) => rolesOf(route).includes(role))) continue;
-        const reply = await serviceCall(route, persona, finalizado, change());
-        const body = await reply.text();
-        if (reply.status !== 422) {
-          wrong.push(
-            `${describeService(route)} as ${persona}: ${reply.status} ${body.slice(0, 200)}`,
-          );
+    for (const cerrado of cerrados) {
+      for (const route of changing) {
+        const change = serviceChanges[describeService(route)];
+        if (!change) {
+          wrong.push(`${describeService(route)}: no change declared for it here`);
+          continue;
+        }
+        if (onItsDocuments(route.path) && !cerrado.ids.documentId) continue;
+        for (const persona of admitted(rolesOf(route))) {
+          const reply = await serviceCall(route, persona, cerrado.ids, change(cerrado));
+          const body = await reply.text();
+          if (reply.status !== 422) {
+            wrong.push(
+              `${describeService(route)} on ${cerrado.estado} as ${persona}: ${reply.status} ${body.slice(0, 200)}`,
+            );
+          }
         }
       }
     }
     expect(wrong).toEqual([]);
   });
 
-  it('refuses every public change of a finished expediente, for every role it admits: 422', async () => {
+  it('refuses every public change of a closed expediente, for every role it admits: 422', async () => {
     const changing = gateway.embedded.gateway.routes.filter((route: RouteDefinition) =>
       changesAnExpediente(route.method, route.path),
     );
     expect(changing.length).toBeGreaterThanOrEqual(4);
     const wrong: string[] = [];
-    for (const route of changing) {
-      const change = publicChanges[route.operationId];
-      if (!change) {
-        wrong.push(`${route.operationId}: no change declared for it here`);
-        continue;
-      }
-      for (const persona of Object.keys(personas) as Persona[]) {
-        const roles = route.roles === 'public' ? [] : route.roles;
-        if (!personas[persona].roles.some((role) => (roles as string[]).includes(role))) continue;
-        const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => finalizado[name] ?? 'x');
-        const { json, form, headers } = change();
-        const reply = await gateway.api.request(path, {
-          method: route.method.toUpperCase(),
-          token: gateway.tokens[persona],
-          json,
-          form,
-          headers,
-        });
-        if (reply.status !== 422) {
-          wrong.push(
-            `${route.operationId} as ${persona}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`,
-          );
+    for (const cerrado of cerrados) {
+      for (const route of changing) {
+        const change = publicChanges[route.operationId];
+        if (!change) {
+          wrong.push(`${route.operationId}: no change declared for it here`);
+          continue;
+        }
+        if (onItsDocuments(route.path) && !cerrado.ids.documentId) continue;
+        const path = route.path.replace(
+          /\{(\w+)\}/g,
+          (_, name: string) => cerrado.ids[name] ?? 'x',
+        );
+        for (const persona of admitted(route.roles === 'public' ? [] : route.roles)) {
+          const { json, form, headers } = change(cerrado);
+          const reply = await gateway.api.request(path, {
+            method: route.method.toUpperCase(),
+            token: gateway.tokens[persona],
+            json,
+            form,
+            headers,
+          });
+          if (reply.status !== 422) {
+            wrong.push(
+              `${route.operationId} on ${cerrado.estado} as ${persona}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`,
+            );
+          }
         }
       }
     }
     expect(wrong).toEqual([]);
-    const after = await detail(finalizado.id, () => true);
-    expect(after.version).toBe(finalizadoVersion);
-    expect(after.descripcion).toBe('Matriz');
+    for (const { ids, version, descripcion } of cerrados) {
+      const after = await detail(ids.id, () => true);
+      expect({ version: after.version, descripcion: after.descripcion }).toEqual({
+        version,
+        descripcion,
+      });
+    }
   });
 });
