@@ -25,7 +25,11 @@ export async function startEmbedded(
   const [port, opsPort] = (await freePorts(2)) as [number, number];
   const url = `http://127.0.0.1:${port}`;
   const unset = Object.fromEntries(SERVER_VARIABLES.map((name) => [name, undefined]));
-  const settings = { ...commonSettings };
+  // The caller's choice, named in the report: the figures depend on it.
+  const settings = {
+    ...commonSettings,
+    EMBEDDED_DURABILITY: process.env.EMBEDDED_DURABILITY ?? 'power-cut',
+  };
   const embedded = new ManagedProcess(
     'embedded',
     join(repoRoot, 'gateway/dist/embedded/main.js'),

@@ -18,7 +18,7 @@ import {
   Stoppable,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import { Durability, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
 import { inProcessTransport } from '../adapters/http/in-process-transport';
 import { SqlIdempotencyRecords } from '../adapters/sql/sql-idempotency-records';
@@ -57,6 +57,8 @@ export type EmbeddedAuthentication =
 
 export interface EmbeddedGatewayOptions {
   readonly dataDir: string;
+  /** What every store under `dataDir` promises of a commit; `power-cut` when omitted. */
+  readonly durability?: Durability;
   /** 0 for any free port. */
   readonly port: number;
   readonly host?: string;
@@ -112,7 +114,7 @@ const prefixed = (prefix: string, checks: readonly ReadinessCheck[]): ReadinessC
 export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
 ): Promise<EmbeddedGateway> {
-  const { logger, metrics, dataDir, settings } = options;
+  const { logger, metrics, dataDir, durability, settings } = options;
   let host: express.Express | undefined;
   const server = createServer((req, res) => (host ? host(req, res) : starting(res)));
   await new Promise<void>((done, fail) => {
@@ -138,13 +140,13 @@ export async function startEmbeddedGateway(
     const { identity, access, embedded } = await authenticationOf(options, publicUrl, started);
     const auth = embedded?.module;
 
-    const platform = await startEmbeddedPlatform({ dataDir, logger, metrics });
+    const platform = await startEmbeddedPlatform({ dataDir, durability, logger, metrics });
     started.push(() => platform.stop());
     const changes = new BusExpedienteChanges(platform.bus, liveUpdatesGroup('embedded'), logger);
     await changes.start();
     started.push(() => changes.stop());
 
-    const database = new SqliteDatabase(join(dataDir, 'gateway.db'));
+    const database = new SqliteDatabase(join(dataDir, 'gateway.db'), { durability });
     started.push(() => database.close());
     const login =
       embedded &&
@@ -256,7 +258,7 @@ async function authenticationOf(
   });
   const { redirectUri, postLogoutRedirectUri } = gatewayClientUris(publicUrl);
   const module = await createAuthService(
-    { kind: 'embedded', dataDir: options.dataDir },
+    { kind: 'embedded', dataDir: options.dataDir, durability: options.durability },
     { logger: options.logger.child({ context: 'auth' }), metrics: options.metrics },
     {
       ...settings,

@@ -11,11 +11,13 @@ import {
   ServiceMetrics,
   ServiceModule,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import { Durability, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 
 export interface EmbeddedPlatformOptions {
   /** SQLite files and document content live here; the data survives restarts. */
   readonly dataDir: string;
+  /** What each store's commit survives; `power-cut` when omitted. */
+  readonly durability?: Durability;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
 }
@@ -32,7 +34,7 @@ export interface EmbeddedPlatform {
 }
 
 type ServiceFactory = (
-  infrastructure: { kind: 'embedded'; dataDir: string; bus: MessageBus },
+  infrastructure: { kind: 'embedded'; dataDir: string; durability?: Durability; bus: MessageBus },
   common: { logger: Logger; metrics: ServiceMetrics },
 ) => Promise<ServiceModule>;
 
@@ -46,7 +48,8 @@ const factories: ReadonlyArray<readonly [string, ServiceFactory]> = [
 export async function startEmbeddedPlatform(
   options: EmbeddedPlatformOptions,
 ): Promise<EmbeddedPlatform> {
-  const busDatabase = new SqliteDatabase(join(options.dataDir, 'bus.db'));
+  const { dataDir, durability } = options;
+  const busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'), { durability });
   const bus = await EmbeddedMessageBus.open(busDatabase, {
     registry: publishedLanguage(),
     logger: options.logger.child({ component: 'bus' }),
@@ -60,7 +63,7 @@ export async function startEmbeddedPlatform(
   try {
     for (const [name, create] of factories) {
       const module = await create(
-        { kind: 'embedded', dataDir: options.dataDir, bus },
+        { kind: 'embedded', dataDir, durability, bus },
         // `service` is the process's own field; inside the one process, each bounded context says `context`.
         { logger: options.logger.child({ context: name }), metrics: options.metrics },
       );

@@ -11,6 +11,7 @@ import {
   startOperationsServer,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
+import { DURABILITIES } from '@expedientes/shared-kernel/adapters/sql';
 import { gatewaySettings, gatewayVariables } from '../config';
 import { INTERNAL_PATH, startEmbeddedGateway } from './embedded-gateway';
 
@@ -18,6 +19,7 @@ const configSchema = z
   .object({
     PORT: env.port(8080),
     DATA_DIR: z.string().min(1).default('data'),
+    EMBEDDED_DURABILITY: z.enum(DURABILITIES).default('power-cut'),
     ...gatewayVariables,
   })
   // The authorization server's settings, but where it sends the browser: that is this process.
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.DATA_DIR);
   const embedded = await startEmbeddedGateway({
     dataDir,
+    durability: config.EMBEDDED_DURABILITY,
     port: config.PORT,
     logger,
     metrics,
@@ -48,7 +51,12 @@ async function main(): Promise<void> {
     settings: gatewaySettings(config),
   });
   logger.info(
-    { port: embedded.port, dataDir, login: `${embedded.publicUrl}/login` },
+    {
+      port: embedded.port,
+      dataDir,
+      durability: config.EMBEDDED_DURABILITY,
+      login: `${embedded.publicUrl}/login`,
+    },
     'expedientes platform listening',
   );
   const operations = await startOperationsServer({

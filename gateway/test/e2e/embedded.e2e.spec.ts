@@ -8,9 +8,10 @@ import { machineClientUsers, scenarioMachineClients } from './support/users';
 
 /**
  * `npm start` as a newcomer runs it, its authorization server inside: the scenario's people
- * are its machine clients, with real tokens from its token endpoint.
+ * are its machine clients, with real tokens from its token endpoint. Both durabilities keep
+ * everything across a kill -9; they differ only after a power cut.
  */
-describe('The single embedded process', () => {
+describe.each(['power-cut', 'process-crash'])('The single embedded process (%s)', (durability) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-e2e-'));
   const clients = scenarioMachineClients();
   let platform: PlatformUnderTest;
@@ -20,6 +21,7 @@ describe('The single embedded process', () => {
     const opsPort = await freePort();
     embedded = new ServiceProcess('embedded', embeddedMain, await freePort(), {
       DATA_DIR: dataDir,
+      EMBEDDED_DURABILITY: durability,
       // The services' internal API is on the operators' port, not the public one.
       OPS_PORT: String(opsPort),
       AUTH_MACHINE_CLIENTS: JSON.stringify(clients),

@@ -5,6 +5,7 @@ import { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import {
   MysqlDatabase,
   SqlDatabase,
+  Durability,
   SqliteDatabase,
 } from '@expedientes/shared-kernel/adapters/sql';
 import { AssignRolesHandler } from './application/assign-roles/assign-roles-handler';
@@ -61,6 +62,7 @@ export type AuthInfrastructure =
       readonly kind: 'embedded';
       /** auth keeps `auth.db` (SQLite) and `auth-keys.json` (its keys, generated once) here. */
       readonly dataDir: string;
+      readonly durability?: Durability;
     }
   | {
       readonly kind: 'distributed';
@@ -96,7 +98,9 @@ function buildContainer(
   constant(TOKENS.clock, common.clock ?? systemClock);
   singleton<SqlDatabase>(TOKENS.database, () =>
     infrastructure.kind === 'embedded'
-      ? new SqliteDatabase(join(infrastructure.dataDir, 'auth.db'))
+      ? new SqliteDatabase(join(infrastructure.dataDir, 'auth.db'), {
+          durability: infrastructure.durability,
+        })
       : new MysqlDatabase(infrastructure.mysqlUrl),
   );
   singleton<ProviderKeys>(TOKENS.keys, () =>

@@ -22,6 +22,7 @@ import {
   outboxMigrations,
   SqlDatabase,
   SqlExecutor,
+  Durability,
   SqliteDatabase,
   SqlInbox,
   SqlOutbox,
@@ -52,6 +53,7 @@ export type BpmInfrastructure = (
       readonly kind: 'embedded';
       /** bpm keeps `bpm.db` (SQLite) here. */
       readonly dataDir: string;
+      readonly durability?: Durability;
       readonly bus: MessageBus;
     }
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mysqlUrl: string }
@@ -93,7 +95,9 @@ function buildContainer(
 
   singleton<SqlDatabase>(TOKENS.database, () =>
     infrastructure.kind === 'embedded'
-      ? new SqliteDatabase(join(infrastructure.dataDir, 'bpm.db'))
+      ? new SqliteDatabase(join(infrastructure.dataDir, 'bpm.db'), {
+          durability: infrastructure.durability,
+        })
       : new MysqlDatabase(infrastructure.mysqlUrl),
   );
   const millis = (ctx: ResolutionContext) => () => ctx.get<Clock>(TOKENS.clock)().getTime();

@@ -27,6 +27,7 @@ import type {
 } from '@expedientes/shared-kernel/adapters/runtime';
 import {
   OutboxRelay,
+  Durability,
   SqliteDatabase,
   SqlOutboxSource,
 } from '@expedientes/shared-kernel/adapters/sql';
@@ -54,7 +55,12 @@ import { TOKENS } from './infrastructure/tokens';
 
 export type DocumentsInfrastructure =
   /** SQLite at `<dataDir>/documents.db`, content under `<dataDir>/documents/`. */
-  | { readonly kind: 'embedded'; readonly dataDir: string; readonly bus: MessageBus }
+  | {
+      readonly kind: 'embedded';
+      readonly dataDir: string;
+      readonly durability?: Durability;
+      readonly bus: MessageBus;
+    }
   /** Metadata in MongoDB, content in its GridFS. */
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mongodbUrl: string };
 
@@ -76,12 +82,12 @@ interface Stores {
 }
 
 async function embeddedStores(
-  { dataDir, bus }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
+  { dataDir, durability, bus }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
   settings: DocumentsSettings,
   logger: Logger,
   clock: Clock,
 ): Promise<Stores> {
-  const database = new SqliteDatabase(join(dataDir, 'documents.db'));
+  const database = new SqliteDatabase(join(dataDir, 'documents.db'), { durability });
   const relay = new OutboxRelay(new SqlOutboxSource(database), bus, {
     logger: logger.child({ component: 'outbox' }),
   });
@@ -93,7 +99,7 @@ async function embeddedStores(
   return {
     repository,
     cerrados: await SqliteExpedientesCerrados.open(database),
-    files: new LocalFileStore({ directory, maxBytes: settings.maxBytes, now: clock }),
+    files: new LocalFileStore({ directory, maxBytes: settings.maxBytes, now: clock, durability }),
     readiness: [
       { name: 'sqlite', check: () => database.ping() },
       { name: 'files', check: () => access(directory, constants.W_OK) },

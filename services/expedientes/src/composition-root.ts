@@ -11,6 +11,7 @@ import {
   systemClock,
 } from '@expedientes/shared-kernel';
 import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
+import type { Durability } from '@expedientes/shared-kernel/adapters/sql';
 import { AdvancePhase } from './application/advance-phase/advance-phase';
 import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga';
 import { AttachDocumento } from './application/attach-documento/attach-documento';
@@ -57,6 +58,7 @@ export type ExpedientesInfrastructure =
       readonly kind: 'embedded';
       /** `expedientes.db` (events, sagas) and `expedientes-read-models.db` go here. */
       readonly dataDir: string;
+      readonly durability?: Durability;
       readonly bus: MessageBus;
     }
   | {
@@ -307,7 +309,7 @@ export async function createExpedientesService(
 ): Promise<ExpedientesModule> {
   const stores =
     infrastructure.kind === 'embedded'
-      ? await openEmbeddedStores(infrastructure.dataDir, common.logger)
+      ? await openEmbeddedStores(infrastructure, common.logger)
       : await openDistributedStores(infrastructure, common.logger);
   const container = buildContainer(infrastructure, common, settings, stores);
   const orchestrator = container.get<SagaOrchestrator>(TOKENS.orchestrator);

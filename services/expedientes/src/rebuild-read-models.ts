@@ -23,7 +23,7 @@ import {
  */
 async function openStores(logger: Logger): Promise<ExpedientesStores> {
   const { DATA_DIR } = loadConfig(z.object({ DATA_DIR: z.string().min(1).optional() }));
-  if (DATA_DIR) return openEmbeddedStores(DATA_DIR, logger);
+  if (DATA_DIR) return openEmbeddedStores({ dataDir: DATA_DIR }, logger);
   const config = loadConfig(z.object(distributedStoresVariables));
   return openDistributedStores(
     { eventStore: eventStoreConfigOf(config), mongodbUrl: config.MONGODB_URL },

@@ -4,6 +4,7 @@ import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapte
 import {
   MysqlDatabase,
   SqlDatabase,
+  Durability,
   SqliteDatabase,
 } from '@expedientes/shared-kernel/adapters/sql';
 import { Container } from 'inversify';
@@ -21,7 +22,12 @@ import { tokens } from './infrastructure/tokens';
 
 export type SearchInfrastructure =
   /** SQLite FTS5 in `${dataDir}/search.db`. */
-  | { readonly kind: 'embedded'; readonly dataDir: string; readonly bus: MessageBus }
+  | {
+      readonly kind: 'embedded';
+      readonly dataDir: string;
+      readonly durability?: Durability;
+      readonly bus: MessageBus;
+    }
   /** MySQL/MariaDB FULLTEXT in the database of `mysqlUrl`, which must exist. */
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mysqlUrl: string };
 
@@ -43,9 +49,11 @@ export interface SearchServiceModule extends ServiceModule {
 /** The store of the index, chosen by the kind of infrastructure. */
 function bindStore(container: Container, infrastructure: SearchInfrastructure): void {
   if (infrastructure.kind === 'embedded') {
-    container
-      .bind<SqlDatabase>(tokens.Database)
-      .toConstantValue(new SqliteDatabase(join(infrastructure.dataDir, 'search.db')));
+    container.bind<SqlDatabase>(tokens.Database).toConstantValue(
+      new SqliteDatabase(join(infrastructure.dataDir, 'search.db'), {
+        durability: infrastructure.durability,
+      }),
+    );
     container
       .bind<SqlExpedienteSearchIndex>(tokens.SearchIndex)
       .toDynamicValue((ctx) => new SqliteExpedienteSearchIndex(ctx.get(tokens.Database)))

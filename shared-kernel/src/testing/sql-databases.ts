@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MysqlDatabase } from '../adapters/sql/mysql-database';
-import { SqliteDatabase } from '../adapters/sql/sqlite-database';
+import { SqliteDatabase, SqliteDatabaseOptions } from '../adapters/sql/sqlite-database';
 
 export interface TemporaryDatabase<TDatabase> {
   readonly db: TDatabase;
@@ -14,12 +14,14 @@ export interface TemporaryDatabase<TDatabase> {
 }
 
 /** A SQLite file in a fresh temporary folder. */
-export function temporarySqlite(): TemporaryDatabase<SqliteDatabase> {
+export function temporarySqlite(
+  options: SqliteDatabaseOptions = {},
+): TemporaryDatabase<SqliteDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'expedientes-sqlite-'));
   const file = join(folder, 'test.db');
   const opened: SqliteDatabase[] = [];
   const open = (): SqliteDatabase => {
-    const db = new SqliteDatabase(file);
+    const db = new SqliteDatabase(file, options);
     opened.push(db);
     return db;
   };

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { LocalFileStore } from '../../src/adapters/files';
+import { Durability, LocalFileStore } from '../../src/adapters/files';
 import { fileStoreContract } from '../../src/testing';
 
 /** Every entry the store keeps under its folder: kept files, uploads under way, deletions. */
@@ -30,6 +31,32 @@ describe('LocalFileStore', () => {
       store: new LocalFileStore({ directory, maxBytes }),
       storedItems: storedItems(directory),
     };
+  });
+
+  fileStoreContract('LocalFileStore surviving a process crash only', async (maxBytes) => {
+    const directory = newDirectory();
+    return {
+      store: new LocalFileStore({ directory, maxBytes, durability: 'process-crash' }),
+      storedItems: storedItems(directory),
+    };
+  });
+
+  it.each<[Durability, number]>([
+    ['power-cut', 3],
+    ['process-crash', 0],
+  ])('flushes an upload to the disk as its durability says (%s)', async (durability, flushes) => {
+    const probe = await open(__filename, 'r');
+    const handles = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+    await probe.close();
+    const sync = jest.spyOn(handles, 'sync');
+    try {
+      const store = new LocalFileStore({ directory: newDirectory(), maxBytes: 1000, durability });
+      await store.upload(Readable.from([Buffer.from('contenido')]), { filename: 'a.txt' });
+      // The content, its description and the folder it is renamed into.
+      expect(sync).toHaveBeenCalledTimes(flushes);
+    } finally {
+      sync.mockRestore();
+    }
   });
 
   it('finds its files again when opened anew, as after a restart', async () => {

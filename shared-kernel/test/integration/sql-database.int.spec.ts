@@ -221,6 +221,27 @@ describe('SqliteDatabase', () => {
   });
 });
 
+describe('SqliteDatabase that survives a process crash, not a power cut', () => {
+  const processCrash = () => temporarySqlite({ durability: 'process-crash' });
+  sqlDatabaseSuite(async () => processCrash());
+
+  it('commits without waiting for the disk, flushes included', async () => {
+    const temp = processCrash();
+    try {
+      await temp.db.migrate('test', [counters]);
+      await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
+      await temp.db.execute("INSERT INTO counters VALUES ('b', 2)", [], { redoneIfLost: true });
+      await temp.db.flush();
+      const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
+      expect(Number(setting.synchronous)).toBe(1); // NORMAL: the log is flushed at checkpoints
+      const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+      expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b']);
+    } finally {
+      await temp.dispose();
+    }
+  });
+});
+
 describeWithServer('mysql', 'MysqlDatabase', (url) => {
   sqlDatabaseSuite(() => temporaryMysql(url()));
 

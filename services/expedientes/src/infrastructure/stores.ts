@@ -9,6 +9,7 @@ import { ReadinessCheck } from '@expedientes/shared-kernel/adapters/runtime';
 import {
   MysqlDatabase,
   SqlEventStore,
+  Durability,
   SqliteDatabase,
   SqlEventStoreOptions,
   SqlSagaStore,
@@ -49,11 +50,13 @@ async function closeAll(closers: ReadonlyArray<() => Promise<unknown>>): Promise
 
 /** Embedded: the events and sagas in `expedientes.db`, the read models in their own file. */
 export async function openEmbeddedStores(
-  dataDir: string,
+  { dataDir, durability }: { readonly dataDir: string; readonly durability?: Durability },
   logger: Logger,
 ): Promise<ExpedientesStores> {
-  const writeSide = new SqliteDatabase(join(dataDir, 'expedientes.db'));
-  const querySide = new SqliteDatabase(join(dataDir, 'expedientes-read-models.db'));
+  const writeSide = new SqliteDatabase(join(dataDir, 'expedientes.db'), { durability });
+  const querySide = new SqliteDatabase(join(dataDir, 'expedientes-read-models.db'), {
+    durability,
+  });
   const eventStore = await SqlEventStore.open(writeSide, subscriptionSettings(logger));
   const sagaStore = new SqlSagaStore(writeSide);
   await sagaStore.migrate();

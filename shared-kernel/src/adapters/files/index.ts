@@ -1,2 +1,3 @@
 // File content on the local disk, for the embedded mode.
 export * from './local-file-store';
+export * from '../shared/durability';

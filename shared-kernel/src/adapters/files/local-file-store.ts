@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ContentNotFoundError } from '../../ports/content-errors';
 import type { FileDownload, FileStore, FileToStore, StoredFile } from '../../ports/file-store';
+import type { Durability } from '../shared/durability';
 import { checkedMaxBytes, MeteredContent } from '../shared/metered-content';
 
 export interface LocalFileStoreOptions {
@@ -14,6 +15,8 @@ export interface LocalFileStoreOptions {
   readonly maxBytes: number;
   /** The time recorded as `uploadedAt`. */
   readonly now?: () => Date;
+  /** `power-cut` (the default) flushes each upload to the disk before it is answered. */
+  readonly durability?: Durability;
 }
 
 /** What `file.json` holds beside each file's content. */
@@ -38,6 +41,8 @@ const ABANDONED_AFTER_MS = 60 * 60 * 1000;
  * its description. An upload is written in `incoming/<id>/` and renamed into `files/` once
  * whole and flushed to disk, so a file is either there complete or not at all; a deletion
  * renames the folder away first, so it disappears at once for readers. Ids are 32 hex digits.
+ * Under `process-crash` durability nothing is flushed: the rename still makes a file whole or
+ * absent for a crashed process, which the operating system's cache outlives.
  */
 export class LocalFileStore implements FileStore {
   private readonly files: string;
@@ -45,8 +50,10 @@ export class LocalFileStore implements FileStore {
   private readonly discarded: string;
   private readonly maxBytes: number;
   private readonly now: () => Date;
+  private readonly flushes: boolean;
 
   constructor(options: LocalFileStoreOptions) {
+    this.flushes = (options.durability ?? 'power-cut') === 'power-cut';
     this.maxBytes = checkedMaxBytes(options.maxBytes);
     this.now = options.now ?? (() => new Date());
     this.files = join(options.directory, 'files');
@@ -67,7 +74,7 @@ export class LocalFileStore implements FileStore {
     const metered = new MeteredContent(content, this.maxBytes);
     try {
       await mkdir(staging);
-      await writeDurably(join(staging, CONTENT), metered.pieces());
+      await writeNew(join(staging, CONTENT), metered.pieces(), this.flushes);
       const stored: StoredFile = {
         id,
         filename: file.filename,
@@ -78,9 +85,10 @@ export class LocalFileStore implements FileStore {
         metadata: file.metadata ?? {},
       };
       const description: Description = { ...stored, uploadedAt: stored.uploadedAt.toISOString() };
-      await writeDurably(join(staging, DESCRIPTION), [Buffer.from(JSON.stringify(description))]);
+      const text = Buffer.from(JSON.stringify(description));
+      await writeNew(join(staging, DESCRIPTION), [text], this.flushes);
       await rename(staging, join(this.files, id));
-      await syncFolder(this.files); // the rename itself survives a power cut
+      if (this.flushes) await syncFolder(this.files); // the rename itself survives a power cut
       return stored;
     } catch (error) {
       await rm(staging, { recursive: true, force: true }).catch(() => undefined);
@@ -145,15 +153,16 @@ async function ifFound<T>(id: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Writes a new file and flushes it to the disk before resolving. */
-async function writeDurably(
+/** Writes a new file, and with `flush` takes it to the disk before resolving. */
+async function writeNew(
   path: string,
   pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  flush: boolean,
 ): Promise<void> {
   const handle = await open(path, 'wx');
   try {
     for await (const piece of pieces) await writeAll(handle, piece);
-    await handle.sync();
+    if (flush) await handle.sync();
   } finally {
     await handle.close();
   }

@@ -1,3 +1,4 @@
+export * from '../shared/durability';
 export * from './sql-database';
 export * from './gathered-flush';
 export * from './migrations';

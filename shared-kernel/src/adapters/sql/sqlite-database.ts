@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Durability } from '../shared/durability';
 import { applyMigrations } from './migrations';
 import {
   ExecuteResult,
@@ -74,6 +75,11 @@ async function inWriteTurn(filename: string, work: () => Promise<void>): Promise
  * one commit, one flush to disk, serves them all; none is answered before that commit.
  * Statements are prepared once and kept.
  */
+export interface SqliteDatabaseOptions {
+  /** `power-cut` (the default) flushes every commit that is not redone if lost. */
+  readonly durability?: Durability;
+}
+
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
   private readonly connection: Database.Database;
@@ -83,15 +89,19 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly direct: SqlExecutor;
 
   private readonly filename: string;
+  /** Whether commits wait for the disk unless redone if lost (else none does). */
+  private readonly flushes: boolean;
 
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
-  constructor(filename: string) {
+  constructor(filename: string, options: SqliteDatabaseOptions = {}) {
+    this.flushes = (options.durability ?? 'power-cut') === 'power-cut';
     this.filename = filename === ':memory:' ? filename : resolve(filename);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.connection = new Database(filename);
     this.connection.pragma('journal_mode = WAL');
-    // FULL: a committed transaction survives a power cut, not only a process crash.
-    this.connection.pragma('synchronous = FULL');
+    // FULL: a committed transaction survives a power cut. NORMAL: a process crash only (in WAL
+    // mode the log is flushed at checkpoints, and the file is never left corrupt).
+    this.connection.pragma(`synchronous = ${this.flushes ? 'FULL' : 'NORMAL'}`);
     this.connection.pragma('foreign_keys = ON');
     this.connection.pragma('busy_timeout = 5000');
     // Reads straight from the file's pages in memory, not a read() and a copy per page: with
@@ -146,7 +156,8 @@ export class SqliteDatabase implements SqlDatabase {
 
   /**
    * A commit that waits for the disk, of a header field nobody reads: the write-ahead log
-   * keeps commit order, so every commit before it is on the disk too once it returns.
+   * keeps commit order, so every commit before it is on the disk too once it returns. Under
+   * `process-crash` durability a plain commit: there nothing waits for the disk.
    */
   async flush(): Promise<void> {
     await this.transaction((tx) => tx.execute('PRAGMA user_version = 0'));
@@ -203,8 +214,8 @@ export class SqliteDatabase implements SqlDatabase {
     // A group whose members are all redone if lost commits without waiting for the disk; the
     // write-ahead log keeps commit order, so the next flushed commit takes it to disk as well.
     // (SQLite takes the setting only outside a transaction.)
-    const flush = !group.every((job) => job.redoneIfLost);
-    if (!flush) this.run('PRAGMA synchronous = NORMAL');
+    const lighter = this.flushes && group.every((job) => job.redoneIfLost);
+    if (lighter) this.run('PRAGMA synchronous = NORMAL');
     try {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
       this.run('BEGIN IMMEDIATE');
@@ -227,7 +238,7 @@ export class SqliteDatabase implements SqlDatabase {
       for (const job of group) job.reject(error);
       return;
     } finally {
-      if (!flush) this.run('PRAGMA synchronous = FULL');
+      if (lighter) this.run('PRAGMA synchronous = FULL');
     }
     group.forEach((job, index) => {
       const { ok, value } = outcomes[index];
