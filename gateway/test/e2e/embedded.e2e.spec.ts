@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UsersApi } from '../../src/ports/users-api';
+import { usersRoutes } from '../../src/api/routes/users-routes';
 import { ServiceName } from './support/platform-client';
 import { embeddedMain, freePort, ServiceProcess } from './support/processes';
 import { expedienteLifeScenario, PlatformUnderTest } from './support/scenario';
@@ -55,6 +57,34 @@ describe.each(['power-cut', 'process-crash'])('The single embedded process (%s)'
     });
     expect(publicly.status).toBe(404);
     expect(await publicly.json()).toMatchObject({ code: 'API.NOT_FOUND' });
+  });
+
+  // The jest-hosted gateway of the int matrix has no authorization server, so no /users.
+  it('admits to every /api/v1/users route, as declared, only the roles it declares', async () => {
+    const routes = usersRoutes({} as UsersApi);
+    expect(routes.length).toBeGreaterThanOrEqual(4);
+    const callers = [['nobody', undefined] as const, ...Object.entries(platform.users)];
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const path = route.path.replace('{username}', 'alguien.que.no.existe');
+      for (const [caller, user] of callers) {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (user) headers.authorization = `Bearer ${user.token}`;
+        const reply = await fetch(`${embedded.url}/api/v1${path}`, {
+          method: route.method.toUpperCase(),
+          headers,
+          body: route.method === 'get' ? undefined : '{}',
+        });
+        await reply.arrayBuffer();
+        const roles = route.roles === 'public' ? [] : route.roles;
+        // Each of the scenario's people is named after the one role they hold.
+        const owed = !user ? 401 : roles.includes(caller as never) ? 'served' : 403;
+        const asOwed =
+          owed === 'served' ? ![401, 403].includes(reply.status) : reply.status === owed;
+        if (!asOwed) wrong.push(`${route.method} ${route.path} as ${caller}: ${reply.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('keeps everything across a kill -9 and a restart on the same data', async () => {

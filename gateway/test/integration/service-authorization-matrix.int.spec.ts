@@ -4,7 +4,7 @@ import { RouteDefinition } from '../../src/api/route';
 import { eventually } from '../e2e/support/processes';
 import { fileOf, formOf } from '../support/api-client';
 import { answersAsOwed, Caller, CALLERS, owedTo } from '../support/callers';
-import { DeclaredRoute, declaredRoutes } from '../support/declared-routes';
+import { DeclaredRoute, declaredRoutes } from '@expedientes/shared-kernel/testing';
 import {
   codigoNuevo,
   GatewayUnderTest,

@@ -8,3 +8,4 @@ export * from './saga-script';
 export * from './saga-store-contract';
 export * from './test-tokens';
 export * from './eventually';
+export * from './declared-routes';

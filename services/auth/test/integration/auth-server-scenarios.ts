@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { JwtIdentityVerifier } from '@expedientes/shared-kernel/adapters/runtime';
+import { declaredRoutes } from '@expedientes/shared-kernel/testing';
+import { usersRouter } from '../../src/infrastructure/http/users-router';
 import { Browser, formOf } from '../support/browser';
 import { pkce, RelyingParty, TokenSet } from '../support/relying-party';
 import { entryPoints, RunningAuth, startAuth, untilLogged } from '../support/running-auth';
@@ -613,6 +615,37 @@ export function authServerScenarios(
         roles: ['validador', 'admin'],
       });
       expect((await api('/users', refreshed.body.access_token)).status).toBe(200);
+    });
+
+    it('admits to every route of the user management, as declared, administrators only', async () => {
+      // The router's own tables: a route added later is in this matrix without anyone listing it.
+      const routes = declaredRoutes(usersRouter({} as Parameters<typeof usersRouter>[0]));
+      expect(routes.length).toBeGreaterThanOrEqual(6);
+      const { access_token: adminToken } = await signIn(admin.username, admin.password);
+      await createUser(adminToken, 'matriz.objetivo', ['tramitador']);
+      const callers: Array<[string, string | null, 'served' | 401 | 403]> = [
+        ['nobody', null, 401],
+        ['admin', adminToken, 'served'],
+      ];
+      // (Every user has a role: one without any cannot be made.)
+      for (const rol of ['tramitador', 'validador']) {
+        const username = `matriz.${rol}`;
+        const password = await createUser(adminToken, username, [rol]);
+        callers.push([username, (await signIn(username, password)).access_token, 403]);
+      }
+      const wrong: string[] = [];
+      for (const route of routes) {
+        const path = route.path.replace(':username', 'matriz.objetivo');
+        for (const [caller, token, owed] of callers) {
+          // An empty body: the refusal comes before it is read; a served call refuses it (400).
+          const init = route.method === 'GET' ? {} : { method: route.method, body: '{}' };
+          const { status } = await api(path, token, init);
+          const asOwed = owed === 'served' ? status !== 401 && status !== 403 : status === owed;
+          if (!asOwed)
+            wrong.push(`${route.method} ${route.path} as ${caller}: ${status}, owed ${owed}`);
+        }
+      }
+      expect(wrong).toEqual([]);
     });
 
     it('ends the session on logout: its refresh token stops working', async () => {
