@@ -32,6 +32,20 @@ export const listaDeUsuarios = named(
   z.object({ usuarios: z.array(usuario) }),
 );
 
+export const listaDePersonas = named(
+  'ListaDePersonas',
+  'Quién es quién: el nombre de cada usuario, para mostrarlo en lugar de su nombre de usuario',
+  z.object({
+    personas: z.array(
+      z.object({
+        username: z.string(),
+        nombre: z.string(),
+      }),
+    ),
+  }),
+);
+export type ListaDePersonas = z.infer<typeof listaDePersonas>;
+
 export interface NuevoUsuario {
   readonly username: string;
   readonly nombre: string;

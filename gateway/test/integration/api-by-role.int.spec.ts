@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eventually } from '../e2e/support/processes';
 import { ApiReply, fileOf, formOf } from '../support/api-client';
 import {
@@ -397,6 +398,43 @@ describe('The API, endpoint by endpoint, for each role', () => {
 
     it.each(['validador', 'sinRol'] as Persona[])('refuses a %s: 403', async (persona) => {
       expectForbidden(await upload(persona, pdf()));
+    });
+  });
+
+  describe('GET /documents/{documentId}', () => {
+    it.each(STAFF)(
+      'lists every version, who, when, size and hash, for a %s: 200',
+      async (persona) => {
+        const documentId = expediente.documentIds[0];
+        const reply = await gateway.api.request(`/documents/${documentId}`, { token: as(persona) });
+        expect(reply.status).toBe(200);
+        const versiones = reply.body.versiones as Array<Record<string, unknown>>;
+        // The first upload, then one per persona that may upload (the section above).
+        expect(versiones.map((each) => each.version)).toEqual(
+          Array.from({ length: versiones.length }, (_, index) => index + 1),
+        );
+        expect(versiones.length).toBeGreaterThanOrEqual(2);
+        for (const version of versiones) {
+          const content = await gateway.api.request(
+            `/documents/${documentId}/content?version=${version.version}`,
+            { token: as(persona) },
+          );
+          expect({
+            size: content.bytes.length,
+            sha256: createHash('sha256').update(content.bytes).digest('hex'),
+          }).toEqual({ size: version.size, sha256: version.sha256 });
+          expect(typeof version.subidoPor).toBe('string');
+          expect(Number.isNaN(Date.parse(version.subidoAt as string))).toBe(false);
+        }
+        expect(reply.body).toMatchObject({ documentId, expedienteId: expediente.id });
+      },
+    );
+
+    it('refuses a user with no role: 403, and answers 404 for an unknown document', async () => {
+      const path = `/documents/${expediente.documentIds[0]}`;
+      expectForbidden(await gateway.api.request(path, { token: as('sinRol') }));
+      const missing = await gateway.api.request('/documents/no-existe', { token: as('admin') });
+      expect(missing.status).toBe(404);
     });
   });
 

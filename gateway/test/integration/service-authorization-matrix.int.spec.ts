@@ -36,7 +36,7 @@ const SERVICE_ROUTES: Readonly<Record<string, string | readonly string[]>> = {
   'POST /expedientes/admin/rebuild-read-models': ADMINS,
   'POST /documents/documents': 'anadirDocumento',
   'POST /documents/documents/:id/versions': 'subirVersion',
-  'GET /documents/documents/:id': 'descargarDocumento',
+  'GET /documents/documents/:id': 'verDocumento',
   'GET /documents/documents/:id/content': 'descargarDocumento',
   'GET /bpm/procesos/:expedienteId': 'verTransiciones',
   'GET /bpm/procedimientos': STAFF,

@@ -1,4 +1,4 @@
-import { listaDeUsuarios, NuevoUsuario, usuario } from '../../model/usuarios';
+import { listaDePersonas, listaDeUsuarios, NuevoUsuario, usuario } from '../../model/usuarios';
 import { CallContext } from '../../ports/caller';
 import { UsersApi } from '../../ports/users-api';
 import { ServiceClient } from './service-client';
@@ -12,6 +12,11 @@ const userPath = (username: string) => `/users/${encodeURIComponent(username)}`;
  */
 export class HttpUsersApi implements UsersApi {
   constructor(private readonly client: ServiceClient) {}
+
+  async people(call: CallContext) {
+    const reply = await this.client.send('/people', {}, call);
+    return this.client.parse(listaDePersonas, reply.json);
+  }
 
   async list(call: CallContext) {
     const reply = await this.client.send('/users', {}, call);

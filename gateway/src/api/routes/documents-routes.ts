@@ -135,6 +135,32 @@ export function documentsRoutes(
     }),
     route({
       method: 'get',
+      path: '/documents/{documentId}',
+      operationId: 'verDocumento',
+      tag: TAG_DOCUMENTOS,
+      summary:
+        'Un documento con todas sus versiones: quién subió cada una, cuándo, su tamaño y su huella',
+      roles: STAFF,
+      params: documentParams,
+      responses: {
+        200: {
+          description: 'El documento',
+          schema: documento,
+          links: {
+            DescargarDocumento: {
+              operationId: 'descargarDocumento',
+              parameters: { documentId: '$response.body#/documentId' },
+            },
+          },
+        },
+      },
+      problems: [404],
+      async handle({ params, call, res }) {
+        res.json(await documents.get(params.documentId, call));
+      },
+    }),
+    route({
+      method: 'get',
       path: '/documents/{documentId}/content',
       operationId: 'descargarDocumento',
       tag: TAG_DOCUMENTOS,

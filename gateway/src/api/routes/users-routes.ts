@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { listaDeUsuarios, rol, usuario } from '../../model/usuarios';
+import { listaDePersonas, listaDeUsuarios, rol, usuario } from '../../model/usuarios';
 import { UsersApi } from '../../ports/users-api';
 import { route, RouteDefinition, Role } from '../route';
+import { STAFF } from './shared';
 
 const ADMINS: readonly Role[] = ['admin'];
 const TAG_USUARIOS = 'Usuarios';
@@ -42,10 +43,25 @@ const hecho = { 200: { description: 'El usuario, ya cambiado', schema: usuario }
 /**
  * User administration for administrators, on auth's own API: the gateway checks the role
  * first and auth again. Users are disabled, never deleted; the last enabled administrator
- * can be neither disabled nor stripped of the role (409).
+ * can be neither disabled nor stripped of the role (409). Who is who (a name for each
+ * username) is for everyone with a role.
  */
 export function usersRoutes(users: UsersApi): RouteDefinition[] {
   return [
+    route({
+      method: 'get',
+      path: '/people',
+      operationId: 'listarPersonas',
+      tag: TAG_USUARIOS,
+      summary: 'El nombre de cada usuario, habilitado o no',
+      description:
+        'Para mostrar a las personas por su nombre donde la API da su nombre de usuario.',
+      roles: STAFF,
+      responses: { 200: { description: 'Quién es quién', schema: listaDePersonas } },
+      async handle({ call, res }) {
+        res.json(await users.people(call));
+      },
+    }),
     route({
       method: 'get',
       path: '/users',

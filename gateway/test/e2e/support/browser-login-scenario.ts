@@ -198,6 +198,10 @@ export function browserLoginScenario(platform: () => LoginPlatform): void {
     expect(after).toContainEqual(
       expect.objectContaining({ username, debeCambiarContrasena: false }),
     );
+    // Who is who, for Irene too (a validador now): names, nothing more.
+    const people = await irene.get(url('/api/v1/people'));
+    expect(people.status).toBe(200);
+    expect(people.json().personas).toContainEqual({ username, nombre: 'Irene Validadora' });
   });
 
   it('keeps the session going past its access token, refreshed on the server', async () => {

@@ -617,12 +617,14 @@ export function authServerScenarios(
       expect((await api('/users', refreshed.body.access_token)).status).toBe(200);
     });
 
-    it('admits to every route of the user management, as declared, administrators only', async () => {
+    it('admits to every route of the user management, as declared, administrators only; the directory to all', async () => {
       // The router's own tables: a route added later is in this matrix without anyone listing it.
       const routes = declaredRoutes(usersRouter({} as Parameters<typeof usersRouter>[0]));
       expect(routes.length).toBeGreaterThanOrEqual(6);
       const { access_token: adminToken } = await signIn(admin.username, admin.password);
       await createUser(adminToken, 'matriz.objetivo', ['tramitador']);
+      // Who is who is for everyone with a role; the rest is the administrators'.
+      const forEveryone = new Set(['GET /people']);
       const callers: Array<[string, string | null, 'served' | 401 | 403]> = [
         ['nobody', null, 401],
         ['admin', adminToken, 'served'],
@@ -636,16 +638,28 @@ export function authServerScenarios(
       const wrong: string[] = [];
       for (const route of routes) {
         const path = route.path.replace(':username', 'matriz.objetivo');
-        for (const [caller, token, owed] of callers) {
+        for (const [caller, token, owedOfUsers] of callers) {
           // An empty body: the refusal comes before it is read; a served call refuses it (400).
           const init = route.method === 'GET' ? {} : { method: route.method, body: '{}' };
           const { status } = await api(path, token, init);
+          const owed =
+            token && forEveryone.has(`${route.method} ${route.path}`) ? 'served' : owedOfUsers;
           const asOwed = owed === 'served' ? status !== 401 && status !== 403 : status === owed;
           if (!asOwed)
             wrong.push(`${route.method} ${route.path} as ${caller}: ${status}, owed ${owed}`);
         }
       }
       expect(wrong).toEqual([]);
+
+      // The directory says who is who, and nothing more: no roles, no state, no hash.
+      const { body } = await api('/people', callers[2][1]);
+      const personas = body.personas as Array<Record<string, unknown>>;
+      expect(personas).toContainEqual({
+        username: 'matriz.objetivo',
+        nombre: 'Nombre de matriz.objetivo',
+      });
+      for (const persona of personas)
+        expect(Object.keys(persona).sort()).toEqual(['nombre', 'username']);
     });
 
     it('ends the session on logout: its refresh token stops working', async () => {

@@ -1,7 +1,12 @@
 import express, { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ForbiddenError } from '@expedientes/shared-kernel';
-import { actorOf, handle } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  actorOf,
+  handle,
+  requireRoles,
+  STAFF_ROLES,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import { AssignRolesHandler } from '../../application/assign-roles/assign-roles-handler';
 import { CreateUserHandler } from '../../application/create-user/create-user-handler';
 import { ListUsersQuery } from '../../application/list-users/list-users-query';
@@ -29,7 +34,10 @@ const adminsOnly: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * User management for administrators (behind the host's authentication; role admin):
+ * Who is who, for everyone with a role (behind the host's authentication):
+ * - GET /people: every user's username and name, so that screens name people, not accounts
+ *
+ * User management for administrators (role admin):
  * - GET /users: every user
  * - POST /users {username, nombre, password, roles, debeCambiarContrasena?}: 201 with the new
  *   user (with debeCambiarContrasena, the password is provisional)
@@ -46,6 +54,14 @@ export function usersRouter(handlers: {
   readonly resetPassword: ResetPasswordHandler;
 }): express.Router {
   const router = express.Router();
+  router.get(
+    '/people',
+    requireRoles(STAFF_ROLES, 'las personas'),
+    handle(async (_req, res) => {
+      const usuarios = await handlers.list.handle();
+      res.json({ personas: usuarios.map(({ username, nombre }) => ({ username, nombre })) });
+    }),
+  );
   router.use('/users', adminsOnly);
   router.get(
     '/users',
