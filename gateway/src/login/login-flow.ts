@@ -12,6 +12,8 @@ export interface CallbackQuery {
   readonly state?: unknown;
   readonly error?: unknown;
   readonly error_description?: unknown;
+  /** The rest (the issuer, `iss`, say), checked by the client too. */
+  readonly [parameter: string]: unknown;
 }
 
 /** A sign-in that cannot be completed: 400, saying why. */
@@ -35,9 +37,7 @@ export const safeReturnPath = (value: unknown): string =>
  */
 export class LoginFlow {
   constructor(
-    private readonly client: () => Promise<
-      Pick<OpenIdClient, 'authorizationUrl' | 'exchangeCode' | 'verifyIdToken'>
-    >,
+    private readonly client: () => Promise<Pick<OpenIdClient, 'authorizationUrl' | 'exchangeCode'>>,
     private readonly identity: IdentityVerifier,
   ) {}
 
@@ -71,8 +71,16 @@ export class LoginFlow {
     }
     const client = await this.client();
     try {
-      const tokens = await client.exchangeCode(query.code, pending.codeVerifier);
-      const claims = await client.verifyIdToken(tokens.idToken, pending.nonce);
+      const { tokens, claims } = await client.exchangeCode({
+        parameters: Object.fromEntries(
+          Object.entries(query).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string',
+          ),
+        ),
+        codeVerifier: pending.codeVerifier,
+        state: pending.state,
+        nonce: pending.nonce,
+      });
       const actor = await this.identity.verify(tokens.accessToken);
       if (actor.userId !== claims.subject) {
         throw new Error('the access token and the ID token name different users');

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRequire } from 'node:module';
+import type * as OpenIdClientLibrary from 'openid-client' with { 'resolution-mode': 'import' };
 
 /** Where the provider is: its public URL, and the address this process reaches it at. */
 export interface ProviderAddress {
@@ -52,59 +53,78 @@ export class TokenRequestRefusedError extends Error {
   }
 }
 
-interface Discovery {
-  readonly issuer: string;
-  readonly authorization_endpoint: string;
-  readonly token_endpoint: string;
-  readonly jwks_uri: string;
-  readonly end_session_endpoint: string;
+/** What the code exchange proves: the tokens, and who the checked ID token says signed in. */
+export interface SignedIn {
+  readonly tokens: TokenSet;
+  readonly claims: IdTokenClaims;
 }
 
-interface TokenResponse {
-  readonly access_token?: string;
-  readonly id_token?: string;
-  readonly refresh_token?: string;
-  readonly expires_in?: number;
-  readonly error?: string;
-  readonly error_description?: string;
+/** What came back to the callback (code, state, iss...), and what the session kept. */
+export interface CodeAnswer {
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly codeVerifier: string;
+  readonly state: string;
+  readonly nonce: string;
 }
 
-const TIMEOUT_MS = 10_000;
+/** Seconds each call to the provider may take. */
+const TIMEOUT_SECONDS = 10;
 
 /**
- * The authorization code flow with PKCE, refresh and RP-initiated logout against an OpenID
- * provider, from its discovery document. The provider computes its endpoints from the host a
- * request reached it by, so only their paths are taken from it: the browser is sent to them
- * under the issuer's origin, and this process calls them at the internal address.
+ * openid-client 6 is published as an ES module only, while this repository compiles to
+ * CommonJS; Node 20.19+ can require() an ES module natively. Loaded on first use, not on
+ * import: jest's sandbox cannot load an ES module (the flows run in e2e processes).
+ */
+const loadLibrary = (): typeof OpenIdClientLibrary =>
+  createRequire(__filename)('openid-client') as typeof OpenIdClientLibrary;
+
+/**
+ * The authorization code flow with PKCE, refresh and RP-initiated logout, by openid-client (a
+ * certified relying party). The provider computes its endpoints from the host a request
+ * reached it by, so the browser is sent to their paths under the issuer's origin, and every
+ * call this process makes to an address under that origin goes to the internal address
+ * instead (the library's custom fetch), which a server can reach from the inside.
  */
 export class OpenIdClient {
-  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
-
   private constructor(
-    private readonly address: ProviderAddress,
+    private readonly library: typeof OpenIdClientLibrary,
+    private readonly config: OpenIdClientLibrary.Configuration,
     private readonly client: ClientRegistration,
-    private readonly endpoints: Discovery,
     private readonly now: () => number,
-  ) {
-    this.keys = createRemoteJWKSet(new URL(this.internal(endpoints.jwks_uri)));
-  }
+  ) {}
 
   static async discover(
     address: ProviderAddress,
     client: ClientRegistration,
     now: () => number = Date.now,
   ): Promise<OpenIdClient> {
-    const issuerPath = new URL(address.issuer).pathname.replace(/\/+$/, '');
-    const url = `${internalBase(address)}${issuerPath}/.well-known/openid-configuration`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-    if (!response.ok) throw new Error(`OpenID discovery at ${url} answered ${response.status}`);
-    const discovery = (await response.json()) as Discovery;
-    if (discovery.issuer !== address.issuer) {
-      throw new Error(
-        `the provider at ${url} is the issuer ${discovery.issuer}, not ${address.issuer}`,
-      );
-    }
-    return new OpenIdClient(address, client, discovery, now);
+    const library = loadLibrary();
+    const backChannel = internalFetch(address);
+    const insecure = new URL(address.issuer).protocol === 'http:';
+    const execute = insecure ? [library.allowInsecureRequests] : [];
+    const discovered = await library.discovery(
+      new URL(address.issuer),
+      client.clientId,
+      undefined,
+      undefined,
+      { [library.customFetch]: backChannel, timeout: TIMEOUT_SECONDS, execute },
+    );
+    const server = discovered.serverMetadata();
+    const config = new library.Configuration(
+      { ...server, ...publicEndpoints(server, address.issuer) },
+      client.clientId,
+      {
+        redirect_uris: [client.redirectUri],
+        post_logout_redirect_uris: [client.postLogoutRedirectUri],
+      },
+      library.ClientSecretBasic(client.clientSecret),
+    );
+    config[library.customFetch] = backChannel;
+    config.timeout = TIMEOUT_SECONDS;
+    for (const setting of execute) setting(config);
+    // The ID token's signature too, against the provider's keys, not only its claims.
+    library.enableNonRepudiationChecks(config);
+    return new OpenIdClient(library, config, client, now);
   }
 
   /**
@@ -124,111 +144,111 @@ export class OpenIdClient {
 
   /** Where to send the browser to sign in. */
   authorizationUrl(request: { state: string; nonce: string; codeChallenge: string }): string {
-    const url = new URL(this.public(this.endpoints.authorization_endpoint));
-    url.search = new URLSearchParams({
-      client_id: this.client.clientId,
-      response_type: 'code',
+    return this.library.buildAuthorizationUrl(this.config, {
       redirect_uri: this.client.redirectUri,
       scope: 'openid profile roles',
       state: request.state,
       nonce: request.nonce,
       code_challenge: request.codeChallenge,
       code_challenge_method: 'S256',
-    }).toString();
-    return url.href;
+    }).href;
   }
 
   /** Where to send the browser to end its session at the provider too. */
   endSessionUrl(idTokenHint: string | undefined): string {
-    const url = new URL(this.public(this.endpoints.end_session_endpoint));
-    url.search = new URLSearchParams({
+    return this.library.buildEndSessionUrl(this.config, {
       client_id: this.client.clientId,
       post_logout_redirect_uri: this.client.postLogoutRedirectUri,
       ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
-    }).toString();
-    return url.href;
+    }).href;
   }
 
-  exchangeCode(code: string, codeVerifier: string): Promise<TokenSet> {
-    return this.requestTokens(
-      {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: this.client.redirectUri,
-        code_verifier: codeVerifier,
-      },
-      undefined,
+  /**
+   * Exchanges the code with its verifier, and checks the ID token: signature, issuer,
+   * audience, expiry, and the nonce and state of the request.
+   */
+  async exchangeCode(answer: CodeAnswer): Promise<SignedIn> {
+    const callback = new URL(this.client.redirectUri);
+    callback.search = new URLSearchParams(answer.parameters).toString();
+    const response = await this.tokenRequest(() =>
+      this.library.authorizationCodeGrant(this.config, callback, {
+        pkceCodeVerifier: answer.codeVerifier,
+        expectedState: answer.state,
+        expectedNonce: answer.nonce,
+      }),
     );
-  }
-
-  /** New tokens for a refresh token (which the provider rotates: use the one returned next). */
-  refresh(tokens: TokenSet): Promise<TokenSet> {
-    if (!tokens.refreshToken) {
-      return Promise.reject(new TokenRequestRefusedError('invalid_grant', 'no refresh token'));
-    }
-    return this.requestTokens(
-      { grant_type: 'refresh_token', refresh_token: tokens.refreshToken },
-      tokens,
-    );
-  }
-
-  /** Checks the ID token (signature, issuer, audience, expiry, and the nonce of the request). */
-  async verifyIdToken(idToken: string, nonce: string): Promise<IdTokenClaims> {
-    const { payload } = await jwtVerify(idToken, this.keys, {
-      issuer: this.address.issuer,
-      audience: this.client.clientId,
-    });
-    if (payload.nonce !== nonce) throw new Error('the ID token answers another request (nonce)');
-    if (!payload.sub) throw new Error('the ID token names no subject');
+    const claims = response.claims();
+    if (!claims) throw new Error('the token endpoint answered without an ID token');
     return {
-      subject: payload.sub,
-      name: typeof payload.name === 'string' ? payload.name : undefined,
+      tokens: this.tokenSet(response, undefined),
+      claims: {
+        subject: claims.sub,
+        name: typeof claims.name === 'string' ? claims.name : undefined,
+      },
     };
   }
 
-  private async requestTokens(
-    fields: Record<string, string>,
+  /** New tokens for a refresh token (which the provider rotates: use the one returned next). */
+  async refresh(tokens: TokenSet): Promise<TokenSet> {
+    const { refreshToken } = tokens;
+    if (!refreshToken) throw new TokenRequestRefusedError('invalid_grant', 'no refresh token');
+    const response = await this.tokenRequest(() =>
+      this.library.refreshTokenGrant(this.config, refreshToken),
+    );
+    return this.tokenSet(response, tokens);
+  }
+
+  /** The provider's refusal (a 4xx with an OAuth error) as TokenRequestRefusedError. */
+  private async tokenRequest<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (error instanceof this.library.ResponseBodyError && error.status < 500) {
+        throw new TokenRequestRefusedError(error.error, error.error_description);
+      }
+      throw error;
+    }
+  }
+
+  private tokenSet(
+    response: OpenIdClientLibrary.TokenEndpointResponse,
     previous: TokenSet | undefined,
-  ): Promise<TokenSet> {
-    const credentials = `${encodeURIComponent(this.client.clientId)}:${encodeURIComponent(
-      this.client.clientSecret,
-    )}`;
-    const response = await fetch(this.internal(this.endpoints.token_endpoint), {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
-      body: new URLSearchParams(fields),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const body = (await response.json()) as TokenResponse;
-    if (response.status >= 400 && response.status < 500) {
-      throw new TokenRequestRefusedError(
-        body.error ?? String(response.status),
-        body.error_description,
-      );
-    }
-    const idToken = body.id_token ?? previous?.idToken;
-    if (!response.ok || !body.access_token || !idToken) {
-      throw new Error(`the token endpoint answered ${response.status} without the tokens`);
-    }
-    const lifetimeMs = (body.expires_in ?? 0) * 1000;
+  ): TokenSet {
+    const idToken = response.id_token ?? previous?.idToken;
+    if (!idToken) throw new Error('the token endpoint answered without an ID token');
+    const lifetimeMs = (response.expires_in ?? 0) * 1000;
     return {
-      accessToken: body.access_token,
+      accessToken: response.access_token,
       idToken,
-      refreshToken: body.refresh_token ?? previous?.refreshToken,
+      refreshToken: response.refresh_token ?? previous?.refreshToken,
       expiresAt: this.now() + lifetimeMs,
       lifetimeMs,
     };
   }
-
-  /** An endpoint under the issuer's origin, where browsers reach it. */
-  private public(endpoint: string): string {
-    return new URL(new URL(endpoint).pathname, this.address.issuer).href;
-  }
-
-  /** An endpoint at the internal address. */
-  private internal(endpoint: string): string {
-    return `${internalBase(this.address)}${new URL(endpoint).pathname}`;
-  }
 }
 
-const internalBase = (address: ProviderAddress): string => address.internalUrl.replace(/\/+$/, '');
+/** The provider's endpoints under the issuer's origin, where browsers reach them. */
+function publicEndpoints(
+  server: OpenIdClientLibrary.ServerMetadata,
+  issuer: string,
+): Partial<OpenIdClientLibrary.ServerMetadata> {
+  const names = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'end_session_endpoint'];
+  return Object.fromEntries(
+    names.flatMap((name) => {
+      const endpoint = server[name];
+      return typeof endpoint === 'string'
+        ? [[name, new URL(new URL(endpoint).pathname, issuer).href]]
+        : [];
+    }),
+  );
+}
+
+/** fetch, with what is under the issuer's origin sent to the internal address instead. */
+function internalFetch(address: ProviderAddress): OpenIdClientLibrary.CustomFetch {
+  const origin = new URL(address.issuer).origin;
+  const internal = address.internalUrl.replace(/\/+$/, '');
+  return (url, options) => {
+    const target = url.startsWith(`${origin}/`) ? `${internal}${url.slice(origin.length)}` : url;
+    return fetch(target, options as RequestInit);
+  };
+}

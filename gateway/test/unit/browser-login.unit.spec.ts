@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { Actor, IdentityVerifier } from '@expedientes/shared-kernel';
 import { changesState, csrfTokenMatches } from '../../src/login/csrf';
 import { LoginFailedError, LoginFlow, safeReturnPath } from '../../src/login/login-flow';
-import { IdTokenClaims, TokenRequestRefusedError, TokenSet } from '../../src/login/openid-client';
+import {
+  CodeAnswer,
+  SignedIn,
+  TokenRequestRefusedError,
+  TokenSet,
+} from '../../src/login/openid-client';
 import { PendingLogin, SessionLogin } from '../../src/login/session-data';
 import {
   RefreshPendingError,
@@ -47,15 +52,14 @@ class FakeProvider {
     return url.href;
   }
 
-  async exchangeCode(code: string, verifier: string): Promise<TokenSet> {
+  async exchangeCode({ parameters: { code }, codeVerifier, nonce }: CodeAnswer): Promise<SignedIn> {
     if (code !== 'codigo-bueno') throw new TokenRequestRefusedError('invalid_grant', 'used');
-    this.exchanged.push({ code, verifier });
-    return tokenSet(accessToken('ana.tramitadora', ['tramitador']), 900_000);
-  }
-
-  async verifyIdToken(_idToken: string, nonce: string): Promise<IdTokenClaims> {
+    this.exchanged.push({ code, verifier: codeVerifier });
     this.verifiedNonces.push(nonce);
-    return { subject: this.idTokenSubject, name: 'Ana García' };
+    return {
+      tokens: tokenSet(accessToken('ana.tramitadora', ['tramitador']), 900_000),
+      claims: { subject: this.idTokenSubject, name: 'Ana García' },
+    };
   }
 
   async refresh(tokens: TokenSet): Promise<TokenSet> {
