@@ -16,7 +16,7 @@ export const cambioDeExpediente = named(
     tipo: z
       .string()
       .describe(
-        'Qué cambió: solicitado, abierto, creacion-rechazada, descripcion-editada, fase-cambiada o documento-adjuntado',
+        'Qué cambió: solicitado, abierto, creacion-rechazada, descripcion-editada, fase-cambiada, documento-adjuntado o comentario-anadido',
       ),
   }),
 );

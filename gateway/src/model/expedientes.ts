@@ -51,6 +51,23 @@ const documentoEnExpediente = named(
   }),
 );
 
+export const comentario = named(
+  'Comentario',
+  'Un comentario: texto plano con saltos de línea, quién lo escribió, cuándo, y a quién menciona (@usuario); nunca se edita ni se borra',
+  z.object({
+    version: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe('La versión del expediente que produjo: su lugar entre los demás cambios'),
+    texto: z.string(),
+    menciones: z.array(z.string()).describe('Los nombres de usuario mencionados, sin la @'),
+    por: z.string(),
+    at: instante,
+  }),
+);
+export type Comentario = z.infer<typeof comentario>;
+
 export const expediente = named(
   'Expediente',
   'El detalle de un expediente',
@@ -69,10 +86,18 @@ export const expediente = named(
     fase: fase.nullable(),
     historialDeFases: z.array(pasoPorFase),
     documentos: z.array(documentoEnExpediente),
+    comentarios: z.array(comentario).describe('Del más antiguo al más reciente'),
     version: z.number().int().nonnegative(),
   }),
 );
 export type Expediente = z.infer<typeof expediente>;
+
+export const comentarioAnadido = named(
+  'ComentarioAnadido',
+  'El comentario guardado, del expediente que lo tiene',
+  comentario.extend({ expedienteId: z.string() }),
+);
+export type ComentarioAnadido = z.infer<typeof comentarioAnadido>;
 
 const expedienteEnLista = named(
   'ExpedienteEnLista',

@@ -1,5 +1,6 @@
 import { EstadoDeExpediente } from '../model/common';
 import {
+  ComentarioAnadido,
   DescripcionEditada,
   DocumentoAdjuntado,
   Expediente,
@@ -49,6 +50,8 @@ export interface ExpedientesApi {
     call: CallContext,
   ): Promise<DescripcionEditada>;
   history(expedienteId: string, call: CallContext): Promise<Historial>;
+  /** Plain text; the users it mentions (`@username`) are read from it. */
+  comment(expedienteId: string, texto: string, call: CallContext): Promise<ComentarioAnadido>;
   /** `motivo`: the user's reason, which the procedure asks for on some transitions. */
   requestTransition(
     expedienteId: string,

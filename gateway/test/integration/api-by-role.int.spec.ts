@@ -205,6 +205,62 @@ describe('The API, endpoint by endpoint, for each role', () => {
     });
   });
 
+  describe('POST /expedientes/{id}/comments', () => {
+    it.each(STAFF)(
+      'keeps a %s’s comment, shown in the detail and the history: 201',
+      async (persona) => {
+        const texto = `Revisado por ${persona}.\nAviso a @ana.tramitadora`;
+        const reply = await gateway.api.request(`/expedientes/${expediente.id}/comments`, {
+          method: 'POST',
+          token: as(persona),
+          json: { texto },
+        });
+        expect(reply.status).toBe(201);
+        expect(reply.body).toMatchObject({
+          expedienteId: expediente.id,
+          texto,
+          menciones: ['ana.tramitadora'],
+          por: personas[persona].userId,
+        });
+        const { body } = await detalle(expediente.id, (detail) =>
+          detail.comentarios.some((each: any) => each.version === reply.body.version),
+        );
+        expect(body.comentarios.at(-1)).toEqual({
+          version: reply.body.version,
+          texto,
+          menciones: ['ana.tramitadora'],
+          por: personas[persona].userId,
+          at: reply.body.at,
+        });
+        const history = await gateway.api.request(`/expedientes/${expediente.id}/history`, {
+          token: as(persona),
+        });
+        expect(history.body.entradas.at(-1)).toMatchObject({
+          tipo: 'comentario-anadido',
+          version: reply.body.version,
+        });
+      },
+    );
+
+    it('refuses an empty comment (400) and one from a user with no role (403)', async () => {
+      const path = `/expedientes/${expediente.id}/comments`;
+      const empty = await gateway.api.request(path, {
+        method: 'POST',
+        token: as('validador'),
+        json: { texto: '  ' },
+      });
+      expect(empty.status).toBe(400);
+      expect(empty.body.code).toBe('EXPEDIENTE.COMENTARIO_INVALIDO');
+      expectForbidden(
+        await gateway.api.request(path, {
+          method: 'POST',
+          token: as('sinRol'),
+          json: { texto: 'x' },
+        }),
+      );
+    });
+  });
+
   describe('GET /expedientes/{id}/history', () => {
     it.each(STAFF)('shows every change for a %s: 200', async (persona) => {
       const reply = await gateway.api.request(`/expedientes/${expediente.id}/history`, {

@@ -31,6 +31,7 @@ const SERVICE_ROUTES: Readonly<Record<string, string | readonly string[]>> = {
   'PATCH /expedientes/expedientes/:id': 'editarExpediente',
   'POST /expedientes/expedientes/:id/transitions': 'cambiarDeFase',
   'POST /expedientes/expedientes/:id/documents': 'anadirDocumento',
+  'POST /expedientes/expedientes/:id/comments': 'comentarExpediente',
   'GET /expedientes/expedientes/:id/history': 'verHistorial',
   'GET /expedientes/sagas/:id': 'verOperacion',
   'POST /expedientes/admin/rebuild-read-models': ADMINS,
@@ -256,6 +257,7 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
     }),
     'POST /expedientes/expedientes/:id/transitions': () => ({ json: { hacia: 'VALIDACION' } }),
     'POST /expedientes/expedientes/:id/documents': () => ({ json: { documentId: staged } }),
+    'POST /expedientes/expedientes/:id/comments': () => ({ json: { texto: 'Tarde' } }),
     'POST /documents/documents/:id/versions': () => ({
       bytes: pdf(),
       headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'tarde.pdf' },
@@ -268,6 +270,7 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
       headers: { 'if-match': `"${version}"` },
     }),
     cambiarDeFase: () => ({ json: { hacia: 'VALIDACION' } }),
+    comentarExpediente: () => ({ json: { texto: 'Tarde' } }),
     anadirDocumento: () => ({ form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') }),
     subirVersion: () => ({ form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') }),
   };

@@ -16,6 +16,7 @@ import { AdvancePhase } from './application/advance-phase/advance-phase';
 import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga';
 import { AttachDocumento } from './application/attach-documento/attach-documento';
 import { attachDocumentoSaga } from './application/attach-documento/attach-documento-saga';
+import { CommentExpediente } from './application/comment-expediente/comment-expediente';
 import { EditDescripcion } from './application/edit-descripcion/edit-descripcion';
 import { FollowProcess } from './application/follow-process/follow-process';
 import { GetExpediente } from './application/get-expediente/get-expediente';
@@ -196,6 +197,10 @@ function buildContainer(
     (ctx) => new EditDescripcion(ctx.get(TOKENS.expedientes), ctx.get(TOKENS.clock)),
   );
   singleton(
+    TOKENS.commentExpediente,
+    (ctx) => new CommentExpediente(ctx.get(TOKENS.expedientes), ctx.get(TOKENS.clock)),
+  );
+  singleton(
     TOKENS.recordDocumentVersion,
     (ctx) =>
       new RecordDocumentVersion(
@@ -282,6 +287,7 @@ function buildContainer(
       {
         openExpediente: ctx.get(TOKENS.openExpediente),
         editDescripcion: ctx.get(TOKENS.editDescripcion),
+        commentExpediente: ctx.get(TOKENS.commentExpediente),
         advancePhase: ctx.get(TOKENS.advancePhase),
         attachDocumento: ctx.get(TOKENS.attachDocumento),
         listExpedientes: ctx.get(TOKENS.listExpedientes),

@@ -19,6 +19,7 @@ export const TOKENS = {
   sagaRunner: Symbol('SagaRunner'),
   openExpediente: Symbol('OpenExpediente'),
   editDescripcion: Symbol('EditDescripcion'),
+  commentExpediente: Symbol('CommentExpediente'),
   advancePhase: Symbol('AdvancePhase'),
   attachDocumento: Symbol('AttachDocumento'),
   recordDocumentVersion: Symbol('RecordDocumentVersion'),

@@ -68,6 +68,17 @@ export const DocumentoAdjuntado = defineMessage(
   'event',
   z.object({ expedienteId, version, documento: documentoSchema }),
 );
+/** A user's comment, with the users it mentions (their usernames), who should read it. */
+export const ComentarioAnadido = defineMessage(
+  'expedientes.expediente.comentario-anadido',
+  'event',
+  z.object({
+    expedienteId,
+    version,
+    texto: z.string().min(1),
+    menciones: z.array(z.string().min(1)),
+  }),
+);
 
 export const expedientesContracts = [
   ExpedienteSolicitado,
@@ -76,4 +87,5 @@ export const expedientesContracts = [
   DescripcionEditada,
   FaseDeExpedienteCambiada,
   DocumentoAdjuntado,
+  ComentarioAnadido,
 ];

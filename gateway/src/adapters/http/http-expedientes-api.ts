@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  comentarioAnadido,
   descripcionEditada,
   documentoAdjuntado,
   expediente,
@@ -52,6 +53,15 @@ export class HttpExpedientesApi implements ExpedientesApi {
       call,
     );
     return this.client.parse(descripcionEditada, reply.json);
+  }
+
+  async comment(expedienteId: string, texto: string, call: CallContext) {
+    const reply = await this.client.send(
+      `${expedientePath(expedienteId)}/comments`,
+      { method: 'POST', json: { texto } },
+      call,
+    );
+    return this.client.parse(comentarioAnadido, reply.json);
   }
 
   async history(expedienteId: string, call: CallContext) {

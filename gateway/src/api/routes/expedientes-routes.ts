@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OpenExpediente } from '../../application/open-expediente';
 import { estadoDeExpediente, opcionInicial } from '../../model/common';
 import {
+  comentarioAnadido,
   descripcionEditada,
   expediente,
   expedienteAbierto,
@@ -83,6 +84,12 @@ const editBody = z.object({
     .min(0)
     .optional()
     .describe('La versión que se modifica; o la cabecera If-Match'),
+});
+const commentBody = z.object({
+  texto: z
+    .string()
+    .max(4_000)
+    .describe('Texto plano, con saltos de línea; @usuario menciona a un usuario'),
 });
 const editHeaders = z.object({
   'if-match': z
@@ -218,6 +225,25 @@ export function expedientesRoutes(
         );
         res.setHeader('ETag', etagOf(editada.version));
         res.json(editada);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/expedientes/{id}/comments',
+      operationId: 'comentarExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Añade un comentario al expediente abierto',
+      description:
+        'Lo puede hacer quien puede ver el expediente. Un comentario no se edita ni se borra: ' +
+        'se corrige con otro. Uno finalizado, o cuya creación se rechazó, ya no admite ' +
+        'comentarios (422).',
+      roles: STAFF,
+      params: expedienteParams,
+      body: { kind: 'json', schema: commentBody },
+      responses: { 201: { description: 'Guardado', schema: comentarioAnadido } },
+      problems: [404, 422],
+      async handle({ params, body, call, res }) {
+        res.status(201).json(await expedientes.comment(params.id, body.texto, call));
       },
     }),
     route({

@@ -119,6 +119,28 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
     }
   });
 
+  it('keeps comments, each with whom it mentions, in the detail and the audit', async () => {
+    const texto = 'El informe llegó firmado.\n@victor.validador, puede validarlo.';
+    const comentado = await users().tramitador.post(
+      'expedientes',
+      `/expedientes/${expedienteId}/comments`,
+      { texto },
+    );
+    expect(comentado.status).toBe(201);
+    expect(comentado.body.menciones).toEqual(['victor.validador']);
+    // Read your writes: the validador's next read shows it, from either read model.
+    const { body } = await users().validador.get('expedientes', `/expedientes/${expedienteId}`);
+    expect(body.comentarios).toEqual([
+      {
+        version: comentado.body.version,
+        texto,
+        menciones: ['victor.validador'],
+        por: 'ana.tramitadora',
+        at: comentado.body.at,
+      },
+    ]);
+  });
+
   it('refuses a validation decision to a tramitador, with the reason, and changes nothing', async () => {
     const refused = await advance('tramitador', 'FINALIZADO');
     expect(refused.status).toBe(422);

@@ -32,6 +32,8 @@ export const autoria = (actor: Actor, at: Date): Autoria => ({ por: actor.userId
 /** Who may change expedientes: phase changes are the procedure's to allow, per transition. */
 export const ROLES_QUE_TRAMITAN: readonly string[] = ['tramitador', 'admin'];
 export const ROLES_DE_ADMINISTRACION: readonly string[] = ['admin'];
+/** Who may see expedientes, and so comment on them. */
+export const ROLES_DEL_PERSONAL: readonly string[] = ['tramitador', 'validador', 'admin'];
 
 export function requireRole(actor: Actor, roles: readonly string[], accion: string): void {
   if (actor.roles.some((role) => roles.includes(role))) return;

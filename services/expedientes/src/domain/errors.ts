@@ -49,6 +49,12 @@ export class DescripcionDemasiadoLargaError extends DomainError {
   }
 }
 
+export class ComentarioInvalidoError extends DomainError {
+  constructor(motivo: string) {
+    super('EXPEDIENTE.COMENTARIO_INVALIDO', 'invalid', motivo);
+  }
+}
+
 export class SinDocumentosError extends DomainError {
   constructor() {
     super(

@@ -64,13 +64,20 @@ export type DocumentoAdjuntado = DomainEvent<
   { expedienteId: string; documento: Documento; por: string }
 >;
 
+/** A user's comment: plain text with line breaks, and the users it mentions (`@username`). */
+export type ComentarioAnadido = DomainEvent<
+  'expedientes.expediente.comentario-anadido.v1',
+  { expedienteId: string; texto: string; menciones: string[]; por: string }
+>;
+
 export type EventoDeExpediente =
   | ExpedienteSolicitado
   | ExpedienteAbierto
   | CreacionRechazada
   | DescripcionEditada
   | FaseCambiada
-  | DocumentoAdjuntado;
+  | DocumentoAdjuntado
+  | ComentarioAnadido;
 
 export type TipoDeEvento = EventoDeExpediente['type'];
 
@@ -81,6 +88,7 @@ export const tiposDeEvento: readonly TipoDeEvento[] = [
   'expedientes.expediente.descripcion-editada.v1',
   'expedientes.expediente.fase-cambiada.v1',
   'expedientes.expediente.documento-adjuntado.v1',
+  'expedientes.expediente.comentario-anadido.v1',
 ];
 
 export const esTipoDeEvento = (type: string): type is TipoDeEvento =>

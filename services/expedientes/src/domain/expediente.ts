@@ -1,5 +1,6 @@
 import { Documento, EventSourcedAggregate, Fase } from '@expedientes/shared-kernel';
 import { CodigoDeExpediente } from './codigo-de-expediente';
+import { Comentario } from './comentario';
 import {
   DocumentoYaAdjuntadoError,
   EstadoNoPermiteError,
@@ -176,6 +177,21 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
     });
   }
 
+  /** Comments while it is open: a closed expediente no longer changes, not even so. */
+  comentar(comentario: Comentario, autoria: Autoria): void {
+    const actual = this.exigirEstado(['abierto'], 'comentar');
+    this.record({
+      type: 'expedientes.expediente.comentario-anadido.v1',
+      occurredAt: autoria.at.toISOString(),
+      data: {
+        expedienteId: actual.id,
+        texto: comentario.texto,
+        menciones: [...comentario.menciones],
+        por: autoria.por,
+      },
+    });
+  }
+
   get id(): string {
     return this.actual().id;
   }
@@ -239,6 +255,8 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
       case 'expedientes.expediente.documento-adjuntado.v1':
         this.guardarVersion(event.data.documento);
         return;
+      case 'expedientes.expediente.comentario-anadido.v1':
+        return; // nothing the expediente decides on
     }
   }
 

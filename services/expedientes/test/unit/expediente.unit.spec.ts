@@ -1,4 +1,5 @@
 import { CodigoDeExpediente } from '../../src/domain/codigo-de-expediente';
+import { Comentario, MAXIMO_COMENTARIO } from '../../src/domain/comentario';
 import { Expediente } from '../../src/domain/expediente';
 import { SolicitudDeExpediente } from '../../src/domain/solicitud-de-expediente';
 import {
@@ -311,6 +312,57 @@ describe('Expediente', () => {
         expect.objectContaining({ code: 'EXPEDIENTE.DOCUMENTO_YA_ADJUNTADO', kind: 'conflict' }),
       );
       expect(() => ExpedienteMother.pendiente().comprobarDocumentoNuevo('doc-9')).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
+      );
+    });
+  });
+
+  describe('commenting on it', () => {
+    it('records the text with its line breaks and whom it mentions, each once, in lower case', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      const texto =
+        '  @Ana.Garcia revise el plano,\r\npor favor.\n\nCopia a @luis-v y @ana.garcia.  ';
+      expediente.comentar(Comentario.crear(texto), at('2030-01-03T10:00:00Z', 'marta'));
+      expect(expediente.pullDomainEvents()).toEqual([
+        expect.objectContaining({
+          type: 'expedientes.expediente.comentario-anadido.v1',
+          data: {
+            expedienteId: 'exp-1',
+            texto: '@Ana.Garcia revise el plano,\npor favor.\n\nCopia a @luis-v y @ana.garcia.',
+            menciones: ['ana.garcia', 'luis-v'],
+            por: 'marta',
+          },
+        }),
+      ]);
+    });
+
+    it.each([
+      ['an e-mail address', 'Escriba a registro@ayuntamiento.es', []],
+      ['a name too short', 'Hola @al', []],
+      ['a mention at the start of a line', 'Visto.\n@pepe.perez: adelante', ['pepe.perez']],
+    ])('takes as mentions only names as auth spells them: %s', (_case, texto, menciones) => {
+      expect(Comentario.crear(texto as string).menciones).toEqual(menciones);
+    });
+
+    it.each([
+      ['empty', '  \n '],
+      ['too long', 'x'.repeat(MAXIMO_COMENTARIO + 1)],
+      ['with control characters', 'hola\u0007'],
+    ])('refuses a comment %s', (_case, texto) => {
+      expect(() => Comentario.crear(texto)).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.COMENTARIO_INVALIDO', kind: 'invalid' }),
+      );
+    });
+
+    it('is refused while pending and once finished', () => {
+      const comentario = Comentario.crear('Visto');
+      expect(() =>
+        ExpedienteMother.pendiente().comentar(comentario, at('2030-01-03T10:00:00Z')),
+      ).toThrow(expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }));
+      const finalizado = ExpedienteMother.abierto();
+      finalizado.cambiarFase(FaseMother.finalizado(), at('2030-01-06T10:00:00Z'));
+      expect(() => finalizado.comentar(comentario, at('2030-01-07T10:00:00Z'))).toThrow(
         expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
       );
     });

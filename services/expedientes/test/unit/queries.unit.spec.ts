@@ -316,6 +316,58 @@ describe('the query side', () => {
     expect(envelopes[2].payload).not.toHaveProperty('por');
   });
 
+  it('lists the comments in the detail, tells them in the history and publishes them', async () => {
+    app.setNow('2030-02-06T10:00:00.000Z');
+    const comentado = await app.commentExpediente.execute(
+      { expedienteId: id, texto: 'Falta el plano.\n@ana.tramitadora, ¿lo pide?' },
+      app.request(ActorMother.validador()),
+    );
+    const comentario = {
+      version: 6,
+      texto: 'Falta el plano.\n@ana.tramitadora, ¿lo pide?',
+      menciones: ['ana.tramitadora'],
+      por: 'vicente.validador',
+      at: '2030-02-06T10:00:00.000Z',
+    };
+    expect(comentado).toEqual({ expedienteId: id, ...comentario });
+    const recorded = await recordedOf(app, id);
+    const detail = recorded.reduce(evolveDetail, null);
+    expect(detail?.comentarios).toEqual([comentario]);
+    expect(detail).toMatchObject({ version: 6, actualizadoPor: 'vicente.validador' });
+    const [entrada] = (await new GetExpedienteHistory(app.eventStore).execute(id)).slice(-1);
+    expect(entrada).toMatchObject({
+      tipo: 'comentario-anadido',
+      usuario: 'vicente.validador',
+      resumen: 'Comentario: Falta el plano.\n@ana.tramitadora, ¿lo pide?',
+    });
+    const published = integrationEventFor(recorded[6]);
+    expect(publishedLanguage().validate(published)).toMatchObject({ ok: true });
+    expect(published).toMatchObject({
+      type: 'expedientes.expediente.comentario-anadido',
+      payload: { expedienteId: id, version: 6, menciones: ['ana.tramitadora'] },
+    });
+    // A detail stored before comments existed still reads, and takes new ones.
+    const { comentarios, ...before } = recorded.slice(0, 6).reduce(evolveDetail, null)!;
+    expect(comentarios).toEqual([]);
+    expect(evolveDetail(before as never, recorded[6])?.comentarios).toEqual([comentario]);
+  });
+
+  it('refuses a comment from a user without a role, and on a finished expediente', async () => {
+    await expect(
+      app.commentExpediente.execute(
+        { expedienteId: id, texto: 'Hola' },
+        app.request({ userId: 'nadie', roles: [] }),
+      ),
+    ).rejects.toMatchObject({ kind: 'forbidden' });
+    await app.advancePhase.execute(
+      { expedienteId: id, hacia: 'FINALIZADO' },
+      app.request(ActorMother.validador()),
+    );
+    await expect(
+      app.commentExpediente.execute({ expedienteId: id, texto: 'Tarde' }, app.request()),
+    ).rejects.toMatchObject({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' });
+  });
+
   it('follows a saga by its id, with why it did not complete', async () => {
     app.participants.answer = () => ({
       type: 'documents.DocumentsRegistrationFailed',

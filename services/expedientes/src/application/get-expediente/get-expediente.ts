@@ -1,7 +1,11 @@
 import { EventStore } from '@expedientes/shared-kernel';
 import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { fromRecorded, streamOf } from '../expediente-stream';
-import { evolveDetail, ExpedienteDetail } from '../projections/expediente-detail';
+import {
+  evolveDetail,
+  ExpedienteDetail,
+  withCurrentFields,
+} from '../projections/expediente-detail';
 import { ExpedienteReadModels } from '../projections/read-models';
 
 export interface DetailWanted {
@@ -37,7 +41,9 @@ export class GetExpediente {
     const unprojected = await this.eventStore.readStream(streamOf(expedienteId), {
       fromVersion: projected.version + 1,
     });
-    return unprojected.map(fromRecorded).reduce<ExpedienteDetail | null>(evolveDetail, projected);
+    return unprojected
+      .map(fromRecorded)
+      .reduce<ExpedienteDetail | null>(evolveDetail, withCurrentFields(projected));
   }
 
   private async fromEvents(expedienteId: string, until?: Date): Promise<ExpedienteDetail | null> {

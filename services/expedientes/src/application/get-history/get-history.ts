@@ -7,7 +7,10 @@ import { fromRecorded, RecordedExpedienteEvent, streamOf } from '../expediente-s
 /** One change of the expediente: what, who and when, in the users' words and as data. */
 export interface EntradaDeHistorial {
   readonly version: number;
-  /** `solicitado`, `abierto`, `creacion-rechazada`, `descripcion-editada`, `fase-cambiada`, `documento-adjuntado`. */
+  /**
+   * `solicitado`, `abierto`, `creacion-rechazada`, `descripcion-editada`, `fase-cambiada`,
+   * `documento-adjuntado`, `comentario-anadido`.
+   */
   readonly tipo: string;
   readonly ocurridoAt: string;
   readonly usuario: string;
@@ -48,6 +51,8 @@ function resumenDe(event: EventoDeExpediente): string {
         ? `Añadido el documento «${nombre}»`
         : `Añadida la versión ${version} del documento «${nombre}»`;
     }
+    case 'expedientes.expediente.comentario-anadido.v1':
+      return `Comentario: ${event.data.texto}`;
   }
 }
 

@@ -40,6 +40,13 @@ function publishedFor(event: EventoDeExpediente): Published {
       const { expedienteId, documento } = event.data;
       return { contract: expedientes.DocumentoAdjuntado, payload: { expedienteId, documento } };
     }
+    case 'expedientes.expediente.comentario-anadido.v1': {
+      const { expedienteId, texto, menciones } = event.data;
+      return {
+        contract: expedientes.ComentarioAnadido,
+        payload: { expedienteId, texto, menciones },
+      };
+    }
   }
 }
 

@@ -42,6 +42,16 @@ export interface DocumentoEnDetalle {
   readonly versiones: readonly VersionDeDocumento[];
 }
 
+/** A comment, as the detail lists them, oldest first. */
+export interface ComentarioEnDetalle {
+  /** The expediente's version the comment made: its place among the other changes. */
+  readonly version: number;
+  readonly texto: string;
+  readonly menciones: readonly string[];
+  readonly por: string;
+  readonly at: string;
+}
+
 export interface ExpedienteDetail {
   readonly id: string;
   readonly codigo: string;
@@ -58,6 +68,7 @@ export interface ExpedienteDetail {
   readonly fase: Fase | null;
   readonly historialDeFases: readonly PasoPorFase[];
   readonly documentos: readonly DocumentoEnDetalle[];
+  readonly comentarios: readonly ComentarioEnDetalle[];
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
@@ -85,13 +96,14 @@ export function evolveDetail(
       fase: null,
       historialDeFases: [],
       documentos: [],
+      comentarios: [],
       version: recorded.streamVersion,
     };
   }
   if (!detail) return null; // its first event was never seen: nothing to build on
   const por = event.data.por;
   const touched = {
-    ...detail,
+    ...withCurrentFields(detail),
     actualizadoAt: at,
     actualizadoPor: por,
     version: recorded.streamVersion,
@@ -127,8 +139,19 @@ export function evolveDetail(
     }
     case 'expedientes.expediente.documento-adjuntado.v1':
       return { ...touched, documentos: conVersion(touched.documentos, event.data.documento) };
+    case 'expedientes.expediente.comentario-anadido.v1': {
+      const { texto, menciones } = event.data;
+      const comentario = { version: recorded.streamVersion, texto, menciones, por, at };
+      return { ...touched, comentarios: [...touched.comentarios, comentario] };
+    }
   }
 }
+
+/** A detail as stored before it had every field of today's (comments came later). */
+export const withCurrentFields = (
+  detail: Omit<ExpedienteDetail, 'comentarios'> & Partial<ExpedienteDetail>,
+): ExpedienteDetail =>
+  detail.comentarios ? (detail as ExpedienteDetail) : { ...detail, comentarios: [] };
 
 const entrada = (fase: Fase, at: string, por: string, motivo?: string): PasoPorFase => ({
   fase,

@@ -53,6 +53,7 @@ export function evolveListItem(
         estado: event.data.hacia.final ? 'finalizado' : touched.estado,
       };
     case 'expedientes.expediente.documento-adjuntado.v1':
+    case 'expedientes.expediente.comentario-anadido.v1':
       return touched;
   }
 }

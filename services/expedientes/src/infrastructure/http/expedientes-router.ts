@@ -10,6 +10,7 @@ import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AdvancePhase } from '../../application/advance-phase/advance-phase';
 import { AttachDocumento } from '../../application/attach-documento/attach-documento';
+import { CommentExpediente } from '../../application/comment-expediente/comment-expediente';
 import { EditDescripcion } from '../../application/edit-descripcion/edit-descripcion';
 import { GetExpediente } from '../../application/get-expediente/get-expediente';
 import { GetExpedienteHistory } from '../../application/get-history/get-history';
@@ -30,6 +31,7 @@ import { SagaCommandOutcome } from '../../application/sagas/saga-runner';
 export interface ExpedientesApi {
   readonly openExpediente: OpenExpediente;
   readonly editDescripcion: EditDescripcion;
+  readonly commentExpediente: CommentExpediente;
   readonly advancePhase: AdvancePhase;
   readonly attachDocumento: AttachDocumento;
   readonly listExpedientes: ListExpedientes;
@@ -54,6 +56,7 @@ const editBody = z.object({
 });
 const transitionBody = z.object({ hacia: text, motivo: motivoDeTransicion.optional() });
 const attachBody = z.object({ documentId: text });
+const commentBody = z.object({ texto: z.string() });
 const listQuery = z.object({
   fase: text.optional(),
   estado: z.enum(['pendiente', 'abierto', 'finalizado', 'creacion_rechazada']).optional(),
@@ -174,6 +177,18 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
       );
       res.setHeader('ETag', etagOf(edited.version));
       res.json(edited);
+    }),
+  );
+
+  router.post(
+    '/expedientes/:id/comments',
+    handle(async (req, res) => {
+      const { texto } = commentBody.parse(req.body);
+      const comentado = await api.commentExpediente.execute(
+        { expedienteId: idOf(req), texto },
+        metadataOf(res),
+      );
+      res.status(201).json(comentado);
     }),
   );
 
