@@ -12,7 +12,7 @@ import { FormPart, formParts, isMultipart, MULTIPART } from './multipart';
 export const ROLES = ['tramitador', 'validador', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Method = 'get' | 'post' | 'patch';
+export type Method = 'get' | 'post' | 'put' | 'patch';
 
 export interface ResponseSpec {
   readonly description: string;

@@ -87,10 +87,22 @@ export const expediente = named(
     historialDeFases: z.array(pasoPorFase),
     documentos: z.array(documentoEnExpediente),
     comentarios: z.array(comentario).describe('Del más antiguo al más reciente'),
+    asignadoA: z.string().nullable().describe('Quién lo tiene para tramitarlo; null: nadie'),
     version: z.number().int().nonnegative(),
   }),
 );
 export type Expediente = z.infer<typeof expediente>;
+
+export const asignacion = named(
+  'Asignacion',
+  'Quién tiene ahora el expediente para tramitarlo (null: nadie) y la versión del expediente',
+  z.object({
+    expedienteId: z.string(),
+    asignadoA: z.string().nullable(),
+    version: z.number().int().nonnegative(),
+  }),
+);
+export type Asignacion = z.infer<typeof asignacion>;
 
 export const comentarioAnadido = named(
   'ComentarioAnadido',
@@ -112,6 +124,7 @@ const expedienteEnLista = named(
     creadoAt: instante,
     creadoPor: z.string(),
     actualizadoAt: instante,
+    asignadoA: z.string().nullable().describe('Quién lo tiene para tramitarlo; null: nadie'),
     version: z.number().int().nonnegative(),
   }),
 );

@@ -1,5 +1,6 @@
 import { EstadoDeExpediente } from '../model/common';
 import {
+  Asignacion,
   ComentarioAnadido,
   DescripcionEditada,
   DocumentoAdjuntado,
@@ -28,6 +29,8 @@ export interface CriteriosDeLista {
   readonly desde?: string;
   readonly hasta?: string;
   readonly q?: string;
+  readonly asignadoA?: string;
+  readonly sinAsignar?: boolean;
   readonly sort?: 'codigo' | 'creadoAt' | 'fase';
   readonly order?: 'asc' | 'desc';
   readonly page?: number;
@@ -52,6 +55,8 @@ export interface ExpedientesApi {
   history(expedienteId: string, call: CallContext): Promise<Historial>;
   /** Plain text; the users it mentions (`@username`) are read from it. */
   comment(expedienteId: string, texto: string, call: CallContext): Promise<ComentarioAnadido>;
+  /** To `asignadoA` (a username), or to nobody (null). */
+  assign(expedienteId: string, asignadoA: string | null, call: CallContext): Promise<Asignacion>;
   /** `motivo`: the user's reason, which the procedure asks for on some transitions. */
   requestTransition(
     expedienteId: string,

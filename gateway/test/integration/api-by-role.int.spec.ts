@@ -205,6 +205,38 @@ describe('The API, endpoint by endpoint, for each role', () => {
     });
   });
 
+  describe('PUT /expedientes/{id}/assignee and the list filters', () => {
+    it('lets anyone with a role take it, only its assignee or an admin pass it on, and filters by it', async () => {
+      const path = `/expedientes/${expediente.id}/assignee`;
+      const assign = (persona: Persona, asignadoA: string | null) =>
+        gateway.api.request(path, { method: 'PUT', token: as(persona), json: { asignadoA } });
+      const tomado = await assign('validador', personas.validador.userId);
+      expect(tomado.status).toBe(200);
+      expect(tomado.body).toMatchObject({
+        expedienteId: expediente.id,
+        asignadoA: personas.validador.userId,
+      });
+      const ajeno = await assign('tramitador', personas.tramitador.userId);
+      expect([ajeno.status, ajeno.body.code]).toEqual([409, 'EXPEDIENTE.ASIGNADO_A_OTRO']);
+      const list = (query: string) =>
+        gateway.api.request(`/expedientes?q=${expediente.codigo}&${query}`, { token: as('admin') });
+      const suyos = await eventually(async () => {
+        const reply = await list(`asignadoA=${personas.validador.userId}`);
+        return reply.body.total === 1 ? reply.body : undefined;
+      }, 'the list row assigned');
+      expect(suyos.items[0]).toMatchObject({
+        id: expediente.id,
+        asignadoA: personas.validador.userId,
+      });
+      expect((await list('sinAsignar=true')).body.total).toBe(0);
+      const liberado = await assign('admin', null);
+      expect(liberado.body.asignadoA).toBeNull();
+      const detail = await detalle(expediente.id, (body) => body.asignadoA === null);
+      expect(detail.body.version).toBe(liberado.body.version);
+      expectForbidden(await assign('sinRol', null));
+    });
+  });
+
   describe('POST /expedientes/{id}/comments', () => {
     it.each(STAFF)(
       'keeps a %s’s comment, shown in the detail and the history: 201',

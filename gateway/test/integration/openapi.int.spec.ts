@@ -122,6 +122,8 @@ describe('The OpenAPI document and the interactive docs', () => {
       'desde',
       'hasta',
       'q',
+      'asignadoA',
+      'sinAsignar',
       'sort',
       'order',
       'page',

@@ -32,6 +32,7 @@ const SERVICE_ROUTES: Readonly<Record<string, string | readonly string[]>> = {
   'POST /expedientes/expedientes/:id/transitions': 'cambiarDeFase',
   'POST /expedientes/expedientes/:id/documents': 'anadirDocumento',
   'POST /expedientes/expedientes/:id/comments': 'comentarExpediente',
+  'PUT /expedientes/expedientes/:id/assignee': 'asignarExpediente',
   'GET /expedientes/expedientes/:id/history': 'verHistorial',
   'GET /expedientes/sagas/:id': 'verOperacion',
   'POST /expedientes/admin/rebuild-read-models': ADMINS,
@@ -258,6 +259,7 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
     'POST /expedientes/expedientes/:id/transitions': () => ({ json: { hacia: 'VALIDACION' } }),
     'POST /expedientes/expedientes/:id/documents': () => ({ json: { documentId: staged } }),
     'POST /expedientes/expedientes/:id/comments': () => ({ json: { texto: 'Tarde' } }),
+    'PUT /expedientes/expedientes/:id/assignee': () => ({ json: { asignadoA: 'ana.tramitadora' } }),
     'POST /documents/documents/:id/versions': () => ({
       bytes: pdf(),
       headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'tarde.pdf' },
@@ -271,6 +273,7 @@ describe('Authorization matrix of the services’ own APIs, and of finished expe
     }),
     cambiarDeFase: () => ({ json: { hacia: 'VALIDACION' } }),
     comentarExpediente: () => ({ json: { texto: 'Tarde' } }),
+    asignarExpediente: () => ({ json: { asignadoA: 'ana.tramitadora' } }),
     anadirDocumento: () => ({ form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') }),
     subirVersion: () => ({ form: formOf({}, [fileOf(pdf(), 'tarde.pdf')], 'file') }),
   };

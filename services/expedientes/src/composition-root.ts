@@ -16,6 +16,7 @@ import { AdvancePhase } from './application/advance-phase/advance-phase';
 import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga';
 import { AttachDocumento } from './application/attach-documento/attach-documento';
 import { attachDocumentoSaga } from './application/attach-documento/attach-documento-saga';
+import { AssignExpediente } from './application/assign-expediente/assign-expediente';
 import { CommentExpediente } from './application/comment-expediente/comment-expediente';
 import { EditDescripcion } from './application/edit-descripcion/edit-descripcion';
 import { FollowProcess } from './application/follow-process/follow-process';
@@ -201,6 +202,10 @@ function buildContainer(
     (ctx) => new CommentExpediente(ctx.get(TOKENS.expedientes), ctx.get(TOKENS.clock)),
   );
   singleton(
+    TOKENS.assignExpediente,
+    (ctx) => new AssignExpediente(ctx.get(TOKENS.expedientes), ctx.get(TOKENS.clock)),
+  );
+  singleton(
     TOKENS.recordDocumentVersion,
     (ctx) =>
       new RecordDocumentVersion(
@@ -288,6 +293,7 @@ function buildContainer(
         openExpediente: ctx.get(TOKENS.openExpediente),
         editDescripcion: ctx.get(TOKENS.editDescripcion),
         commentExpediente: ctx.get(TOKENS.commentExpediente),
+        assignExpediente: ctx.get(TOKENS.assignExpediente),
         advancePhase: ctx.get(TOKENS.advancePhase),
         attachDocumento: ctx.get(TOKENS.attachDocumento),
         listExpedientes: ctx.get(TOKENS.listExpedientes),

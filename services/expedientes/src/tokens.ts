@@ -20,6 +20,7 @@ export const TOKENS = {
   openExpediente: Symbol('OpenExpediente'),
   editDescripcion: Symbol('EditDescripcion'),
   commentExpediente: Symbol('CommentExpediente'),
+  assignExpediente: Symbol('AssignExpediente'),
   advancePhase: Symbol('AdvancePhase'),
   attachDocumento: Symbol('AttachDocumento'),
   recordDocumentVersion: Symbol('RecordDocumentVersion'),

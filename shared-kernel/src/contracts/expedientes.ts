@@ -80,6 +80,13 @@ export const ComentarioAnadido = defineMessage(
   }),
 );
 
+/** Who has the expediente to work on now (a username); null: nobody. */
+export const AsignacionCambiada = defineMessage(
+  'expedientes.expediente.asignacion-cambiada',
+  'event',
+  z.object({ expedienteId, version, asignadoA: z.string().min(1).nullable() }),
+);
+
 export const expedientesContracts = [
   ExpedienteSolicitado,
   ExpedienteAbierto,
@@ -88,4 +95,5 @@ export const expedientesContracts = [
   FaseDeExpedienteCambiada,
   DocumentoAdjuntado,
   ComentarioAnadido,
+  AsignacionCambiada,
 ];

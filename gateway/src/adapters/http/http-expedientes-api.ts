@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  asignacion,
   comentarioAnadido,
   descripcionEditada,
   documentoAdjuntado,
@@ -28,8 +29,9 @@ export class HttpExpedientesApi implements ExpedientesApi {
     return this.outcome(reply, expedienteAbierto);
   }
 
-  async list(criterios: CriteriosDeLista, call: CallContext) {
-    const reply = await this.client.send('/expedientes', { query: { ...criterios } }, call);
+  async list({ sinAsignar, ...criterios }: CriteriosDeLista, call: CallContext) {
+    const query = { ...criterios, sinAsignar: sinAsignar ? 'true' : undefined };
+    const reply = await this.client.send('/expedientes', { query }, call);
     return this.client.parse(paginaDeExpedientes, reply.json);
   }
 
@@ -62,6 +64,16 @@ export class HttpExpedientesApi implements ExpedientesApi {
       call,
     );
     return this.client.parse(comentarioAnadido, reply.json);
+  }
+
+  /** Setting the same assignee again changes nothing: a lost call is tried again like a read. */
+  async assign(expedienteId: string, asignadoA: string | null, call: CallContext) {
+    const reply = await this.client.send(
+      `${expedientePath(expedienteId)}/assignee`,
+      { method: 'PUT', json: { asignadoA }, repeatable: true },
+      call,
+    );
+    return this.client.parse(asignacion, reply.json);
   }
 
   async history(expedienteId: string, call: CallContext) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OpenExpediente } from '../../application/open-expediente';
 import { estadoDeExpediente, opcionInicial } from '../../model/common';
 import {
+  asignacion,
   comentarioAnadido,
   descripcionEditada,
   expediente,
@@ -63,6 +64,14 @@ const listQuery = z.object({
   desde: dayOrInstant.optional().describe('Creados desde ese día (AAAA-MM-DD) o instante'),
   hasta: dayOrInstant.optional().describe('Creados hasta ese día (incluido) o instante'),
   q: z.string().max(200).optional().describe('Texto en el código o la descripción'),
+  asignadoA: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Los asignados a este usuario (su nombre de usuario)'),
+  sinAsignar: z.stringbool().optional().describe('true: los que no tiene nadie'),
   sort: z.enum(['codigo', 'creadoAt', 'fase']).optional().describe('Por defecto, creadoAt'),
   order: z.enum(['asc', 'desc']).optional().describe('Por defecto, desc para creadoAt'),
   page: pageNumber,
@@ -84,6 +93,13 @@ const editBody = z.object({
     .min(0)
     .optional()
     .describe('La versión que se modifica; o la cabecera If-Match'),
+});
+const assigneeBody = z.object({
+  asignadoA: z
+    .string()
+    .max(64)
+    .nullable()
+    .describe('El nombre de usuario de quien lo tendrá (el propio para asignárselo); null: nadie'),
 });
 const commentBody = z.object({
   texto: z
@@ -225,6 +241,25 @@ export function expedientesRoutes(
         );
         res.setHeader('ETag', etagOf(editada.version));
         res.json(editada);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/expedientes/{id}/assignee',
+      operationId: 'asignarExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'Asigna el expediente abierto a alguien, se lo asigna uno mismo, o lo libera',
+      description:
+        'Uno sin asignar lo puede tomar o asignar cualquiera que lo vea; uno asignado, solo ' +
+        'quien lo tiene o un administrador (409 si no). Mientras está asignado, solo esa ' +
+        'persona o un administrador lo cambian de fase.',
+      roles: STAFF,
+      params: expedienteParams,
+      body: { kind: 'json', schema: assigneeBody },
+      responses: { 200: { description: 'Hecho', schema: asignacion } },
+      problems: [404, 409, 422],
+      async handle({ params, body, call, res }) {
+        res.json(await expedientes.assign(params.id, body.asignadoA, call));
       },
     }),
     route({

@@ -1,5 +1,5 @@
 import { Actor, ForbiddenError, SagaContext } from '@expedientes/shared-kernel';
-import { Autoria } from '../domain/expediente';
+import { Autoria, Quien } from '../domain/expediente';
 import { Causa } from '../domain/expediente-repository';
 
 /** Who asks for a command and in which conversation: what every use case is handed. */
@@ -28,6 +28,11 @@ export const causaOfSaga = (context: SagaContext): Causa => ({
 });
 
 export const autoria = (actor: Actor, at: Date): Autoria => ({ por: actor.userId, at });
+
+export const quienOf = (actor: Actor): Quien => ({
+  usuario: actor.userId,
+  administra: actor.roles.some((role) => ROLES_DE_ADMINISTRACION.includes(role)),
+});
 
 /** Who may change expedientes: phase changes are the procedure's to allow, per transition. */
 export const ROLES_QUE_TRAMITAN: readonly string[] = ['tramitador', 'admin'];

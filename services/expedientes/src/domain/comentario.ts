@@ -1,13 +1,13 @@
 import { ComentarioInvalidoError } from './errors';
+import { NOMBRE_DE_USUARIO } from './nombre-de-usuario';
 
 export const MAXIMO_COMENTARIO = 4_000;
 
 /**
- * `@username`, as auth spells usernames (a letter or digit, then 2 to 63 of a-z, 0-9, `.`,
- * `_`, `-`; any case, kept in lower case), not inside a word or an e-mail address. Trailing
- * dots and dashes are the sentence's, not the name's.
+ * `@username` (any case, kept in lower case), not inside a word or an e-mail address.
+ * Trailing dots and dashes are the sentence's, not the name's.
  */
-const MENCION = /(?<![\w.@-])@([a-z0-9][a-z0-9._-]{2,63})/gi;
+const MENCION = new RegExp(`(?<![\\w.@-])@(${NOMBRE_DE_USUARIO})`, 'gi');
 
 /** Control characters, but the line break and the tab: they would not show, or would hide. */
 const escondido = (caracter: string): boolean => {

@@ -55,6 +55,41 @@ export class ComentarioInvalidoError extends DomainError {
   }
 }
 
+export class NombreDeUsuarioInvalidoError extends DomainError {
+  constructor(texto: string) {
+    super(
+      'EXPEDIENTE.USUARIO_INVALIDO',
+      'invalid',
+      `«${texto}» no es un nombre de usuario: de 3 a 64 minúsculas, cifras, puntos, guiones o guiones bajos`,
+      { usuario: texto },
+    );
+  }
+}
+
+/** Someone else has the expediente: only they, or an administrator, reassign it. */
+export class AsignadoAOtroError extends DomainError {
+  constructor(expedienteId: string, asignadoA: string) {
+    super(
+      'EXPEDIENTE.ASIGNADO_A_OTRO',
+      'conflict',
+      `El expediente está asignado a ${asignadoA}: solo esa persona o un administrador pueden reasignarlo o liberarlo`,
+      { expedienteId, asignadoA },
+    );
+  }
+}
+
+/** An assigned expediente moves on by its assignee's hand, or an administrator's. */
+export class TramitaOtroError extends DomainError {
+  constructor(expedienteId: string, asignadoA: string) {
+    super(
+      'EXPEDIENTE.TRAMITA_OTRO',
+      'rule',
+      `El expediente está asignado a ${asignadoA}: solo esa persona o un administrador pueden cambiarlo de fase`,
+      { expedienteId, asignadoA },
+    );
+  }
+}
+
 export class SinDocumentosError extends DomainError {
   constructor() {
     super(

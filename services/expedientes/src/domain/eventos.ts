@@ -70,6 +70,12 @@ export type ComentarioAnadido = DomainEvent<
   { expedienteId: string; texto: string; menciones: string[]; por: string }
 >;
 
+/** Who has the expediente now (`asignadoA`; null: nobody), and who had it. */
+export type AsignacionCambiada = DomainEvent<
+  'expedientes.expediente.asignacion-cambiada.v1',
+  { expedienteId: string; asignadoA: string | null; anterior: string | null; por: string }
+>;
+
 export type EventoDeExpediente =
   | ExpedienteSolicitado
   | ExpedienteAbierto
@@ -77,7 +83,8 @@ export type EventoDeExpediente =
   | DescripcionEditada
   | FaseCambiada
   | DocumentoAdjuntado
-  | ComentarioAnadido;
+  | ComentarioAnadido
+  | AsignacionCambiada;
 
 export type TipoDeEvento = EventoDeExpediente['type'];
 
@@ -89,6 +96,7 @@ export const tiposDeEvento: readonly TipoDeEvento[] = [
   'expedientes.expediente.fase-cambiada.v1',
   'expedientes.expediente.documento-adjuntado.v1',
   'expedientes.expediente.comentario-anadido.v1',
+  'expedientes.expediente.asignacion-cambiada.v1',
 ];
 
 export const esTipoDeEvento = (type: string): type is TipoDeEvento =>

@@ -2,9 +2,11 @@ import { Documento, EventSourcedAggregate, Fase } from '@expedientes/shared-kern
 import { CodigoDeExpediente } from './codigo-de-expediente';
 import { Comentario } from './comentario';
 import {
+  AsignadoAOtroError,
   DocumentoYaAdjuntadoError,
   EstadoNoPermiteError,
   MismaFaseError,
+  TramitaOtroError,
   VersionDeDocumentoYaRegistradaError,
 } from './errors';
 import { EventoDeExpediente } from './eventos';
@@ -25,6 +27,12 @@ export interface Autoria {
   readonly at: Date;
 }
 
+/** Who acts, where it matters whether they administer (an administrator overrides assignment). */
+export interface Quien {
+  readonly usuario: string;
+  readonly administra: boolean;
+}
+
 interface Estado {
   id: string;
   codigo: string;
@@ -35,6 +43,8 @@ interface Estado {
   /** The last transition of bpm's process it followed; 0 before any numbered one. */
   pasoDelProceso: number;
   documentos: Map<string, Documento[]>;
+  /** Who has it to work on; null: nobody yet. */
+  asignadoA: string | null;
 }
 
 /**
@@ -118,9 +128,44 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
     });
   }
 
-  /** Refuses a change of phase the expediente cannot take, before the procedure is asked. */
-  comprobarCambioDeFase(hacia: string): void {
-    this.abiertoParaIrA(hacia);
+  /**
+   * Refuses a change of phase the expediente cannot take, before the procedure is asked: one
+   * assigned to someone else moves on by their hand or an administrator's.
+   */
+  comprobarCambioDeFase(hacia: string, quien: Quien): void {
+    const actual = this.abiertoParaIrA(hacia);
+    const { asignadoA } = actual;
+    if (asignadoA !== null && asignadoA !== quien.usuario && !quien.administra) {
+      throw new TramitaOtroError(actual.id, asignadoA);
+    }
+  }
+
+  /**
+   * Gives the expediente to `usuario` (null: to nobody) while open. Taking one that nobody has,
+   * or passing on one's own, is anyone's; someone else's is theirs or an administrator's.
+   * Records nothing when it is already so.
+   */
+  asignar(usuario: string | null, quien: Quien, at: Date): void {
+    const actual = this.exigirEstado(['abierto'], 'asignar el expediente');
+    const { asignadoA } = actual;
+    if (usuario === asignadoA) return;
+    if (asignadoA !== null && asignadoA !== quien.usuario && !quien.administra) {
+      throw new AsignadoAOtroError(actual.id, asignadoA);
+    }
+    this.record({
+      type: 'expedientes.expediente.asignacion-cambiada.v1',
+      occurredAt: at.toISOString(),
+      data: {
+        expedienteId: actual.id,
+        asignadoA: usuario,
+        anterior: asignadoA,
+        por: quien.usuario,
+      },
+    });
+  }
+
+  get asignadoA(): string | null {
+    return this.actual().asignadoA;
   }
 
   /**
@@ -230,6 +275,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
           fase: null,
           pasoDelProceso: 0,
           documentos: new Map(),
+          asignadoA: null,
         };
         return;
       case 'expedientes.expediente.abierto.v1': {
@@ -257,6 +303,9 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         return;
       case 'expedientes.expediente.comentario-anadido.v1':
         return; // nothing the expediente decides on
+      case 'expedientes.expediente.asignacion-cambiada.v1':
+        this.actual().asignadoA = event.data.asignadoA;
+        return;
     }
   }
 

@@ -4,6 +4,7 @@ import { AdvancePhase } from '../../src/application/advance-phase/advance-phase'
 import { advancePhaseSaga } from '../../src/application/advance-phase/advance-phase-saga';
 import { AttachDocumento } from '../../src/application/attach-documento/attach-documento';
 import { attachDocumentoSaga } from '../../src/application/attach-documento/attach-documento-saga';
+import { AssignExpediente } from '../../src/application/assign-expediente/assign-expediente';
 import { CommentExpediente } from '../../src/application/comment-expediente/comment-expediente';
 import { EditDescripcion } from '../../src/application/edit-descripcion/edit-descripcion';
 import { OpenExpediente } from '../../src/application/open-expediente/open-expediente';
@@ -60,5 +61,6 @@ export function applicationFixture({ waitMs = 2_000 } = {}) {
     attachDocumento: new AttachDocumento(runner, sagas.attach, fixture.expedientes),
     editDescripcion: new EditDescripcion(fixture.expedientes, fixture.clock),
     commentExpediente: new CommentExpediente(fixture.expedientes, fixture.clock),
+    assignExpediente: new AssignExpediente(fixture.expedientes, fixture.clock),
   };
 }

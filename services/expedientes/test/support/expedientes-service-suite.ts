@@ -155,6 +155,38 @@ export function expedientesServiceSuite(
       expect((await page('sort=nombre')).status).toBe(400);
     });
 
+    it('lists who has each expediente: assigned to someone, and to nobody', async () => {
+      const ids = [(await open()).expedienteId, (await open()).expedienteId];
+      const tomado = await harness.request('PUT', `/expedientes/${ids[0]}/assignee`, {
+        user: 'marta.tramitadora',
+        body: { asignadoA: 'marta.tramitadora' },
+      });
+      expect(tomado.status).toBe(200);
+      expect(tomado.body).toEqual({
+        expedienteId: ids[0],
+        asignadoA: 'marta.tramitadora',
+        version: 2,
+      });
+      expect((await detailAt(ids[0], 2)).asignadoA).toBe('marta.tramitadora');
+      const page = async (query: string) =>
+        (
+          await harness.request(
+            'GET',
+            `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&pageSize=100&${query}`,
+          )
+        ).body.items.map((item: { id: string }) => item.id);
+      expect(await page('asignadoA=Marta.Tramitadora')).toEqual([ids[0]]);
+      const sinAsignar = await page('sinAsignar=true');
+      expect(sinAsignar).toContain(ids[1]);
+      expect(sinAsignar).not.toContain(ids[0]);
+      // Someone else's is its assignee's to pass on: another tramitador gets 409.
+      const ajeno = await harness.request('PUT', `/expedientes/${ids[0]}/assignee`, {
+        user: 'luis.tramitador',
+        body: { asignadoA: 'luis.tramitador' },
+      });
+      expect([ajeno.status, ajeno.body.code]).toEqual([409, 'EXPEDIENTE.ASIGNADO_A_OTRO']);
+    });
+
     it('rejects the creation when documents refuses, and frees the code', async () => {
       const codigo = newCodigo();
       const cooperative = harness.participants.answer;

@@ -10,6 +10,11 @@ import {
   SolicitudMother,
 } from '../support/mothers';
 
+const ana = { usuario: 'ana', administra: false };
+const luis = { usuario: 'luis', administra: false };
+const root = { usuario: 'root', administra: true };
+const AT = new Date('2030-01-03T10:00:00Z');
+
 const typesOf = (expediente: Expediente): string[] =>
   expediente.pullDomainEvents().map((event) => event.type);
 
@@ -155,14 +160,14 @@ describe('Expediente', () => {
       expediente.cambiarFase(FaseMother.validacion(), at('2030-01-05T10:00:00Z'));
       expediente.cambiarFase(FaseMother.finalizado(), at('2030-01-06T10:00:00Z', 'vicente'));
       expect(expediente.estadoActual).toBe('finalizado');
-      expect(() => expediente.comprobarCambioDeFase('RECHAZADO')).toThrow(/finalizado/);
+      expect(() => expediente.comprobarCambioDeFase('RECHAZADO', ana)).toThrow(/finalizado/);
       expect(() => expediente.editarDescripcion('x', at('2030-01-07T10:00:00Z'))).toThrow(
         expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
       );
     });
 
     it('refuses the phase it is in, and any change while pending', () => {
-      expect(() => ExpedienteMother.abierto().comprobarCambioDeFase('INICIAL')).toThrow(
+      expect(() => ExpedienteMother.abierto().comprobarCambioDeFase('INICIAL', ana)).toThrow(
         expect.objectContaining({ code: 'EXPEDIENTE.MISMA_FASE', kind: 'rule' }),
       );
       expect(() =>
@@ -365,6 +370,64 @@ describe('Expediente', () => {
       expect(() => finalizado.comentar(comentario, at('2030-01-07T10:00:00Z'))).toThrow(
         expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
       );
+    });
+  });
+
+  describe('assigning it', () => {
+    it('is taken by anyone while nobody has it, passed on by its assignee, and released', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.pullDomainEvents();
+      expediente.asignar('ana', ana, AT);
+      expediente.asignar('luis', ana, AT);
+      expediente.asignar(null, luis, AT);
+      expect(expediente.asignadoA).toBeNull();
+      expect(expediente.pullDomainEvents().map((event) => event.data)).toEqual([
+        { expedienteId: 'exp-1', asignadoA: 'ana', anterior: null, por: 'ana' },
+        { expedienteId: 'exp-1', asignadoA: 'luis', anterior: 'ana', por: 'ana' },
+        { expedienteId: 'exp-1', asignadoA: null, anterior: 'luis', por: 'luis' },
+      ]);
+    });
+
+    it("refuses someone else's to anyone but its assignee or an administrator", () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.asignar('ana', ana, AT);
+      expediente.pullDomainEvents();
+      for (const change of ['luis', null]) {
+        expect(() => expediente.asignar(change, luis, AT)).toThrow(
+          expect.objectContaining({ code: 'EXPEDIENTE.ASIGNADO_A_OTRO', kind: 'conflict' }),
+        );
+      }
+      expediente.asignar('ana', luis, AT); // what is already so changes nothing
+      expect(expediente.hasUncommittedEvents()).toBe(false);
+      expediente.asignar('luis', root, AT);
+      expect(expediente.asignadoA).toBe('luis');
+    });
+
+    it('lets only its assignee or an administrator change its phase', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.asignar('ana', ana, AT);
+      expect(() => expediente.comprobarCambioDeFase('ANALISIS_TECNICO', luis)).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.TRAMITA_OTRO', kind: 'rule' }),
+      );
+      expect(() => expediente.comprobarCambioDeFase('ANALISIS_TECNICO', ana)).not.toThrow();
+      expect(() => expediente.comprobarCambioDeFase('ANALISIS_TECNICO', root)).not.toThrow();
+    });
+
+    it('is refused while pending and once finished', () => {
+      expect(() => ExpedienteMother.pendiente().asignar('ana', ana, AT)).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
+      );
+      const finalizado = ExpedienteMother.abierto();
+      finalizado.cambiarFase(FaseMother.finalizado(), at('2030-01-06T10:00:00Z'));
+      expect(() => finalizado.asignar('ana', ana, AT)).toThrow(
+        expect.objectContaining({ code: 'EXPEDIENTE.ESTADO_NO_PERMITE' }),
+      );
+    });
+
+    it('comes back from its history with its assignee', () => {
+      const expediente = ExpedienteMother.abierto();
+      expediente.asignar('ana', ana, AT);
+      expect(Expediente.desdeHistorial(expediente.pullDomainEvents())?.asignadoA).toBe('ana');
     });
   });
 

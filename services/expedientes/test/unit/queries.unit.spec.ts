@@ -151,6 +151,7 @@ describe('the query side', () => {
       creadoAt: '2030-02-01T10:00:00.000Z',
       creadoPor: 'ana.tramitadora',
       actualizadoAt: '2030-02-05T10:00:00.000Z',
+      asignadoA: null,
       version: 5,
     });
   });
@@ -350,6 +351,44 @@ describe('the query side', () => {
     const { comentarios, ...before } = recorded.slice(0, 6).reduce(evolveDetail, null)!;
     expect(comentarios).toEqual([]);
     expect(evolveDetail(before as never, recorded[6])?.comentarios).toEqual([comentario]);
+  });
+
+  it('assigns: the detail, the list row, the history and the published language say who has it', async () => {
+    app.setNow('2030-02-06T10:00:00.000Z');
+    const tomado = await app.assignExpediente.execute(
+      { expedienteId: id, asignadoA: ' Vicente.Validador ' },
+      app.request(ActorMother.validador()),
+    );
+    expect(tomado).toEqual({ expedienteId: id, asignadoA: 'vicente.validador', version: 6 });
+    // Someone else's: only its assignee or an administrator passes it on.
+    await expect(
+      app.assignExpediente.execute({ expedienteId: id, asignadoA: null }, app.request()),
+    ).rejects.toMatchObject({ code: 'EXPEDIENTE.ASIGNADO_A_OTRO' });
+    await expect(
+      app.advancePhase.execute({ expedienteId: id, hacia: 'FINALIZADO' }, app.request()),
+    ).rejects.toMatchObject({ code: 'EXPEDIENTE.TRAMITA_OTRO' });
+    await app.assignExpediente.execute(
+      { expedienteId: id, asignadoA: null },
+      app.request(ActorMother.admin()),
+    );
+    const recorded = await recordedOf(app, id);
+    expect(recorded.reduce(evolveDetail, null)?.asignadoA).toBeNull();
+    expect(recorded.slice(0, 7).reduce(evolveListItem, null)?.asignadoA).toBe('vicente.validador');
+    const history = await new GetExpedienteHistory(app.eventStore).execute(id);
+    expect(history.slice(-2).map((entrada) => entrada.resumen)).toEqual([
+      'Asignado a vicente.validador',
+      'Liberado (lo tenía vicente.validador)',
+    ]);
+    const published = integrationEventFor(recorded[6]);
+    expect(publishedLanguage().validate(published)).toMatchObject({ ok: true });
+    expect(published.payload).toEqual({
+      expedienteId: id,
+      version: 6,
+      asignadoA: 'vicente.validador',
+    });
+    await expect(
+      app.assignExpediente.execute({ expedienteId: id, asignadoA: 'no vale' }, app.request()),
+    ).rejects.toMatchObject({ code: 'EXPEDIENTE.USUARIO_INVALIDO', kind: 'invalid' });
   });
 
   it('refuses a comment from a user without a role, and on a finished expediente', async () => {

@@ -2,7 +2,7 @@ import { Fase, SagaDefinition } from '@expedientes/shared-kernel';
 import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { EstadoDeExpediente } from '../../domain/expediente';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
-import { RequestMetadata } from '../request';
+import { quienOf, RequestMetadata } from '../request';
 import { SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { AdvancePhaseData } from './advance-phase-saga';
 import { CambioDeFaseRechazadoError } from './errors';
@@ -62,7 +62,7 @@ export class AdvancePhase {
     return this.sagas.runChecked(this.saga, request, ending, async () => {
       const expediente = await this.expedientes.findById(expedienteId);
       if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
-      expediente.comprobarCambioDeFase(hacia);
+      expediente.comprobarCambioDeFase(hacia, quienOf(request.actor));
       return { expedienteId, hacia, ...(motivo === undefined ? {} : { motivo }), transicion: null };
     });
   }

@@ -9,7 +9,7 @@ export interface EntradaDeHistorial {
   readonly version: number;
   /**
    * `solicitado`, `abierto`, `creacion-rechazada`, `descripcion-editada`, `fase-cambiada`,
-   * `documento-adjuntado`, `comentario-anadido`.
+   * `documento-adjuntado`, `comentario-anadido`, `asignacion-cambiada`.
    */
   readonly tipo: string;
   readonly ocurridoAt: string;
@@ -53,6 +53,13 @@ function resumenDe(event: EventoDeExpediente): string {
     }
     case 'expedientes.expediente.comentario-anadido.v1':
       return `Comentario: ${event.data.texto}`;
+    case 'expedientes.expediente.asignacion-cambiada.v1': {
+      const { asignadoA, anterior } = event.data;
+      if (asignadoA === null) return `Liberado (lo tenía ${anterior})`;
+      return anterior === null
+        ? `Asignado a ${asignadoA}`
+        : `Reasignado de ${anterior} a ${asignadoA}`;
+    }
   }
 }
 

@@ -40,6 +40,10 @@ function publishedFor(event: EventoDeExpediente): Published {
       const { expedienteId, documento } = event.data;
       return { contract: expedientes.DocumentoAdjuntado, payload: { expedienteId, documento } };
     }
+    case 'expedientes.expediente.asignacion-cambiada.v1': {
+      const { expedienteId, asignadoA } = event.data;
+      return { contract: expedientes.AsignacionCambiada, payload: { expedienteId, asignadoA } };
+    }
     case 'expedientes.expediente.comentario-anadido.v1': {
       const { expedienteId, texto, menciones } = event.data;
       return {

@@ -18,6 +18,10 @@ export interface ListExpedientesQuery {
   /** A day (`2025-03-31`, to its end) or an instant: created at or before it. */
   readonly hasta?: string;
   readonly q?: string;
+  /** Those assigned to this user. */
+  readonly asignadoA?: string;
+  /** Those assigned to nobody. */
+  readonly sinAsignar?: boolean;
   readonly sort?: ListSort;
   readonly order?: 'asc' | 'desc';
   readonly page?: number;
@@ -48,6 +52,7 @@ export class ListExpedientes {
       desde: query.desde === undefined ? undefined : startOf(query.desde),
       hastaAntesDe: query.hasta === undefined ? undefined : endOf(query.hasta),
       q: q ? searchTextOf(q) : undefined,
+      asignadoA: query.sinAsignar ? null : query.asignadoA?.trim().toLowerCase(),
       sort: query.sort ?? 'creadoAt',
       order: query.order ?? (query.sort === undefined ? 'desc' : 'asc'),
       page: Math.max(1, query.page ?? 1),

@@ -69,6 +69,8 @@ export interface ExpedienteDetail {
   readonly historialDeFases: readonly PasoPorFase[];
   readonly documentos: readonly DocumentoEnDetalle[];
   readonly comentarios: readonly ComentarioEnDetalle[];
+  /** Who has it to work on; null: nobody. */
+  readonly asignadoA: string | null;
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
@@ -97,6 +99,7 @@ export function evolveDetail(
       historialDeFases: [],
       documentos: [],
       comentarios: [],
+      asignadoA: null,
       version: recorded.streamVersion,
     };
   }
@@ -144,14 +147,18 @@ export function evolveDetail(
       const comentario = { version: recorded.streamVersion, texto, menciones, por, at };
       return { ...touched, comentarios: [...touched.comentarios, comentario] };
     }
+    case 'expedientes.expediente.asignacion-cambiada.v1':
+      return { ...touched, asignadoA: event.data.asignadoA };
   }
 }
 
-/** A detail as stored before it had every field of today's (comments came later). */
+/** A detail as stored before it had every field of today's (comments and assignment came later). */
 export const withCurrentFields = (
-  detail: Omit<ExpedienteDetail, 'comentarios'> & Partial<ExpedienteDetail>,
+  detail: Omit<ExpedienteDetail, 'comentarios' | 'asignadoA'> & Partial<ExpedienteDetail>,
 ): ExpedienteDetail =>
-  detail.comentarios ? (detail as ExpedienteDetail) : { ...detail, comentarios: [] };
+  detail.comentarios && detail.asignadoA !== undefined
+    ? (detail as ExpedienteDetail)
+    : { ...detail, comentarios: detail.comentarios ?? [], asignadoA: detail.asignadoA ?? null };
 
 const entrada = (fase: Fase, at: string, por: string, motivo?: string): PasoPorFase => ({
   fase,

@@ -13,6 +13,8 @@ export interface ExpedienteListItem {
   readonly creadoAt: string;
   readonly creadoPor: string;
   readonly actualizadoAt: string;
+  /** Who has it to work on; null: nobody. */
+  readonly asignadoA: string | null;
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
@@ -34,11 +36,17 @@ export function evolveListItem(
       creadoAt: event.occurredAt,
       creadoPor: event.data.por,
       actualizadoAt: event.occurredAt,
+      asignadoA: null,
       version: recorded.streamVersion,
     };
   }
   if (!item) return null; // its first event was never seen: nothing to build on
-  const touched = { ...item, actualizadoAt: event.occurredAt, version: recorded.streamVersion };
+  const touched = {
+    ...item,
+    asignadoA: item.asignadoA ?? null, // rows stored before assignment existed
+    actualizadoAt: event.occurredAt,
+    version: recorded.streamVersion,
+  };
   switch (event.type) {
     case 'expedientes.expediente.abierto.v1':
       return { ...touched, estado: 'abierto', fase: faseOf(event.data.fase) };
@@ -55,6 +63,8 @@ export function evolveListItem(
     case 'expedientes.expediente.documento-adjuntado.v1':
     case 'expedientes.expediente.comentario-anadido.v1':
       return touched;
+    case 'expedientes.expediente.asignacion-cambiada.v1':
+      return { ...touched, asignadoA: event.data.asignadoA };
   }
 }
 

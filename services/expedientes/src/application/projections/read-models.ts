@@ -35,6 +35,8 @@ export interface ListCriteria {
   /** ISO instants: created at or after `desde`, strictly before `hastaAntesDe`. */
   readonly desde?: string;
   readonly hastaAntesDe?: string;
+  /** Assigned to this user; null: to nobody; absent: either. */
+  readonly asignadoA?: string | null;
   /** Words to find in the code or the description, as `searchTextOf` normalises them. */
   readonly q?: string;
   readonly sort: ListSort;

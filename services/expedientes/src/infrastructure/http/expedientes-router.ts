@@ -9,6 +9,7 @@ import {
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { AdvancePhase } from '../../application/advance-phase/advance-phase';
+import { AssignExpediente } from '../../application/assign-expediente/assign-expediente';
 import { AttachDocumento } from '../../application/attach-documento/attach-documento';
 import { CommentExpediente } from '../../application/comment-expediente/comment-expediente';
 import { EditDescripcion } from '../../application/edit-descripcion/edit-descripcion';
@@ -32,6 +33,7 @@ export interface ExpedientesApi {
   readonly openExpediente: OpenExpediente;
   readonly editDescripcion: EditDescripcion;
   readonly commentExpediente: CommentExpediente;
+  readonly assignExpediente: AssignExpediente;
   readonly advancePhase: AdvancePhase;
   readonly attachDocumento: AttachDocumento;
   readonly listExpedientes: ListExpedientes;
@@ -57,6 +59,7 @@ const editBody = z.object({
 const transitionBody = z.object({ hacia: text, motivo: motivoDeTransicion.optional() });
 const attachBody = z.object({ documentId: text });
 const commentBody = z.object({ texto: z.string() });
+const assigneeBody = z.object({ asignadoA: z.string().nullable() });
 const listQuery = z.object({
   fase: text.optional(),
   estado: z.enum(['pendiente', 'abierto', 'finalizado', 'creacion_rechazada']).optional(),
@@ -64,6 +67,8 @@ const listQuery = z.object({
   desde: instantOrDay.optional(),
   hasta: instantOrDay.optional(),
   q: z.string().optional(),
+  asignadoA: text.optional(),
+  sinAsignar: z.stringbool().optional(),
   sort: z.enum(['codigo', 'creadoAt', 'fase']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   page: z.coerce.number().int().min(1).optional(),
@@ -189,6 +194,16 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
         metadataOf(res),
       );
       res.status(201).json(comentado);
+    }),
+  );
+
+  router.put(
+    '/expedientes/:id/assignee',
+    handle(async (req, res) => {
+      const { asignadoA } = assigneeBody.parse(req.body);
+      res.json(
+        await api.assignExpediente.execute({ expedienteId: idOf(req), asignadoA }, metadataOf(res)),
+      );
     }),
   );
 

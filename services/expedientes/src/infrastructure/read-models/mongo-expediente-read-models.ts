@@ -27,6 +27,7 @@ export const readModelIndexes: IndexPlan = {
     { name: 'codigo', key: { codigo: 1, _id: 1 } },
     { name: 'fase_creadoAt', key: { 'fase.codigo': 1, creadoAt: -1, _id: -1 } },
     { name: 'estado_creadoAt', key: { estado: 1, creadoAt: -1, _id: -1 } },
+    { name: 'asignadoA_creadoAt', key: { asignadoA: 1, creadoAt: -1, _id: -1 } },
   ],
 };
 
@@ -46,6 +47,8 @@ function filterOf(criteria: ListCriteria): Filter<ListDocument> {
   if (criteria.fase) filter['fase.codigo'] = criteria.fase;
   if (criteria.estado) filter.estado = criteria.estado;
   if (criteria.opcionInicial) filter.opcionInicial = criteria.opcionInicial;
+  // null also matches the documents written before assignment existed, which have no field.
+  if (criteria.asignadoA !== undefined) filter.asignadoA = criteria.asignadoA;
   if (criteria.desde || criteria.hastaAntesDe) {
     filter.creadoAt = {
       ...(criteria.desde ? { $gte: criteria.desde } : {}),
@@ -151,6 +154,7 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
     creadoAt: document.creadoAt,
     creadoPor: document.creadoPor,
     actualizadoAt: document.actualizadoAt,
+    asignadoA: document.asignadoA ?? null,
     version: document.version,
   };
 }

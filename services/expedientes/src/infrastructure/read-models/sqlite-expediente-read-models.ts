@@ -62,6 +62,14 @@ export const readModelMigrations: readonly Migration[] = [
       'CREATE INDEX expediente_list_estado ON expediente_list (estado, creado_at, id)',
     ],
   },
+  {
+    version: 3,
+    name: 'who each expediente is assigned to',
+    up: [
+      'ALTER TABLE expediente_list ADD COLUMN asignado_a TEXT NULL',
+      'CREATE INDEX expediente_list_asignado_a ON expediente_list (asignado_a, creado_at, id)',
+    ],
+  },
 ];
 
 const sortColumns: Record<ListSort, string> = {
@@ -89,6 +97,8 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
   if (criteria.fase) add('fase_codigo = ?', criteria.fase);
   if (criteria.estado) add('estado = ?', criteria.estado);
   if (criteria.opcionInicial) add('opcion_inicial = ?', criteria.opcionInicial);
+  if (criteria.asignadoA === null) add('asignado_a IS NULL');
+  else if (criteria.asignadoA !== undefined) add('asignado_a = ?', criteria.asignadoA);
   if (criteria.desde) add('creado_at >= ?', criteria.desde);
   if (criteria.hastaAntesDe) add('creado_at < ?', criteria.hastaAntesDe);
   for (const term of searchTermsOf(criteria.q)) {
@@ -145,13 +155,14 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
       await tx.execute(
         `INSERT INTO expediente_list
            (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
-            position, view)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            asignado_a, position, view)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            codigo = excluded.codigo, estado = excluded.estado,
            fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
            opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
-           search_text = excluded.search_text, position = excluded.position, view = excluded.view
+           search_text = excluded.search_text, asignado_a = excluded.asignado_a,
+           position = excluded.position, view = excluded.view
          WHERE expediente_list.position < excluded.position`,
         [
           expedienteId,
@@ -162,6 +173,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
           listItem.opcionInicial,
           listItem.creadoAt,
           searchTextOf(listItem.codigo, listItem.descripcion),
+          listItem.asignadoA,
           position,
           JSON.stringify(listItem),
         ],
