@@ -95,6 +95,14 @@ const ddmmaaaa = (dia: string): string => dia.split('-').reverse().join('/');
 /** A date the web UI shows (dd/mm/aaaa, hh:mm) at the start of a text. */
 const FECHA_HORA = String.raw`\d{2}/\d{2}/\d{4}, \d{2}:\d{2}`;
 
+/** How wide the page is: wider than the screen, it scrolls sideways. */
+const pageWidth = (on: Page): Promise<number> =>
+  on.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+
 const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
   (await section(page, heading).getByRole('columnheader').allTextContents()).map((text) =>
     text.trim(),
@@ -1057,8 +1065,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await row.getByText('Contraseña provisional').waitFor();
     await screens.take(on, 'contrasena-provisional');
 
-    // On a phone: the table's rows become cards.
+    // On a phone: the table's rows become cards, as wide as the screen.
     await on.setViewportSize({ width: 390, height: 844 });
+    expect(await pageWidth(on)).toBeLessThanOrEqual(390);
     await screens.take(on, 'usuarios-movil');
     await on.setViewportSize({ width: 1280, height: 900 });
   });
