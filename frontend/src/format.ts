@@ -27,17 +27,36 @@ export function tamano(bytes: number): string {
   return `${numero.format(value)} ${UNIDADES[unit]}`;
 }
 
-/** An ISO instant as the value of an <input type="datetime-local" step="1"> (local time). */
-export function toDatetimeLocal(iso: string): string {
+/**
+ * An ISO instant as the day (aaaa-mm-dd) and the 24-hour time (hh:mm, or hh:mm:ss when its
+ * seconds are not zero) of the browser's local time.
+ */
+export function diaYHora(iso: string): { dia: string; hora: string } {
   const date = new Date(iso);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  const dia = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const segundos = date.getSeconds() === 0 ? '' : `:${pad(date.getSeconds())}`;
+  return { dia, hora: `${pad(date.getHours())}:${pad(date.getMinutes())}${segundos}` };
 }
 
-/** The value of an <input type="datetime-local"> (local time) as an ISO instant, or null. */
-export function fromDatetimeLocal(value: string): string | null {
-  if (!value) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+/**
+ * A time written hh:mm (24 hours; also h:mm, hh.mm, hhmm, and with its seconds: hh:mm:ss) as
+ * hh:mm or hh:mm:ss, or null when it is no time of the day.
+ */
+export function fromHora(texto: string): string | null {
+  const partes =
+    /^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$/.exec(texto.trim()) ??
+    /^(\d{2})(\d{2})$/.exec(texto.trim());
+  if (!partes) return null;
+  const [hh, mm, ss] = partes.slice(1).map((parte) => (parte === undefined ? 0 : Number(parte)));
+  if (hh > 23 || mm > 59 || ss > 59) return null;
+  return `${pad(hh)}:${pad(mm)}${partes[3] === undefined ? '' : `:${pad(ss)}`}`;
+}
+
+/** A day (aaaa-mm-dd) and a time (hh:mm[:ss], from fromHora) of local time: an ISO instant. */
+export function instante(dia: string, hora: string): string {
+  const [aaaa, mes, dd] = dia.split('-').map(Number) as [number, number, number];
+  const [hh, mm, ss = 0] = hora.split(':').map(Number) as [number, number, number?];
+  return new Date(aaaa, mes - 1, dd, hh, mm, ss).toISOString();
 }
 
 /** A day as the API takes it (aaaa-mm-dd) written as Spanish readers do: dd/mm/aaaa. */

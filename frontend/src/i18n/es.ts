@@ -72,6 +72,10 @@ export const es = {
     invalida: 'Fecha no válida: escríbala como dd/mm/aaaa',
     noAntesDe: 'La fecha no puede ser anterior al {fecha}',
     noDespuesDe: 'La fecha no puede ser posterior al {fecha}',
+    diaObligatorio: 'Escriba el día como dd/mm/aaaa',
+    formatoHora: 'hh:mm',
+    horaInvalida: 'Hora no válida: escríbala como hh:mm',
+    horaObligatoria: 'Escriba la hora como hh:mm',
   },
   nuevo: {
     titulo: 'Nuevo expediente',
@@ -151,6 +155,7 @@ export const es = {
     auditoria: 'Auditoría',
     sinHistorial: 'Sin cambios registrados',
     verComoEstaba: 'Ver como estaba el',
+    aLas: 'a las',
     ver: 'Ver',
     vistaAFecha: 'Vista a fecha {fecha}',
     volverAlActual: 'Volver al estado actual',

@@ -1,4 +1,12 @@
-import { fecha, fechaCompleta, fromDdMmAaaa, toDdMmAaaa } from '../../src/format';
+import {
+  diaYHora,
+  fecha,
+  fechaCompleta,
+  fromDdMmAaaa,
+  fromHora,
+  instante,
+  toDdMmAaaa,
+} from '../../src/format';
 
 /** An instant given in the local time the formats write. */
 const local = (...parts: [number, number, number, number, number]): string =>
@@ -48,5 +56,27 @@ describe('dates as Spanish readers expect them', () => {
     ]) {
       expect([texto, fromDdMmAaaa(texto)]).toEqual([texto, null]);
     }
+  });
+
+  it('reads a 24-hour time as hh:mm, or hh:mm:ss when it has its seconds', () => {
+    expect(fromHora('09:05')).toBe('09:05');
+    expect(fromHora(' 9:05 ')).toBe('09:05');
+    expect(fromHora('23.59')).toBe('23:59');
+    expect(fromHora('0000')).toBe('00:00'); // a phone's keyboard may lack ':'
+    expect(fromHora('17:44:29')).toBe('17:44:29');
+  });
+
+  it('refuses what is no time of the day', () => {
+    for (const texto of ['', 'mediodía', '24:00', '23:60', '12:30:60', '1:5', '9', '12:30pm']) {
+      expect([texto, fromHora(texto)]).toEqual([texto, null]);
+    }
+  });
+
+  it('takes a day and a time of local time as an instant, and gives them back', () => {
+    const iso = instante('2026-12-04', '17:44:29');
+    expect(iso).toBe(new Date(2026, 11, 4, 17, 44, 29).toISOString());
+    expect(diaYHora(iso)).toEqual({ dia: '2026-12-04', hora: '17:44:29' });
+    // Without seconds, as the user wrote it.
+    expect(diaYHora(instante('2027-01-31', '09:05'))).toEqual({ dia: '2027-01-31', hora: '09:05' });
   });
 });

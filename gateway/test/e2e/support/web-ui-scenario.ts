@@ -121,6 +121,7 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * expediente as it stood before; a duplicate code told on its field; signing out; an
  * administrator managing the users (a new one, its roles, disabled and enabled again, a
  * provisional password it replaces at its next sign-in), which a tramitador is not offered.
+ * The as-of view's instant is typed as a day dd/mm/aaaa and a 24-hour time hh:mm.
  * A screenshot of each screen goes to .servers/screenshots/<mode>/.
  */
 export function webUiScenario(platform: () => WebUiPlatform): void {
@@ -771,9 +772,47 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   step('shows the expediente as it stood before, read-only, and back', async () => {
     const on = page('tramitadora');
-    await on.getByLabel('Ver como estaba el').fill(asOf);
-    await on.getByRole('button', { name: 'Ver', exact: true }).click();
-    await on.waitForURL((url) => url.searchParams.has('asOf'));
+    // The day dd/mm/aaaa and the time in 24 hours, whatever the browser's locale.
+    const dia = on.getByLabel('Ver como estaba el', { exact: true });
+    const hora = on.getByLabel('a las', { exact: true });
+    const ver = on.getByRole('button', { name: 'Ver', exact: true });
+    expect(await on.locator('input[type="datetime-local"]').count()).toBe(0);
+    for (const [campo, formato] of [
+      [dia, 'dd/mm/aaaa'],
+      [hora, 'hh:mm'],
+    ] as const) {
+      expect(await campo.getAttribute('type')).toBe('text');
+      expect(await campo.getAttribute('placeholder')).toBe(formato);
+      expect(await campo.getAttribute('inputmode')).toBe('numeric');
+    }
+    /** The alert said at a field, which is marked invalid and described by it. */
+    const toldAt = async (campo: Locator, aviso: string) => {
+      const alert = on.getByRole('alert').filter({ hasText: aviso });
+      await alert.waitFor();
+      expect(await alert.textContent()).toBe(aviso);
+      expect(await campo.getAttribute('aria-invalid')).toBe('true');
+      expect(await campo.getAttribute('aria-describedby')).toBe(await alert.getAttribute('id'));
+    };
+    // Sent empty, then with a time that is none: told at each field, and nothing is asked.
+    await ver.click();
+    await toldAt(dia, 'Escriba el día como dd/mm/aaaa');
+    await toldAt(hora, 'Escriba la hora como hh:mm');
+    await dia.fill(ddmmaaaa(asOf.slice(0, 10)));
+    await hora.fill('24:05');
+    await ver.click();
+    await toldAt(hora, 'Hora no válida: escríbala como hh:mm');
+    expect(await dia.getAttribute('aria-invalid')).toBeNull();
+    expect(new URL(on.url()).searchParams.has('asOf')).toBe(false);
+    await screens.take(on, 'vista-a-fecha-hora-no-valida');
+
+    // To the second (the expediente changed phase within a second of it): the URL keeps the
+    // instant, in ISO, and the fields show it back.
+    await hora.fill(asOf.slice(11, 19));
+    await ver.click();
+    const instante = new Date(`${asOf}Z`).toISOString();
+    await on.waitForURL((url) => url.searchParams.get('asOf') === instante);
+    expect(await dia.inputValue()).toBe(ddmmaaaa(asOf.slice(0, 10)));
+    expect(await hora.inputValue()).toBe(asOf.slice(11, 19).replace(/:00$/, ''));
     const vista = on.getByRole('status').filter({ hasText: 'Vista a fecha' });
     // The long form: the month by name, the year in four digits.
     await untilText(vista.locator('span'), /^Vista a fecha \d{1,2} de [a-z]+ de \d{4}\b/);
