@@ -122,6 +122,8 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * administrator managing the users (a new one, its roles, disabled and enabled again, a
  * provisional password it replaces at its next sign-in), which a tramitador is not offered.
  * The as-of view's instant is typed as a day dd/mm/aaaa and a 24-hour time hh:mm.
+ * People are shown by name, the username on hover (or alone: whoever the directory lacks, or
+ * no directory at all), the directory read once a page load.
  * A screenshot of each screen goes to .servers/screenshots/<mode>/.
  */
 export function webUiScenario(platform: () => WebUiPlatform): void {
@@ -246,6 +248,10 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   const definition = (on: Page, term: string) => on.locator(`dt:text-is("${term}") + dd`).first();
 
+  /** The one person shown `within`: by name, the username on hover (its title). */
+  const shownAs = (within: Locator, role: Role) =>
+    untilText(within.getByTitle(personas[role].username, { exact: true }), personas[role].nombre);
+
   step("signs in through the authorization server's page and lands on the list", async () => {
     const tramitadora = await signIn('tramitadora', 'acceso');
     await tramitadora.getByRole('link', { name: 'Nuevo expediente' }).waitFor();
@@ -283,7 +289,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await faseActual(on, FASE.inicial);
     await untilText(definition(on, 'Fase'), FASE.inicial);
     await untilText(definition(on, 'Estado'), /abierto/i);
-    await untilText(definition(on, 'Creado por'), /Teresa Tramitadora|teresa\.tramitadora/);
+    // People by name, the username on hover.
+    await untilText(definition(on, 'Creado por'), personas.tramitadora.nombre);
+    await shownAs(definition(on, 'Creado por'), 'tramitadora');
     await definition(on, 'Opción inicial').waitFor();
     const creado = definition(on, 'Creado').locator('time');
     expect(await creado.textContent()).toBe(
@@ -301,6 +309,9 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     expect(await columnHeaders(on, 'Documentos')).toEqual(
       expect.arrayContaining(['Nombre', 'Fecha', 'Usuario', 'Actualizado', 'Versión', 'Tamaño']),
     );
+    for (const cell of await section(on, 'Documentos').locator('td[data-label="Usuario"]').all()) {
+      await shownAs(cell, 'tramitadora');
+    }
     await screens.take(on, 'detalle');
   });
 
@@ -752,8 +763,11 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       FASE.validacion,
       FASE.finalizado,
     ]);
-    expect(await stays.first().textContent()).toMatch(/Teresa Tramitadora|teresa\.tramitadora/);
-    expect(await stays.last().textContent()).toMatch(/Valentín Validador|valentin\.validador/);
+    // Who, by name: she opened it, he took it from validation and finished it.
+    await shownAs(stays.first().locator('td[data-label="Usuario"]'), 'tramitadora');
+    await shownAs(stays.first().locator('td[data-label="Finalizada por"]'), 'tramitadora');
+    await shownAs(stays.nth(5).locator('td[data-label="Finalizada por"]'), 'validador');
+    await shownAs(stays.last().locator('td[data-label="Usuario"]'), 'validador');
 
     const id = expedientePath.split('/').pop() as string;
     const history = await on.request.get(`/api/v1/expedientes/${id}/history`);
@@ -767,7 +781,81 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       `${entradas.length} entries in the audit timeline`,
     );
     expect(await timeline.evaluate((list) => list.tagName)).toBe('OL');
+    // Each change by who made it: a name, the username on hover.
+    const who = await timeline
+      .locator('.timeline__who')
+      .evaluateAll((spans) => spans.map((span) => [span.textContent, span.getAttribute('title')]));
+    const named = new Map(Object.values(personas).map((each) => [each.username, each.nombre]));
+    expect(who).toEqual(who.map(([, username]) => [named.get(username ?? ''), username]));
+    expect(new Set(who.map(([nombre]) => nombre))).toEqual(
+      new Set([personas.tramitadora.nombre, personas.tramitador.nombre, personas.validador.nombre]),
+    );
     await screens.take(on, 'historial-y-auditoria');
+  });
+
+  step('asks who is who once a page load; shows usernames it does not know, silently', async () => {
+    const on = page('validador');
+    const asked: string[] = [];
+    const ask = (request: Request) => {
+      if (new URL(request.url()).pathname === '/api/v1/people') asked.push(request.url());
+    };
+    on.on('request', ask);
+    try {
+      // One page load, several screens: the directory is asked for once.
+      await on.goto(`/expedientes?q=${codigo}`);
+      await on.getByRole('link', { name: codigo, exact: true }).click();
+      await shownAs(definition(on, 'Creado por'), 'tramitadora');
+      await on.goBack();
+      await on.getByRole('link', { name: codigo, exact: true }).click();
+      await shownAs(definition(on, 'Creado por'), 'tramitadora');
+      expect(asked).toHaveLength(1);
+
+      // A machine client is nobody in the directory: its name is its username, no title.
+      const [pagina] = (
+        (await (await on.request.get(`/api/v1/expedientes?q=PAG-${run}&pageSize=1`)).json()) as {
+          items: Array<{ id: string }>;
+        }
+      ).items;
+      const { creadoPor } = (await (
+        await on.request.get(`/api/v1/expedientes/${pagina?.id}`)
+      ).json()) as { creadoPor: string };
+      expect(Object.values(personas).map((each) => each.username)).not.toContain(creadoPor);
+      await on.goto(`/expedientes/${pagina?.id}`);
+      await on.getByRole('heading', { level: 1, name: new RegExp(`^PAG-${run}-`) }).waitFor();
+      await eventually(async () => (asked.length === 2 ? true : undefined), 'the directory');
+      await untilText(definition(on, 'Creado por'), creadoPor);
+      expect(await definition(on, 'Creado por').locator('[title]').count()).toBe(0);
+
+      // Without the directory (no authorization server: 404), usernames, and no error.
+      const noPeople = (route: Route) =>
+        route.fulfill({
+          status: 404,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 404, code: 'API.NOT_FOUND', detail: 'No existe' }),
+        });
+      await on.route('**/api/v1/people', noPeople);
+      try {
+        const refused = on.waitForResponse(
+          (response) => new URL(response.url()).pathname === '/api/v1/people',
+        );
+        await on.goto(expedientePath);
+        expect((await refused).status()).toBe(404);
+        await faseActual(on, FASE.finalizado);
+        await untilText(definition(on, 'Creado por'), personas.tramitadora.username);
+        const stays = section(on, 'Historial de fases').locator('tbody tr');
+        await untilText(
+          stays.last().locator('td[data-label="Usuario"]'),
+          personas.validador.username,
+        );
+        expect(await on.getByTitle(personas.tramitadora.username).count()).toBe(0);
+        expect(await on.getByRole('alert').count()).toBe(0);
+        await screens.take(on, 'personas-sin-directorio');
+      } finally {
+        await on.unroute('**/api/v1/people', noPeople);
+      }
+    } finally {
+      on.off('request', ask);
+    }
   });
 
   step('shows the expediente as it stood before, read-only, and back', async () => {
