@@ -1,6 +1,7 @@
-import { request } from './http';
+import { apiUrl, request } from './http';
 import { settled } from './sagas';
 import {
+  Documento,
   Expediente,
   ExpedienteEncontrado,
   ExpedienteEnLista,
@@ -180,5 +181,15 @@ export async function addVersion(
   return data.version;
 }
 
-export const downloadUrl = (documentId: string): string =>
-  `/api/v1/documents/${encodeURIComponent(documentId)}/content`;
+const documentPath = (documentId: string): string => `/documents/${encodeURIComponent(documentId)}`;
+
+/** A document with every version (who uploaded each, when, its size and SHA-256). */
+export const getDocumento = async (documentId: string): Promise<Documento> =>
+  (await request<Documento>(documentPath(documentId))).data;
+
+/** Where the browser downloads the document: its latest version, or the one asked for. */
+export const downloadUrl = (documentId: string, version?: number): string =>
+  apiUrl(
+    `${documentPath(documentId)}/content`,
+    version === undefined ? {} : { version: String(version) },
+  );

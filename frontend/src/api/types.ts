@@ -64,7 +64,10 @@ export interface ExpedienteEncontrado extends Omit<ExpedienteEnLista, 'id'> {
 export interface VersionDeDocumento {
   readonly version: number;
   readonly nombre: string;
+  readonly mediaType: string;
   readonly size: number;
+  /** Its SHA-256, in hexadecimal. */
+  readonly sha256: string;
   readonly subidoAt: string;
   readonly subidoPor: string;
 }
@@ -80,6 +83,11 @@ export interface DocumentoDelExpediente {
   readonly actualizadoAt: string;
   readonly actualizadoPor: string;
   readonly versiones: readonly VersionDeDocumento[];
+}
+
+/** GET /documents/{documentId}: the latest version's facts, and every version. */
+export interface Documento extends DocumentoDelExpediente {
+  readonly expedienteId: string | null;
 }
 
 export interface PasoPorFase {

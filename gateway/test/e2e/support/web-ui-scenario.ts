@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { eventually } from './processes';
@@ -124,6 +124,8 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * The as-of view's instant is typed as a day dd/mm/aaaa and a 24-hour time hh:mm.
  * People are shown by name, the username on hover (or alone: whoever the directory lacks, or
  * no directory at all), the directory read once a page load.
+ * A document given new versions keeps its card and lists them all when asked (who, when,
+ * size, SHA-256 to copy, each downloaded byte for byte), at a phone's width too.
  * A screenshot of each screen goes to .servers/screenshots/<mode>/.
  */
 export function webUiScenario(platform: () => WebUiPlatform): void {
@@ -154,6 +156,21 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     provisional: password(),
     definitiva: password(),
   };
+  /** The versions the tramitadora adds to the second document, after its first. */
+  const nuevasVersiones = [
+    {
+      name: 'notas de la visita (revisadas).txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.alloc(2_560, `Notas revisadas de ${codigo}. `),
+    },
+    {
+      name: 'notas de la visita (definitivas).txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`Notas definitivas de ${codigo}.\n`),
+    },
+  ];
+  /** That document's id, once it has more than one version. */
+  let versionadoId = '';
   const pages: Partial<Record<Role, Page>> = {};
   let browser: Browser | undefined;
   let screens: Screenshots;
@@ -251,6 +268,16 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
   /** The one person shown `within`: by name, the username on hover (its title). */
   const shownAs = (within: Locator, role: Role) =>
     untilText(within.getByTitle(personas[role].username, { exact: true }), personas[role].nombre);
+
+  /** The Documentos section's cards: a body (tbody) of its table a document, with its versions. */
+  const documentCards = (on: Page) =>
+    section(on, 'Documentos').getByRole('table').first().locator(':scope > tbody');
+
+  /** The card of the document `documentId`. */
+  const documentCard = (on: Page, documentId: string) =>
+    documentCards(on).filter({
+      has: on.locator(`a[href="/api/v1/documents/${documentId}/content"]`),
+    });
 
   step("signs in through the authorization server's page and lands on the list", async () => {
     const tramitadora = await signIn('tramitadora', 'acceso');
@@ -659,6 +686,172 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     150_000,
   );
 
+  const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+  /** Opens a document's list of versions (a disclosure), unless it is open already. */
+  const openVersions = async (card: Locator, cuantas: number) => {
+    const details = card.locator('details');
+    const summary = details.getByText(`Versiones (${cuantas})`, { exact: true });
+    await summary.waitFor();
+    if ((await details.getAttribute('open')) === null) {
+      await summary.click();
+    }
+  };
+
+  /** The table of the versions of the document whose latest version is `nombre`: its rows. */
+  const versionRows = (card: Locator, nombre: string) =>
+    card.getByRole('table', { name: `Versiones de ${nombre}`, exact: true }).locator('tbody tr');
+
+  /** Saves what the link downloads, and gives its bytes. */
+  const downloaded = async (on: Page, link: Locator): Promise<Buffer> => {
+    const [download] = await Promise.all([on.waitForEvent('download'), link.click()]);
+    return readFile(await download.path());
+  };
+
+  step('adds versions to a document, which keeps its row and lists each version', async () => {
+    const on = page('tramitadora');
+    const [primero, notas] = files;
+    const [revisadas, definitivas] = nuevasVersiones;
+    // The versions are read when asked for, not with the page.
+    const asked: string[] = [];
+    const ask = (request: Request) => {
+      const { pathname } = new URL(request.url());
+      if (/^\/api\/v1\/documents\/[^/]+$/.test(pathname)) asked.push(pathname);
+    };
+    on.on('request', ask);
+    try {
+      await on.goto(expedientePath);
+      await faseActual(on, FASE.validacion);
+      const descargar = on.getByRole('link', { name: `Descargar ${notas.name}`, exact: true });
+      versionadoId = (await descargar.getAttribute('href'))?.split('/').at(-2) ?? '';
+      const card = documentCard(on, versionadoId);
+      const row = card.locator('tr').first();
+      const cards = documentCards(on);
+      expect(await cards.count()).toBe(2);
+
+      await card.getByLabel(`Nueva versión de ${notas.name}`).setInputFiles(revisadas);
+      await notice(on, `Nueva versión de «${notas.name}» subida`);
+      await untilText(row.locator('td[data-label="Versión"]'), '2');
+      await untilText(row.locator('td[data-label="Nombre"]'), revisadas.name);
+      await card.getByText('Versiones (2)', { exact: true }).waitFor();
+      // Still one card a document; the other one untouched.
+      expect(await cards.count()).toBe(2);
+      await on.getByRole('link', { name: `Descargar ${primero.name}`, exact: true }).waitFor();
+      expect(asked).toEqual([]);
+
+      // Opened: loading, then a failure told with a retry.
+      const documento = (url: URL) => url.pathname === `/api/v1/documents/${versionadoId}`;
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const fail = async (route: Route) => {
+        await released;
+        await route.fulfill({
+          status: 503,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({ status: 503, code: 'API.UNAVAILABLE', detail: 'No responde' }),
+        });
+      };
+      await on.route(documento, fail);
+      try {
+        await openVersions(card, 2);
+        await card.getByRole('status').getByText('Cargando…').waitFor();
+        await screens.take(on, 'versiones-cargando');
+        release();
+        await untilText(
+          card.getByRole('alert'),
+          'No se han podido cargar las versiones: No responde',
+        );
+        await screens.take(on, 'versiones-sin-cargar');
+      } finally {
+        await on.unroute(documento, fail);
+      }
+      expect(asked).toEqual([`/api/v1/documents/${versionadoId}`]);
+      await card.getByRole('button', { name: 'Reintentar', exact: true }).click();
+
+      // Newest first: each with its name, who, when, size and SHA-256 (shortened, whole on
+      // hover), and its own download.
+      const rows = versionRows(card, revisadas.name);
+      await eventually(async () => ((await rows.count()) === 2 ? true : undefined), 'two versions');
+      expect(await card.getByRole('alert').count()).toBe(0);
+      const expected = [
+        { version: '2', file: revisadas, tamano: '2,5 KB' },
+        { version: '1', file: notas, tamano: `${notas.buffer.length} bytes` },
+      ];
+      for (const [index, { version, file, tamano }] of expected.entries()) {
+        const cells = rows.nth(index);
+        const cell = (label: string) => cells.locator(`td[data-label="${label}"]`);
+        expect((await cell('Versión').textContent())?.trim()).toBe(version);
+        expect((await cell('Nombre').textContent())?.trim()).toBe(file.name);
+        await shownAs(cell('Subida por'), 'tramitadora');
+        const subida = cell('Fecha').locator('time');
+        expect(await subida.textContent()).toBe(
+          enEspanol((await subida.getAttribute('datetime')) ?? ''),
+        );
+        expect((await cell('Tamaño').textContent())?.trim()).toBe(tamano);
+        const hash = sha256(file.buffer);
+        const huella = cell('SHA-256').locator('code');
+        expect(await huella.textContent()).toBe(`${hash.slice(0, 12)}…`);
+        expect(await huella.getAttribute('title')).toBe(hash);
+        const link = cells.getByRole('link', {
+          name: `Descargar la versión ${version} de ${file.name}`,
+          exact: true,
+        });
+        expect(await link.getAttribute('href')).toBe(
+          `/api/v1/documents/${versionadoId}/content?version=${version}`,
+        );
+        expect((await downloaded(on, link)).equals(file.buffer)).toBe(true);
+      }
+      // The row's own download is the latest version.
+      const latest = on.getByRole('link', { name: `Descargar ${revisadas.name}`, exact: true });
+      expect((await downloaded(on, latest)).equals(revisadas.buffer)).toBe(true);
+
+      // The whole SHA-256 of version 1, copied.
+      await on.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await card.getByRole('button', { name: 'Copiar el SHA-256 de la versión 1' }).click();
+      await untilText(card.getByRole('status'), 'SHA-256 de la versión 1 copiado');
+      const clipboard = () =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+        ).navigator.clipboard.readText();
+      expect(await on.evaluate(clipboard)).toBe(sha256(notas.buffer));
+      await screens.take(on, 'versiones-del-documento');
+
+      // A third version while the list is open: the list follows.
+      await card.getByLabel(`Nueva versión de ${revisadas.name}`).setInputFiles(definitivas);
+      await notice(on, `Nueva versión de «${revisadas.name}» subida`);
+      await card.getByText('Versiones (3)', { exact: true }).waitFor();
+      const tres = versionRows(card, definitivas.name);
+      await eventually(async () => ((await tres.count()) === 3 ? true : undefined), '3 versions');
+      const nombres = await tres.locator('td[data-label="Nombre"]').allTextContents();
+      expect(nombres.map((nombre) => nombre.trim())).toEqual([
+        definitivas.name,
+        revisadas.name,
+        notas.name,
+      ]);
+      expect(await cards.count()).toBe(2);
+
+      // On a phone: the document a card, each version a card of its own, in the screen's width.
+      await on.setViewportSize({ width: 390, height: 844 });
+      try {
+        const uno = tres
+          .nth(2)
+          .getByRole('link', { name: `Descargar la versión 1 de ${notas.name}`, exact: true });
+        await uno.scrollIntoViewIfNeeded();
+        expect(await uno.isVisible()).toBe(true);
+        for (const box of [await uno.boundingBox(), await card.boundingBox()]) {
+          expect((box?.x ?? Infinity) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+        }
+        expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+        expect(await tres.nth(2).locator('td[data-label="SHA-256"] code').isVisible()).toBe(true);
+        await screens.take(on, 'versiones-movil');
+      } finally {
+        await on.setViewportSize({ width: 1280, height: 900 });
+      }
+    } finally {
+      on.off('request', ask);
+    }
+  });
+
   step(
     "tells a tramitador whose edit someone else's save overtook, instead of overwriting it",
     async () => {
@@ -908,6 +1101,12 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     expect(await on.getByRole('button', { name: 'Guardar descripción' }).isVisible()).toBe(false);
     expect(await on.getByRole('heading', { name: 'Cambiar fase' }).isVisible()).toBe(false);
     expect(await on.getByRole('button', { name: FASE.analisis, exact: true }).count()).toBe(0);
+    // The document had one version then: the later ones are not listed.
+    const card = documentCard(on, versionadoId);
+    await openVersions(card, 1);
+    const rows = versionRows(card, files[1].name);
+    await eventually(async () => ((await rows.count()) === 1 ? true : undefined), 'one version');
+    await untilText(rows.locator('td[data-label="Versión"]'), '1');
     await screens.take(on, 'vista-a-fecha');
 
     await on.getByRole('button', { name: 'Volver al estado actual' }).click();
