@@ -96,6 +96,19 @@ export async function cambiarFase(
   return (await settled(answer)).result?.version ?? null;
 }
 
+/** The API's longest comment, checked here too so the box stops there. */
+export const COMENTARIO_MAXIMO = 4_000;
+
+/** Adds a comment; resolves with the expediente's new version. */
+export async function comentar(id: string, texto: string, idempotencyKey: string): Promise<number> {
+  const { data } = await request<Cambio>(`${expedientePath(id)}/comments`, {
+    method: 'POST',
+    json: { texto },
+    idempotencyKey,
+  });
+  return data.version;
+}
+
 export interface NuevoExpediente {
   readonly codigo: string;
   readonly opcionInicial: string;

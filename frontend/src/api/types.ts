@@ -100,6 +100,17 @@ export interface PasoPorFase {
   readonly motivo?: string;
 }
 
+/** A comment: plain text with its line breaks; never edited or deleted. */
+export interface Comentario {
+  /** The expediente's version the comment made: its place among the other changes. */
+  readonly version: number;
+  readonly texto: string;
+  /** The usernames it mentions (`@username`), without the @. */
+  readonly menciones: readonly string[];
+  readonly por: string;
+  readonly at: string;
+}
+
 export interface Expediente {
   readonly id: string;
   readonly codigo: string;
@@ -115,6 +126,8 @@ export interface Expediente {
   readonly fase: Fase | null;
   readonly historialDeFases: readonly PasoPorFase[];
   readonly documentos: readonly DocumentoDelExpediente[];
+  /** Oldest first. */
+  readonly comentarios: readonly Comentario[];
   readonly version: number;
 }
 

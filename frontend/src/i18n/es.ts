@@ -162,6 +162,17 @@ export const es = {
     enCurso: 'en curso',
     actualizando: 'Hay cambios nuevos; actualizando…',
   },
+  comentarios: {
+    titulo: 'Comentarios',
+    ninguno: 'Sin comentarios',
+    nuevo: 'Nuevo comentario',
+    ayuda: 'Texto sin formato; @usuario menciona a alguien. {usados} de {maximo} caracteres.',
+    comentar: 'Comentar',
+    vacio: 'Escriba el comentario',
+    publicado: 'Comentario publicado',
+    finalizado: 'El expediente está finalizado: ya no admite comentarios',
+    creacionRechazada: 'Se rechazó la creación del expediente: no admite comentarios',
+  },
   versiones: {
     titulo: 'Versiones ({cuantas})',
     de: 'Versiones de {nombre}',

@@ -156,6 +156,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     provisional: password(),
     definitiva: password(),
   };
+  /** The tramitadora's comment: two lines, markup that must show as text, a mention. */
+  const textoDelComentario = `Informe revisado <b>sin</b> reparos (${run}).\n@${personas.validador.username}, ¿lo validas?`;
+  /** The comment as the page shows it: the mention by name. */
+  const textoMostrado = textoDelComentario.replace(
+    `@${personas.validador.username}`,
+    `@${personas.validador.nombre}`,
+  );
   /** The versions the tramitadora adds to the second document, after its first. */
   const nuevasVersiones = [
     {
@@ -552,13 +559,15 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     },
   );
 
-  /** The bodies of the changes of phase the page sends while `body` runs. */
-  const transitionsSent = async (on: Page, body: () => Promise<void>): Promise<unknown[]> => {
-    const sent: unknown[] = [];
+  /** The POSTs to an address ending in `ending` the page sends while `body` runs. */
+  const postsSent = async (
+    on: Page,
+    ending: string,
+    body: () => Promise<void>,
+  ): Promise<Request[]> => {
+    const sent: Request[] = [];
     const listen = (request: Request) => {
-      if (request.method() === 'POST' && request.url().endsWith('/transitions')) {
-        sent.push(request.postDataJSON());
-      }
+      if (request.method() === 'POST' && request.url().endsWith(ending)) sent.push(request);
     };
     on.on('request', listen);
     try {
@@ -568,6 +577,10 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     }
     return sent;
   };
+
+  /** The bodies of the changes of phase the page sends while `body` runs. */
+  const transitionsSent = async (on: Page, body: () => Promise<void>): Promise<unknown[]> =>
+    (await postsSent(on, '/transitions', body)).map((request) => request.postDataJSON());
 
   /**
    * From Fase de análisis técnico to Fase rechazado, which asks for the reason in a dialog:
@@ -684,6 +697,100 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       await offersNoTransition(on);
     },
     150_000,
+  );
+
+  /** The comments the page sends while `body` runs: each one's text and Idempotency-Key. */
+  const commentsSent = async (on: Page, body: () => Promise<void>) =>
+    (await postsSent(on, '/comments', body)).map((request) => ({
+      texto: (request.postDataJSON() as { texto: unknown }).texto,
+      key: request.headers()['idempotency-key'],
+    }));
+
+  step(
+    'comments on it, mentioning the validador: sent once, shown by name with its lines, live',
+    async () => {
+      const on = page('tramitadora');
+      const validador = page('validador');
+      await validador.goto(expedientePath);
+      await faseActual(validador, FASE.validacion);
+      const comentarios = section(on, 'Comentarios');
+      await comentarios.getByText('Sin comentarios', { exact: true }).waitFor();
+      const campo = comentarios.getByRole('textbox', { name: 'Nuevo comentario' });
+      const comentar = comentarios.getByRole('button', { name: 'Comentar', exact: true });
+      expect(await campo.getAttribute('maxlength')).toBe('4000');
+      await comentarios.getByText(/\b0 de 4000 caracteres\b/).waitFor();
+
+      // Empty: told at the field, and nothing is sent.
+      const vacio = await commentsSent(on, async () => {
+        await comentar.click();
+        await comentarios.getByText('Escriba el comentario', { exact: true }).waitFor();
+        expect(await campo.getAttribute('aria-invalid')).toBe('true');
+      });
+      expect(vacio).toEqual([]);
+
+      // No answer the first time (the connection fails): the retry is the same action, with
+      // the same key; clicked twice, it is sent once.
+      await campo.fill(textoDelComentario);
+      await comentarios
+        .getByText(new RegExp(`\\b${textoDelComentario.length} de 4000 caracteres\\b`))
+        .waitFor();
+      const sent = await commentsSent(on, async () => {
+        const cut = (route: Route) => route.abort('failed');
+        await on.route('**/comments', cut, { times: 1 });
+        await comentar.click();
+        await untilText(comentarios.getByRole('alert'), 'No se pudo contactar con el servidor');
+        expect(await campo.inputValue()).toBe(textoDelComentario);
+        await comentar.dblclick();
+        await notice(on, 'Comentario publicado');
+      });
+      expect(sent).toHaveLength(2);
+      expect(sent.map(({ texto }) => texto)).toEqual([textoDelComentario, textoDelComentario]);
+      expect(sent[0]?.key).toMatch(/^[0-9a-f-]{36}$/);
+      expect(sent[1]?.key).toBe(sent[0]?.key);
+      expect(await campo.inputValue()).toBe('');
+
+      // Shown once, by name (the username on hover), when (es-ES), and its text as written:
+      // its line break kept, the markup in it text, the mention by name.
+      for (const [who, where] of [
+        ['tramitadora', on],
+        ['validador', validador], // live, without reloading
+      ] as const) {
+        const lista = section(where, 'Comentarios').getByRole('listitem');
+        await eventually(async () => ((await lista.count()) === 1 ? true : undefined), who);
+        const comentario = lista.first();
+        await shownAs(comentario.locator('.comentario__cabecera'), 'tramitadora');
+        const cuando = comentario.locator('time');
+        expect(await cuando.textContent()).toBe(
+          enEspanol((await cuando.getAttribute('datetime')) ?? ''),
+        );
+        const texto = comentario.locator('.comentario__texto');
+        expect(await texto.textContent()).toBe(textoMostrado);
+        expect((await texto.innerText()).split('\n')).toEqual(textoMostrado.split('\n'));
+        expect(await texto.locator('b').count()).toBe(0);
+        const mencion = texto.locator('.mencion');
+        await untilText(mencion, `@${personas.validador.nombre}`);
+        expect(await mencion.locator('[title]').getAttribute('title')).toBe(
+          personas.validador.username,
+        );
+        // Never edited nor deleted: the one button is for another comment.
+        expect(await section(where, 'Comentarios').getByRole('button').allTextContents()).toEqual([
+          expect.stringContaining('Comentar'),
+        ]);
+      }
+      await section(on, 'Auditoría')
+        .getByRole('listitem')
+        .filter({ hasText: `Comentario: ${textoDelComentario.split('\n')[0]}` })
+        .waitFor();
+      await screens.take(on, 'comentarios');
+      await on.setViewportSize({ width: 390, height: 844 });
+      try {
+        expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+        await section(on, 'Comentarios').scrollIntoViewIfNeeded();
+        await screens.take(on, 'comentarios-movil');
+      } finally {
+        await on.setViewportSize({ width: 1280, height: 900 });
+      }
+    },
   );
 
   const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -925,6 +1032,18 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     const ultima = section(on, 'Historial de fases').locator('tbody tr').last();
     await untilText(ultima, new RegExp(FASE.finalizado));
     expect(await ultima.textContent()).not.toMatch(/en curso/);
+  });
+
+  step('takes no more comments once it is finished, and says why', async () => {
+    const on = page('validador');
+    const comentarios = section(on, 'Comentarios');
+    await comentarios
+      .getByText('El expediente está finalizado: ya no admite comentarios', { exact: true })
+      .waitFor();
+    expect(await comentarios.getByRole('textbox').count()).toBe(0);
+    expect(await comentarios.getByRole('button').count()).toBe(0);
+    expect(await comentarios.getByRole('listitem').count()).toBe(1);
+    await screens.take(on, 'comentarios-finalizado');
   });
 
   it("shows the tramitadora the validador's change live, without reloading", async () => {
