@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AddDocumentVersion } from '../application/add-document-version';
 import { AddDocumento } from '../application/add-documento';
+import { MisTareas } from '../application/mis-tareas';
 import { OpenExpediente } from '../application/open-expediente';
 import { Backends } from '../ports/backends';
 import { LiveUpdates } from './live-updates';
@@ -11,6 +12,7 @@ import { eventsRoutes } from './routes/events-routes';
 import { expedientesRoutes } from './routes/expedientes-routes';
 import { searchRoutes } from './routes/search-routes';
 import { sessionRoutes } from './routes/session-routes';
+import { tareasRoutes } from './routes/tareas-routes';
 import { transitionsRoutes } from './routes/transitions-routes';
 import { usersRoutes } from './routes/users-routes';
 
@@ -41,6 +43,7 @@ export function publicApiRoutes(
   const routes = [
     ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
     ...transitionsRoutes(expedientes, bpm),
+    ...tareasRoutes(new MisTareas(bpm, expedientes)),
     ...documentsRoutes(
       documents,
       new AddDocumento(documents, expedientes),

@@ -18,6 +18,7 @@ export const faseResumida = named(
   'Una fase, por su código y nombre',
   z.object({ codigo: z.string(), nombre: z.string() }),
 );
+export type FaseResumida = z.infer<typeof faseResumida>;
 
 export const opcionInicial = named(
   'OpcionInicial',

@@ -111,7 +111,7 @@ export const comentarioAnadido = named(
 );
 export type ComentarioAnadido = z.infer<typeof comentarioAnadido>;
 
-const expedienteEnLista = named(
+export const expedienteEnLista = named(
   'ExpedienteEnLista',
   'Una fila de la lista de expedientes',
   z.object({

@@ -41,6 +41,7 @@ const SERVICE_ROUTES: Readonly<Record<string, string | readonly string[]>> = {
   'GET /documents/documents/:id': 'verDocumento',
   'GET /documents/documents/:id/content': 'descargarDocumento',
   'GET /bpm/procesos/:expedienteId': 'verTransiciones',
+  'GET /bpm/fases-con-tareas': 'misTareas',
   'GET /bpm/procedimientos': STAFF,
   'GET /bpm/procedimientos/:codigo': STAFF,
   'GET /search/search': 'buscarExpedientes',

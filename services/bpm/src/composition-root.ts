@@ -31,6 +31,7 @@ import { BpmMessages } from './application/bpm-messages';
 import { CancelProcessHandler } from './application/cancel-process/cancel-process-handler';
 import { CommandUnitOfWork } from './application/command-unit-of-work';
 import { GetProcedureQuery } from './application/get-procedure/get-procedure-query';
+import { PhasesWithTasksQuery } from './application/phases-with-tasks/phases-with-tasks-query';
 import { GetProcessQuery } from './application/get-process/get-process-query';
 import { ListProceduresQuery } from './application/list-procedures/list-procedures-query';
 import { RequestTransitionHandler } from './application/request-transition/request-transition-handler';
@@ -168,6 +169,7 @@ function buildContainer(
   singleton(TOKENS.getProcess, (ctx) => new GetProcessQuery(ctx.get(TOKENS.procesos)));
   singleton(TOKENS.listProcedures, (ctx) => new ListProceduresQuery(ctx.get(TOKENS.catalogo)));
   singleton(TOKENS.getProcedure, (ctx) => new GetProcedureQuery(ctx.get(TOKENS.catalogo)));
+  singleton(TOKENS.phasesWithTasks, (ctx) => new PhasesWithTasksQuery(ctx.get(TOKENS.catalogo)));
 
   singleton(
     TOKENS.commandConsumer,
@@ -188,6 +190,7 @@ function buildContainer(
       proceso: ctx.get(TOKENS.getProcess),
       procedimientos: ctx.get(TOKENS.listProcedures),
       procedimiento: ctx.get(TOKENS.getProcedure),
+      fasesConTareas: ctx.get(TOKENS.phasesWithTasks),
     }),
   );
   return container;

@@ -20,6 +20,7 @@ export const TOKENS = {
   getProcess: Symbol('GetProcessQuery'),
   listProcedures: Symbol('ListProceduresQuery'),
   getProcedure: Symbol('GetProcedureQuery'),
+  phasesWithTasks: Symbol('PhasesWithTasksQuery'),
   commandConsumer: Symbol('BpmCommandConsumer'),
   api: Symbol('BpmApi'),
 } as const;

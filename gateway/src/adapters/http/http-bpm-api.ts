@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fase } from '../../model/common';
+import { fase, faseResumida } from '../../model/common';
 import { BpmApi } from '../../ports/bpm-api';
 import { CallContext } from '../../ports/caller';
 import { ServiceClient } from './service-client';
@@ -13,6 +13,8 @@ const proceso = z.object({
   conMotivo: z.array(z.string()).default([]),
 });
 
+const fasesConTareas = z.object({ fases: z.array(faseResumida) });
+
 /** bpm's internal API: the process of an expediente, as the asking user may move it. */
 export class HttpBpmApi implements BpmApi {
   constructor(private readonly client: ServiceClient) {}
@@ -20,5 +22,10 @@ export class HttpBpmApi implements BpmApi {
   async transitions(expedienteId: string, call: CallContext) {
     const reply = await this.client.send(`/procesos/${encodeURIComponent(expedienteId)}`, {}, call);
     return this.client.parse(proceso, reply.json);
+  }
+
+  async phasesWithTasks(call: CallContext) {
+    const reply = await this.client.send('/fases-con-tareas', {}, call);
+    return this.client.parse(fasesConTareas, reply.json).fases;
   }
 }

@@ -1,6 +1,7 @@
 import { GetProcedureQuery } from '../../src/application/get-procedure/get-procedure-query';
 import { GetProcessQuery } from '../../src/application/get-process/get-process-query';
 import { ListProceduresQuery } from '../../src/application/list-procedures/list-procedures-query';
+import { PhasesWithTasksQuery } from '../../src/application/phases-with-tasks/phases-with-tasks-query';
 import { CatalogoDeProcedimientos } from '../../src/domain/catalogo-de-procedimientos';
 import { Procedimiento } from '../../src/domain/procedimiento';
 import { Proceso } from '../../src/domain/proceso';
@@ -84,6 +85,30 @@ describe('procedure queries', () => {
       { codigo: 'abreviado', nombre: 'Procedimiento abreviado', version: 1, versiones: [1] },
       { codigo: 'estandar', nombre: 'Procedimiento estándar', version: 2, versiones: [1, 2] },
     ]);
+  });
+
+  it('tells in which phases of each procedure work waits for each role', () => {
+    const query = new PhasesWithTasksQuery(catalogo);
+    const fasesDe = (roles: string[]) =>
+      query.handle(roles).map(({ procedimiento, codigo }) => `${procedimiento}:${codigo}`);
+    expect(fasesDe(['validador'])).toEqual(['abreviado:VALIDACION', 'estandar:VALIDACION']);
+    // The newest version counts: in estandar's version 2 a tramitador may finish a validation.
+    expect(fasesDe(['tramitador'])).toEqual([
+      'abreviado:INICIAL',
+      'abreviado:ANALISIS_TECNICO',
+      'abreviado:RECHAZADO',
+      'estandar:INICIAL',
+      'estandar:ANALISIS_TECNICO',
+      'estandar:VALIDACION',
+      'estandar:RECHAZADO',
+    ]);
+    // Every transition is an administrator's: every phase that has one, never a final one.
+    expect(fasesDe(['admin'])).toHaveLength(8);
+    expect(fasesDe([])).toEqual([]);
+    expect(query.handle(['validador'])[1]).toEqual({
+      ...fases.VALIDACION,
+      procedimiento: 'estandar',
+    });
   });
 
   it('gives a procedure definition, newest unless a version is asked for', () => {

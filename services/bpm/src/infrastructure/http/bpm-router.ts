@@ -9,6 +9,7 @@ import {
 import { GetProcedureQuery } from '../../application/get-procedure/get-procedure-query';
 import { GetProcessQuery } from '../../application/get-process/get-process-query';
 import { ListProceduresQuery } from '../../application/list-procedures/list-procedures-query';
+import { PhasesWithTasksQuery } from '../../application/phases-with-tasks/phases-with-tasks-query';
 
 const procedureQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 
@@ -17,11 +18,13 @@ const procedureQuery = z.object({ version: z.coerce.number().int().positive().op
  * - GET /procesos/:expedienteId: current phase, history, and the transitions the caller may take
  * - GET /procedimientos: every procedure with its newest version
  * - GET /procedimientos/:codigo[?version=N]: a procedure definition
+ * - GET /fases-con-tareas: the phases in which the caller's roles may move a process on
  */
 export function bpmRouter(queries: {
   readonly proceso: GetProcessQuery;
   readonly procedimientos: ListProceduresQuery;
   readonly procedimiento: GetProcedureQuery;
+  readonly fasesConTareas: PhasesWithTasksQuery;
 }): express.Router {
   const router = express.Router();
   router.use(requireRoles(STAFF_ROLES, 'los procesos'));
@@ -42,6 +45,12 @@ export function bpmRouter(queries: {
     handle(async (req, res) => {
       const { version } = procedureQuery.parse(req.query);
       res.json(queries.procedimiento.handle(req.params.codigo as string, version));
+    }),
+  );
+  router.get(
+    '/fases-con-tareas',
+    handle(async (_req, res) => {
+      res.json({ fases: queries.fasesConTareas.handle(actorOf(res).roles) });
     }),
   );
   return router;
