@@ -107,6 +107,12 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
+/** A row stored before assignment existed reads as assigned to nobody. */
+const withAssignee = (item: ExpedienteListItem): ExpedienteListItem => ({
+  ...item,
+  asignadoA: item.asignadoA ?? null,
+});
+
 /** The read models of the embedded mode, in their own SQLite file. */
 export class SqliteExpedienteReadModels implements ExpedienteReadModels {
   /** One flush for the writes of a moment: a checkpoint may trail by that much. */
@@ -210,7 +216,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
       where.params,
     );
     return {
-      items: rows.map((row) => JSON.parse(row.view) as ExpedienteListItem),
+      items: rows.map((row) => withAssignee(JSON.parse(row.view) as ExpedienteListItem)),
       total: Number(count?.total ?? 0),
       page: criteria.page,
       pageSize: criteria.pageSize,
