@@ -109,6 +109,23 @@ export async function comentar(id: string, texto: string, idempotencyKey: string
   return data.version;
 }
 
+/**
+ * Gives the expediente to `asignadoA` (a username: the user's own to take it), or to nobody
+ * (null). Resolves with the expediente's new version.
+ */
+export async function asignar(
+  id: string,
+  asignadoA: string | null,
+  idempotencyKey: string,
+): Promise<number> {
+  const { data } = await request<Cambio>(`${expedientePath(id)}/assignee`, {
+    method: 'PUT',
+    json: { asignadoA },
+    idempotencyKey,
+  });
+  return data.version;
+}
+
 export interface NuevoExpediente {
   readonly codigo: string;
   readonly opcionInicial: string;

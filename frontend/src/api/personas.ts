@@ -1,8 +1,8 @@
-import { ref } from 'vue';
+import { computed, ComputedRef, ref } from 'vue';
 import { request } from './http';
 
 /** Someone who signs in, as GET /people gives them. */
-interface Persona {
+export interface Persona {
   readonly username: string;
   readonly nombre: string;
 }
@@ -26,8 +26,23 @@ export function cargarPersonas(): Promise<void> {
   return pedido;
 }
 
-/** The name of each username (null while, or when, the directory does not know it). */
-export function usePersonas(): { nombreDe: (username: string) => string | null } {
+const porNombre = new Intl.Collator('es-ES');
+
+/**
+ * The name of each username (null while, or when, the directory does not know it), and
+ * everyone the directory knows, by name.
+ */
+export function usePersonas(): {
+  nombreDe: (username: string) => string | null;
+  personas: ComputedRef<readonly Persona[]>;
+} {
   void cargarPersonas();
-  return { nombreDe: (username) => nombres.value.get(username) ?? null };
+  return {
+    nombreDe: (username) => nombres.value.get(username) ?? null,
+    personas: computed(() =>
+      [...nombres.value]
+        .map(([username, nombre]) => ({ username, nombre }))
+        .sort((a, b) => porNombre.compare(a.nombre, b.nombre)),
+    ),
+  };
 }

@@ -54,6 +54,8 @@ export interface ExpedienteEnLista {
   readonly estado: EstadoDeExpediente;
   readonly fase: Fase | null;
   readonly creadoAt: string;
+  /** Who has it (a username), or null: nobody. GET /search does not say. */
+  readonly asignadoA?: string | null;
   readonly version?: number;
 }
 
@@ -128,6 +130,8 @@ export interface Expediente {
   readonly documentos: readonly DocumentoDelExpediente[];
   /** Oldest first. */
   readonly comentarios: readonly Comentario[];
+  /** Who has it to work on it (a username), or null: nobody. */
+  readonly asignadoA: string | null;
   readonly version: number;
 }
 

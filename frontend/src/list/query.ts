@@ -11,6 +11,10 @@ const SORT_OF: Readonly<Record<Orden, { sort: string; order: 'asc' | 'desc' }>> 
   fase: { sort: 'fase', order: 'asc' },
 };
 
+/** Whose: anyone's (''), the signed-in user's, or nobody's. */
+export const ASIGNACIONES = ['mios', 'sinAsignar'] as const;
+export type Asignacion = '' | (typeof ASIGNACIONES)[number];
+
 export interface Filtros {
   readonly q: string;
   readonly fase: string;
@@ -18,6 +22,7 @@ export interface Filtros {
   readonly opcionInicial: string;
   readonly desde: string;
   readonly hasta: string;
+  readonly asignado: Asignacion;
   readonly orden: Orden;
   readonly page: number;
 }
@@ -31,6 +36,7 @@ export const SIN_FILTROS: Filtros = {
   opcionInicial: '',
   desde: '',
   hasta: '',
+  asignado: '',
   orden: 'reciente',
   page: 1,
 };
@@ -50,6 +56,7 @@ const isDay = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
 /** The filters in a URL's query; anything malformed is left out. */
 export function filtrosFromQuery(query: RouteQuery): Filtros {
   const orden = first(query.orden);
+  const asignado = first(query.asignado);
   const page = Number(first(query.page));
   const day = (value: string): string => (isDay(value) ? value : '');
   return {
@@ -59,6 +66,9 @@ export function filtrosFromQuery(query: RouteQuery): Filtros {
     opcionInicial: first(query.opcionInicial),
     desde: day(first(query.desde)),
     hasta: day(first(query.hasta)),
+    asignado: (ASIGNACIONES as readonly string[]).includes(asignado)
+      ? (asignado as Asignacion)
+      : '',
     orden: (ORDENES as readonly string[]).includes(orden) ? (orden as Orden) : SIN_FILTROS.orden,
     page: Number.isInteger(page) && page >= 1 ? page : 1,
   };
@@ -73,18 +83,25 @@ export function queryFromFiltros(filtros: Filtros): Record<string, string> {
   return query;
 }
 
-/** The filters that narrow the list: not the search text, the sort or the page. */
+/** The filters that narrow the list and both APIs take: not the text, the sort or the page. */
 const ACOTAN = ['fase', 'estado', 'opcionInicial', 'desde', 'hasta'] as const;
 
 /** How many of the filters that narrow the list are in use. */
 export const filtrosActivos = (filtros: Filtros): number =>
-  ACOTAN.filter((key) => filtros[key]).length;
+  [...ACOTAN, 'asignado' as const].filter((key) => filtros[key]).length;
 
-/** Full-text search (GET /search, by relevance) when there is text; otherwise the list. */
-export const isSearch = (filtros: Filtros): boolean => filtros.q !== '';
+/**
+ * Full-text search (GET /search, by relevance) when there is text; otherwise the list. The
+ * search index does not know who has an expediente: filtered by that, the text goes to the
+ * list's `q` (a code or description that contains it).
+ */
+export const isSearch = (filtros: Filtros): boolean => filtros.q !== '' && !filtros.asignado;
 
-/** The API call for the filters: its path and query. */
-export function apiRequestOf(filtros: Filtros): {
+/** The API call for the filters (`yo`: the signed-in user's username): its path and query. */
+export function apiRequestOf(
+  filtros: Filtros,
+  yo: string,
+): {
   path: '/expedientes' | '/search';
   query: Record<string, string>;
 } {
@@ -96,6 +113,9 @@ export function apiRequestOf(filtros: Filtros): {
     if (filtros[key]) query[key] = filtros[key];
   }
   if (isSearch(filtros)) return { path: '/search', query: { q: filtros.q, ...query } };
+  if (filtros.q) query.q = filtros.q;
+  if (filtros.asignado === 'mios') query.asignadoA = yo;
+  if (filtros.asignado === 'sinAsignar') query.sinAsignar = 'true';
   return { path: '/expedientes', query: { ...query, ...SORT_OF[filtros.orden] } };
 }
 

@@ -50,7 +50,7 @@ describe('the list keeps its filters in the URL', () => {
       orden: 'codigo-desc' as const,
       page: 4,
     };
-    expect(apiRequestOf(filtros)).toEqual({
+    expect(apiRequestOf(filtros, 'teresa')).toEqual({
       path: '/expedientes',
       query: {
         page: '4',
@@ -62,13 +62,34 @@ describe('the list keeps its filters in the URL', () => {
         order: 'desc',
       },
     });
-    expect(apiRequestOf(SIN_FILTROS).query).toMatchObject({ sort: 'creadoAt', order: 'desc' });
+    expect(apiRequestOf(SIN_FILTROS, 'teresa').query).toMatchObject({
+      sort: 'creadoAt',
+      order: 'desc',
+    });
   });
 
   it('searches the full text, by relevance, when there is text', () => {
-    expect(apiRequestOf({ ...SIN_FILTROS, q: 'obra menor', fase: 'INICIAL' })).toEqual({
+    expect(apiRequestOf({ ...SIN_FILTROS, q: 'obra menor', fase: 'INICIAL' }, 'teresa')).toEqual({
       path: '/search',
       query: { q: 'obra menor', page: '1', pageSize: String(PAGE_SIZE), fase: 'INICIAL' },
+    });
+  });
+
+  it("asks the list for the user's own or nobody's, kept in the URL", () => {
+    const mios = filtrosFromQuery({ asignado: 'mios' });
+    expect(mios).toEqual({ ...SIN_FILTROS, asignado: 'mios' });
+    expect(queryFromFiltros(mios)).toEqual({ asignado: 'mios' });
+    expect(filtrosFromQuery({ asignado: 'de-otro' })).toEqual(SIN_FILTROS);
+    expect(apiRequestOf(mios, 'teresa').query).toMatchObject({ asignadoA: 'teresa' });
+    expect(apiRequestOf(mios, 'teresa').query).not.toHaveProperty('sinAsignar');
+    const deNadie = { ...SIN_FILTROS, asignado: 'sinAsignar' as const };
+    expect(apiRequestOf(deNadie, 'teresa').query).toMatchObject({ sinAsignar: 'true' });
+    expect(apiRequestOf(deNadie, 'teresa').query).not.toHaveProperty('asignadoA');
+    expect(apiRequestOf(SIN_FILTROS, 'teresa').query).not.toHaveProperty('asignadoA');
+    // The search index does not know who has one: with text, the list's own q.
+    expect(apiRequestOf({ ...mios, q: 'obra' }, 'teresa')).toEqual({
+      path: '/expedientes',
+      query: expect.objectContaining({ q: 'obra', asignadoA: 'teresa', sort: 'creadoAt' }),
     });
   });
 
@@ -80,10 +101,11 @@ describe('the list keeps its filters in the URL', () => {
         q: 'obra',
         fase: 'INICIAL',
         desde: '2026-01-01',
+        asignado: 'mios',
         orden: 'codigo',
         page: 3,
       }),
-    ).toBe(2);
+    ).toBe(3);
   });
 
   it('counts at least one page', () => {

@@ -484,6 +484,24 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     expect(await on.locator('button[aria-controls="filtros"]').isVisible()).toBe(false);
   });
 
+  /** Opens an expediente with a small file as the administrator's machine client (`token`). */
+  const openAsAdmin = async (token: string, codigoNuevo: string, descripcionNueva: string) => {
+    const form = new FormData();
+    form.append('codigo', codigoNuevo);
+    form.append('opcionInicial', 'SEDE_ELECTRONICA');
+    form.append('descripcion', descripcionNueva);
+    form.append(
+      'files',
+      new File([Buffer.from('%PDF-1.4\n')], 'p.pdf', { type: 'application/pdf' }),
+    );
+    const opened = await fetch(`${platform().publicUrl}/api/v1/expedientes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect([201, 202]).toContain(opened.status);
+  };
+
   step('pages through the list; offline, it says so, keeps its page, and retries', async () => {
     const { publicUrl, admin } = platform();
     const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
@@ -495,20 +513,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     };
     // More than one page (20 rows): a few expedientes of the admin's, each with a small file.
     for (let n = await total(); n <= 20; n++) {
-      const form = new FormData();
-      form.append('codigo', `PAG-${run}-${n}`);
-      form.append('opcionInicial', 'SEDE_ELECTRONICA');
-      form.append('descripcion', 'Para paginar');
-      form.append(
-        'files',
-        new File([Buffer.from('%PDF-1.4\n')], 'p.pdf', { type: 'application/pdf' }),
-      );
-      const opened = await fetch(`${publicUrl}/api/v1/expedientes`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: form,
-      });
-      expect([201, 202]).toContain(opened.status);
+      await openAsAdmin(token, `PAG-${run}-${n}`, 'Para paginar');
     }
     const on = page('tramitadora');
     await on.goto('/expedientes');
@@ -559,15 +564,16 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     },
   );
 
-  /** The POSTs to an address ending in `ending` the page sends while `body` runs. */
-  const postsSent = async (
+  /** The `method` requests to an address ending in `ending` the page sends while `body` runs. */
+  const requestsSent = async (
     on: Page,
+    method: 'POST' | 'PUT',
     ending: string,
     body: () => Promise<void>,
   ): Promise<Request[]> => {
     const sent: Request[] = [];
     const listen = (request: Request) => {
-      if (request.method() === 'POST' && request.url().endsWith(ending)) sent.push(request);
+      if (request.method() === method && request.url().endsWith(ending)) sent.push(request);
     };
     on.on('request', listen);
     try {
@@ -580,7 +586,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   /** The bodies of the changes of phase the page sends while `body` runs. */
   const transitionsSent = async (on: Page, body: () => Promise<void>): Promise<unknown[]> =>
-    (await postsSent(on, '/transitions', body)).map((request) => request.postDataJSON());
+    (await requestsSent(on, 'POST', '/transitions', body)).map((request) => request.postDataJSON());
 
   /**
    * From Fase de análisis técnico to Fase rechazado, which asks for the reason in a dialog:
@@ -701,7 +707,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
 
   /** The comments the page sends while `body` runs: each one's text and Idempotency-Key. */
   const commentsSent = async (on: Page, body: () => Promise<void>) =>
-    (await postsSent(on, '/comments', body)).map((request) => ({
+    (await requestsSent(on, 'POST', '/comments', body)).map((request) => ({
       texto: (request.postDataJSON() as { texto: unknown }).texto,
       key: request.headers()['idempotency-key'],
     }));
@@ -1231,6 +1237,225 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('button', { name: 'Volver al estado actual' }).click();
     await on.waitForURL((url) => url.pathname === expedientePath && !url.searchParams.has('asOf'));
     await faseActual(on, FASE.finalizado);
+  });
+
+  /** The expediente the assignment steps work on, opened for them: its code and detail. */
+  const asignable = { codigo: `ASG-${run}`, path: '' };
+
+  /** The "Asignado a …" or "Sin asignar" line of the detail. */
+  const asignadoA = (on: Page, text: string) => untilText(on.getByTestId('asignado-a'), text);
+
+  /**
+   * The Asignación section offers exactly these buttons (once the directory, which "Asignar
+   * a…" needs, has come).
+   */
+  const offersAssignment = (on: Page, expected: readonly string[]) =>
+    eventually(
+      async () => {
+        const buttons = section(on, 'Asignación').getByRole('button');
+        const names = (await buttons.allTextContents()).map((text) => text.trim());
+        return names.join() === expected.join() ? true : undefined;
+      },
+      `the buttons [${expected.join(', ')}] in Asignación`,
+    );
+
+  /** The assignments the page sends while `body` runs: each one's body and Idempotency-Key. */
+  const assignmentsSent = async (on: Page, body: () => Promise<void>) =>
+    (await requestsSent(on, 'PUT', '/assignee', body)).map((request) => ({
+      json: request.postDataJSON() as unknown,
+      key: request.headers()['idempotency-key'],
+    }));
+
+  step('takes an expediente (Asignármelo) and finds it under "Asignados a mí"', async () => {
+    const { publicUrl, admin } = platform();
+    const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
+    await openAsAdmin(token, asignable.codigo, 'Para asignar');
+    const on = page('tramitadora');
+    const id = await eventually(
+      async () => (await idsByCodigo(on, asignable.codigo))[0],
+      `${asignable.codigo} in the list`,
+    );
+    asignable.path = `/expedientes/${id}`;
+    await on.goto(asignable.path);
+    await on.getByRole('heading', { level: 1, name: asignable.codigo, exact: true }).waitFor();
+    await asignadoA(on, 'Sin asignar');
+    await offersAssignment(on, ['Asignármelo', 'Asignar a…']);
+
+    const sent = await assignmentsSent(on, async () => {
+      await section(on, 'Asignación').getByRole('button', { name: 'Asignármelo' }).click();
+      await notice(on, `Expediente asignado a ${personas.tramitadora.nombre}`);
+    });
+    expect(sent).toEqual([
+      { json: { asignadoA: personas.tramitadora.username }, key: expect.any(String) },
+    ]);
+    await asignadoA(on, `Asignado a ${personas.tramitadora.nombre}`);
+    await shownAs(on.getByTestId('asignado-a'), 'tramitadora');
+    await offersAssignment(on, ['Asignar a…', 'Liberar']);
+    // Hers: the phase is hers to change.
+    const siguiente = section(on, 'Cambiar fase').getByRole('button', { name: FASE.analisis });
+    expect(await siguiente.isEnabled()).toBe(true);
+    await screens.take(on, 'asignado-a-mi');
+
+    // The list: who has each, by name; "Asignados a mí" asks for hers, and the URL keeps it.
+    await on.goto('/expedientes');
+    const filtro = on.getByLabel('Asignado a', { exact: true });
+    const opciones = await filtro.locator('option').allTextContents();
+    expect(opciones.map((text) => text.trim())).toEqual(['Todos', 'Asignados a mí', 'Sin asignar']);
+    const pedido = on.waitForRequest((request) => {
+      const url = new URL(request.url());
+      return (
+        url.pathname === '/api/v1/expedientes' &&
+        url.searchParams.get('asignadoA') === personas.tramitadora.username
+      );
+    });
+    await filtro.selectOption({ label: 'Asignados a mí' });
+    await pedido;
+    await on.waitForURL((url) => url.searchParams.get('asignado') === 'mios');
+    // Only hers (the header and one row), once the list has followed the assignment: it
+    // lags a moment behind it.
+    const onlyHers = async () =>
+      (await on.getByRole('row').count()) === 2 &&
+      (await on.getByRole('link', { name: asignable.codigo, exact: true }).count()) === 1;
+    await eventually(async () => {
+      if (await onlyHers()) return true;
+      await sleep(500);
+      if (await onlyHers()) return true;
+      await on.reload();
+      return undefined;
+    }, `only ${asignable.codigo} under "Asignados a mí"`);
+    const fila = on.getByRole('row').nth(1);
+    await shownAs(fila.locator('td[data-label="Asignado a"]'), 'tramitadora');
+    expect(await on.getByRole('columnheader', { name: 'Asignado a' }).count()).toBe(1);
+    await screens.take(on, 'lista-asignados-a-mi');
+
+    // "Sin asignar": not hers; nobody's are.
+    await filtro.selectOption({ label: 'Sin asignar' });
+    await on.waitForURL((url) => url.searchParams.get('asignado') === 'sinAsignar');
+    await on.getByRole('navigation', { name: 'Paginación' }).waitFor();
+    await untilText(
+      on.getByRole('row').nth(1).locator('td[data-label="Asignado a"]'),
+      'Sin asignar',
+    );
+    expect(await on.getByRole('link', { name: asignable.codigo, exact: true }).count()).toBe(0);
+
+    // On a phone, folded with the other filters, and counted among those in use.
+    await on.setViewportSize({ width: 390, height: 844 });
+    try {
+      await on.goto('/expedientes?asignado=mios');
+      await on.getByRole('link', { name: asignable.codigo, exact: true }).waitFor();
+      const plegados = on.getByRole('button', { name: 'Filtros (1 activo)', exact: true });
+      expect(await plegados.getAttribute('aria-expanded')).toBe('false');
+      expect(await filtro.isVisible()).toBe(false);
+      expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+      await screens.take(on, 'lista-asignados-a-mi-movil');
+      await plegados.click();
+      await filtro.waitFor();
+      expect(await filtro.inputValue()).toBe('mios');
+      expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+    } finally {
+      await on.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  step(
+    "shows someone else's expediente with its phase changes disabled, and who has it",
+    async () => {
+      const on = page('tramitador');
+      await on.goto(asignable.path);
+      await faseActual(on, FASE.inicial);
+      await asignadoA(on, `Asignado a ${personas.tramitadora.nombre}`);
+      // Not his, and he is no administrator: nothing to do with it.
+      await offersAssignment(on, []);
+      const cambiarFase = section(on, 'Cambiar fase');
+      const siguiente = cambiarFase.getByRole('button', { name: FASE.analisis, exact: true });
+      await siguiente.waitFor();
+      expect(await siguiente.isDisabled()).toBe(true);
+      await cambiarFase
+        .getByText(
+          `Asignado a ${personas.tramitadora.nombre}: solo esa persona o un administrador pueden cambiarlo de fase`,
+          { exact: true },
+        )
+        .waitFor();
+      await screens.take(on, 'asignado-a-otra');
+      await on.setViewportSize({ width: 390, height: 844 });
+      try {
+        expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+        await screens.take(on, 'asignado-a-otra-movil');
+      } finally {
+        await on.setViewportSize({ width: 1280, height: 900 });
+      }
+
+      // The API agrees: his change of phase, and taking it, are refused.
+      const id = asignable.path.split('/').pop() as string;
+      const { csrfToken } = (await (await on.request.get('/api/v1/me')).json()) as {
+        csrfToken: string;
+      };
+      const headers = { 'x-csrf-token': csrfToken };
+      const transicion = await on.request.post(`/api/v1/expedientes/${id}/transitions`, {
+        headers,
+        data: { hacia: 'ANALISIS_TECNICO' },
+      });
+      expect(transicion.status()).toBe(422);
+      expect(((await transicion.json()) as { code: string }).code).toBe('EXPEDIENTE.TRAMITA_OTRO');
+      const tomarlo = await on.request.put(`/api/v1/expedientes/${id}/assignee`, {
+        headers,
+        data: { asignadoA: personas.tramitador.username },
+      });
+      expect(tomarlo.status()).toBe(409);
+      expect(((await tomarlo.json()) as { code: string }).code).toBe('EXPEDIENTE.ASIGNADO_A_OTRO');
+    },
+  );
+
+  step('passes it on with "Asignar a…", and its new assignee releases it', async () => {
+    const [teresa, tomas] = [page('tramitadora'), page('tramitador')];
+    await teresa.goto(asignable.path);
+    await asignadoA(teresa, `Asignado a ${personas.tramitadora.nombre}`);
+    await section(teresa, 'Asignación').getByRole('button', { name: 'Asignar a…' }).click();
+    const dialog = teresa.getByRole('dialog', { name: 'Asignar a…' });
+    const persona = dialog.getByLabel('Persona', { exact: true });
+    // Everyone in the directory, by name, but who has it.
+    const opciones = (await persona.locator('option').allTextContents()).map((text) => text.trim());
+    expect(opciones).toContain(`${personas.tramitador.nombre} (${personas.tramitador.username})`);
+    expect(opciones.join()).not.toContain(personas.tramitadora.username);
+    await persona.selectOption(personas.tramitador.username);
+    await screens.take(teresa, 'asignar-a');
+    const sent = await assignmentsSent(teresa, async () => {
+      await dialog.getByRole('button', { name: 'Asignar', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await notice(teresa, `Expediente asignado a ${personas.tramitador.nombre}`);
+    });
+    expect(sent).toEqual([
+      { json: { asignadoA: personas.tramitador.username }, key: expect.any(String) },
+    ]);
+    await asignadoA(teresa, `Asignado a ${personas.tramitador.nombre}`);
+    // Now his: her phase changes are disabled, and say why.
+    expect(
+      await section(teresa, 'Cambiar fase')
+        .getByRole('button', { name: FASE.analisis })
+        .isDisabled(),
+    ).toBe(true);
+    await offersAssignment(teresa, []);
+
+    // His page follows live: his now, to change or release.
+    await asignadoA(tomas, `Asignado a ${personas.tramitador.nombre}`);
+    expect(
+      await section(tomas, 'Cambiar fase').getByRole('button', { name: FASE.analisis }).isEnabled(),
+    ).toBe(true);
+    await offersAssignment(tomas, ['Asignar a…', 'Liberar']);
+    await section(tomas, 'Asignación').getByRole('button', { name: 'Liberar' }).click();
+    await notice(tomas, 'Expediente liberado');
+    await asignadoA(tomas, 'Sin asignar');
+    await asignadoA(teresa, 'Sin asignar');
+    // Each change in the audit.
+    const auditoria = section(tomas, 'Auditoría').getByRole('listitem');
+    for (const resumen of [
+      `Asignado a ${personas.tramitadora.username}`,
+      `Reasignado de ${personas.tramitadora.username} a ${personas.tramitador.username}`,
+      `Liberado (lo tenía ${personas.tramitador.username})`,
+    ]) {
+      await auditoria.filter({ hasText: resumen }).waitFor();
+    }
+    await screens.take(tomas, 'liberado');
   });
 
   step('tells a duplicate code next to the Código field', async () => {
