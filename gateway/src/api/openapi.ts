@@ -157,17 +157,19 @@ function operation(route: RouteDefinition, schemas: SchemaConverter): JsonSchema
                     'application/json': { schema: schemas.convert(response.schema, 'output') },
                   },
                 }
-              : response.binary
-                ? {
-                    content: {
-                      '*/*': {
-                        schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+              : response.csv
+                ? { content: { 'text/csv': { schema: { type: 'string' } } } }
+                : response.binary
+                  ? {
+                      content: {
+                        '*/*': {
+                          schema: { type: 'string', contentMediaType: 'application/octet-stream' },
+                        },
                       },
-                    },
-                  }
-                : response.events
-                  ? { content: { 'text/event-stream': eventStream(response.events, schemas) } }
-                  : {}),
+                    }
+                  : response.events
+                    ? { content: { 'text/event-stream': eventStream(response.events, schemas) } }
+                    : {}),
           },
         ]),
       ),

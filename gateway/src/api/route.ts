@@ -20,6 +20,8 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType;
   /** The body is a file's bytes, of whatever type it has. */
   readonly binary?: true;
+  /** The body is CSV text (UTF-8). */
+  readonly csv?: true;
   /** The body is a stream of server-sent events: each event's name, and what its `data` holds. */
   readonly events?: Readonly<Record<string, z.ZodType>>;
   /** Response headers worth knowing, by name: what each says. */

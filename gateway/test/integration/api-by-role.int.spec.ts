@@ -293,6 +293,52 @@ describe('The API, endpoint by endpoint, for each role', () => {
     });
   });
 
+  describe('GET /expedientes.csv', () => {
+    it.each(STAFF)(
+      'exports the filtered list for a %s as CSV for spreadsheets: 200',
+      async (persona) => {
+        const reply = await gateway.api.request(`/expedientes.csv?q=${expediente.codigo}`, {
+          token: as(persona),
+        });
+        expect(reply.status).toBe(200);
+        expect(reply.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+        expect(reply.headers.get('content-disposition')).toMatch(
+          /^attachment; filename="expedientes-\d{4}-\d{2}-\d{2}\.csv"$/,
+        );
+        expect([...reply.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        const lines = reply.body.replace(/^\uFEFF/, '').split('\r\n');
+        expect(lines[0].split(';')).toEqual([
+          'Código',
+          'Opción inicial',
+          'Descripción',
+          'Estado',
+          'Fase',
+          'Creado',
+          'Creado por',
+          'Actualizado',
+          'Asignado a',
+        ]);
+        const { body } = await detalle(expediente.id);
+        expect(lines.slice(1, -1)).toHaveLength(1);
+        expect(lines[1].split(';').slice(0, 5)).toEqual([
+          expediente.codigo,
+          'Sede electrónica',
+          body.descripcion,
+          'Abierto',
+          body.fase.nombre,
+        ]);
+      },
+    );
+
+    it('refuses a user with no role (403) and a filter it does not know (400)', async () => {
+      expectForbidden(await gateway.api.request('/expedientes.csv', { token: as('sinRol') }));
+      const wrong = await gateway.api.request('/expedientes.csv?estado=perdido', {
+        token: as('admin'),
+      });
+      expect(wrong.status).toBe(400);
+    });
+  });
+
   describe('GET /expedientes/{id}/history', () => {
     it.each(STAFF)('shows every change for a %s: 200', async (persona) => {
       const reply = await gateway.api.request(`/expedientes/${expediente.id}/history`, {

@@ -1,8 +1,3 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { describeError } from '@expedientes/shared-kernel';
-import { requestContext } from '@expedientes/shared-kernel/adapters/runtime';
-import { Response } from 'express';
 import { z } from 'zod';
 import { AddDocumentVersion } from '../../application/add-document-version';
 import { AddDocumento } from '../../application/add-documento';
@@ -10,6 +5,7 @@ import { documento } from '../../model/documents';
 import { documentoAdjuntado } from '../../model/expedientes';
 import { DocumentsApi } from '../../ports/documents-api';
 import { withSingleFile } from '../forms';
+import { streamTo } from '../streamed-answer';
 import { route, RouteDefinition } from '../route';
 import {
   accepted,
@@ -200,14 +196,4 @@ export function documentsRoutes(
       },
     }),
   ];
-}
-
-/** Once the first byte is out, a failure can only cut the answer short, and is logged. */
-async function streamTo(body: Readable, res: Response): Promise<void> {
-  try {
-    await pipeline(body, res);
-  } catch (error) {
-    if (!res.headersSent) throw error;
-    requestContext(res).logger.warn({ error: describeError(error) }, 'download interrupted');
-  }
 }

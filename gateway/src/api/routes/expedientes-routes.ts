@@ -12,7 +12,9 @@ import {
   paginaDeExpedientes,
 } from '../../model/expedientes';
 import { ExpedientesApi } from '../../ports/expedientes-api';
+import { exportarExpedientes } from '../../application/exportar-expedientes';
 import { invalidField } from '../api-errors';
+import { streamTo } from '../streamed-answer';
 import { streamedForm } from '../forms';
 import { route, RouteDefinition } from '../route';
 import {
@@ -77,6 +79,8 @@ const listQuery = z.object({
   page: pageNumber,
   pageSize,
 });
+
+const exportQuery = listQuery.omit({ page: true, pageSize: true });
 
 const detailQuery = z.object({
   asOf: z.iso
@@ -165,6 +169,34 @@ export function expedientesRoutes(
       responses: { 200: { description: 'Una página de la lista', schema: paginaDeExpedientes } },
       async handle({ query, call, res }) {
         res.json(await expedientes.list(query, call));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/expedientes.csv',
+      operationId: 'exportarExpedientes',
+      tag: TAG_EXPEDIENTES,
+      summary: 'La lista, con sus filtros y su orden, como CSV para una hoja de cálculo',
+      description:
+        'UTF-8 con BOM, celdas separadas por `;`, líneas CRLF; por defecto, del más antiguo al ' +
+        'más reciente. Se envía según se lee, sea cual sea su tamaño. Las fechas, en ISO 8601 UTC.',
+      roles: STAFF,
+      query: exportQuery,
+      responses: {
+        200: {
+          description: 'Los expedientes, uno por línea, tras la de los nombres de las columnas',
+          csv: true,
+          headers: { 'Content-Disposition': 'attachment, expedientes-<fecha>.csv' },
+        },
+      },
+      async handle({ query, call, res }) {
+        const lineas = await exportarExpedientes(expedientes, query, call);
+        const hoy = new Date().toISOString().slice(0, 10);
+        res.set({
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="expedientes-${hoy}.csv"`,
+        });
+        await streamTo(lineas, res);
       },
     }),
     route({

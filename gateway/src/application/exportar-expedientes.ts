@@ -1,0 +1,70 @@
+import { PaginaDeExpedientes } from '../model/expedientes';
+import { CallContext } from '../ports/caller';
+import { CriteriosDeLista, ExpedientesApi } from '../ports/expedientes-api';
+
+type Expediente = PaginaDeExpedientes['items'][number];
+
+/** Rows asked of the list at a time. */
+const FILAS_POR_PAGINA = 100;
+
+const OPCIONES: Readonly<Record<string, string>> = {
+  SEDE_ELECTRONICA: 'Sede electrónica',
+  PETICION_DEPARTAMENTO: 'A petición departamento',
+};
+const ESTADOS: Readonly<Record<string, string>> = {
+  pendiente: 'Pendiente',
+  abierto: 'Abierto',
+  finalizado: 'Finalizado',
+  creacion_rechazada: 'Creación rechazada',
+};
+
+const COLUMNAS: ReadonlyArray<readonly [string, (expediente: Expediente) => string]> = [
+  ['Código', (e) => e.codigo],
+  ['Opción inicial', (e) => OPCIONES[e.opcionInicial] ?? e.opcionInicial],
+  ['Descripción', (e) => e.descripcion],
+  ['Estado', (e) => ESTADOS[e.estado] ?? e.estado],
+  ['Fase', (e) => e.fase?.nombre ?? ''],
+  ['Creado', (e) => e.creadoAt],
+  ['Creado por', (e) => e.creadoPor],
+  ['Actualizado', (e) => e.actualizadoAt],
+  ['Asignado a', (e) => e.asignadoA ?? ''],
+];
+
+/**
+ * One cell for a spreadsheet: quoted where it holds the separator, a quote or a line break,
+ * and never read as a formula (a leading `=`, `+`, `-`, `@` is kept as text with a `'`).
+ */
+export function celda(valor: string): string {
+  const texto = /^[=+\-@\t\r]/.test(valor) ? `'${valor}` : valor;
+  return /[;"\r\n]/.test(texto) ? `"${texto.replace(/"/g, '""')}"` : texto;
+}
+
+const fila = (valores: readonly string[]): string => `${valores.map(celda).join(';')}\r\n`;
+
+/**
+ * The list, with its filters and order, as CSV for spreadsheets (UTF-8 with a BOM, `;`
+ * between cells, CRLF): the first page is read before anything is answered, so a refusal is
+ * still a problem; then page after page, as the client takes them. Pages are read as the
+ * list is then: sorted by creation, oldest first (the default here), rows added meanwhile
+ * only add at the end.
+ */
+export async function exportarExpedientes(
+  expedientes: ExpedientesApi,
+  criterios: Omit<CriteriosDeLista, 'page' | 'pageSize'>,
+  call: CallContext,
+  filasPorPagina = FILAS_POR_PAGINA,
+): Promise<AsyncIterable<string>> {
+  const ordenados = { sort: 'creadoAt', order: 'asc', ...criterios } as const;
+  const pagina = (page: number) =>
+    expedientes.list({ ...ordenados, page, pageSize: filasPorPagina }, call);
+  const primera = await pagina(1);
+  return (async function* () {
+    yield `\uFEFF${fila(COLUMNAS.map(([nombre]) => nombre))}`;
+    let actual = primera;
+    for (let page = 1; ; page += 1) {
+      for (const expediente of actual.items) yield fila(COLUMNAS.map(([, de]) => de(expediente)));
+      if (actual.items.length < filasPorPagina) return;
+      actual = await pagina(page + 1);
+    }
+  })();
+}
