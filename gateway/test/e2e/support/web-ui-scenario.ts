@@ -1280,6 +1280,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('heading', { level: 1, name: asignable.codigo, exact: true }).waitFor();
     await asignadoA(on, 'Sin asignar');
     await offersAssignment(on, ['Asignármelo', 'Asignar a…']);
+    // Another tramitador's page, which hears nothing live: it offers to take it still.
+    const tomas = page('tramitador');
+    const sinEventos = (route: Route) => route.abort();
+    await tomas.route('**/api/v1/events', sinEventos);
+    await tomas.goto(asignable.path);
+    await asignadoA(tomas, 'Sin asignar');
+    await offersAssignment(tomas, ['Asignármelo', 'Asignar a…']);
 
     const sent = await assignmentsSent(on, async () => {
       await section(on, 'Asignación').getByRole('button', { name: 'Asignármelo' }).click();
@@ -1291,6 +1298,19 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await asignadoA(on, `Asignado a ${personas.tramitadora.nombre}`);
     await shownAs(on.getByTestId('asignado-a'), 'tramitadora');
     await offersAssignment(on, ['Asignar a…', 'Liberar']);
+    // His, too late: refused, told who has it, and shown as it is now.
+    try {
+      await section(tomas, 'Asignación').getByRole('button', { name: 'Asignármelo' }).click();
+      await untilText(
+        section(tomas, 'Asignación').getByRole('alert'),
+        new RegExp(`^El expediente está asignado a ${personas.tramitadora.username}\\b`),
+      );
+      await asignadoA(tomas, `Asignado a ${personas.tramitadora.nombre}`);
+      await offersAssignment(tomas, []);
+      await screens.take(tomas, 'ya-asignado-a-otra');
+    } finally {
+      await tomas.unroute('**/api/v1/events', sinEventos);
+    }
     // Hers: the phase is hers to change.
     const siguiente = section(on, 'Cambiar fase').getByRole('button', { name: FASE.analisis });
     expect(await siguiente.isEnabled()).toBe(true);
