@@ -15,7 +15,8 @@ type Expedientes = PaginaDeExpedientes['items'];
  * What waits for the caller: bpm says in which phases their roles may move an expediente on;
  * of the open expedientes in those phases, those assigned to them or to nobody (an
  * administrator's: all of them, as they may act on any), the ones waiting longest first.
- * Composed here, where both answers meet: neither service knows the other's half.
+ * Composed here, where both answers meet: neither service knows the other's half. Beside
+ * them, the open ones whose comments mention the caller.
  */
 export class MisTareas {
   constructor(
@@ -24,7 +25,19 @@ export class MisTareas {
   ) {}
 
   async execute(actor: Actor, call: CallContext, limite = LIMITE_DE_TAREAS): Promise<Tareas> {
-    const fases = unaVezCada(await this.bpm.phasesWithTasks(call));
+    const [fases, menciones] = await Promise.all([
+      this.bpm.phasesWithTasks(call).then(unaVezCada),
+      this.expedientes.list(
+        {
+          mencionado: actor.userId,
+          estado: 'abierto',
+          sort: 'creadoAt',
+          order: 'desc',
+          pageSize: limite,
+        },
+        call,
+      ),
+    ]);
     const administra = actor.roles.includes('admin');
     const porFase = await Promise.all(
       fases.map(async (fase) => {
@@ -51,6 +64,7 @@ export class MisTareas {
       total: porFase.reduce((suma, each) => suma + each.total, 0),
       porFase: porFase.map(({ fase, total }) => ({ fase, total })),
       expedientes,
+      menciones: { total: menciones.total, expedientes: menciones.items },
     };
   }
 }

@@ -13,6 +13,11 @@ export const tareas = named(
       .array(z.object({ fase: faseResumida, total: z.number().int().nonnegative() }))
       .describe('Cuántos esperan en cada fase, en el orden del procedimiento'),
     expedientes: z.array(expedienteEnLista).describe('Los primeros, hasta `limite`'),
+    menciones: z
+      .object({ total: z.number().int().nonnegative(), expedientes: z.array(expedienteEnLista) })
+      .describe(
+        'Los abiertos en cuyos comentarios se le menciona (@usuario), los más recientes primero',
+      ),
   }),
 );
 export type Tareas = z.infer<typeof tareas>;

@@ -31,6 +31,7 @@ export interface CriteriosDeLista {
   readonly q?: string;
   readonly asignadoA?: string;
   readonly sinAsignar?: boolean;
+  readonly mencionado?: string;
   readonly sort?: 'codigo' | 'creadoAt' | 'fase';
   readonly order?: 'asc' | 'desc';
   readonly page?: number;

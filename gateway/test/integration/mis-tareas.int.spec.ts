@@ -28,6 +28,7 @@ describe('GET /tasks: what waits for each person', () => {
       total: number;
       porFase: Array<{ fase: { codigo: string }; total: number }>;
       expedientes: Array<{ id: string; fase: { codigo: string } }>;
+      menciones: { total: number; expedientes: Array<{ id: string }> };
     };
   };
   const idsDe = (body: Awaited<ReturnType<typeof tareas>>) => body.expedientes.map((e) => e.id);
@@ -59,6 +60,12 @@ describe('GET /tasks: what waits for each person', () => {
       json: { hacia: 'ANALISIS_TECNICO' },
     });
     expect(moved.status).toBe(200);
+    const comentado = await gateway.api.request(`/expedientes/${ids.libre}/comments`, {
+      method: 'POST',
+      token: gateway.tokens.tramitador,
+      json: { texto: `@${personas.validador.userId}, ¿lo puede mirar?` },
+    });
+    expect(comentado.status).toBe(201);
   });
 
   afterAll(() => gateway?.stop());
@@ -77,9 +84,15 @@ describe('GET /tasks: what waits for each person', () => {
   });
 
   it('gives a validador the phase he decides in, and an administrator everything, assigned or not', async () => {
-    const validador = await tareas('validador');
+    const validador = await eventually(async () => {
+      const each = await tareas('validador');
+      return each.menciones.total > 0 ? each : undefined;
+    }, 'the validador’s mention');
     expect(fasesDe(validador)).toEqual(['VALIDACION']);
     expect(validador.total).toBe(0);
+    // Mentioned in a comment: there too, whatever the phase.
+    expect(validador.menciones.expedientes.map((each) => each.id)).toEqual([ids.libre]);
+    expect((await tareas('tramitador')).menciones).toEqual({ total: 0, expedientes: [] });
     const admin = await tareas('admin');
     expect(fasesDe(admin)).toEqual(['INICIAL', 'ANALISIS_TECNICO', 'VALIDACION', 'RECHAZADO']);
     expect(idsDe(admin)).toEqual([ids.libre, ids.deVictor, ids.enAnalisis]);

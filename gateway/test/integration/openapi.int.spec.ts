@@ -124,6 +124,7 @@ describe('The OpenAPI document and the interactive docs', () => {
       'q',
       'asignadoA',
       'sinAsignar',
+      'mencionado',
       'sort',
       'order',
       'page',

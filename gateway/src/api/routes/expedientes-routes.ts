@@ -74,6 +74,13 @@ const listQuery = z.object({
     .optional()
     .describe('Los asignados a este usuario (su nombre de usuario)'),
   sinAsignar: z.stringbool().optional().describe('true: los que no tiene nadie'),
+  mencionado: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Aquellos en cuyos comentarios se menciona a este usuario (@usuario)'),
   sort: z.enum(['codigo', 'creadoAt', 'fase']).optional().describe('Por defecto, creadoAt'),
   order: z.enum(['asc', 'desc']).optional().describe('Por defecto, desc para creadoAt'),
   page: pageNumber,

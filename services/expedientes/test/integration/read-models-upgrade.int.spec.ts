@@ -58,7 +58,10 @@ describe('SQLite read models written by an earlier release', () => {
       const readModels = new SqliteExpedienteReadModels(temp.db);
       await readModels.migrate();
       const list = new ListExpedientes(readModels);
-      expect((await list.execute({})).items).toEqual([{ ...listView, asignadoA: null }]);
+      expect((await list.execute({})).items).toEqual([
+        { ...listView, asignadoA: null, mencionados: [] },
+      ]);
+      expect((await list.execute({ mencionado: 'ana' })).total).toBe(0);
       expect((await list.execute({ sinAsignar: true })).total).toBe(1);
       expect((await list.execute({ asignadoA: 'ana' })).total).toBe(0);
       const noEvents = { readStream: async () => [] };

@@ -187,6 +187,25 @@ export function expedientesServiceSuite(
       expect([ajeno.status, ajeno.body.code]).toEqual([409, 'EXPEDIENTE.ASIGNADO_A_OTRO']);
     });
 
+    it('lists the expedientes whose comments mention a user', async () => {
+      const ids = [(await open()).expedienteId, (await open()).expedienteId];
+      const comentado = await harness.request('POST', `/expedientes/${ids[0]}/comments`, {
+        body: { texto: 'Para @Marta.Validadora y @luis.t' },
+      });
+      expect(comentado.status).toBe(201);
+      await detailAt(ids[0], 2);
+      const mencionan = async (username: string) =>
+        (
+          await harness.request(
+            'GET',
+            `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&pageSize=100&mencionado=${username}`,
+          )
+        ).body.items.map((item: { id: string }) => item.id);
+      expect(await mencionan('marta.validadora')).toEqual([ids[0]]);
+      expect(await mencionan('luis.t')).toEqual([ids[0]]);
+      expect(await mencionan('nadie.mas')).toEqual([]);
+    });
+
     it('rejects the creation when documents refuses, and frees the code', async () => {
       const codigo = newCodigo();
       const cooperative = harness.participants.answer;

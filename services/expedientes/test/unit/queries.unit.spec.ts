@@ -152,6 +152,7 @@ describe('the query side', () => {
       creadoPor: 'ana.tramitadora',
       actualizadoAt: '2030-02-05T10:00:00.000Z',
       asignadoA: null,
+      mencionados: [],
       version: 5,
     });
   });
@@ -335,6 +336,7 @@ describe('the query side', () => {
     const detail = recorded.reduce(evolveDetail, null);
     expect(detail?.comentarios).toEqual([comentario]);
     expect(detail).toMatchObject({ version: 6, actualizadoPor: 'vicente.validador' });
+    expect(recorded.reduce(evolveListItem, null)?.mencionados).toEqual(['ana.tramitadora']);
     const [entrada] = (await new GetExpedienteHistory(app.eventStore).execute(id)).slice(-1);
     expect(entrada).toMatchObject({
       tipo: 'comentario-anadido',

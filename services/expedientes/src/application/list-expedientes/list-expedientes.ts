@@ -22,6 +22,8 @@ export interface ListExpedientesQuery {
   readonly asignadoA?: string;
   /** Those assigned to nobody. */
   readonly sinAsignar?: boolean;
+  /** Those whose comments mention this user. */
+  readonly mencionado?: string;
   readonly sort?: ListSort;
   readonly order?: 'asc' | 'desc';
   readonly page?: number;
@@ -53,6 +55,7 @@ export class ListExpedientes {
       hastaAntesDe: query.hasta === undefined ? undefined : endOf(query.hasta),
       q: q ? searchTextOf(q) : undefined,
       asignadoA: query.sinAsignar ? null : query.asignadoA?.trim().toLowerCase(),
+      mencionado: query.mencionado?.trim().toLowerCase(),
       sort: query.sort ?? 'creadoAt',
       order: query.order ?? (query.sort === undefined ? 'desc' : 'asc'),
       page: Math.max(1, query.page ?? 1),

@@ -15,6 +15,8 @@ export interface ExpedienteListItem {
   readonly actualizadoAt: string;
   /** Who has it to work on; null: nobody. */
   readonly asignadoA: string | null;
+  /** Everyone its comments have mentioned, each once, in the order first mentioned. */
+  readonly mencionados: readonly string[];
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
@@ -37,13 +39,16 @@ export function evolveListItem(
       creadoPor: event.data.por,
       actualizadoAt: event.occurredAt,
       asignadoA: null,
+      mencionados: [],
       version: recorded.streamVersion,
     };
   }
   if (!item) return null; // its first event was never seen: nothing to build on
   const touched = {
     ...item,
-    asignadoA: item.asignadoA ?? null, // rows stored before assignment existed
+    // Rows stored before assignment and comments existed.
+    asignadoA: item.asignadoA ?? null,
+    mencionados: item.mencionados ?? [],
     actualizadoAt: event.occurredAt,
     version: recorded.streamVersion,
   };
@@ -61,8 +66,11 @@ export function evolveListItem(
         estado: event.data.hacia.final ? 'finalizado' : touched.estado,
       };
     case 'expedientes.expediente.documento-adjuntado.v1':
-    case 'expedientes.expediente.comentario-anadido.v1':
       return touched;
+    case 'expedientes.expediente.comentario-anadido.v1': {
+      const mencionados = [...new Set([...touched.mencionados, ...event.data.menciones])];
+      return { ...touched, mencionados };
+    }
     case 'expedientes.expediente.asignacion-cambiada.v1':
       return { ...touched, asignadoA: event.data.asignadoA };
   }

@@ -37,6 +37,8 @@ export interface ListCriteria {
   readonly hastaAntesDe?: string;
   /** Assigned to this user; null: to nobody; absent: either. */
   readonly asignadoA?: string | null;
+  /** Mentioned by this user's username in one of its comments. */
+  readonly mencionado?: string;
   /** Words to find in the code or the description, as `searchTextOf` normalises them. */
   readonly q?: string;
   readonly sort: ListSort;

@@ -69,6 +69,7 @@ const listQuery = z.object({
   q: z.string().optional(),
   asignadoA: text.optional(),
   sinAsignar: z.stringbool().optional(),
+  mencionado: text.optional(),
   sort: z.enum(['codigo', 'creadoAt', 'fase']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   page: z.coerce.number().int().min(1).optional(),

@@ -28,6 +28,7 @@ export const readModelIndexes: IndexPlan = {
     { name: 'fase_creadoAt', key: { 'fase.codigo': 1, creadoAt: -1, _id: -1 } },
     { name: 'estado_creadoAt', key: { estado: 1, creadoAt: -1, _id: -1 } },
     { name: 'asignadoA_creadoAt', key: { asignadoA: 1, creadoAt: -1, _id: -1 } },
+    { name: 'mencionados_creadoAt', key: { mencionados: 1, creadoAt: -1, _id: -1 } },
   ],
 };
 
@@ -49,6 +50,7 @@ function filterOf(criteria: ListCriteria): Filter<ListDocument> {
   if (criteria.opcionInicial) filter.opcionInicial = criteria.opcionInicial;
   // null also matches the documents written before assignment existed, which have no field.
   if (criteria.asignadoA !== undefined) filter.asignadoA = criteria.asignadoA;
+  if (criteria.mencionado) filter.mencionados = criteria.mencionado;
   if (criteria.desde || criteria.hastaAntesDe) {
     filter.creadoAt = {
       ...(criteria.desde ? { $gte: criteria.desde } : {}),
@@ -155,6 +157,7 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
     creadoPor: document.creadoPor,
     actualizadoAt: document.actualizadoAt,
     asignadoA: document.asignadoA ?? null,
+    mencionados: document.mencionados ?? [],
     version: document.version,
   };
 }

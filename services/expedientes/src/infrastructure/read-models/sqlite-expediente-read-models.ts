@@ -70,6 +70,17 @@ export const readModelMigrations: readonly Migration[] = [
       'CREATE INDEX expediente_list_asignado_a ON expediente_list (asignado_a, creado_at, id)',
     ],
   },
+  {
+    version: 4,
+    name: 'whom the comments of each expediente mention',
+    up: [
+      `CREATE TABLE expediente_list_mencion (
+        username TEXT NOT NULL,
+        expediente_id TEXT NOT NULL,
+        PRIMARY KEY (username, expediente_id)
+      )`,
+    ],
+  },
 ];
 
 const sortColumns: Record<ListSort, string> = {
@@ -97,6 +108,12 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
   if (criteria.fase) add('fase_codigo = ?', criteria.fase);
   if (criteria.estado) add('estado = ?', criteria.estado);
   if (criteria.opcionInicial) add('opcion_inicial = ?', criteria.opcionInicial);
+  if (criteria.mencionado) {
+    add(
+      'id IN (SELECT expediente_id FROM expediente_list_mencion WHERE username = ?)',
+      criteria.mencionado,
+    );
+  }
   if (criteria.asignadoA === null) add('asignado_a IS NULL');
   else if (criteria.asignadoA !== undefined) add('asignado_a = ?', criteria.asignadoA);
   if (criteria.desde) add('creado_at >= ?', criteria.desde);
@@ -107,10 +124,11 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** A row stored before assignment existed reads as assigned to nobody. */
-const withAssignee = (item: ExpedienteListItem): ExpedienteListItem => ({
+/** A row stored before assignment and comments existed: assigned to nobody, nobody mentioned. */
+const upgradedListItem = (item: ExpedienteListItem): ExpedienteListItem => ({
   ...item,
   asignadoA: item.asignadoA ?? null,
+  mencionados: item.mencionados ?? [],
 });
 
 /** The read models of the embedded mode, in their own SQLite file. */
@@ -185,6 +203,14 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
         ],
       );
     }
+    // Mentions only add up: whatever order the writes come in, none is ever taken back.
+    for (const username of listItem?.mencionados ?? []) {
+      await tx.execute(
+        `INSERT INTO expediente_list_mencion (username, expediente_id) VALUES (?, ?)
+         ON CONFLICT DO NOTHING`,
+        [username, expedienteId],
+      );
+    }
     if (detail) {
       await tx.execute(
         `INSERT INTO expediente_detail (id, position, view) VALUES (?, ?, ?)
@@ -198,6 +224,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
   async clear(): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute('DELETE FROM expediente_list');
+      await tx.execute('DELETE FROM expediente_list_mencion');
       await tx.execute('DELETE FROM expediente_detail');
     });
   }
@@ -216,7 +243,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
       where.params,
     );
     return {
-      items: rows.map((row) => withAssignee(JSON.parse(row.view) as ExpedienteListItem)),
+      items: rows.map((row) => upgradedListItem(JSON.parse(row.view) as ExpedienteListItem)),
       total: Number(count?.total ?? 0),
       page: criteria.page,
       pageSize: criteria.pageSize,
