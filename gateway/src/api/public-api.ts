@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AddDocumentVersion } from '../application/add-document-version';
 import { AddDocumento } from '../application/add-documento';
 import { MisTareas } from '../application/mis-tareas';
+import { RegistroDeExpediente } from '../application/registro-de-expediente';
 import { OpenExpediente } from '../application/open-expediente';
 import { Backends } from '../ports/backends';
 import { LiveUpdates } from './live-updates';
@@ -41,7 +42,11 @@ export function publicApiRoutes(
 ): RouteDefinition[] {
   const { expedientes, documents, bpm, search, users } = backends;
   const routes = [
-    ...expedientesRoutes(expedientes, new OpenExpediente(documents, expedientes)),
+    ...expedientesRoutes(
+      expedientes,
+      new OpenExpediente(documents, expedientes),
+      new RegistroDeExpediente(expedientes, users),
+    ),
     ...transitionsRoutes(expedientes, bpm),
     ...tareasRoutes(new MisTareas(bpm, expedientes)),
     ...documentsRoutes(

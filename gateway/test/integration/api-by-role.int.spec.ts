@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eventually } from '../e2e/support/processes';
 import { ApiReply, fileOf, formOf } from '../support/api-client';
+import { pdfText } from '../support/pdf-text';
 import {
   codigoNuevo,
   GatewayUnderTest,
@@ -290,6 +291,41 @@ describe('The API, endpoint by endpoint, for each role', () => {
           json: { texto: 'x' },
         }),
       );
+    });
+  });
+
+  describe('GET /expedientes/{id}/record.pdf', () => {
+    it.each(STAFF)('gives a %s the whole record as a PDF: 200', async (persona) => {
+      const reply = await gateway.api.request(`/expedientes/${expediente.id}/record.pdf`, {
+        token: as(persona),
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toBe('application/pdf');
+      expect(reply.headers.get('content-disposition')).toBe(
+        `attachment; filename="expediente-${expediente.codigo}.pdf"`,
+      );
+      expect(reply.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = pdfText(reply.bytes);
+      const { body } = await detalle(expediente.id);
+      expect(text).toContain(`Expediente ${expediente.codigo}`);
+      for (const section of ['Datos', 'Historial de fases', 'Documentos', 'Comentarios'])
+        expect(text).toContain(section);
+      expect(text).toContain(body.fase.nombre);
+      // Every version of every document, with its hash.
+      for (const documento of body.documentos)
+        for (const version of documento.versiones) expect(text).toContain(version.sha256);
+    });
+
+    it('refuses a user with no role (403) and answers 404 for an unknown expediente', async () => {
+      expectForbidden(
+        await gateway.api.request(`/expedientes/${expediente.id}/record.pdf`, {
+          token: as('sinRol'),
+        }),
+      );
+      const missing = await gateway.api.request('/expedientes/no-existe/record.pdf', {
+        token: as('admin'),
+      });
+      expect(missing.status).toBe(404);
     });
   });
 

@@ -13,6 +13,8 @@ import {
 } from '../../model/expedientes';
 import { ExpedientesApi } from '../../ports/expedientes-api';
 import { exportarExpedientes } from '../../application/exportar-expedientes';
+import { RegistroDeExpediente } from '../../application/registro-de-expediente';
+import { registroPdf } from '../../adapters/pdf/registro-pdf';
 import { invalidField } from '../api-errors';
 import { streamTo } from '../streamed-answer';
 import { streamedForm } from '../forms';
@@ -132,6 +134,7 @@ const versionIn = (etag: string): number => Number(/\d+/.exec(etag)?.[0]);
 export function expedientesRoutes(
   expedientes: ExpedientesApi,
   openExpediente: OpenExpediente,
+  registroDeExpediente: RegistroDeExpediente,
 ): RouteDefinition[] {
   return [
     route({
@@ -318,6 +321,35 @@ export function expedientesRoutes(
       problems: [404, 422],
       async handle({ params, body, call, res }) {
         res.status(201).json(await expedientes.comment(params.id, body.texto, call));
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/expedientes/{id}/record.pdf',
+      operationId: 'registroDelExpediente',
+      tag: TAG_EXPEDIENTES,
+      summary: 'El registro del expediente en PDF',
+      description:
+        'Sus datos, el historial de fases, los documentos con cada versión y su huella ' +
+        'SHA-256, los comentarios y todos sus cambios, con las personas por su nombre.',
+      roles: STAFF,
+      params: expedienteParams,
+      responses: {
+        200: {
+          description: 'El PDF',
+          binary: true,
+          headers: { 'Content-Disposition': 'attachment, expediente-<código>.pdf' },
+        },
+      },
+      problems: [404],
+      async handle({ params, call, res }) {
+        const registro = await registroDeExpediente.execute(params.id, call);
+        const nombre = registro.expediente.codigo.replace(/[^\w.-]+/g, '_');
+        res.set({
+          'content-type': 'application/pdf',
+          'content-disposition': `attachment; filename="expediente-${nombre}.pdf"`,
+        });
+        await streamTo(registroPdf(registro), res);
       },
     }),
     route({
