@@ -133,7 +133,12 @@ function buildContainer(
   );
   singleton(
     TOKENS.resetPassword,
-    (ctx) => new ResetPasswordHandler(ctx.get(TOKENS.usuarios), ctx.get(TOKENS.hasher)),
+    (ctx) =>
+      new ResetPasswordHandler(
+        ctx.get(TOKENS.usuarios),
+        ctx.get(TOKENS.hasher),
+        ctx.get(TOKENS.clock),
+      ),
   );
   singleton<RegistroDeIntentos>(
     TOKENS.loginAttempts,

@@ -17,6 +17,11 @@ export interface DatosDeUsuario {
   readonly activo: boolean;
   /** The password is a provisional one an administrator gave: the user must choose another. */
   readonly debeCambiarContrasena: boolean;
+  /**
+   * Since when the credentials in force hold: sessions and tokens begun before it no longer
+   * do (an administrator reset the password). Null: since the user was created.
+   */
+  readonly credencialesDesde: Date | null;
   readonly creadoAt: Date;
   readonly revision: number;
 }
@@ -103,6 +108,7 @@ export class Usuario {
       passwordHash: await hasher.hash(datos.password),
       activo: true,
       debeCambiarContrasena: datos.provisional ?? false,
+      credencialesDesde: null,
       creadoAt: datos.at,
       revision: 0,
     });
@@ -155,14 +161,34 @@ export class Usuario {
     await this.cambiarContrasena(nueva, hasher);
   }
 
-  /** An administrator gives a provisional password, which the user replaces at the next sign-in. */
-  async restablecerContrasena(provisional: string, hasher: PasswordHasher): Promise<void> {
+  /**
+   * An administrator gives a provisional password, which the user replaces at the next
+   * sign-in; whatever signed in before `at` (sessions, refresh tokens) no longer holds, as the
+   * old password may be in someone else's hands.
+   */
+  async restablecerContrasena(
+    provisional: string,
+    hasher: PasswordHasher,
+    at: Date,
+  ): Promise<void> {
     comprobarContrasena(provisional);
     this.estado = {
       ...this.estado,
       passwordHash: await hasher.hash(provisional),
       debeCambiarContrasena: true,
+      credencialesDesde: at,
     };
+  }
+
+  /**
+   * Whether a session or token begun at `inicio` still holds. Their times have whole seconds:
+   * one begun in the very second of the reset holds (the user signing in with the new password
+   * at once), one of an earlier second does not.
+   */
+  admiteAccesoIniciadoEn(inicio: Date): boolean {
+    const { credencialesDesde } = this.estado;
+    const segundo = (at: Date) => Math.floor(at.getTime() / 1000);
+    return credencialesDesde === null || segundo(inicio) >= segundo(credencialesDesde);
   }
 
   deshabilitar(): void {

@@ -355,6 +355,25 @@ export function authServerScenarios(
       expect(forged.body).toContain('ha caducado');
     });
 
+    it("ends, with an administrator's reset, the refresh tokens the old password got", async () => {
+      const { access_token: adminToken } = await signIn(admin.username, admin.password);
+      const password = await createUser(adminToken, 'rosa.robada', ['tramitador']);
+      const before = await signIn('rosa.robada', password);
+      // iat has whole seconds: a reset in the second of the sign-in would end it anyway.
+      await new Promise((done) => setTimeout(done, 1_100));
+      const reset = await api('/users/rosa.robada/password', adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ password: 'provisional de rosa' }),
+      });
+      expect(reset.status).toBe(200);
+      const refresh = await gateway.refresh(before.refresh_token as string);
+      expect([refresh.status, refresh.body.error]).toEqual([400, 'invalid_grant']);
+      // What she signs in with from now on works, the provisional password first.
+      const { submit } = await openLoginPage();
+      const asked = await submit({ username: 'rosa.robada', password: 'provisional de rosa' });
+      expect(asked.body).toContain('Elija una contraseña nueva');
+    });
+
     it('refuses a disabled user, and the refresh tokens they already had', async () => {
       const { access_token: adminToken } = await signIn(admin.username, admin.password);
       const password = await createUser(adminToken, 'pepe.baja', ['validador']);

@@ -50,12 +50,14 @@ function storesContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): vo
       const hasher = new FakePasswordHasher();
       await usuarios.save(await UsuarioMother.crear({ username: 'sara.provisional' }));
       const read = await usuarios.findByUsername('sara.provisional');
-      await read!.restablecerContrasena('provisional 2025', hasher);
+      const at = new Date('2030-05-01T10:00:00.123Z');
+      await read!.restablecerContrasena('provisional 2025', hasher, at);
       await usuarios.save(read!);
       const reset = await usuarios.findByUsername('sara.provisional');
       expect(reset?.datos()).toMatchObject({
         passwordHash: 'fake$provisional 2025',
         debeCambiarContrasena: true,
+        credencialesDesde: at,
         revision: 2,
       });
 
@@ -68,7 +70,7 @@ function storesContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): vo
       });
 
       const nueva = await UsuarioMother.crear({ username: 'nuria.provisional' });
-      await nueva.restablecerContrasena('provisional 2025', hasher);
+      await nueva.restablecerContrasena('provisional 2025', hasher, at);
       await usuarios.save(nueva);
       expect(
         (await usuarios.list()).find((u) => u.username === 'nuria.provisional')?.datos(),

@@ -12,6 +12,8 @@ import { InMemoryIntentos } from '../support/in-memory-intentos';
 import { FakePasswordHasher, InMemoryUsuarios } from '../support/in-memory-usuarios';
 import { creadoAt, UsuarioMother } from '../support/usuario-mother';
 
+const AHORA = new Date('2030-05-01T10:00:00.000Z');
+
 /** The brake has its own tests (login-throttle): here it never applies. */
 const sinLimite = {
   porUsuario: { fallos: 1_000, ventanaMs: 60_000 },
@@ -38,7 +40,7 @@ function setup(limites = sinLimite) {
       accessChanged: (username, activo) => accessChanges.push([username, activo]),
     }),
     authenticate,
-    resetPassword: new ResetPasswordHandler(usuarios, hasher),
+    resetPassword: new ResetPasswordHandler(usuarios, hasher, clock),
     changeOwnPassword: new ChangeOwnPasswordHandler(usuarios, hasher, authenticate),
     list: new ListUsersQuery(usuarios),
     findActive: new FindActiveUserQuery(usuarios),
@@ -227,6 +229,16 @@ describe('provisional passwords', () => {
     expect((await list.handle())[0]).not.toHaveProperty('passwordHash');
   });
 
+  it('ends the sessions and tokens begun before the reset, not those begun after', async () => {
+    const { resetPassword, findActive } = await withAna();
+    const antes = new Date(creadoAt.getTime() - 1_000);
+    await expect(findActive.handle('ana.tramitadora', antes)).resolves.not.toBeNull();
+    await resetPassword.handle('ana.tramitadora', provisional); // at the clock's `creadoAt`
+    await expect(findActive.handle('ana.tramitadora', antes)).resolves.toBeNull();
+    await expect(findActive.handle('ana.tramitadora', creadoAt)).resolves.not.toBeNull();
+    await expect(findActive.handle('ana.tramitadora')).resolves.not.toBeNull();
+  });
+
   it('says which user does not exist, and refuses a weak provisional password', async () => {
     const { resetPassword, authenticate } = await withAna();
     await expect(resetPassword.handle('nadie', provisional)).rejects.toMatchObject({
@@ -363,7 +375,7 @@ describe('the first administrator', () => {
   it('makes the configured user an enabled administrator when it exists without being one', async () => {
     const { bootstrap, usuarios, authenticate } = setup();
     const ana = await UsuarioMother.crear();
-    await ana.restablecerContrasena('provisional olvidada', new FakePasswordHasher());
+    await ana.restablecerContrasena('provisional olvidada', new FakePasswordHasher(), AHORA);
     ana.deshabilitar();
     await usuarios.save(ana);
     await bootstrap.handle({ username: 'ana.tramitadora', password: 'clave recuperada' });

@@ -2,6 +2,8 @@ import { Usuario } from '../../src/domain/usuario';
 import { FakePasswordHasher } from '../support/in-memory-usuarios';
 import { creadoAt, UsuarioMother } from '../support/usuario-mother';
 
+const AHORA = new Date('2030-05-01T10:00:00.000Z');
+
 describe('Usuario', () => {
   it('is created enabled, with its username in lower case and its roles in a stable order', async () => {
     const usuario = await UsuarioMother.crear({
@@ -16,9 +18,23 @@ describe('Usuario', () => {
       passwordHash: 'fake$contraseña de ana',
       activo: true,
       debeCambiarContrasena: false,
+      credencialesDesde: null,
       creadoAt,
       revision: 0,
     });
+  });
+
+  it('ends, with a reset by an administrator, what began before it: never before one', async () => {
+    const usuario = await UsuarioMother.crear({});
+    const antes = new Date(AHORA.getTime() - 1);
+    expect(usuario.admiteAccesoIniciadoEn(antes)).toBe(true);
+    await usuario.restablecerContrasena('provisional 123', new FakePasswordHasher(), AHORA);
+    expect(usuario.admiteAccesoIniciadoEn(antes)).toBe(false);
+    expect(usuario.admiteAccesoIniciadoEn(AHORA)).toBe(true);
+    expect(usuario.admiteAccesoIniciadoEn(new Date(AHORA.getTime() + 999))).toBe(true);
+    // The user choosing their own afterwards ends nothing: they are the one signing in.
+    await usuario.cambiarContrasena('solo la sé yo', new FakePasswordHasher());
+    expect(usuario.datos().credencialesDesde).toEqual(AHORA);
   });
 
   it('is created with a provisional password when the administrator says so', async () => {
@@ -105,11 +121,13 @@ describe('Usuario', () => {
     const usuario = await UsuarioMother.crear();
     const hasher = new FakePasswordHasher();
     const hash = jest.spyOn(hasher, 'hash');
-    await expect(usuario.restablecerContrasena('corta', hasher)).rejects.toMatchObject({
+    await expect(usuario.restablecerContrasena('corta', hasher, AHORA)).rejects.toMatchObject({
       code: 'AUTH.WEAK_PASSWORD',
       kind: 'invalid',
     });
-    await expect(usuario.restablecerContrasena('x'.repeat(257), hasher)).rejects.toMatchObject({
+    await expect(
+      usuario.restablecerContrasena('x'.repeat(257), hasher, AHORA),
+    ).rejects.toMatchObject({
       code: 'AUTH.INVALID_USER',
     });
     expect(hash).not.toHaveBeenCalled();
@@ -118,7 +136,7 @@ describe('Usuario', () => {
       debeCambiarContrasena: false,
     });
 
-    await usuario.restablecerContrasena('provisional 123', hasher);
+    await usuario.restablecerContrasena('provisional 123', hasher, AHORA);
     expect(usuario.datos()).toMatchObject({
       passwordHash: 'fake$provisional 123',
       debeCambiarContrasena: true,
@@ -127,7 +145,7 @@ describe('Usuario', () => {
 
   it('no longer has a provisional password once it changes it', async () => {
     const usuario = await UsuarioMother.crear();
-    await usuario.restablecerContrasena('provisional 123', new FakePasswordHasher());
+    await usuario.restablecerContrasena('provisional 123', new FakePasswordHasher(), AHORA);
     await usuario.cambiarContrasena('otra contraseña', new FakePasswordHasher());
     expect(usuario.datos()).toMatchObject({
       passwordHash: 'fake$otra contraseña',
@@ -138,7 +156,7 @@ describe('Usuario', () => {
   it('chooses a new password of its own: another acceptable one than it had', async () => {
     const usuario = await UsuarioMother.crear();
     const hasher = new FakePasswordHasher();
-    await usuario.restablecerContrasena('provisional 123', hasher);
+    await usuario.restablecerContrasena('provisional 123', hasher, AHORA);
     await expect(
       usuario.elegirContrasena('provisional 123', 'provisional 123', hasher),
     ).rejects.toMatchObject({

@@ -10,11 +10,12 @@ export class ResetPasswordHandler {
   constructor(
     private readonly usuarios: UsuarioRepository,
     private readonly hasher: PasswordHasher,
+    private readonly clock: () => Date,
   ) {}
 
   handle(username: string, provisional: string): Promise<UsuarioView> {
     return cambiarUsuario(this.usuarios, username, (usuario) =>
-      usuario.restablecerContrasena(provisional, this.hasher),
+      usuario.restablecerContrasena(provisional, this.hasher, this.clock()),
     );
   }
 }

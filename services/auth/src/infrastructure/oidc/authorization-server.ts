@@ -136,8 +136,14 @@ function configuration(options: AuthorizationServerOptions, prefix: string): Con
     },
     // The access token is for the API, not the userinfo endpoint: the ID token says who.
     conformIdTokenClaims: false,
-    async findAccount(_ctx, sub) {
-      const usuario = await findActive.handle(sub);
+    // `token`: the code or refresh token being used; without one, the browser's session at
+    // the provider. Either begun before an administrator reset the password no longer holds.
+    async findAccount(ctx, sub, token) {
+      const inicio = token?.iat ?? ctx.oidc?.session?.loginTs;
+      const usuario = await findActive.handle(
+        sub,
+        inicio === undefined ? undefined : new Date(inicio * 1000),
+      );
       if (!usuario) return undefined;
       return {
         accountId: usuario.username,

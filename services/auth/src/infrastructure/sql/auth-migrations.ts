@@ -127,4 +127,12 @@ export const authMigrations: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 5,
+    name: 'since when the credentials hold',
+    up: {
+      mysql: ['ALTER TABLE auth_usuarios ADD COLUMN credenciales_desde BIGINT NULL'],
+      sqlite: ['ALTER TABLE auth_usuarios ADD COLUMN credenciales_desde INTEGER NULL'],
+    },
+  },
 ];

@@ -11,13 +11,14 @@ interface Row {
   password_hash: string;
   activo: number | boolean;
   debe_cambiar_contrasena: number | boolean;
+  credenciales_desde: number | string | null;
   creado_at: number | string;
   revision: number | string;
   rol: string | null;
 }
 
 const select = `SELECT u.username, u.nombre, u.password_hash, u.activo, u.debe_cambiar_contrasena,
-    u.creado_at, u.revision, r.rol
+    u.credenciales_desde, u.creado_at, u.revision, r.rol
   FROM auth_usuarios u LEFT JOIN auth_usuario_roles r ON r.username = u.username`;
 
 /** Rows of one or more users, in username order, to users. */
@@ -36,6 +37,8 @@ function usuariosDe(rows: readonly Row[]): Usuario[] {
       passwordHash: row.password_hash,
       activo: Boolean(Number(row.activo)),
       debeCambiarContrasena: Boolean(Number(row.debe_cambiar_contrasena)),
+      credencialesDesde:
+        row.credenciales_desde === null ? null : new Date(Number(row.credenciales_desde)),
       creadoAt: new Date(Number(row.creado_at)),
       revision: Number(row.revision),
     }),
@@ -75,28 +78,30 @@ export class SqlUsuarioRepository implements UsuarioRepository {
         if (datos.revision === 0) {
           await tx.execute(
             `INSERT INTO auth_usuarios
-               (username, nombre, password_hash, activo, debe_cambiar_contrasena, creado_at,
-                revision)
-             VALUES (?, ?, ?, ?, ?, ?, 1)`,
+               (username, nombre, password_hash, activo, debe_cambiar_contrasena,
+                credenciales_desde, creado_at, revision)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
             [
               datos.username,
               datos.nombre,
               datos.passwordHash,
               datos.activo,
               datos.debeCambiarContrasena,
+              datos.credencialesDesde?.getTime() ?? null,
               datos.creadoAt.getTime(),
             ],
           );
         } else {
           const { affectedRows } = await tx.execute(
             `UPDATE auth_usuarios SET nombre = ?, password_hash = ?, activo = ?,
-               debe_cambiar_contrasena = ?, revision = revision + 1
+               debe_cambiar_contrasena = ?, credenciales_desde = ?, revision = revision + 1
              WHERE username = ? AND revision = ?`,
             [
               datos.nombre,
               datos.passwordHash,
               datos.activo,
               datos.debeCambiarContrasena,
+              datos.credencialesDesde?.getTime() ?? null,
               datos.username,
               datos.revision,
             ],
