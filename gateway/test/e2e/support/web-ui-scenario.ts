@@ -1138,8 +1138,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
         await on.request.get(`/api/v1/expedientes/${pagina?.id}`)
       ).json()) as { creadoPor: string };
       expect(Object.values(personas).map((each) => each.username)).not.toContain(creadoPor);
+      // (Its answer awaited, so that it is not taken below for the refused one.)
+      const directorio = on.waitForResponse(
+        (response) => new URL(response.url()).pathname === '/api/v1/people',
+      );
       await on.goto(`/expedientes/${pagina?.id}`);
       await on.getByRole('heading', { level: 1, name: new RegExp(`^PAG-${run}-`) }).waitFor();
+      expect((await directorio).status()).toBe(200);
       await eventually(async () => (asked.length === 2 ? true : undefined), 'the directory');
       await untilText(definition(on, 'Creado por'), creadoPor);
       expect(await definition(on, 'Creado por').locator('[title]').count()).toBe(0);
@@ -1319,6 +1324,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     // The list: who has each, by name; "Asignados a mí" asks for hers, and the URL keeps it.
     await on.goto('/expedientes');
     const filtro = on.getByLabel('Asignado a', { exact: true });
+    await filtro.waitFor(); // once the session is read and the list shown
     const opciones = await filtro.locator('option').allTextContents();
     expect(opciones.map((text) => text.trim())).toEqual(['Todos', 'Asignados a mí', 'Sin asignar']);
     const pedido = on.waitForRequest((request) => {
