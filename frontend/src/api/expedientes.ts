@@ -8,6 +8,7 @@ import {
   Historial,
   OperacionEnCurso,
   Pagina,
+  Tareas,
   TransicionesDisponibles,
   UsuarioActual,
 } from './types';
@@ -26,6 +27,10 @@ export const listExpedientes = async (
   query: Readonly<Record<string, string>>,
 ): Promise<Pagina<ExpedienteEnLista>> =>
   (await request<Pagina<ExpedienteEnLista>>('/expedientes', { query })).data;
+
+/** What waits for the signed-in user: at most `limite` expedientes (the API's default: 100). */
+export const getTareas = async (limite?: number): Promise<Tareas> =>
+  (await request<Tareas>('/tasks', { query: limite ? { limite: String(limite) } : {} })).data;
 
 /**
  * The expediente with exactly this code, or null. The list's `q` also matches other codes and

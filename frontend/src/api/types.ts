@@ -54,9 +54,26 @@ export interface ExpedienteEnLista {
   readonly estado: EstadoDeExpediente;
   readonly fase: Fase | null;
   readonly creadoAt: string;
+  /** Who opened it (a username). GET /search does not say. */
+  readonly creadoPor?: string;
   /** Who has it (a username), or null: nobody. GET /search does not say. */
   readonly asignadoA?: string | null;
   readonly version?: number;
+}
+
+/** GET /tasks: what waits for the signed-in user ("Mis tareas"). */
+export interface Tareas {
+  /** How many wait, in every phase (the list may show fewer: up to its limit). */
+  readonly total: number;
+  /** How many wait in each phase the user's roles may move one on from, in the procedure's order. */
+  readonly porFase: ReadonlyArray<{ readonly fase: Fase; readonly total: number }>;
+  /** Those waiting longest first. */
+  readonly expedientes: readonly ExpedienteEnLista[];
+  /** The open ones whose comments mention the user, newest first. */
+  readonly menciones: {
+    readonly total: number;
+    readonly expedientes: readonly ExpedienteEnLista[];
+  };
 }
 
 export interface ExpedienteEncontrado extends Omit<ExpedienteEnLista, 'id'> {

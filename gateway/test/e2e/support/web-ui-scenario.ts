@@ -235,13 +235,19 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     );
     await opened.goto('/');
     const returnTo = new URL((await toLogin).url()).searchParams.get('returnTo');
-    expect(returnTo).toMatch(/^\/(expedientes)?$/);
+    expect(returnTo).toMatch(/^\/(tareas)?$/);
     await opened.waitForURL(LOGIN_PAGE);
     if (screen) await screens.take(opened, screen);
     await fillLoginForm(opened, personas[role]);
-    await opened.waitForURL(/\/expedientes$/);
-    await opened.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+    await opened.waitForURL(/\/tareas$/);
+    await opened.getByRole('heading', { level: 1, name: 'Mis tareas', exact: true }).waitFor();
     const banner = opened.getByRole('banner');
+    // Mis tareas first among the sections, the list one click away.
+    const secciones = banner.getByRole('navigation', { name: 'Secciones' }).getByRole('link');
+    expect((await secciones.allTextContents()).slice(0, 2)).toEqual([
+      'Mis tareas',
+      'Todos los expedientes',
+    ]);
     await untilText(banner.getByTestId('usuario-actual'), new RegExp(personas[role].nombre));
     expect(await banner.textContent()).toContain(personas[role].roles.join(', '));
     await banner.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
@@ -249,6 +255,52 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
   };
 
   const faseActual = (on: Page, fase: string) => untilText(on.getByTestId('fase-actual'), fase);
+
+  /** Runs `body` at a phone's width, where nothing may be wider than the screen. */
+  const onAPhone = async (on: Page, body: () => Promise<unknown>) => {
+    await on.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(await pageWidth(on)).toBeLessThanOrEqual(390);
+      await body();
+    } finally {
+      await on.setViewportSize({ width: 1280, height: 900 });
+    }
+  };
+
+  /** Mis tareas' counts, by their links' names ("Fase inicial 2"): { 'Fase inicial': 2 }. */
+  const tareasPorFase = async (on: Page): Promise<Record<string, number>> => {
+    const links = on.getByRole('navigation', { name: 'Tareas por fase' }).getByRole('link');
+    await links.first().waitFor();
+    return Object.fromEntries(
+      (await links.allTextContents()).map((text) => {
+        const [, fase, total] = /^(.*\S)\s+(\d+)$/.exec(text.trim()) ?? [];
+        return [fase, Number(total)];
+      }),
+    );
+  };
+
+  /** Waits until Mis tareas counts exactly `expected` (it follows the events). */
+  const cuentaTareas = (on: Page, expected: Record<string, number>) =>
+    eventually(
+      async () => {
+        const counted = await tareasPorFase(on);
+        return JSON.stringify(counted) === JSON.stringify(expected) ? true : undefined;
+      },
+      `Mis tareas counting ${JSON.stringify(expected)}`,
+    );
+
+  /** The link of a phase's count in Mis tareas. */
+  const faseDeTareas = (on: Page, fase: string) =>
+    on
+      .getByRole('navigation', { name: 'Tareas por fase' })
+      .getByRole('link', { name: new RegExp(`^${fase} \\d+$`) });
+
+  /** Opens Mis tareas from the header. */
+  const toMisTareas = async (on: Page) => {
+    await on.getByRole('banner').getByRole('link', { name: 'Mis tareas', exact: true }).click();
+    await on.waitForURL(/\/tareas$/);
+    await on.getByRole('heading', { level: 1, name: 'Mis tareas', exact: true }).waitFor();
+  };
 
   /** The screen's notice of what the last action did. */
   const notice = (on: Page, text: string) =>
@@ -286,11 +338,34 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       has: on.locator(`a[href="/api/v1/documents/${documentId}/content"]`),
     });
 
-  step("signs in through the authorization server's page and lands on the list", async () => {
-    const tramitadora = await signIn('tramitadora', 'acceso');
-    await tramitadora.getByRole('link', { name: 'Nuevo expediente' }).waitFor();
-    await screens.take(tramitadora, 'expedientes');
-  });
+  step(
+    "signs in through the authorization server's page, lands on Mis tareas, the list a click away",
+    async () => {
+      const tramitadora = await signIn('tramitadora', 'acceso');
+      // Nothing yet: her phases counted at 0, and said so.
+      await cuentaTareas(tramitadora, {
+        Todas: 0,
+        [FASE.inicial]: 0,
+        [FASE.analisis]: 0,
+        [FASE.rechazado]: 0,
+      });
+      await tramitadora.getByText('No hay nada pendiente para usted', { exact: true }).waitFor();
+      await section(tramitadora, 'Te mencionan')
+        .getByText('Nadie le ha mencionado en un expediente abierto', { exact: true })
+        .waitFor();
+      await screens.take(tramitadora, 'mis-tareas-vacia');
+      await tramitadora
+        .getByRole('banner')
+        .getByRole('link', { name: 'Todos los expedientes', exact: true })
+        .click();
+      await tramitadora.waitForURL(/\/expedientes$/);
+      await tramitadora
+        .getByRole('heading', { level: 1, name: 'Expedientes', exact: true })
+        .waitFor();
+      await tramitadora.getByRole('link', { name: 'Nuevo expediente' }).waitFor();
+      await screens.take(tramitadora, 'expedientes');
+    },
+  );
 
   step('links a favicon that is served', async () => {
     const on = page('tramitadora');
@@ -347,6 +422,62 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       await shownAs(cell, 'tramitadora');
     }
     await screens.take(on, 'detalle');
+  });
+
+  step('Mis tareas: shows it under Fase inicial, counted, waiting for her', async () => {
+    const on = page('tramitadora');
+    await toMisTareas(on);
+    await cuentaTareas(on, {
+      Todas: 1,
+      [FASE.inicial]: 1,
+      [FASE.analisis]: 0,
+      [FASE.rechazado]: 0,
+    });
+    // Phases with nothing waiting: shown, dimmed.
+    for (const [fase, vacia] of [
+      [FASE.inicial, false],
+      [FASE.analisis, true],
+      [FASE.rechazado, true],
+    ] as const) {
+      expect((await faseDeTareas(on, fase).getAttribute('class'))?.includes('--vacia')).toBe(vacia);
+    }
+    await on.getByText('1 expediente espera', { exact: true }).waitFor();
+    const pendientes = section(on, 'Esperan su acción');
+    expect(await columnHeaders(on, 'Esperan su acción')).toEqual([
+      'Código',
+      'Descripción',
+      'Fase',
+      'Creado el',
+      'Creado por',
+      'Asignación',
+    ]);
+    const fila = pendientes
+      .getByRole('row')
+      .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
+    await untilText(fila.locator('td[data-label="Descripción"]'), descripcion);
+    await untilText(fila.locator('td[data-label="Fase"]'), FASE.inicial);
+    const creado = fila.locator('time');
+    expect(await creado.textContent()).toBe(
+      enEspanol((await creado.getAttribute('datetime')) ?? ''),
+    );
+    await shownAs(fila.locator('td[data-label="Creado por"]'), 'tramitadora');
+    await untilText(fila.locator('td[data-label="Asignación"]'), 'Sin asignar');
+    await screens.take(on, 'mis-tareas');
+
+    // Another phase's: nothing there, said so; all of them again.
+    await faseDeTareas(on, FASE.analisis).click();
+    await on.waitForURL((url) => url.searchParams.get('fase') === 'ANALISIS_TECNICO');
+    await on
+      .getByText(`No hay nada pendiente para usted en «${FASE.analisis}»`, { exact: true })
+      .waitFor();
+    expect(await on.getByRole('link', { name: codigo, exact: true }).count()).toBe(0);
+    await faseDeTareas(on, 'Todas').click();
+    await on.getByRole('link', { name: codigo, exact: true }).waitFor();
+
+    // On a phone: cards, nothing wider than the screen.
+    await onAPhone(on, () => screens.take(on, 'mis-tareas-movil'));
+    await on.getByRole('link', { name: codigo, exact: true }).click();
+    await on.waitForURL((url) => url.pathname === expedientePath);
   });
 
   step('finds it in the list and by full-text search', async () => {
@@ -554,12 +685,127 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     }
   });
 
+  /** Marks the page's document, to tell later that it was not loaded again. */
+  const markPage = (on: Page) =>
+    on.evaluate(() => {
+      (globalThis as unknown as { sinRecargar: boolean }).sinRecargar = true;
+    });
+  const notReloaded = async (on: Page) =>
+    expect(
+      await on.evaluate(() => (globalThis as unknown as { sinRecargar?: boolean }).sinRecargar),
+    ).toBe(true);
+
+  step(
+    'Mis tareas: follows a change made elsewhere live, filters by phase, links past its limit',
+    async () => {
+      const { publicUrl, admin } = platform();
+      const on = page('tramitadora');
+      await toMisTareas(on);
+      const antes = await tareasPorFase(on);
+      expect(antes[FASE.inicial]).toBeGreaterThan(20); // hers and those of the pages
+      expect(antes[FASE.analisis]).toBe(0);
+      await markPage(on);
+
+      // The administrator's program moves the oldest of the others on: her page follows.
+      const oldest = await on.request.get(
+        `/api/v1/expedientes?q=PAG-${run}&sort=creadoAt&order=asc&pageSize=1`,
+      );
+      const [movido] = ((await oldest.json()) as { items: Array<{ id: string; codigo: string }> })
+        .items;
+      const token = await clientCredentialsToken(`${publicUrl}/auth/token`, admin);
+      const moved = await fetch(`${publicUrl}/api/v1/expedientes/${movido.id}/transitions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ hacia: 'ANALISIS_TECNICO' }),
+      });
+      expect([200, 202]).toContain(moved.status);
+      await cuentaTareas(on, {
+        ...antes,
+        [FASE.inicial]: antes[FASE.inicial] - 1,
+        [FASE.analisis]: 1,
+      });
+      await on
+        .getByRole('status')
+        .getByText(/^Actualizado a las \d{2}:\d{2}/)
+        .waitFor();
+      await notReloaded(on);
+      await screens.take(on, 'mis-tareas-en-vivo');
+
+      // A phase's count shows only that phase's.
+      const pendientes = section(on, 'Esperan su acción');
+      const fases = () => pendientes.locator('td[data-label="Fase"]').allTextContents();
+      await faseDeTareas(on, FASE.analisis).click();
+      await on.waitForURL((url) => url.searchParams.get('fase') === 'ANALISIS_TECNICO');
+      await eventually(
+        async () => ((await fases()).length === 1 ? true : undefined),
+        'one row in Fase de análisis técnico',
+      );
+      await pendientes.getByRole('link', { name: movido.codigo, exact: true }).waitFor();
+      expect((await fases()).map((text) => text.trim())).toEqual([FASE.analisis]);
+      expect(await faseDeTareas(on, FASE.analisis).getAttribute('aria-current')).toBe('true');
+      await on.getByText('1 expediente espera', { exact: true }).waitFor();
+      await screens.take(on, 'mis-tareas-por-fase');
+      await faseDeTareas(on, FASE.inicial).click();
+      await on.waitForURL((url) => url.searchParams.get('fase') === 'INICIAL');
+      await pendientes.getByRole('link', { name: codigo, exact: true }).waitFor();
+      expect(new Set((await fases()).map((text) => text.trim()))).toEqual(new Set([FASE.inicial]));
+      expect(await pendientes.getByRole('link', { name: movido.codigo, exact: true }).count()).toBe(
+        0,
+      );
+
+      // Asked for 5 at most, it says how many more wait, and links to them in the list.
+      const cinco = (route: Route) => route.continue({ url: `${route.request().url()}?limite=5` });
+      await on.route('**/api/v1/tasks', cinco);
+      try {
+        await on.reload();
+        // The 5 oldest: hers, the one moved on, and three more in Fase inicial.
+        const aviso = on.getByText(
+          `Se muestran 4 de los ${antes[FASE.inicial] - 1} de «${FASE.inicial}».`,
+        );
+        await aviso.waitFor();
+        expect(await pendientes.getByRole('row').count()).toBe(5); // the header and 4
+        await screens.take(on, 'mis-tareas-limite');
+        await on
+          .getByRole('link', { name: `Ver todos los de «${FASE.inicial}» en la lista` })
+          .click();
+        await on.waitForURL(
+          (url) =>
+            url.pathname === '/expedientes' &&
+            url.searchParams.get('fase') === 'INICIAL' &&
+            url.searchParams.get('estado') === 'abierto',
+        );
+        await on.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+        await on.getByLabel('Fase', { exact: true }).waitFor();
+        expect(await on.getByLabel('Fase', { exact: true }).inputValue()).toBe('INICIAL');
+      } finally {
+        await on.unroute('**/api/v1/tasks', cinco);
+      }
+      await on.goto(expedientePath);
+      await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+    },
+  );
+
   step(
     'signs in a validador, not offered to open expedientes, and another tramitador',
     async () => {
       const validador = await signIn('validador');
+      // Nothing waits in his phase yet: hers is in Fase inicial.
+      await cuentaTareas(validador, { Todas: 0, [FASE.validacion]: 0 });
+      await validador.getByText('No hay nada pendiente para usted', { exact: true }).waitFor();
+      expect(await validador.getByRole('link', { name: codigo, exact: true }).count()).toBe(0);
+      await screens.take(validador, 'validador-mis-tareas');
+      await validador
+        .getByRole('banner')
+        .getByRole('link', { name: 'Todos los expedientes', exact: true })
+        .click();
+      await validador.waitForURL(/\/expedientes$/);
+      await validador.getByRole('navigation', { name: 'Paginación' }).waitFor();
       await screens.take(validador, 'validador-expedientes');
       expect(await validador.getByRole('link', { name: 'Nuevo expediente' }).count()).toBe(0);
+      // Back on Mis tareas, where it waits for what comes.
+      await toMisTareas(validador);
+      await cuentaTareas(validador, { Todas: 0, [FASE.validacion]: 0 });
+      await markPage(validador);
       await signIn('tramitador');
     },
   );
@@ -701,6 +947,15 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       }
       // The decision in Fase de validación is the validador's: nothing for her now.
       await offersNoTransition(on);
+      // And his Mis tareas shows it now, live.
+      const validador = page('validador');
+      await cuentaTareas(validador, { Todas: 1, [FASE.validacion]: 1 });
+      const fila = section(validador, 'Esperan su acción')
+        .getByRole('row')
+        .filter({ has: validador.getByRole('link', { name: codigo, exact: true }) });
+      await untilText(fila.locator('td[data-label="Fase"]'), FASE.validacion);
+      await notReloaded(validador);
+      await screens.take(validador, 'validador-mis-tareas-en-vivo');
     },
     150_000,
   );
@@ -796,6 +1051,23 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       } finally {
         await on.setViewportSize({ width: 1280, height: 900 });
       }
+
+      // The one mentioned finds it in Mis tareas, under "Te mencionan"; she who wrote it, not.
+      await toMisTareas(validador);
+      const mencionado = section(validador, 'Te mencionan')
+        .getByRole('row')
+        .filter({ has: validador.getByRole('link', { name: codigo, exact: true }) });
+      await untilText(mencionado.locator('td[data-label="Fase"]'), FASE.validacion);
+      await shownAs(mencionado.locator('td[data-label="Creado por"]'), 'tramitadora');
+      await screens.take(validador, 'te-mencionan');
+      await onAPhone(validador, async () => {
+        await section(validador, 'Te mencionan').scrollIntoViewIfNeeded();
+        await screens.take(validador, 'te-mencionan-movil');
+      });
+      await toMisTareas(on);
+      await section(on, 'Te mencionan')
+        .getByText('Nadie le ha mencionado en un expediente abierto', { exact: true })
+        .waitFor();
     },
   );
 
@@ -1383,6 +1655,26 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     }
   });
 
+  step("Mis tareas: hers says 'Asignado a mí'; another tramitador's leaves it out", async () => {
+    const [teresa, tomas] = [page('tramitadora'), page('tramitador')];
+    await teresa.goto('/tareas');
+    const suya = section(teresa, 'Esperan su acción')
+      .getByRole('row')
+      .filter({ has: teresa.getByRole('link', { name: asignable.codigo, exact: true }) });
+    await untilText(suya.locator('td[data-label="Asignación"]'), 'Asignado a mí');
+    await screens.take(teresa, 'mis-tareas-asignado-a-mi');
+    const deElla = await tareasPorFase(teresa);
+    await tomas.goto('/tareas?fase=INICIAL');
+    // The same, but for the one she has.
+    await cuentaTareas(tomas, {
+      ...deElla,
+      Todas: deElla.Todas - 1,
+      [FASE.inicial]: deElla[FASE.inicial] - 1,
+    });
+    await section(tomas, 'Esperan su acción').getByRole('row').nth(1).waitFor();
+    expect(await tomas.getByRole('link', { name: asignable.codigo, exact: true }).count()).toBe(0);
+  });
+
   step(
     "shows someone else's expediente with its phase changes disabled, and who has it",
     async () => {
@@ -1768,7 +2060,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.setViewportSize({ width: 1280, height: 900 });
   });
 
-  step('the user signs in with it, chooses a new one and lands on the list', async () => {
+  step('the user signs in with it, chooses a new one and lands on Mis tareas', async () => {
     const on = await newPage(browser as Browser, platform().publicUrl);
     try {
       await on.goto('/');
@@ -1780,10 +2072,10 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       await on.getByLabel('Repita la contraseña nueva', { exact: true }).fill(nueva.definitiva);
       await screens.take(on, 'elegir-contrasena');
       await on.getByRole('button', { name: 'Cambiar la contraseña y entrar' }).click();
-      await on.waitForURL(/\/expedientes$/);
-      await on.getByRole('heading', { level: 1, name: 'Expedientes', exact: true }).waitFor();
+      await on.waitForURL(/\/tareas$/);
+      await on.getByRole('heading', { level: 1, name: 'Mis tareas', exact: true }).waitFor();
       await untilText(on.getByRole('banner').getByTestId('usuario-actual'), /Lucía Trujillo/);
-      await screens.take(on, 'nueva-expedientes');
+      await screens.take(on, 'nueva-mis-tareas');
     } finally {
       await on.context().close();
     }
