@@ -222,6 +222,13 @@ const documentPath = (documentId: string): string => `/documents/${encodeURIComp
 export const getDocumento = async (documentId: string): Promise<Documento> =>
   (await request<Documento>(documentPath(documentId))).data;
 
+/** Where the browser downloads the list, as the filters give it, as CSV for spreadsheets. */
+export const exportUrl = (query: Readonly<Record<string, string>>): string =>
+  apiUrl('/expedientes.csv', query);
+
+/** Where the browser downloads the expediente's whole record as a PDF. */
+export const recordUrl = (id: string): string => apiUrl(`${expedientePath(id)}/record.pdf`);
+
 /** Where the browser downloads the document: its latest version, or the one asked for. */
 export const downloadUrl = (documentId: string, version?: number): string =>
   apiUrl(

@@ -35,6 +35,7 @@ export const es = {
   lista: {
     titulo: 'Expedientes',
     nuevo: 'Nuevo expediente',
+    exportarCsv: 'Exportar CSV',
     filtros: 'Filtros',
     filtrosUnoActivo: 'Filtros (1 activo)',
     filtrosActivos: 'Filtros ({activos} activos)',
@@ -134,6 +135,7 @@ export const es = {
     borradorConArchivos: 'Recuperado el borrador; vuelva a elegir los archivos: {archivos}',
   },
   detalle: {
+    registroPdf: 'Registro en PDF',
     opcionInicial: 'Opción inicial',
     estado: 'Estado',
     fase: 'Fase',

@@ -97,6 +97,23 @@ export const filtrosActivos = (filtros: Filtros): number =>
  */
 export const isSearch = (filtros: Filtros): boolean => filtros.q !== '' && !filtros.asignado;
 
+/** The filters that narrow both the list and a search, as query parameters. */
+const acotadoPor = (filtros: Filtros): Record<string, string> =>
+  Object.fromEntries(ACOTAN.filter((key) => filtros[key]).map((key) => [key, filtros[key]]));
+
+/**
+ * What the list shows for the filters, in its order, without the page (`yo`: the signed-in
+ * user's username): also the CSV export's query, which reads the list, so a text search is
+ * exported as the list's `q` (a code or description containing it).
+ */
+export function listQueryOf(filtros: Filtros, yo: string): Record<string, string> {
+  const query = acotadoPor(filtros);
+  if (filtros.q) query.q = filtros.q;
+  if (filtros.asignado === 'mios') query.asignadoA = yo;
+  if (filtros.asignado === 'sinAsignar') query.sinAsignar = 'true';
+  return { ...query, ...SORT_OF[filtros.orden] };
+}
+
 /** The API call for the filters (`yo`: the signed-in user's username): its path and query. */
 export function apiRequestOf(
   filtros: Filtros,
@@ -105,18 +122,11 @@ export function apiRequestOf(
   path: '/expedientes' | '/search';
   query: Record<string, string>;
 } {
-  const query: Record<string, string> = {
-    page: String(filtros.page),
-    pageSize: String(PAGE_SIZE),
-  };
-  for (const key of ACOTAN) {
-    if (filtros[key]) query[key] = filtros[key];
+  const page = { page: String(filtros.page), pageSize: String(PAGE_SIZE) };
+  if (isSearch(filtros)) {
+    return { path: '/search', query: { q: filtros.q, ...page, ...acotadoPor(filtros) } };
   }
-  if (isSearch(filtros)) return { path: '/search', query: { q: filtros.q, ...query } };
-  if (filtros.q) query.q = filtros.q;
-  if (filtros.asignado === 'mios') query.asignadoA = yo;
-  if (filtros.asignado === 'sinAsignar') query.sinAsignar = 'true';
-  return { path: '/expedientes', query: { ...query, ...SORT_OF[filtros.orden] } };
+  return { path: '/expedientes', query: { ...page, ...listQueryOf(filtros, yo) } };
 }
 
 /** How many pages `total` rows fill (at least one, so an empty list is "page 1 of 1"). */

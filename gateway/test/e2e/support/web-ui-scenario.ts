@@ -542,6 +542,33 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
   });
 
+  step(
+    'exports the record of the expediente as a PDF, and what the list shows as CSV',
+    async () => {
+      const on = page('tramitadora');
+      const registro = on.getByRole('link', { name: 'Registro en PDF', exact: true });
+      expect(await registro.getAttribute('download')).not.toBeNull();
+      const pdf = await on.request.get((await registro.getAttribute('href')) as string);
+      expect(pdf.status()).toBe(200);
+      expect(pdf.headers()['content-type']).toBe('application/pdf');
+      expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+      await on.goto(`/expedientes?q=${encodeURIComponent(codigo)}&orden=antiguo`);
+      const exportar = on.getByRole('link', { name: 'Exportar CSV', exact: true });
+      const href = (await exportar.getAttribute('href')) as string;
+      // What the list shows: its text, its order; never a page of it.
+      const query = new URL(href, 'http://x').searchParams;
+      expect(new URL(href, 'http://x').pathname).toBe('/api/v1/expedientes.csv');
+      expect(Object.fromEntries(query)).toEqual({ q: codigo, sort: 'creadoAt', order: 'asc' });
+      const csv = await on.request.get(href);
+      expect(csv.status()).toBe(200);
+      expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+      const lines = (await csv.body()).toString('utf8').split('\r\n');
+      expect(lines[0]).toMatch(/^\uFEFFCódigo;/);
+      expect(lines.filter((line) => line.startsWith(`${codigo};`))).toHaveLength(1);
+    },
+  );
+
   step('filters from a day typed dd/mm/aaaa, and refuses one that is no day', async () => {
     const on = page('tramitadora');
     await on.goto('/expedientes');
