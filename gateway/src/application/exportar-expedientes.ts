@@ -1,3 +1,4 @@
+import { NOMBRE_DE_ESTADO, NOMBRE_DE_OPCION_INICIAL } from '../model/common';
 import { PaginaDeExpedientes } from '../model/expedientes';
 import { CallContext } from '../ports/caller';
 import { CriteriosDeLista, ExpedientesApi } from '../ports/expedientes-api';
@@ -7,22 +8,11 @@ type Expediente = PaginaDeExpedientes['items'][number];
 /** Rows asked of the list at a time. */
 const FILAS_POR_PAGINA = 100;
 
-const OPCIONES: Readonly<Record<string, string>> = {
-  SEDE_ELECTRONICA: 'Sede electrónica',
-  PETICION_DEPARTAMENTO: 'A petición departamento',
-};
-const ESTADOS: Readonly<Record<string, string>> = {
-  pendiente: 'Pendiente',
-  abierto: 'Abierto',
-  finalizado: 'Finalizado',
-  creacion_rechazada: 'Creación rechazada',
-};
-
 const COLUMNAS: ReadonlyArray<readonly [string, (expediente: Expediente) => string]> = [
   ['Código', (e) => e.codigo],
-  ['Opción inicial', (e) => OPCIONES[e.opcionInicial] ?? e.opcionInicial],
+  ['Opción inicial', (e) => NOMBRE_DE_OPCION_INICIAL[e.opcionInicial] ?? e.opcionInicial],
   ['Descripción', (e) => e.descripcion],
-  ['Estado', (e) => ESTADOS[e.estado] ?? e.estado],
+  ['Estado', (e) => NOMBRE_DE_ESTADO[e.estado]],
   ['Fase', (e) => e.fase?.nombre ?? ''],
   ['Creado', (e) => e.creadoAt],
   ['Creado por', (e) => e.creadoPor],

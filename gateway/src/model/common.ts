@@ -33,6 +33,18 @@ export const estadoDeExpediente = named(
 );
 export type EstadoDeExpediente = z.infer<typeof estadoDeExpediente>;
 
+/** The states and initial options in the users' words, for what the gateway writes itself. */
+export const NOMBRE_DE_ESTADO: Readonly<Record<EstadoDeExpediente, string>> = {
+  pendiente: 'Pendiente',
+  abierto: 'Abierto',
+  finalizado: 'Finalizado',
+  creacion_rechazada: 'Creación rechazada',
+};
+export const NOMBRE_DE_OPCION_INICIAL: Readonly<Record<string, string>> = {
+  SEDE_ELECTRONICA: 'Sede electrónica',
+  PETICION_DEPARTAMENTO: 'A petición departamento',
+};
+
 /** One version of a document as the expedientes know it (the published language's shape). */
 export const documentoDeExpediente = named(
   'VersionRegistrada',

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { Registro } from '../../application/registro-de-expediente';
+import { NOMBRE_DE_ESTADO } from '../../model/common';
 
 /** Times as people in the council read them; the record says which zone. */
 const ZONA = 'Europe/Madrid';
@@ -13,13 +14,6 @@ const fechaHora = new Intl.DateTimeFormat('es-ES', {
 });
 const cuando = (instante: string | null): string =>
   instante === null ? '—' : fechaHora.format(new Date(instante));
-
-const ESTADOS: Readonly<Record<string, string>> = {
-  pendiente: 'Pendiente',
-  abierto: 'Abierto',
-  finalizado: 'Finalizado',
-  creacion_rechazada: 'Creación rechazada',
-};
 
 const tamano = (bytes: number): string =>
   bytes < 1024
@@ -71,7 +65,7 @@ export function registroPdf(registro: Registro): PDFKit.PDFDocument {
   titulo('Datos');
   dato('Descripción', e.descripcion || '—');
   dato('Opción inicial', e.opcionInicialNombre);
-  dato('Estado', ESTADOS[e.estado] ?? e.estado);
+  dato('Estado', NOMBRE_DE_ESTADO[e.estado]);
   dato('Fase', e.fase?.nombre ?? '—');
   dato('Creado', `${cuando(e.creadoAt)} por ${quien(e.creadoPor)}`);
   dato('Última actualización', `${cuando(e.actualizadoAt)} por ${quien(e.actualizadoPor)}`);
