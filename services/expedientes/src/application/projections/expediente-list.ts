@@ -21,6 +21,15 @@ export interface ExpedienteListItem {
   readonly version: number;
 }
 
+/** A row as stored before assignment and comments existed: assigned to nobody, nobody mentioned. */
+export const listItemWithCurrentFields = (
+  item: Omit<ExpedienteListItem, 'asignadoA' | 'mencionados'> & Partial<ExpedienteListItem>,
+): ExpedienteListItem => ({
+  ...item,
+  asignadoA: item.asignadoA ?? null,
+  mencionados: item.mencionados ?? [],
+});
+
 /** The list projection: pure, so a rebuild is a replay. */
 export function evolveListItem(
   item: ExpedienteListItem | null,
@@ -45,10 +54,7 @@ export function evolveListItem(
   }
   if (!item) return null; // its first event was never seen: nothing to build on
   const touched = {
-    ...item,
-    // Rows stored before assignment and comments existed.
-    asignadoA: item.asignadoA ?? null,
-    mencionados: item.mencionados ?? [],
+    ...listItemWithCurrentFields(item),
     actualizadoAt: event.occurredAt,
     version: recorded.streamVersion,
   };

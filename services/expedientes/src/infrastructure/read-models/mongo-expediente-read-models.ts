@@ -1,7 +1,10 @@
 import { IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
 import { Collection, Db, Document, Filter, Long, MongoBulkWriteError } from 'mongodb';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
-import { ExpedienteListItem } from '../../application/projections/expediente-list';
+import {
+  ExpedienteListItem,
+  listItemWithCurrentFields,
+} from '../../application/projections/expediente-list';
 import {
   ExpedienteReadModels,
   ListCriteria,
@@ -146,7 +149,7 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
 }
 
 function listItemOf(document: ListDocument): ExpedienteListItem {
-  return {
+  return listItemWithCurrentFields({
     id: document.id,
     codigo: document.codigo,
     opcionInicial: document.opcionInicial,
@@ -156,10 +159,10 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
     creadoAt: document.creadoAt,
     creadoPor: document.creadoPor,
     actualizadoAt: document.actualizadoAt,
-    asignadoA: document.asignadoA ?? null,
-    mencionados: document.mencionados ?? [],
+    asignadoA: document.asignadoA,
+    mencionados: document.mencionados,
     version: document.version,
-  };
+  });
 }
 
 /**

@@ -6,7 +6,10 @@ import {
   SqlParam,
 } from '@expedientes/shared-kernel/adapters/sql';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
-import { ExpedienteListItem } from '../../application/projections/expediente-list';
+import {
+  ExpedienteListItem,
+  listItemWithCurrentFields,
+} from '../../application/projections/expediente-list';
 import {
   ExpedienteReadModels,
   ListCriteria,
@@ -124,13 +127,6 @@ function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-/** A row stored before assignment and comments existed: assigned to nobody, nobody mentioned. */
-const upgradedListItem = (item: ExpedienteListItem): ExpedienteListItem => ({
-  ...item,
-  asignadoA: item.asignadoA ?? null,
-  mencionados: item.mencionados ?? [],
-});
-
 /** The read models of the embedded mode, in their own SQLite file. */
 export class SqliteExpedienteReadModels implements ExpedienteReadModels {
   /** One flush for the writes of a moment: a checkpoint may trail by that much. */
@@ -243,7 +239,9 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
       where.params,
     );
     return {
-      items: rows.map((row) => upgradedListItem(JSON.parse(row.view) as ExpedienteListItem)),
+      items: rows.map((row) =>
+        listItemWithCurrentFields(JSON.parse(row.view) as ExpedienteListItem),
+      ),
       total: Number(count?.total ?? 0),
       page: criteria.page,
       pageSize: criteria.pageSize,
