@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { EmbeddedMessageBus } from '../../src/adapters/embedded';
 import { SqliteDatabase } from '../../src/adapters/sql';
-import { messageBusContract, temporarySqlite } from '../../src/testing';
+import { EnvelopeFactory } from '../../src/messaging/envelope';
+import { eventually, messageBusContract, temporarySqlite } from '../../src/testing';
+import { contractRegistry, noteTaken, NoteTaken } from '../../src/testing/message-bus-fixtures';
 
 const pollIntervalMs = 50;
 
@@ -30,3 +33,90 @@ async function fileOf(db: SqliteDatabase): Promise<string> {
   );
   return main.file;
 }
+
+describe('EmbeddedMessageBus consumer positions', () => {
+  const envelopes = new EnvelopeFactory(randomUUID);
+  const note = (seq: number) =>
+    envelopes.create({
+      type: noteTaken.type,
+      key: 'expediente-p',
+      payload: { seq, note: `note ${seq}` },
+      actor: { userId: 'position-tester', roles: ['tester'] },
+    });
+  const positionOf = async (db: SqliteDatabase, group: string): Promise<number | undefined> => {
+    const [row] = await db.query<{ position: number }>(
+      'SELECT position FROM bus_group_positions WHERE group_name = ?',
+      [group],
+    );
+    return row === undefined ? undefined : Number(row.position);
+  };
+  const lastSequence = async (db: SqliteDatabase): Promise<number> => {
+    const [row] = await db.query<{ last: number }>(
+      'SELECT MAX(sequence) AS last FROM bus_messages',
+    );
+    return Number(row.last);
+  };
+
+  it('writes a running member’s position within positionSaveMs, one write for many messages', async () => {
+    const temp = temporarySqlite();
+    const bus = await EmbeddedMessageBus.open(temp.db, {
+      registry: contractRegistry(),
+      pollIntervalMs,
+      positionSaveMs: 200,
+    });
+    try {
+      const delivered: number[] = [];
+      await bus.subscribe({
+        group: 'positions',
+        topics: ['notes'],
+        handler: async (message) => void delivered.push((message.payload as NoteTaken).seq),
+      });
+      await bus.publish('notes', [note(1), note(2), note(3)]);
+      await eventually(() => expect(delivered).toEqual([1, 2, 3]));
+      // Delivered, not yet written: a member that died now would deliver them again.
+      expect(await positionOf(temp.db, 'positions')).toBeLessThan(await lastSequence(temp.db));
+      await eventually(async () =>
+        expect(await positionOf(temp.db, 'positions')).toBe(await lastSequence(temp.db)),
+      );
+    } finally {
+      await bus.close();
+      temp.dispose();
+    }
+  });
+
+  it('delivers again, to the next member, what a member delivered but never wrote', async () => {
+    const temp = temporarySqlite();
+    // Save window and lease longer than the test: nothing writes the first member's position.
+    const open = () =>
+      EmbeddedMessageBus.open(temp.db, {
+        registry: contractRegistry(),
+        pollIntervalMs,
+        positionSaveMs: 60_000,
+        leaseMs: 60_000,
+      });
+    const first = await open();
+    const second = await open();
+    try {
+      const byFirst: number[] = [];
+      await first.subscribe({
+        group: 'takeover',
+        topics: ['notes'],
+        handler: async (message) => void byFirst.push((message.payload as NoteTaken).seq),
+      });
+      await first.publish('notes', [note(1), note(2)]);
+      await eventually(() => expect(byFirst).toEqual([1, 2]));
+      // As if the first member had stalled past its lease before writing where it got to.
+      await temp.db.execute('UPDATE bus_group_positions SET lease_until = 0');
+      const bySecond: number[] = [];
+      await second.subscribe({
+        group: 'takeover',
+        topics: ['notes'],
+        handler: async (message) => void bySecond.push((message.payload as NoteTaken).seq),
+      });
+      await eventually(() => expect(bySecond).toEqual([1, 2]));
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+      temp.dispose();
+    }
+  });
+});

@@ -47,7 +47,14 @@ export interface Lease {
   readonly owner: string;
 }
 
+/** Where a member has delivered a topic of its group to. */
+export interface SavedPosition {
+  readonly lease: Lease;
+  readonly position: number;
+}
+
 interface PositionRow {
+  position: number;
   owner: string | null;
   owner_pid: number | null;
   lease_until: number;
@@ -77,9 +84,10 @@ export class EmbeddedBusStore {
 
   /**
    * Takes the lease when it is free, expired, or held by a process that died; creates the
-   * group's position first, at the start of the topic or, for `startAtEnd`, after its last message.
+   * group's position first, at the start of the topic or, for `startAtEnd`, after its last
+   * message. Returns the group's acknowledged position, or null when another member holds it.
    */
-  claim(lease: Lease, startAtEnd: boolean): Promise<boolean> {
+  claim(lease: Lease, startAtEnd: boolean): Promise<number | null> {
     const { group, topic, owner } = lease;
     return this.database.transaction(async (tx) => {
       await tx.execute(
@@ -88,7 +96,8 @@ export class EmbeddedBusStore {
         [group, topic, startAtEnd ? topic : 0],
       );
       const [held] = await tx.query<PositionRow>(
-        'SELECT owner, owner_pid, lease_until FROM bus_group_positions WHERE group_name = ? AND topic = ?',
+        `SELECT position, owner, owner_pid, lease_until FROM bus_group_positions
+         WHERE group_name = ? AND topic = ?`,
         [group, topic],
       );
       const now = this.now();
@@ -97,50 +106,54 @@ export class EmbeddedBusStore {
         held.owner === owner ||
         held.lease_until < now ||
         (held.owner_pid !== null && !processAlive(held.owner_pid));
-      if (!free) return false;
+      if (!free) return null;
       await tx.execute(
         `UPDATE bus_group_positions SET owner = ?, owner_pid = ?, lease_until = ?
          WHERE group_name = ? AND topic = ?`,
         [owner, process.pid, now + this.leaseMs, group, topic],
       );
-      return true;
+      return Number(held.position);
     });
   }
 
-  /** False when the lease was lost: another member took the topic over. */
-  async renew(lease: Lease): Promise<boolean> {
-    const result = await this.database.execute(
-      `UPDATE bus_group_positions SET lease_until = ?
-       WHERE group_name = ? AND topic = ? AND owner = ?`,
-      [this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
-      // A lease lost with a power cut has expired by the time the machine is back.
+  /**
+   * Writes each lease's position and extends the lease, in one commit; returns the topics whose
+   * lease was lost (another member took them over and delivers from the last position saved).
+   * A position lost with a crash or a power cut only delivers its messages again, which the
+   * consumers' inboxes absorb, so the commit does not wait for the disk.
+   */
+  save(positions: readonly SavedPosition[]): Promise<string[]> {
+    return this.database.transaction(
+      async (tx) => {
+        const lost: string[] = [];
+        for (const { lease, position } of positions) {
+          if (!(await this.move(tx, lease, position))) lost.push(lease.topic);
+        }
+        return lost;
+      },
       { redoneIfLost: true },
     );
-    return result.affectedRows === 1;
   }
 
-  async release(lease: Lease): Promise<void> {
+  async release(lease: Lease, position: number): Promise<void> {
     await this.database.execute(
-      `UPDATE bus_group_positions SET owner = NULL, owner_pid = NULL, lease_until = 0
+      `UPDATE bus_group_positions SET position = ?, owner = NULL, owner_pid = NULL, lease_until = 0
        WHERE group_name = ? AND topic = ? AND owner = ?`,
-      [lease.group, lease.topic, lease.owner],
+      [position, lease.group, lease.topic, lease.owner],
       { redoneIfLost: true },
     );
   }
 
-  /** The messages after the group's acknowledged position, in order. */
-  async pending(lease: Lease, limit: number): Promise<StoredMessage[]> {
+  /** The messages of `topic` after `position`, in order. */
+  async pending(topic: string, position: number, limit: number): Promise<StoredMessage[]> {
     const rows = await this.database.query<{
       sequence: number;
       message_key: string | null;
       envelope: string;
     }>(
       `SELECT sequence, message_key, envelope FROM bus_messages
-       WHERE topic = ? AND sequence > (
-         SELECT position FROM bus_group_positions WHERE group_name = ? AND topic = ?
-       )
-       ORDER BY sequence LIMIT ?`,
-      [lease.topic, lease.group, lease.topic, limit],
+       WHERE topic = ? AND sequence > ? ORDER BY sequence LIMIT ?`,
+      [topic, position, limit],
     );
     return rows.map((row) => ({
       sequence: Number(row.sequence),
@@ -150,29 +163,28 @@ export class EmbeddedBusStore {
   }
 
   /**
-   * Moves the group past `sequence`, with the dead letter written in the same transaction.
-   * False when the lease was lost: the new holder delivers the message again. A position
-   * lost with a power cut only delivers its messages again, which consumers' inboxes absorb;
-   * a dead letter must last.
+   * Moves the group to `position` with the dead letter of the message there, in one
+   * transaction that waits for the disk: a dead letter must last. False when the lease was lost.
    */
-  acknowledge(
+  deadLetter(
     lease: Lease,
-    sequence: number,
-    deadLetter?: { topic: string; envelope: Envelope },
+    position: number,
+    deadLetter: { topic: string; envelope: Envelope },
   ): Promise<boolean> {
-    return this.database.transaction(
-      async (tx) => {
-        const moved = await tx.execute(
-          `UPDATE bus_group_positions SET position = ?, lease_until = ?
-         WHERE group_name = ? AND topic = ? AND owner = ?`,
-          [sequence, this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
-        );
-        if (moved.affectedRows !== 1) return false;
-        if (deadLetter) await this.insert(tx, deadLetter.topic, [deadLetter.envelope]);
-        return true;
-      },
-      { redoneIfLost: !deadLetter },
+    return this.database.transaction(async (tx) => {
+      if (!(await this.move(tx, lease, position))) return false;
+      await this.insert(tx, deadLetter.topic, [deadLetter.envelope]);
+      return true;
+    });
+  }
+
+  private async move(tx: SqlExecutor, lease: Lease, position: number): Promise<boolean> {
+    const moved = await tx.execute(
+      `UPDATE bus_group_positions SET position = ?, lease_until = ?
+       WHERE group_name = ? AND topic = ? AND owner = ?`,
+      [position, this.now() + this.leaseMs, lease.group, lease.topic, lease.owner],
     );
+    return moved.affectedRows === 1;
   }
 
   private async insert(

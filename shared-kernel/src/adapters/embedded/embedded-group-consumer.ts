@@ -11,20 +11,38 @@ export interface EmbeddedConsumerTiming {
   readonly pollIntervalMs: number;
   readonly leaseMs: number;
   readonly batchSize: number;
+  /** How long a delivered message waits, at most, before its position is written. */
+  readonly positionSaveMs: number;
+}
+
+/** A topic this member holds the lease of. */
+interface Hold {
+  /** The sequence of the last message delivered. */
+  position: number;
+  /** The position as last written. */
+  saved: number;
+  /** Until when the lease is surely this member's: its last write's time plus the lease. */
+  until: number;
 }
 
 /**
  * One member of a consumer group on the embedded bus. Per topic, the member holding the
  * group's lease delivers the messages one at a time in publish order (so per-key order holds
  * trivially); other members stand by and take over when it stops, dies or stalls past its lease.
+ *
+ * Like a Kafka consumer committing its offsets, the member writes where it has got to after
+ * a short while (`positionSaveMs`), one commit for all its topics, and when it stops: one
+ * commit per delivered message cost more than most handlers. A member that dies leaves the
+ * messages since its last write to be delivered again, which the consumers' inboxes absorb.
  */
 export class EmbeddedGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
   private readonly owner = `${process.pid}:${randomUUID()}`;
   private readonly wakeups = new Map<string, Wakeup>();
-  private readonly held = new Set<string>();
+  private readonly holds = new Map<string, Hold>();
   private running: Promise<void>[] = [];
   private renewal?: NodeJS.Timeout;
+  private pendingSave?: NodeJS.Timeout;
   private stopped?: Promise<void>;
 
   constructor(
@@ -39,8 +57,8 @@ export class EmbeddedGroupConsumer implements Consumer {
   start(): void {
     for (const topic of this.options.topics) this.wakeups.set(topic, new Wakeup());
     this.running = this.options.topics.map((topic) => this.consume(topic));
-    // Keeps the leases of a member whose handler takes long; the loops renew on every ack.
-    this.renewal = setInterval(() => void this.renewLeases(), this.timing.leaseMs / 3);
+    // Keeps the leases of a member whose handler takes long, or that has nothing to deliver.
+    this.renewal = setInterval(() => void this.save(false), this.timing.leaseMs / 3);
     this.renewal.unref();
   }
 
@@ -53,9 +71,12 @@ export class EmbeddedGroupConsumer implements Consumer {
     this.stopped ??= (async () => {
       this.stopping.abort();
       clearInterval(this.renewal);
+      clearTimeout(this.pendingSave);
       await Promise.all(this.running);
+      const holds = [...this.holds];
+      this.holds.clear();
       await Promise.all(
-        this.options.topics.map((topic) => this.store.release(this.leaseOf(topic))),
+        holds.map(([topic, hold]) => this.store.release(this.leaseOf(topic), hold.position)),
       );
     })();
     return this.stopped;
@@ -88,44 +109,89 @@ export class EmbeddedGroupConsumer implements Consumer {
 
   /** Delivers what is pending while this member holds the lease; returns how many. */
   private async consumeBatch(topic: string): Promise<number> {
-    const lease = this.leaseOf(topic);
-    if (!this.held.has(topic)) {
-      if (!(await this.store.claim(lease, this.options.fromBeginning === false))) return 0;
-      this.held.add(topic);
-    }
-    const batch = await this.store.pending(lease, this.timing.batchSize);
+    const hold = this.holds.get(topic) ?? (await this.claim(topic));
+    if (!hold) return 0;
+    const batch = await this.store.pending(topic, hold.position, this.timing.batchSize);
     let delivered = 0;
     for (const message of batch) {
-      if (this.stopping.signal.aborted) break;
+      if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) break;
       const outcome = await deliver(
         { topic, key: message.key, raw: message.raw },
         { ...this.delivery, signal: this.stopping.signal },
       );
       if (outcome.kind === 'abandoned') break;
-      const deadLetter =
-        outcome.kind === 'dead-lettered'
-          ? { topic: topics.deadLetter(topic), envelope: outcome.deadLetter }
-          : undefined;
-      if (!(await this.store.acknowledge(lease, message.sequence, deadLetter))) {
-        this.held.delete(topic);
-        break;
+      if (outcome.kind === 'dead-lettered') {
+        const deadLetter = { topic: topics.deadLetter(topic), envelope: outcome.deadLetter };
+        const writtenAt = Date.now();
+        if (!(await this.store.deadLetter(this.leaseOf(topic), message.sequence, deadLetter))) {
+          this.lose(topic, hold);
+          break;
+        }
+        hold.until = writtenAt + this.timing.leaseMs;
+        hold.saved = message.sequence;
+        this.onDeadLetter(deadLetter.topic);
       }
-      if (deadLetter) this.onDeadLetter(deadLetter.topic);
+      hold.position = message.sequence;
+      this.saveSoon();
       delivered++;
     }
     return delivered;
   }
 
-  private async renewLeases(): Promise<void> {
-    for (const topic of [...this.held]) {
-      try {
-        if (!(await this.store.renew(this.leaseOf(topic)))) this.held.delete(topic);
-      } catch (error) {
-        this.logger.warn(
-          { group: this.options.group, topic, error: describeError(error) },
-          'could not renew the lease of an embedded consumer',
-        );
-      }
+  private async claim(topic: string): Promise<Hold | undefined> {
+    const claimedAt = Date.now();
+    const position = await this.store.claim(
+      this.leaseOf(topic),
+      this.options.fromBeginning === false,
+    );
+    if (position === null) return undefined;
+    const hold = { position, saved: position, until: claimedAt + this.timing.leaseMs };
+    this.holds.set(topic, hold);
+    return hold;
+  }
+
+  /**
+   * Whether the lease is still this member's. One that stalled past half its lease (a long
+   * handler, a blocked process) writes first: past the lease, another member may have taken over.
+   */
+  private async stillHeld(topic: string, hold: Hold): Promise<boolean> {
+    if (Date.now() > hold.until - this.timing.leaseMs / 2) await this.save(false);
+    return this.holds.get(topic) === hold;
+  }
+
+  private saveSoon(): void {
+    this.pendingSave ??= setTimeout(() => {
+      this.pendingSave = undefined;
+      void this.save(true);
+    }, this.timing.positionSaveMs);
+  }
+
+  /** Writes the held topics' positions (`movedOnly`: those that moved since), extending the leases. */
+  private async save(movedOnly: boolean): Promise<void> {
+    const holds = [...this.holds].filter(([, hold]) => !movedOnly || hold.position !== hold.saved);
+    if (holds.length === 0) return;
+    const positions = holds.map(([topic, hold]) => ({
+      lease: this.leaseOf(topic),
+      position: hold.position,
+    }));
+    const writtenAt = Date.now();
+    try {
+      const lost = await this.store.save(positions);
+      holds.forEach(([topic, hold], index) => {
+        if (lost.includes(topic)) return this.lose(topic, hold);
+        hold.until = writtenAt + this.timing.leaseMs;
+        hold.saved = positions[index].position;
+      });
+    } catch (error) {
+      this.logger.warn(
+        { group: this.options.group, error: describeError(error) },
+        'could not save the positions of an embedded consumer',
+      );
     }
+  }
+
+  /** Another member took the topic over; it delivers from the position last saved. */
+  private lose(topic: string, hold: Hold): void {
+    if (this.holds.get(topic) === hold) this.holds.delete(topic);
   }
 }

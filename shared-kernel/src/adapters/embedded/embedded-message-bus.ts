@@ -27,6 +27,11 @@ export interface EmbeddedMessageBusOptions {
   readonly leaseMs?: number;
   readonly batchSize?: number;
   /**
+   * How long, at most, a consumer's position waits to be written after a delivery; 100 ms.
+   * A process that dies delivers the messages of that while again (inboxes absorb them).
+   */
+  readonly positionSaveMs?: number;
+  /**
    * How long `durable()` gathers callers before one flush to disk serves them all; 50 ms by
    * default. Only marks in outboxes wait for it, never an answer to a user.
    */
@@ -71,6 +76,7 @@ export class EmbeddedMessageBus implements MessageBus {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       leaseMs: options.leaseMs ?? 30_000,
       batchSize: options.batchSize ?? 100,
+      positionSaveMs: options.positionSaveMs ?? 100,
     };
     const store = new EmbeddedBusStore(database, timing.leaseMs);
     return new EmbeddedMessageBus(
