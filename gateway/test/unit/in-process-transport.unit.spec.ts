@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import express from 'express';
 import { inProcessTransport } from '../../src/adapters/http/in-process-transport';
 
@@ -100,6 +102,15 @@ describe('inProcessTransport', () => {
     const body = Buffer.from(await response.arrayBuffer());
     expect(body.length).toBe(64 * 16 * 1024);
     expect([body[0], body[body.length - 1]]).toEqual([63, 0]);
+  });
+
+  it('lets the caller stop reading a download midway, and the service stop writing', async () => {
+    const { transport } = app();
+    const response = await transport('http://in-process/download', {});
+    // As the gateway reads it, and drops it when its own client goes away.
+    Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).destroy();
+    // What the service still writes goes nowhere, and throws nowhere.
+    await new Promise((resolve) => setTimeout(resolve, 20));
   });
 
   it('gives a body-less status no body', async () => {

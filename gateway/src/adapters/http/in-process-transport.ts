@@ -1,6 +1,6 @@
 import { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 
 /** How a ServiceClient sends its requests: fetch's signature, which the default is. */
 export type HttpTransport = (url: string, init: RequestInit) => Promise<Response>;
@@ -160,8 +160,9 @@ export function inProcessTransport(handler: RequestListener): HttpTransport {
           body.resume();
           resolve(new Response(null, { status, headers }));
         } else {
-          const stream = Readable.toWeb(body) as unknown as ReadableStream<Uint8Array>;
-          resolve(new Response(stream, { status, headers }));
+          // Pulled, not Readable.toWeb: Node 20's adapter enqueues a chunk already on its way
+          // after the reader cancels (a client gone mid-download), and throws where none catches.
+          resolve(new Response(ReadableStream.from(body), { status, headers }));
         }
       });
       const breakOff = (error: unknown): void => {
