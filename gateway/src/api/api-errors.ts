@@ -24,6 +24,18 @@ export class UploadTooLargeError extends DomainError {
   }
 }
 
+/** A document of a type the browser is not given to show (it is downloaded instead): 409. */
+export class NotPreviewableError extends DomainError {
+  constructor(mediaType: string | undefined) {
+    super(
+      'API.DOCUMENTO_NO_PREVISUALIZABLE',
+      'conflict',
+      'Este documento no se puede ver en el navegador: descárguelo',
+      { mediaType: mediaType ?? null },
+    );
+  }
+}
+
 /** A multipart body that cannot be read as a form: 400. */
 export class MalformedFormError extends DomainError {
   constructor(reason: string) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eventually } from '../e2e/support/processes';
 import { ApiReply, fileOf, formOf } from '../support/api-client';
+import { png } from '../support/images';
 import { pdfText } from '../support/pdf-text';
 import {
   codigoNuevo,
@@ -635,6 +636,110 @@ describe('The API, endpoint by endpoint, for each role', () => {
           token: as('sinRol'),
         }),
       );
+    });
+  });
+
+  describe('GET /documents/{documentId}/preview', () => {
+    const SANDBOXED = /^sandbox; default-src 'none';/;
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>';
+    /** Each file as its uploader declared it; what the preview serves comes from its bytes. */
+    const subidos = {
+      pdf: fileOf(pdf(), 'plano.pdf'),
+      png: fileOf(png(), 'fachada.png', 'image/png'),
+      texto: fileOf(Buffer.from('Acta de la visita: todo en orden ✓\n'), 'acta.txt', 'text/plain'),
+      svg: fileOf(Buffer.from(svg), 'plano.svg', 'image/svg+xml'),
+      html: fileOf(Buffer.from('<script>alert(1)</script>'), 'foto.png', 'image/png'),
+      xml: fileOf(Buffer.from(`<?xml version="1.0"?>${svg}`), 'alzado.png', 'image/png'),
+      binario: fileOf(Buffer.from([0, 1, 2, 0xfe, 0xff]), 'foto.jpg', 'image/jpeg'),
+    };
+    const ids: Partial<Record<keyof typeof subidos, string>> = {};
+    const preview = (cual: keyof typeof subidos, persona: Persona = 'validador') =>
+      gateway.api.request(`/documents/${ids[cual]}/preview`, { token: as(persona) });
+
+    beforeAll(async () => {
+      const opened = await abrir('tramitador', Object.values(subidos));
+      expect(opened.status).toBe(201);
+      const { body } = await detalle(
+        opened.body.expedienteId,
+        (detail) => detail.documentos.length === Object.keys(subidos).length,
+      );
+      for (const [cual, file] of Object.entries(subidos)) {
+        ids[cual as keyof typeof subidos] = body.documentos.find(
+          (documento: any) => documento.nombre === file.name,
+        ).documentId;
+      }
+    });
+
+    it.each(STAFF)(
+      'shows a PDF inline to a %s, under a policy without scripts nor sandbox',
+      async (persona) => {
+        const reply = await preview('pdf', persona);
+        expect(reply.status).toBe(200);
+        expect(reply.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+        expect(reply.headers.get('content-type')).toBe('application/pdf');
+        expect(reply.headers.get('content-disposition')).toMatch(/^inline; filename="plano.pdf"/);
+        expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+        const policy = reply.headers.get('content-security-policy');
+        expect(policy).toMatch(/^default-src 'none'; object-src 'self';/);
+        expect(policy).not.toMatch(/sandbox|script-src/);
+      },
+    );
+
+    it.each([
+      ['a PNG', 'png', 'image/png'],
+      ['UTF-8 text', 'texto', 'text/plain; charset=utf-8'],
+    ] as const)('shows %s inline, sandboxed', async (_what, cual, contentType) => {
+      const reply = await preview(cual);
+      expect(reply.status).toBe(200);
+      expect(reply.bytes.equals(Buffer.from(await subidos[cual].arrayBuffer()))).toBe(true);
+      expect(reply.headers.get('content-type')).toBe(contentType);
+      expect(reply.headers.get('content-disposition')).toMatch(/^inline; /);
+      expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(reply.headers.get('content-security-policy')).toMatch(SANDBOXED);
+      expect(reply.headers.get('content-security-policy')).not.toMatch(/script-src/);
+    });
+
+    it.each([
+      ['SVG declared as image/svg+xml', 'svg'],
+      ['HTML declared as image/png', 'html'],
+    ] as const)('never renders markup: %s is only its text, sandboxed', async (_what, cual) => {
+      const reply = await preview(cual);
+      expect(reply.status).toBe(200);
+      expect(reply.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(reply.headers.get('content-security-policy')).toMatch(SANDBOXED);
+    });
+
+    it.each([
+      ['XML (an SVG with its prolog) declared as image/png', 'xml', 'application/xml'],
+      ['bytes of no known kind declared as image/jpeg', 'binario', 'application/octet-stream'],
+    ] as const)('refuses to show %s: 409, download it', async (_what, cual, mediaType) => {
+      const reply = await preview(cual);
+      expect(reply.status).toBe(409);
+      expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(reply.body).toMatchObject({
+        code: 'API.DOCUMENTO_NO_PREVISUALIZABLE',
+        details: { mediaType },
+      });
+      const download = await gateway.api.request(`/documents/${ids[cual]}/content`, {
+        token: as('validador'),
+      });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-disposition')).toMatch(/^attachment; /);
+    });
+
+    it('answers 304 to the ETag it gave, and 404 for a version the document lacks', async () => {
+      const first = await preview('png');
+      const again = await gateway.api.request(`/documents/${ids.png}/preview`, {
+        token: as('validador'),
+        headers: { 'if-none-match': first.headers.get('etag') as string },
+      });
+      expect(again.status).toBe(304);
+      const missing = await gateway.api.request(`/documents/${ids.png}/preview?version=2`, {
+        token: as('validador'),
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('DOCUMENTS.VERSION_NOT_FOUND');
     });
   });
 

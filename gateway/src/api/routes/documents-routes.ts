@@ -1,9 +1,12 @@
+import { Response } from 'express';
 import { z } from 'zod';
 import { AddDocumentVersion } from '../../application/add-document-version';
 import { AddDocumento } from '../../application/add-documento';
 import { documento } from '../../model/documents';
 import { documentoAdjuntado } from '../../model/expedientes';
-import { DocumentsApi } from '../../ports/documents-api';
+import { ContenidoDeDocumento, DocumentsApi, PeticionDeContenido } from '../../ports/documents-api';
+import { NotPreviewableError } from '../api-errors';
+import { previewOf } from '../document-preview';
 import { withSingleFile } from '../forms';
 import { streamTo } from '../streamed-answer';
 import { route, RouteDefinition } from '../route';
@@ -17,6 +20,20 @@ import {
   TAG_DOCUMENTOS,
   TRAMITAN,
 } from './shared';
+
+/** A version's content as documents answered it (or its 304), with `headers` over its own. */
+async function sendContent(
+  res: Response,
+  contenido: ContenidoDeDocumento,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<void> {
+  res.status(contenido.status).set({ ...contenido.headers, ...headers });
+  if (!contenido.body) {
+    res.end();
+    return;
+  }
+  await streamTo(contenido.body, res);
+}
 
 const singleFile = (description: string) => z.object({ file: z.file().describe(description) });
 
@@ -35,6 +52,27 @@ const contentHeaders = z.object({
     .max(200)
     .optional()
     .describe('La ETag que ya tiene: si no ha cambiado, 304 sin contenido'),
+});
+
+/** What both ways to a version's content take: the document, the version, the ETag held. */
+const versionContent = {
+  tag: TAG_DOCUMENTOS,
+  roles: STAFF,
+  params: documentParams,
+  query: contentQuery,
+  headers: contentHeaders,
+};
+const ETAG = 'La huella SHA-256 de la versión';
+const NOT_MODIFIED = { description: 'No ha cambiado desde la ETag de If-None-Match' };
+
+const contentRequest = (
+  params: z.output<typeof documentParams>,
+  query: z.output<typeof contentQuery>,
+  headers: z.output<typeof contentHeaders>,
+): PeticionDeContenido => ({
+  documentId: params.documentId,
+  version: query.version,
+  ifNoneMatch: headers['if-none-match'],
 });
 
 export function documentsRoutes(
@@ -159,40 +197,69 @@ export function documentsRoutes(
       method: 'get',
       path: '/documents/{documentId}/content',
       operationId: 'descargarDocumento',
-      tag: TAG_DOCUMENTOS,
       summary: 'El contenido de un documento, de su última versión o de la que se pida',
-      roles: STAFF,
-      params: documentParams,
-      query: contentQuery,
-      headers: contentHeaders,
+      ...versionContent,
       responses: {
         200: {
           description: 'Los bytes de la versión, tal como se subieron',
           binary: true,
           headers: {
-            'Content-Type': 'El tipo del contenido',
+            'Content-Type': 'El tipo que se detectó en sus bytes al subirlo',
             'Content-Disposition': 'attachment, con el nombre del documento',
-            ETag: 'La huella SHA-256 de la versión',
+            ETag: ETAG,
           },
         },
-        304: { description: 'No ha cambiado desde la ETag de If-None-Match' },
+        304: NOT_MODIFIED,
       },
       problems: [404],
       async handle({ params, query, headers, call, res }) {
-        const contenido = await documents.download(
-          {
-            documentId: params.documentId,
-            version: query.version,
-            ifNoneMatch: headers['if-none-match'],
-          },
-          call,
+        await sendContent(
+          res,
+          await documents.download(contentRequest(params, query, headers), call),
         );
-        res.status(contenido.status).set(contenido.headers);
-        if (!contenido.body) {
-          res.end();
-          return;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/documents/{documentId}/preview',
+      operationId: 'verContenidoDocumento',
+      summary: 'El contenido de un documento para verlo en el navegador: PDF, imagen o texto',
+      description:
+        'Los PDF, las imágenes PNG, JPEG, GIF y WebP y el texto UTF-8 se sirven `inline`, con el ' +
+        'tipo que se detectó en sus bytes al subirlos (nunca el que declaró quien los subió) y una ' +
+        'Content-Security-Policy sin scripts: `sandbox` para imágenes y texto; para los PDF, sin ' +
+        '`sandbox`, que el visor de PDF de Chromium no admite. Cualquier otro tipo (HTML, SVG, XML, ' +
+        'ofimática, desconocido) solo se descarga: 409 `API.DOCUMENTO_NO_PREVISUALIZABLE`.',
+      ...versionContent,
+      responses: {
+        200: {
+          description: 'Los bytes de la versión, para mostrarlos',
+          binary: true,
+          headers: {
+            'Content-Type':
+              'application/pdf, image/png, image/jpeg, image/gif, image/webp o text/plain; charset=utf-8',
+            'Content-Disposition': 'inline, con el nombre del documento',
+            'Content-Security-Policy': 'Sin scripts; `sandbox` salvo para los PDF',
+            ETag: ETAG,
+          },
+        },
+        304: NOT_MODIFIED,
+      },
+      problems: [404, 409],
+      async handle({ params, query, headers, call, res }) {
+        const contenido = await documents.download(contentRequest(params, query, headers), call);
+        const preview = previewOf(contenido.headers['content-type']);
+        if (!preview) {
+          contenido.body?.destroy();
+          throw new NotPreviewableError(contenido.headers['content-type']);
         }
-        await streamTo(contenido.body, res);
+        const disposition = contenido.headers['content-disposition'] ?? 'attachment';
+        await sendContent(res, contenido, {
+          'content-type': preview.contentType,
+          'content-security-policy': preview.contentSecurityPolicy,
+          // The same file name, now to be shown rather than saved.
+          'content-disposition': disposition.replace(/^attachment\b/, 'inline'),
+        });
       },
     }),
   ];

@@ -45,6 +45,22 @@ describe('DetectorDeTipoDeContenido', () => {
     expect(detectar(bytes)).toBe(tiposDeContenido.desconocido);
   });
 
+  it.each([
+    [
+      'an SVG',
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+      tiposDeContenido.texto,
+    ],
+    ['an SVG with its XML prolog', '<?xml version="1.0"?><svg/>', tiposDeContenido.xml],
+    [
+      'an HTML page',
+      '<!DOCTYPE html><html><script>alert(1)</script></html>',
+      tiposDeContenido.texto,
+    ],
+  ])('takes %s for the text it is, never an image nor a page', (_what, markup, tipo) => {
+    expect(detectar(Buffer.from(markup))).toBe(tipo);
+  });
+
   it('takes tabs, line and form feeds and returns for text', () => {
     expect(detectar(Buffer.from('a\tb\nc\fd\r\ne'))).toBe(tiposDeContenido.texto);
   });
