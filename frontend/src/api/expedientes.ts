@@ -229,6 +229,18 @@ export const exportUrl = (query: Readonly<Record<string, string>>): string =>
 /** Where the browser downloads the expediente's whole record as a PDF. */
 export const recordUrl = (id: string): string => apiUrl(`${expedientePath(id)}/record.pdf`);
 
+/** Where the browser shows the document's latest version (a PDF, an image or text). */
+export const previewUrl = (documentId: string): string =>
+  apiUrl(`${documentPath(documentId)}/preview`);
+
+/** The text of a document whose type is text/plain, to show as it is. */
+export const previewText = async (documentId: string): Promise<string> =>
+  (
+    await request<string>(`${documentPath(documentId)}/preview`, {
+      headers: { accept: 'text/plain' },
+    })
+  ).data;
+
 /** Where the browser downloads the document: its latest version, or the one asked for. */
 export const downloadUrl = (documentId: string, version?: number): string =>
   apiUrl(

@@ -28,6 +28,7 @@ export function apiUrl(path: string, query: Readonly<Record<string, string>> = {
 
 async function bodyOf(response: Response): Promise<unknown> {
   const type = response.headers.get('content-type') ?? '';
+  if (type.startsWith('text/plain')) return response.text();
   if (!type.includes('json')) return undefined;
   try {
     return await response.json();

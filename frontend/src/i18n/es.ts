@@ -233,6 +233,13 @@ export const es = {
     noCopiada: 'No se ha podido copiar; el SHA-256 de la versión {version} es {sha256}',
     descargar: 'Descargar la versión {version} de {nombre}',
   },
+  visor: {
+    ver: 'Ver {nombre}',
+    verCorto: 'Ver',
+    otraPestana: 'Abrir en otra pestaña',
+    cerrar: 'Cerrar',
+    noSePuedeVer: 'No se ha podido mostrar el documento: descárguelo',
+  },
   subida: {
     demasiadoGrande: '«{nombre}» ({tamano}) supera el máximo de {maximo} por archivo: no se envía',
     maximoPorArchivo: 'Máximo {maximo} por archivo',

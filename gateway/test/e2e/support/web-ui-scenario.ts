@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Browser, Locator, Page, Request, Route } from 'playwright-core';
+import { png } from '../../support/images';
 import { eventually } from './processes';
 import { clientCredentialsToken, createUsers, Persona } from './users';
 import {
@@ -1262,6 +1263,62 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     } finally {
       on.off('request', ask);
     }
+  });
+
+  step('shows an image and a text in the viewer, a PDF in the browser’s own', async () => {
+    const on = page('tramitadora');
+    const fachada = { name: 'fachada.png', mimeType: 'image/png', buffer: png() };
+    const [informe] = files;
+    const [, definitivas] = nuevasVersiones;
+    await on.goto(expedientePath);
+    await faseActual(on, FASE.validacion);
+    await on.getByLabel('Añadir documento').setInputFiles(fachada);
+    await notice(on, `Documento «${fachada.name}» añadido`);
+    /** Opens the viewer of `nombre`'s document, which shows its latest version from /preview. */
+    const ver = async (nombre: string) => {
+      await on.getByRole('button', { name: `Ver ${nombre}`, exact: true }).click();
+      const visor = on.getByRole('dialog', { name: nombre });
+      const otraPestana = visor.getByRole('link', { name: 'Abrir en otra pestaña' });
+      expect(await otraPestana.getAttribute('href')).toMatch(
+        /^\/api\/v1\/documents\/[^/]+\/preview$/,
+      );
+      expect(await otraPestana.getAttribute('target')).toBe('_blank');
+      return { visor, url: (await otraPestana.getAttribute('href')) as string };
+    };
+    const cerrar = async (visor: Locator) => {
+      await visor.getByRole('button', { name: 'Cerrar', exact: true }).click();
+      await visor.waitFor({ state: 'detached' });
+    };
+
+    const imagen = await ver(fachada.name);
+    const img = imagen.visor.getByRole('img', { name: fachada.name });
+    expect(await img.getAttribute('src')).toBe(imagen.url);
+    // Decoded: the browser knows its size.
+    const decoded = (element: unknown) => (element as { naturalWidth: number }).naturalWidth > 0;
+    await eventually(async () => (await img.evaluate(decoded)) || undefined, 'the image decoded');
+    await screens.take(on, 'visor-imagen');
+    await cerrar(imagen.visor);
+
+    const texto = await ver(definitivas.name);
+    // The text as it is, to its last line feed.
+    const pre = texto.visor.locator('pre');
+    await pre.waitFor();
+    expect(await pre.textContent()).toBe(definitivas.buffer.toString());
+    await screens.take(on, 'visor-texto');
+    await cerrar(texto.visor);
+
+    // Headless Chromium has no PDF viewer: the frame, and what the address answers.
+    const pdf = await ver(informe.name);
+    const marco = pdf.visor.locator('iframe');
+    expect(await marco.getAttribute('src')).toBe(pdf.url);
+    expect(await marco.getAttribute('sandbox')).toBeNull();
+    const answer = await on.request.get(pdf.url);
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()['content-type']).toBe('application/pdf');
+    expect(answer.headers()['content-disposition']).toMatch(/^inline; /);
+    expect(answer.headers()['content-security-policy']).not.toMatch(/sandbox|script-src/);
+    expect((await answer.body()).equals(informe.buffer)).toBe(true);
+    await cerrar(pdf.visor);
   });
 
   step(
