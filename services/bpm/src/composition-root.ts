@@ -36,16 +36,20 @@ import { GetProcessQuery } from './application/get-process/get-process-query';
 import { ListProceduresQuery } from './application/list-procedures/list-procedures-query';
 import { RequestTransitionHandler } from './application/request-transition/request-transition-handler';
 import { StartProcessHandler } from './application/start-process/start-process-handler';
+import { RecountPlazos } from './application/recount-plazos/recount-plazos';
 import { CatalogoDeProcedimientos } from './domain/catalogo-de-procedimientos';
+import { ReglaDePlazos } from './domain/regla-de-plazos';
 import { ProcesoRepository } from './domain/proceso-repository';
 import { bpmRouter } from './infrastructure/http/bpm-router';
 import {
   BpmCommandConsumer,
   commandsConsumerGroup,
 } from './infrastructure/messaging/bpm-command-consumer';
+import { CalendarioCargado, loadCalendarFiles } from './infrastructure/calendario/calendar-files';
 import { loadProcedureFiles } from './infrastructure/procedures/procedure-files';
 import { bpmMigrations } from './infrastructure/sql/bpm-migrations';
 import { SqlCommandUnitOfWork } from './infrastructure/sql/sql-command-unit-of-work';
+import { SqlPlazosAbiertos } from './infrastructure/sql/sql-plazos-abiertos';
 import { SqlProcesoRepository } from './infrastructure/sql/sql-proceso-repository';
 import { TOKENS } from './tokens';
 
@@ -61,6 +65,10 @@ export type BpmInfrastructure = (
 ) & {
   /** The procedure definitions; the service's own `procedures/` folder when omitted. */
   readonly procedimientosDir?: string;
+  /** The working calendar, a file per year; the service's own `calendario/` folder when omitted. */
+  readonly calendarioDir?: string;
+  /** Where the administration's days begin and end (IANA name); Europe/Madrid when omitted. */
+  readonly zonaHoraria?: string;
 };
 
 export interface BpmCommon {
@@ -72,11 +80,15 @@ export interface BpmCommon {
 
 /** services/bpm/procedures, from src/ (tests) as from dist/ (the built service). */
 export const defaultProcedimientosDir = join(__dirname, '..', 'procedures');
+/** services/bpm/calendario: Spain's national holidays, the years the release knows. */
+export const defaultCalendarioDir = join(__dirname, '..', 'calendario');
+export const DEFAULT_ZONA_HORARIA = 'Europe/Madrid';
 
 function buildContainer(
   infrastructure: BpmInfrastructure,
   common: BpmCommon,
   catalogo: CatalogoDeProcedimientos,
+  plazos: ReglaDePlazos,
 ): Container {
   const container = new Container();
   const constant = <T>(token: symbol, value: T): void => {
@@ -93,6 +105,7 @@ function buildContainer(
   constant(TOKENS.bus, infrastructure.bus);
   constant<MessageRegistry>(TOKENS.registry, publishedLanguage());
   constant(TOKENS.catalogo, catalogo);
+  constant(TOKENS.plazos, plazos);
 
   singleton<SqlDatabase>(TOKENS.database, () =>
     infrastructure.kind === 'embedded'
@@ -146,6 +159,7 @@ function buildContainer(
         ctx.get(TOKENS.catalogo),
         ctx.get(TOKENS.messages),
         ctx.get(TOKENS.clock),
+        ctx.get(TOKENS.plazos),
       ),
   );
   singleton(
@@ -155,6 +169,7 @@ function buildContainer(
         ctx.get(TOKENS.unitOfWork),
         ctx.get(TOKENS.messages),
         ctx.get(TOKENS.clock),
+        ctx.get(TOKENS.plazos),
       ),
   );
   singleton(
@@ -167,6 +182,19 @@ function buildContainer(
       ),
   );
   singleton(TOKENS.getProcess, (ctx) => new GetProcessQuery(ctx.get(TOKENS.procesos)));
+  singleton(TOKENS.plazosAbiertos, (ctx) => new SqlPlazosAbiertos(ctx.get(TOKENS.database)));
+  singleton(
+    TOKENS.recountPlazos,
+    (ctx) =>
+      new RecountPlazos(
+        ctx.get(TOKENS.plazosAbiertos),
+        ctx.get(TOKENS.unitOfWork),
+        ctx.get(TOKENS.plazos),
+        ctx.get(TOKENS.messages),
+        ctx.get(TOKENS.clock),
+        ctx.get<Logger>(TOKENS.logger),
+      ),
+  );
   singleton(TOKENS.listProcedures, (ctx) => new ListProceduresQuery(ctx.get(TOKENS.catalogo)));
   singleton(TOKENS.getProcedure, (ctx) => new GetProcedureQuery(ctx.get(TOKENS.catalogo)));
   singleton(TOKENS.phasesWithTasks, (ctx) => new PhasesWithTasksQuery(ctx.get(TOKENS.catalogo)));
@@ -219,14 +247,25 @@ export async function createBpmService(
     { procedimientos: procedimientos.map(({ codigo, version }) => `${codigo} v${version}`) },
     'procedure definitions loaded',
   );
-  const container = buildContainer(infrastructure, common, catalogo);
+  const calendario = await loadCalendar(infrastructure, common);
+  const plazos = new ReglaDePlazos(calendario.calendario, zonaHorariaDe(infrastructure));
+  const container = buildContainer(infrastructure, common, catalogo, plazos);
   const database = container.get<SqlDatabase>(TOKENS.database);
   try {
     await migrate(database);
+    await container.get<RecountPlazos>(TOKENS.recountPlazos).execute(calendario.huella);
   } catch (error) {
     await database.close();
     throw error;
   }
+  const plazosAbiertos = container.get<SqlPlazosAbiertos>(TOKENS.plazosAbiertos);
+  const clock = container.get<Clock>(TOKENS.clock);
+  common.metrics.observed(
+    'expedientes_plazo_vencido',
+    'Expedientes whose phase plazo has ended, by phase code',
+    'fase',
+    () => plazosAbiertos.vencidosPorFase(plazos.hoy(clock())),
+  );
   const relay = container.get<OutboxRelay>(TOKENS.outboxRelay);
   const consumer = container.get<BpmCommandConsumer>(TOKENS.commandConsumer);
   return {
@@ -251,4 +290,32 @@ export async function createBpmService(
       await database.close();
     },
   };
+}
+
+function zonaHorariaDe(infrastructure: BpmInfrastructure): string {
+  const zona = infrastructure.zonaHoraria ?? DEFAULT_ZONA_HORARIA;
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zona });
+  } catch {
+    throw new Error(`unknown time zone ${zona}: an IANA name such as Europe/Madrid`);
+  }
+  return zona;
+}
+
+/** The working calendar; years it lacks count weekends only, which the log says. */
+async function loadCalendar(
+  infrastructure: BpmInfrastructure,
+  common: BpmCommon,
+): Promise<CalendarioCargado> {
+  const cargado = await loadCalendarFiles(infrastructure.calendarioDir ?? defaultCalendarioDir);
+  const anio = (common.clock ?? systemClock)().getUTCFullYear();
+  const faltan = [anio, anio + 1].filter((each) => !cargado.anios.includes(each));
+  if (faltan.length > 0) {
+    common.logger.warn(
+      { faltan },
+      'the working calendar has no file for these years: their plazos skip weekends only',
+    );
+  }
+  common.logger.info({ anios: cargado.anios }, 'working calendar loaded');
+  return cargado;
 }

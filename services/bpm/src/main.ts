@@ -10,6 +10,9 @@ runDistributedService({
     MYSQL_URL: env.url(['mysql']),
     /** Optional: the procedure definitions, when not the ones shipped with the service. */
     BPM_PROCEDURES_DIR: z.string().min(1).optional(),
+    /** Optional: the working calendar (a file per year), when not the one shipped. */
+    BPM_CALENDAR_DIR: z.string().min(1).optional(),
+    TIME_ZONE: z.string().min(1).optional(),
   },
   create: (config, { bus, logger, metrics }) =>
     createBpmService(
@@ -18,6 +21,8 @@ runDistributedService({
         bus,
         mysqlUrl: config.MYSQL_URL,
         procedimientosDir: config.BPM_PROCEDURES_DIR,
+        calendarioDir: config.BPM_CALENDAR_DIR,
+        zonaHoraria: config.TIME_ZONE,
       },
       { logger, metrics },
     ),

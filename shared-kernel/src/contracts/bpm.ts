@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineMessage } from '../messaging/message-registry';
 import { sagaCommandPayload, sagaFailureReplyPayload, sagaReplyPayload } from '../saga/protocol';
-import { expedienteId, faseSchema, motivoDeTransicion } from './common';
+import { expedienteId, faseSchema, motivoDeTransicion, vencimientoSchema } from './common';
 
 /** The published language of the bpm (phase tracking) context. */
 const procedimiento = z.string().min(1);
@@ -43,6 +43,7 @@ export const ProcessStarted = defineMessage(
     procedimiento,
     version: z.number().int().positive(),
     fase: faseSchema,
+    vencimiento: vencimientoSchema.optional(),
   }),
 );
 export const ProcessStartFailed = defineMessage(
@@ -58,7 +59,14 @@ export const ProcessCancelled = defineMessage(
 export const TransitionRecorded = defineMessage(
   'bpm.TransitionRecorded',
   'reply',
-  sagaReplyPayload.extend({ expedienteId, desde: faseSchema, hacia: faseSchema, paso, motivo }),
+  sagaReplyPayload.extend({
+    expedienteId,
+    desde: faseSchema,
+    hacia: faseSchema,
+    paso,
+    motivo,
+    vencimiento: vencimientoSchema.optional(),
+  }),
 );
 export const TransitionRefused = defineMessage(
   'bpm.TransitionRefused',
@@ -70,17 +78,44 @@ export const TransitionRefused = defineMessage(
 export const ProcesoIniciado = defineMessage(
   'bpm.proceso.iniciado',
   'event',
-  z.object({ expedienteId, procedimiento, version: z.number().int().positive(), fase: faseSchema }),
+  z.object({
+    expedienteId,
+    procedimiento,
+    version: z.number().int().positive(),
+    fase: faseSchema,
+    vencimiento: vencimientoSchema.optional(),
+  }),
 );
 export const FaseCambiada = defineMessage(
   'bpm.fase.cambiada',
   'event',
-  z.object({ expedienteId, desde: faseSchema, hacia: faseSchema, paso, motivo }),
+  z.object({
+    expedienteId,
+    desde: faseSchema,
+    hacia: faseSchema,
+    paso,
+    motivo,
+    vencimiento: vencimientoSchema.optional(),
+  }),
 );
 export const ProcesoCancelado = defineMessage(
   'bpm.proceso.cancelado',
   'event',
   z.object({ expedienteId }),
+);
+/**
+ * The plazo of the phase a process is in was counted again (the working calendar changed):
+ * `paso` is the transition that entered the phase (0: the initial phase).
+ */
+export const PlazoRecalculado = defineMessage(
+  'bpm.plazo.recalculado',
+  'event',
+  z.object({
+    expedienteId,
+    fase: z.string().min(1),
+    paso: z.number().int().nonnegative(),
+    vencimiento: vencimientoSchema,
+  }),
 );
 
 export const bpmContracts = [
@@ -95,4 +130,5 @@ export const bpmContracts = [
   ProcesoIniciado,
   FaseCambiada,
   ProcesoCancelado,
+  PlazoRecalculado,
 ];

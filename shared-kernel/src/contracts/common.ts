@@ -12,6 +12,15 @@ export const faseSchema = z.object({
 });
 export type Fase = z.infer<typeof faseSchema>;
 
+/**
+ * The last day of the plazo of the phase a process entered (YYYY-MM-DD, see `plazos`); null
+ * when the phase has none. Absent from messages of before bpm kept plazos.
+ */
+export const vencimientoSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD')
+  .nullable();
+
 /** The longest reason a user may give for a phase change. */
 export const MOTIVO_MAX = 2_000;
 /** Why a user changed an expediente's phase: their words, never empty. */

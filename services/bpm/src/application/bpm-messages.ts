@@ -8,6 +8,7 @@ import {
   OutgoingMessage,
   SagaCommandPayload,
   SagaFailureReplyPayload,
+  systemActor,
   topics,
 } from '@expedientes/shared-kernel';
 import { EventoDeProceso, Proceso } from '../domain/proceso';
@@ -25,6 +26,7 @@ const integrationEvents: Record<EventoDeProceso['type'], MessageContract> = {
   'bpm.proceso.iniciado': bpm.ProcesoIniciado,
   'bpm.fase.cambiada': bpm.FaseCambiada,
   'bpm.proceso.cancelado': bpm.ProcesoCancelado,
+  'bpm.plazo.recalculado': bpm.PlazoRecalculado,
 };
 
 /**
@@ -58,8 +60,11 @@ export class BpmMessages {
     return this.reply(command, contract, { code: error.code, reason: error.message });
   }
 
-  /** The process's new domain events, as integration events; the process forgets them. */
-  eventsOf(proceso: Proceso, command: BpmCommand): OutgoingMessage[] {
+  /**
+   * The process's new domain events, as integration events; the process forgets them. Without
+   * a command, bpm changed the process itself (a plazo counted again), as the system.
+   */
+  eventsOf(proceso: Proceso, command?: BpmCommand): OutgoingMessage[] {
     return proceso.pullDomainEvents().map((event) => {
       const contract = integrationEvents[event.type];
       return {
@@ -68,7 +73,7 @@ export class BpmMessages {
           type: contract.type,
           schemaVersion: contract.schemaVersion,
           key: proceso.expedienteId,
-          actor: command.actor,
+          actor: command?.actor ?? systemActor,
           causedBy: command,
           occurredAt: new Date(event.occurredAt),
           payload: event.data,

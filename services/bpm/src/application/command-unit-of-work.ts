@@ -15,4 +15,6 @@ export interface CommandTransaction {
 export interface CommandUnitOfWork {
   /** False, without running `work`, when the message had been handled already. */
   runOnce(messageId: string, work: (tx: CommandTransaction) => Promise<void>): Promise<boolean>;
+  /** One transaction for work bpm does of its own accord, not in answer to a message. */
+  run(work: (tx: CommandTransaction) => Promise<void>): Promise<void>;
 }

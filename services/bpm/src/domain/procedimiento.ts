@@ -1,3 +1,4 @@
+import { Plazo } from '@expedientes/shared-kernel';
 import {
   FaseDesconocidaError,
   MotivoRequeridoError,
@@ -6,11 +7,15 @@ import {
   TransicionNoPermitidaError,
 } from './errors';
 
-/** A phase of a procedure: its code, the name users read, and whether it ends the process. */
+/**
+ * A phase of a procedure: its code, the name users read, whether it ends the process, and the
+ * most a process may stay in it, where the procedure sets a plazo.
+ */
 export interface Fase {
   readonly codigo: string;
   readonly nombre: string;
   readonly final: boolean;
+  readonly plazo?: Plazo;
 }
 
 /** A move between two phases and the roles allowed to make it. */
@@ -65,6 +70,9 @@ function problemsOf(definicion: DefinicionDeProcedimiento): string[] {
   }
   const conSalida = new Set(definicion.transiciones.map(({ desde }) => desde));
   const sinSalida = definicion.fases.filter((fase) => !fase.final && !conSalida.has(fase.codigo));
+  for (const fase of definicion.fases.filter((each) => each.plazo && each.final)) {
+    problems.push(`la fase ${fase.codigo} es final: no puede tener plazo`);
+  }
   for (const fase of sinSalida) {
     // A process that reached it could never move on.
     problems.push(`la fase ${fase.codigo} no es final y no tiene ninguna transición de salida`);

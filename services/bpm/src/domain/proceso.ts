@@ -1,6 +1,7 @@
-import { DomainEvent } from '@expedientes/shared-kernel';
+import { Dia, DomainEvent } from '@expedientes/shared-kernel';
 import { ProcesoCanceladoError } from './errors';
 import { Fase, Procedimiento } from './procedimiento';
+import { ReglaDePlazos } from './regla-de-plazos';
 
 /** Who acts on a process: a user and the roles they act with. */
 export interface Usuario {
@@ -13,6 +14,8 @@ export interface PasoPorFase {
   readonly fase: Fase;
   readonly entradaAt: Date;
   readonly entradaPor: string;
+  /** The last day of the phase's plazo; null when it has none. */
+  readonly vencimiento: Dia | null;
   /** Null while the process is in this phase. */
   readonly salidaAt: Date | null;
   readonly salidaPor: string | null;
@@ -22,7 +25,13 @@ export type EstadoDeProceso = 'activo' | 'cancelado';
 
 export type ProcesoIniciado = DomainEvent<
   'bpm.proceso.iniciado',
-  { expedienteId: string; procedimiento: string; version: number; fase: Fase }
+  {
+    expedienteId: string;
+    procedimiento: string;
+    version: number;
+    fase: Fase;
+    vencimiento: Dia | null;
+  }
 >;
 /**
  * `paso` numbers the transitions of the process: 1 for the first, one more for each next;
@@ -30,10 +39,22 @@ export type ProcesoIniciado = DomainEvent<
  */
 export type FaseCambiada = DomainEvent<
   'bpm.fase.cambiada',
-  { expedienteId: string; desde: Fase; hacia: Fase; paso: number; motivo?: string }
+  {
+    expedienteId: string;
+    desde: Fase;
+    hacia: Fase;
+    paso: number;
+    motivo?: string;
+    vencimiento: Dia | null;
+  }
 >;
 export type ProcesoCancelado = DomainEvent<'bpm.proceso.cancelado', { expedienteId: string }>;
-export type EventoDeProceso = ProcesoIniciado | FaseCambiada | ProcesoCancelado;
+/** `paso`: the transition that entered the current phase (0: the initial one). */
+export type PlazoRecalculado = DomainEvent<
+  'bpm.plazo.recalculado',
+  { expedienteId: string; fase: string; paso: number; vencimiento: Dia | null }
+>;
+export type EventoDeProceso = ProcesoIniciado | FaseCambiada | ProcesoCancelado | PlazoRecalculado;
 
 /** A process as its repository stores it. */
 export interface DatosDeProceso {
@@ -65,22 +86,26 @@ export class Proceso {
 
   private constructor(private readonly state: EstadoInterno) {}
 
-  /** Starts a process in the initial phase of `procedimiento`. */
+  /** Starts a process in the initial phase of `procedimiento`, its plazo counted by `plazos`. */
   static iniciar(inicio: {
     expedienteId: string;
     sagaId: string;
     procedimiento: Procedimiento;
     por: string;
     at: Date;
+    plazos: ReglaDePlazos;
   }): Proceso {
-    const { expedienteId, sagaId, procedimiento, por, at } = inicio;
+    const { expedienteId, sagaId, procedimiento, por, at, plazos } = inicio;
     const fase = procedimiento.faseInicial;
+    const vencimiento = plazos.vencimiento(fase, at);
     const proceso = new Proceso({
       expedienteId,
       sagaId,
       procedimiento,
       estado: 'activo',
-      historial: [{ fase, entradaAt: at, entradaPor: por, salidaAt: null, salidaPor: null }],
+      historial: [
+        { fase, entradaAt: at, entradaPor: por, vencimiento, salidaAt: null, salidaPor: null },
+      ],
       revision: 0,
     });
     proceso.record({
@@ -91,6 +116,7 @@ export class Proceso {
         procedimiento: procedimiento.codigo,
         version: procedimiento.version,
         fase,
+        vencimiento,
       },
     });
     return proceso;
@@ -120,6 +146,11 @@ export class Proceso {
     return this.pasoActual().fase;
   }
 
+  /** The last day of the current phase's plazo; null when it has none or the process ended. */
+  get vencimiento(): Dia | null {
+    return this.state.estado === 'activo' ? this.pasoActual().vencimiento : null;
+  }
+
   /** The phase it started in, whatever happened since. */
   get faseInicial(): Fase {
     return this.state.historial[0].fase;
@@ -143,14 +174,16 @@ export class Proceso {
 
   /**
    * Moves to the phase `hacia` if the procedure lets `usuario` do it (with `motivo`, where the
-   * transition asks for one); refuses with the reason. Answers with the transition and its `paso`.
+   * transition asks for one); refuses with the reason. Answers with the transition, its `paso`
+   * and the last day of the new phase's plazo, counted by `plazos`.
    */
   cambiarDeFase(
     hacia: string,
     usuario: Usuario,
     at: Date,
+    plazos: ReglaDePlazos,
     motivo?: string,
-  ): { desde: Fase; hacia: Fase; paso: number; motivo?: string } {
+  ): { desde: Fase; hacia: Fase; paso: number; motivo?: string; vencimiento: Dia | null } {
     if (this.state.estado === 'cancelado') throw new ProcesoCanceladoError(this.expedienteId);
     const desde = this.faseActual;
     const destino = this.state.procedimiento.autorizarTransicion(
@@ -160,10 +193,12 @@ export class Proceso {
       motivo,
     );
     this.salirDeLaFaseActual(usuario.userId, at);
+    const vencimiento = plazos.vencimiento(destino, at);
     this.state.historial.push({
       fase: destino,
       entradaAt: at,
       entradaPor: usuario.userId,
+      vencimiento,
       salidaAt: null,
       salidaPor: null,
     });
@@ -173,6 +208,7 @@ export class Proceso {
       hacia: destino,
       paso: this.state.historial.length - 1,
       ...(motivo?.trim() ? { motivo: motivo.trim() } : {}),
+      vencimiento,
     };
     this.record({
       type: 'bpm.fase.cambiada',
@@ -180,6 +216,25 @@ export class Proceso {
       data: { expedienteId: this.expedienteId, ...cambio },
     });
     return cambio;
+  }
+
+  /**
+   * Counts the current phase's plazo again with `plazos` (the working calendar changed); true
+   * when its last day moved. An ended process has no plazo left to count.
+   */
+  recalcularPlazo(plazos: ReglaDePlazos, at: Date): boolean {
+    if (this.state.estado !== 'activo') return false;
+    const actual = this.pasoActual();
+    const vencimiento = plazos.vencimiento(actual.fase, actual.entradaAt);
+    if (vencimiento === actual.vencimiento) return false;
+    const paso = this.state.historial.length - 1;
+    this.state.historial[paso] = { ...actual, vencimiento };
+    this.record({
+      type: 'bpm.plazo.recalculado',
+      occurredAt: at.toISOString(),
+      data: { expedienteId: this.expedienteId, fase: actual.fase.codigo, paso, vencimiento },
+    });
+    return true;
   }
 
   /** Ends the process where it stands; cancelling it again changes nothing. */

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
@@ -22,7 +25,12 @@ import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { PayloadOf } from '../../src/application/bpm-messages';
 import { ProcesoView } from '../../src/application/get-process/get-process-query';
 import { BpmCommon, BpmInfrastructure, createBpmService } from '../../src/composition-root';
-import { FaseEstandar, fases, ProcedimientoMother } from '../support/procedimiento-mother';
+import {
+  FaseEstandar,
+  fases,
+  fasesConPlazos,
+  ProcedimientoMother,
+} from '../support/procedimiento-mother';
 import { usuarios } from '../support/usuarios';
 
 /** What a scenario file provides: the infrastructure to run bpm on, and how to release it. */
@@ -78,7 +86,16 @@ export function bpmServiceScenarios(
         metrics: new ServiceMetrics('bpm'),
         clock: () => now,
       };
-      module = await createBpmService(opened.infrastructure, common);
+      // The scenarios' days, March and April 2025, with a local holiday on Wednesday the 12th.
+      const calendarioDir = mkdtempSync(join(tmpdir(), 'bpm-calendario-'));
+      writeFileSync(
+        join(calendarioDir, '2025.json'),
+        JSON.stringify({
+          anio: 2025,
+          festivos: [{ fecha: '2025-03-12', nombre: 'Fiesta local de prueba', ambito: 'local' }],
+        }),
+      );
+      module = await createBpmService({ ...opened.infrastructure, calendarioDir }, common);
       await module.start();
       collector = await opened.bus.subscribe({
         group: `bpm-test-${randomUUID()}`,
@@ -188,6 +205,14 @@ export function bpmServiceScenarios(
     };
 
     const at = (minute: number): Date => new Date(Date.UTC(2025, 2, 1, 9, minute));
+    /** Where each phase's plazo ends for a stay entered on Saturday 1 March 2025. */
+    const vencimientos: Record<FaseEstandar, string | null> = {
+      INICIAL: '2025-03-17',
+      ANALISIS_TECNICO: '2025-04-14',
+      VALIDACION: '2025-03-17',
+      RECHAZADO: '2025-03-17',
+      FINALIZADO: null,
+    };
 
     it('is ready once its database and its command consumer are', async () => {
       const ready = await get<{ checks: { name: string }[] }>('/health/ready');
@@ -210,8 +235,10 @@ export function bpmServiceScenarios(
           sagaId: `open-${expedienteId}`,
           expedienteId,
           procedimiento: 'estandar',
-          version: 2,
+          version: 3,
           fase: fases.INICIAL,
+          // Saturday 1 March: 10 días hábiles from Monday the 3rd, skipping the 12th.
+          vencimiento: '2025-03-17',
         },
       });
 
@@ -239,6 +266,7 @@ export function bpmServiceScenarios(
             hacia: destino,
             paso: index + 1,
             ...motivoPara(hacia),
+            vencimiento: vencimientos[hacia],
           },
         });
         desde = destino;
@@ -250,9 +278,10 @@ export function bpmServiceScenarios(
         [entrada, entradaPor]: [number, string],
         salida?: [number, string],
       ) => ({
-        fase: fases[fase],
+        fase: fasesConPlazos[fase],
         entradaAt: at(entrada).toISOString(),
         entradaPor,
+        vencimiento: vencimientos[fase],
         salidaAt: salida ? at(salida[0]).toISOString() : null,
         salidaPor: salida ? salida[1] : null,
       });
@@ -260,9 +289,10 @@ export function bpmServiceScenarios(
       expect(status).toBe(200);
       expect(body).toEqual({
         expedienteId,
-        procedimiento: { codigo: 'estandar', version: 2, nombre: 'Procedimiento estándar' },
+        procedimiento: { codigo: 'estandar', version: 3, nombre: 'Procedimiento estándar' },
         estado: 'activo',
-        faseActual: fases.FINALIZADO,
+        faseActual: fasesConPlazos.FINALIZADO,
+        vencimiento: null,
         historial: [
           paso('INICIAL', [0, ana], [1, ana]),
           paso('ANALISIS_TECNICO', [1, ana], [2, ana]),
@@ -281,7 +311,13 @@ export function bpmServiceScenarios(
       expect(events.map((event) => [event.type, event.payload])).toEqual([
         [
           bpm.ProcesoIniciado.type,
-          { expedienteId, procedimiento: 'estandar', version: 2, fase: fases.INICIAL },
+          {
+            expedienteId,
+            procedimiento: 'estandar',
+            version: 3,
+            fase: fases.INICIAL,
+            vencimiento: vencimientos.INICIAL,
+          },
         ],
         ...walk.map((_, index) => [
           bpm.FaseCambiada.type,
@@ -291,6 +327,7 @@ export function bpmServiceScenarios(
             hacia: fases[visited[index + 1]],
             paso: index + 1,
             ...motivoPara(visited[index + 1]),
+            vencimiento: vencimientos[visited[index + 1]],
           },
         ]),
       ]);
@@ -327,12 +364,13 @@ export function bpmServiceScenarios(
         },
       });
       const { body } = await get<ProcesoView>(`/procesos/${expedienteId}`, usuarios.admin);
-      expect(body.faseActual).toEqual(fases.INICIAL);
+      expect(body.faseActual).toEqual(fasesConPlazos.INICIAL);
       expect(body.historial).toEqual([
         {
-          fase: fases.INICIAL,
+          fase: fasesConPlazos.INICIAL,
           entradaAt: at(10).toISOString(),
           entradaPor: usuarios.tramitadora.userId,
+          vencimiento: '2025-03-17',
           salidaAt: null,
           salidaPor: null,
         },
@@ -345,7 +383,13 @@ export function bpmServiceScenarios(
       const events = await eventsOnceChangedTo(expedienteId, 'ANALISIS_TECNICO');
       expect(events.map((event) => event.payload)).toEqual([
         expect.objectContaining({ fase: fases.INICIAL }),
-        { expedienteId, desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 1 },
+        {
+          expedienteId,
+          desde: fases.INICIAL,
+          hacia: fases.ANALISIS_TECNICO,
+          paso: 1,
+          vencimiento: vencimientos.ANALISIS_TECNICO,
+        },
       ]);
     });
 
@@ -422,17 +466,29 @@ export function bpmServiceScenarios(
       await start(expedienteId);
       await requestTransition(expedienteId, 'ANALISIS_TECNICO', tramitadora);
 
-      expect(await disponibles(tramitadora)).toEqual([fases.VALIDACION, fases.RECHAZADO]);
+      expect(await disponibles(tramitadora)).toEqual([
+        fasesConPlazos.VALIDACION,
+        fasesConPlazos.RECHAZADO,
+      ]);
       const view = await get<ProcesoView>(`/procesos/${expedienteId}`, tramitadora);
       expect(view.body.conMotivo).toEqual(['RECHAZADO']);
       expect(await disponibles(validador)).toEqual([]);
-      expect(await disponibles(admin)).toEqual([fases.VALIDACION, fases.RECHAZADO]);
+      expect(await disponibles(admin)).toEqual([
+        fasesConPlazos.VALIDACION,
+        fasesConPlazos.RECHAZADO,
+      ]);
 
       await requestTransition(expedienteId, 'VALIDACION', tramitadora);
 
       expect(await disponibles(tramitadora)).toEqual([]);
-      expect(await disponibles(validador)).toEqual([fases.FINALIZADO, fases.RECHAZADO]);
-      expect(await disponibles(admin)).toEqual([fases.FINALIZADO, fases.RECHAZADO]);
+      expect(await disponibles(validador)).toEqual([
+        fasesConPlazos.FINALIZADO,
+        fasesConPlazos.RECHAZADO,
+      ]);
+      expect(await disponibles(admin)).toEqual([
+        fasesConPlazos.FINALIZADO,
+        fasesConPlazos.RECHAZADO,
+      ]);
     });
 
     it('answers 404 for an expediente with no process and 401 without a token', async () => {
@@ -448,8 +504,8 @@ export function bpmServiceScenarios(
     });
 
     it('publishes its procedure definitions', async () => {
-      const { version, ...estandar } = ProcedimientoMother.estandarConMotivoDefinicion();
-      const versiones = [1, 2];
+      const { version, ...estandar } = ProcedimientoMother.estandarConPlazosDefinicion();
+      const versiones = [1, 2, 3];
       expect(await get('/procedimientos', usuarios.tramitadora)).toEqual({
         status: 200,
         body: {
@@ -460,7 +516,7 @@ export function bpmServiceScenarios(
       });
       expect(await get('/procedimientos/estandar', usuarios.tramitadora)).toEqual({
         status: 200,
-        body: { ...estandar, version, versiones, faseInicial: fases.INICIAL },
+        body: { ...estandar, version, versiones, faseInicial: fasesConPlazos.INICIAL },
       });
       const missing = await get<Problem>(
         '/procedimientos/estandar?version=9',

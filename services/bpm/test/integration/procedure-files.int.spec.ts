@@ -19,11 +19,24 @@ describe('procedure definition files', () => {
       typeof content === 'string' ? content : JSON.stringify(content),
     );
 
-  it('ships the standard procedure, whose version 2 asks for the reason of a rejection', async () => {
-    const [v1, v2, ...others] = await loadProcedureFiles(defaultProcedimientosDir);
+  it('ships the standard procedure: version 2 asks for the reason of a rejection, version 3 sets plazos', async () => {
+    const [v1, v2, v3, ...others] = await loadProcedureFiles(defaultProcedimientosDir);
     expect(others).toEqual([]);
     expect(v1).toEqual(ProcedimientoMother.estandar());
     expect(v2).toEqual(Procedimiento.definir(ProcedimientoMother.estandarConMotivoDefinicion()));
+    expect(v3).toEqual(ProcedimientoMother.estandarConPlazos());
+  });
+
+  it('takes plazos only from a definition that says it follows esquema 2', async () => {
+    const definicion = ProcedimientoMother.estandarConPlazosDefinicion();
+    write('estandar.v3.json', definicion);
+    await expect(loadProcedureFiles(folder)).rejects.toThrow(
+      'estandar.v3.json: plazos need "esquema": 2',
+    );
+    write('estandar.v3.json', { esquema: 2, ...definicion });
+    await expect(loadProcedureFiles(folder)).resolves.toEqual([
+      ProcedimientoMother.estandarConPlazos(),
+    ]);
   });
 
   it('loads every version of a procedure', async () => {

@@ -1,3 +1,4 @@
+import { sinFestivos } from '../support/plazos';
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
   describeWithServer,
@@ -8,6 +9,7 @@ import {
 import { CatalogoDeProcedimientos } from '../../src/domain/catalogo-de-procedimientos';
 import { Proceso } from '../../src/domain/proceso';
 import { bpmMigrations } from '../../src/infrastructure/sql/bpm-migrations';
+import { SqlPlazosAbiertos } from '../../src/infrastructure/sql/sql-plazos-abiertos';
 import { SqlProcesoRepository } from '../../src/infrastructure/sql/sql-proceso-repository';
 import { ProcedimientoMother } from '../support/procedimiento-mother';
 import { usuarios } from '../support/usuarios';
@@ -16,6 +18,7 @@ const at = (minute: number): Date => new Date(Date.UTC(2025, 2, 1, 9, minute));
 const catalogo = new CatalogoDeProcedimientos([
   ProcedimientoMother.estandar(),
   ProcedimientoMother.estandarV2(),
+  ProcedimientoMother.estandarConPlazos(),
 ]);
 
 function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
@@ -36,6 +39,7 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
       procedimiento: catalogo.version('estandar', version),
       por: usuarios.tramitadora.userId,
       at: at(0),
+      plazos: sinFestivos,
     });
 
   const load = async (expedienteId: string): Promise<Proceso> => {
@@ -47,8 +51,8 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
   it('reads back a process as it was saved, through every change', async () => {
     await procesos.save(iniciado('exp-roundtrip', 1));
     const proceso = await load('exp-roundtrip');
-    proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1));
-    proceso.cambiarDeFase('RECHAZADO', usuarios.tramitadora, at(2));
+    proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+    proceso.cambiarDeFase('RECHAZADO', usuarios.tramitadora, at(2), sinFestivos);
     await procesos.save(proceso);
     const cancelado = await load('exp-roundtrip');
     cancelado.cancelar('system', at(3));
@@ -65,6 +69,32 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
     expect((await load('exp-version-2')).procedimiento.version).toBe(2);
   });
 
+  it('keeps each stay’s plazo, and finds the open ones and those past their last day', async () => {
+    const plazos = new SqlPlazosAbiertos(database.db);
+    // Saturday 1 March 2025: 10 días hábiles of the initial phase end on Friday the 14th.
+    const abierto = iniciado('exp-plazo-1', 3);
+    await procesos.save(abierto);
+    expect((await load('exp-plazo-1')).vencimiento).toBe('2025-03-14');
+    const otro = iniciado('exp-plazo-2', 3);
+    otro.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+    await procesos.save(otro);
+    const cerrado = iniciado('exp-plazo-3', 3);
+    cerrado.cancelar('system', at(1));
+    await procesos.save(cerrado);
+
+    expect(await plazos.conPlazo('exp-plazo-0', 10)).toEqual(['exp-plazo-1', 'exp-plazo-2']);
+    expect(await plazos.conPlazo('exp-plazo-1', 10)).toEqual(['exp-plazo-2']);
+    const vencidos = await plazos.vencidosPorFase('2025-03-15');
+    expect(vencidos.get('INICIAL')).toBe(1);
+    expect(vencidos.get('ANALISIS_TECNICO')).toBeUndefined();
+    expect((await plazos.vencidosPorFase('2025-04-15')).get('ANALISIS_TECNICO')).toBe(1);
+
+    expect(await plazos.huella()).toBeNull();
+    await plazos.guardarHuella('a'.repeat(64));
+    await plazos.guardarHuella('b'.repeat(64));
+    expect(await plazos.huella()).toBe('b'.repeat(64));
+  });
+
   it('finds nothing for an expediente without a process', async () => {
     await expect(procesos.findByExpediente('exp-none')).resolves.toBeNull();
   });
@@ -72,8 +102,8 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
   it('refuses to save over a change saved since the process was read', async () => {
     await procesos.save(iniciado('exp-race'));
     const [first, second] = [await load('exp-race'), await load('exp-race')];
-    first.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1));
-    second.cambiarDeFase('ANALISIS_TECNICO', usuarios.admin, at(2));
+    first.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+    second.cambiarDeFase('ANALISIS_TECNICO', usuarios.admin, at(2), sinFestivos);
     await procesos.save(first);
 
     await expect(procesos.save(second)).rejects.toMatchObject({ code: 'BPM.CONCURRENT_UPDATE' });

@@ -36,13 +36,17 @@ export class InMemoryBpmStore implements CommandUnitOfWork {
     work: (tx: CommandTransaction) => Promise<void>,
   ): Promise<boolean> {
     if (this.handled.has(messageId)) return false;
+    await this.run(work);
+    this.handled.add(messageId);
+    return true;
+  }
+
+  async run(work: (tx: CommandTransaction) => Promise<void>): Promise<void> {
     const procesos = new InMemoryProcesoRepository(new Map(this.procesos.stored));
     const outgoing: OutgoingMessage[] = [];
     await work({ procesos, send: async (messages) => void outgoing.push(...messages) });
     for (const [id, datos] of procesos.stored) this.procesos.stored.set(id, datos);
     this.sent.push(...outgoing);
-    this.handled.add(messageId);
-    return true;
   }
 
   /** The messages sent since the last call. */

@@ -32,6 +32,18 @@ export const fases = Object.fromEntries(
   estandar.fases.map((fase) => [fase.codigo, fase]),
 ) as Record<FaseEstandar, Fase>;
 
+const plazosDeLaVersion3: Partial<Record<string, Pick<Fase, 'plazo'>>> = {
+  INICIAL: { plazo: { dias: 10, computo: 'habiles' } },
+  ANALISIS_TECNICO: { plazo: { dias: 30, computo: 'habiles' } },
+  VALIDACION: { plazo: { dias: 10, computo: 'habiles' } },
+  RECHAZADO: { plazo: { dias: 10, computo: 'habiles' } },
+};
+
+/** The phases of the shipped version 3 by code, each with its plazo. */
+export const fasesConPlazos = Object.fromEntries(
+  estandar.fases.map((fase) => [fase.codigo, { ...fase, ...plazosDeLaVersion3[fase.codigo] }]),
+) as Record<FaseEstandar, Fase>;
+
 export const ProcedimientoMother = {
   estandarDefinicion: (): DefinicionDeProcedimiento => structuredClone(estandar),
 
@@ -62,6 +74,16 @@ export const ProcedimientoMother = {
       transicion.hacia === 'RECHAZADO' ? { ...transicion, requiereMotivo: true } : transicion,
     ),
   }),
+
+  /** What the service ships as version 3: version 2 with plazos in días hábiles. */
+  estandarConPlazosDefinicion: (): DefinicionDeProcedimiento => ({
+    ...ProcedimientoMother.estandarConMotivoDefinicion(),
+    version: 3,
+    fases: estandar.fases.map((fase) => ({ ...fase, ...plazosDeLaVersion3[fase.codigo] })),
+  }),
+
+  estandarConPlazos: (): Procedimiento =>
+    Procedimiento.definir(ProcedimientoMother.estandarConPlazosDefinicion()),
 
   with: (changes: Partial<DefinicionDeProcedimiento>): DefinicionDeProcedimiento => ({
     ...structuredClone(estandar),

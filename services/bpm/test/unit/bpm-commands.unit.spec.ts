@@ -1,3 +1,4 @@
+import { sinFestivos } from '../support/plazos';
 import {
   Envelope,
   EnvelopeFactory,
@@ -26,8 +27,8 @@ const setup = ({
   const clock = () => now;
   return {
     store,
-    start: new StartProcessHandler(store, catalogo, messages, clock),
-    transition: new RequestTransitionHandler(store, messages, clock),
+    start: new StartProcessHandler(store, catalogo, messages, clock, sinFestivos),
+    transition: new RequestTransitionHandler(store, messages, clock, sinFestivos),
     cancel: new CancelProcessHandler(store, messages, clock),
     /** What was sent since the last call, each checked against the published language. */
     sent: (): OutgoingMessage[] => {
@@ -68,6 +69,7 @@ describe('StartProcess', () => {
           procedimiento: 'estandar',
           version: 1,
           fase: fases.INICIAL,
+          vencimiento: null,
         },
       },
       {
@@ -79,6 +81,7 @@ describe('StartProcess', () => {
           procedimiento: 'estandar',
           version: 1,
           fase: fases.INICIAL,
+          vencimiento: null,
         },
       },
     ]);
@@ -89,6 +92,7 @@ describe('StartProcess', () => {
         fase: fases.INICIAL,
         entradaAt: now,
         entradaPor: 'ana.tramitadora',
+        vencimiento: null,
         salidaAt: null,
         salidaPor: null,
       },
@@ -228,6 +232,7 @@ describe('RequestTransition', () => {
           desde: fases.INICIAL,
           hacia: fases.ANALISIS_TECNICO,
           paso: 1,
+          vencimiento: null,
         },
       },
       {
@@ -239,6 +244,7 @@ describe('RequestTransition', () => {
           desde: fases.INICIAL,
           hacia: fases.ANALISIS_TECNICO,
           paso: 1,
+          vencimiento: null,
         },
       },
     ]);

@@ -1,3 +1,4 @@
+import { sinFestivos } from '../support/plazos';
 import { GetProcedureQuery } from '../../src/application/get-procedure/get-procedure-query';
 import { GetProcessQuery } from '../../src/application/get-process/get-process-query';
 import { ListProceduresQuery } from '../../src/application/list-procedures/list-procedures-query';
@@ -20,11 +21,13 @@ describe('GetProcessQuery', () => {
       procedimiento: ProcedimientoMother.estandar(),
       por: 'ana.tramitadora',
       at: new Date('2025-03-01T09:00:00.000Z'),
+      plazos: sinFestivos,
     });
     proceso.cambiarDeFase(
       'ANALISIS_TECNICO',
       usuarios.tramitadora,
       new Date('2025-03-01T09:30:00.000Z'),
+      sinFestivos,
     );
     await procesos.save(proceso);
   });
@@ -35,11 +38,13 @@ describe('GetProcessQuery', () => {
       procedimiento: { codigo: 'estandar', version: 1, nombre: 'Procedimiento estándar' },
       estado: 'activo',
       faseActual: fases.ANALISIS_TECNICO,
+      vencimiento: null,
       historial: [
         {
           fase: fases.INICIAL,
           entradaAt: '2025-03-01T09:00:00.000Z',
           entradaPor: 'ana.tramitadora',
+          vencimiento: null,
           salidaAt: '2025-03-01T09:30:00.000Z',
           salidaPor: 'ana.tramitadora',
         },
@@ -47,6 +52,7 @@ describe('GetProcessQuery', () => {
           fase: fases.ANALISIS_TECNICO,
           entradaAt: '2025-03-01T09:30:00.000Z',
           entradaPor: 'ana.tramitadora',
+          vencimiento: null,
           salidaAt: null,
           salidaPor: null,
         },

@@ -1,3 +1,4 @@
+import { sinFestivos } from '../support/plazos';
 import { DomainError } from '@expedientes/shared-kernel';
 import { Proceso } from '../../src/domain/proceso';
 import { fases, ProcedimientoMother } from '../support/procedimiento-mother';
@@ -12,6 +13,7 @@ const iniciado = (): Proceso =>
     procedimiento: ProcedimientoMother.estandar(),
     por: usuarios.tramitadora.userId,
     at: at(0),
+    plazos: sinFestivos,
   });
 
 describe('Proceso', () => {
@@ -25,6 +27,7 @@ describe('Proceso', () => {
         fase: fases.INICIAL,
         entradaAt: at(0),
         entradaPor: 'ana.tramitadora',
+        vencimiento: null,
         salidaAt: null,
         salidaPor: null,
       },
@@ -33,7 +36,13 @@ describe('Proceso', () => {
       {
         type: 'bpm.proceso.iniciado',
         occurredAt: at(0).toISOString(),
-        data: { expedienteId: 'exp-1', procedimiento: 'estandar', version: 1, fase: fases.INICIAL },
+        data: {
+          expedienteId: 'exp-1',
+          procedimiento: 'estandar',
+          version: 1,
+          fase: fases.INICIAL,
+          vencimiento: null,
+        },
       },
     ]);
     expect(proceso.pullDomainEvents()).toEqual([]);
@@ -42,14 +51,19 @@ describe('Proceso', () => {
   it('walks the whole procedure, through a rejection and back, keeping every phase it went through', () => {
     const proceso = iniciado();
     const { tramitadora, validador } = usuarios;
-    proceso.cambiarDeFase('ANALISIS_TECNICO', tramitadora, at(1));
-    proceso.cambiarDeFase('RECHAZADO', tramitadora, at(2));
-    proceso.cambiarDeFase('INICIAL', tramitadora, at(3));
-    proceso.cambiarDeFase('ANALISIS_TECNICO', tramitadora, at(4));
-    proceso.cambiarDeFase('VALIDACION', tramitadora, at(5));
-    const ultimo = proceso.cambiarDeFase('FINALIZADO', validador, at(6));
+    proceso.cambiarDeFase('ANALISIS_TECNICO', tramitadora, at(1), sinFestivos);
+    proceso.cambiarDeFase('RECHAZADO', tramitadora, at(2), sinFestivos);
+    proceso.cambiarDeFase('INICIAL', tramitadora, at(3), sinFestivos);
+    proceso.cambiarDeFase('ANALISIS_TECNICO', tramitadora, at(4), sinFestivos);
+    proceso.cambiarDeFase('VALIDACION', tramitadora, at(5), sinFestivos);
+    const ultimo = proceso.cambiarDeFase('FINALIZADO', validador, at(6), sinFestivos);
 
-    expect(ultimo).toEqual({ desde: fases.VALIDACION, hacia: fases.FINALIZADO, paso: 6 });
+    expect(ultimo).toEqual({
+      desde: fases.VALIDACION,
+      hacia: fases.FINALIZADO,
+      paso: 6,
+      vencimiento: null,
+    });
     const [ana, luis] = [tramitadora.userId, validador.userId];
     const paso = (
       fase: keyof typeof fases,
@@ -59,6 +73,7 @@ describe('Proceso', () => {
       fase: fases[fase],
       entradaAt: at(entrada),
       entradaPor,
+      vencimiento: null,
       salidaAt: salida ? at(salida[0]) : null,
       salidaPor: salida ? salida[1] : null,
     });
@@ -75,12 +90,48 @@ describe('Proceso', () => {
       .pullDomainEvents()
       .filter((event) => event.type === 'bpm.fase.cambiada');
     expect(cambios.map((event) => event.data)).toEqual([
-      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 1 },
-      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.RECHAZADO, paso: 2 },
-      { expedienteId: 'exp-1', desde: fases.RECHAZADO, hacia: fases.INICIAL, paso: 3 },
-      { expedienteId: 'exp-1', desde: fases.INICIAL, hacia: fases.ANALISIS_TECNICO, paso: 4 },
-      { expedienteId: 'exp-1', desde: fases.ANALISIS_TECNICO, hacia: fases.VALIDACION, paso: 5 },
-      { expedienteId: 'exp-1', desde: fases.VALIDACION, hacia: fases.FINALIZADO, paso: 6 },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.INICIAL,
+        hacia: fases.ANALISIS_TECNICO,
+        paso: 1,
+        vencimiento: null,
+      },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.ANALISIS_TECNICO,
+        hacia: fases.RECHAZADO,
+        paso: 2,
+        vencimiento: null,
+      },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.RECHAZADO,
+        hacia: fases.INICIAL,
+        paso: 3,
+        vencimiento: null,
+      },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.INICIAL,
+        hacia: fases.ANALISIS_TECNICO,
+        paso: 4,
+        vencimiento: null,
+      },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.ANALISIS_TECNICO,
+        hacia: fases.VALIDACION,
+        paso: 5,
+        vencimiento: null,
+      },
+      {
+        expedienteId: 'exp-1',
+        desde: fases.VALIDACION,
+        hacia: fases.FINALIZADO,
+        paso: 6,
+        vencimiento: null,
+      },
     ]);
     expect(proceso.transicionesDisponiblesPara(['admin'])).toEqual([]);
   });
@@ -99,7 +150,7 @@ describe('Proceso', () => {
     proceso.pullDomainEvents();
     const before = proceso.datos();
 
-    expect(() => proceso.cambiarDeFase(hacia, usuario, at(1))).toThrow(
+    expect(() => proceso.cambiarDeFase(hacia, usuario, at(1), sinFestivos)).toThrow(
       expect.objectContaining({ code }),
     );
     expect(proceso.datos()).toEqual(before);
@@ -108,8 +159,8 @@ describe('Proceso', () => {
 
   it('tells the user which transitions are theirs to take now', () => {
     const proceso = iniciado();
-    proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1));
-    proceso.cambiarDeFase('VALIDACION', usuarios.tramitadora, at(2));
+    proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+    proceso.cambiarDeFase('VALIDACION', usuarios.tramitadora, at(2), sinFestivos);
 
     expect(proceso.transicionesDisponiblesPara(usuarios.tramitadora.roles)).toEqual([]);
     expect(proceso.transicionesDisponiblesPara(usuarios.validador.roles)).toEqual([
@@ -138,7 +189,7 @@ describe('Proceso', () => {
     expect(proceso.transicionesDisponiblesPara(['admin'])).toEqual([]);
     let refusal: unknown;
     try {
-      proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.admin, at(7));
+      proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.admin, at(7), sinFestivos);
     } catch (error) {
       refusal = error;
     }
@@ -151,8 +202,8 @@ describe('Proceso', () => {
 
   it('keeps following the version of the procedure it started with', () => {
     const v1 = Proceso.reconstituir({ ...iniciado().datos(), revision: 3 });
-    v1.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1));
-    v1.cambiarDeFase('VALIDACION', usuarios.tramitadora, at(2));
+    v1.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+    v1.cambiarDeFase('VALIDACION', usuarios.tramitadora, at(2), sinFestivos);
     const v2 = Proceso.reconstituir({
       ...v1.datos(),
       procedimiento: ProcedimientoMother.estandarV2(),

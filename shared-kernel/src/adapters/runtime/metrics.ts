@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one process, served at /metrics. */
 export class ServiceMetrics {
@@ -21,6 +21,25 @@ export class ServiceMetrics {
       help: 'Messages consumed, by outcome',
       labelNames: ['topic', 'type', 'outcome'],
       registers: [this.registry],
+    });
+  }
+
+  /** A gauge read from its source at each scrape: `read` gives the value of each `label`. */
+  observed(
+    name: string,
+    help: string,
+    label: string,
+    read: () => Promise<ReadonlyMap<string, number>>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [value, count] of await read()) this.set({ [label]: value }, count);
+      },
     });
   }
 }

@@ -7,6 +7,8 @@ export interface PasoPorFaseView {
   readonly fase: Fase;
   readonly entradaAt: string;
   readonly entradaPor: string;
+  /** The last day of the phase's plazo (YYYY-MM-DD); null when it has none. */
+  readonly vencimiento: string | null;
   readonly salidaAt: string | null;
   readonly salidaPor: string | null;
 }
@@ -21,6 +23,8 @@ export interface ProcesoView {
   };
   readonly estado: EstadoDeProceso;
   readonly faseActual: Fase;
+  /** The last day of the current phase's plazo; null when it has none or the process ended. */
+  readonly vencimiento: string | null;
   readonly historial: readonly PasoPorFaseView[];
   /** The phases the asking user may move it to now. */
   readonly transicionesDisponibles: readonly Fase[];
@@ -42,10 +46,12 @@ export class GetProcessQuery {
       procedimiento: { codigo, version, nombre },
       estado: proceso.estado,
       faseActual: proceso.faseActual,
+      vencimiento: proceso.vencimiento,
       historial: proceso.historial.map((paso) => ({
         fase: paso.fase,
         entradaAt: paso.entradaAt.toISOString(),
         entradaPor: paso.entradaPor,
+        vencimiento: paso.vencimiento,
         salidaAt: paso.salidaAt?.toISOString() ?? null,
         salidaPor: paso.salidaPor,
       })),

@@ -1,5 +1,6 @@
 import { bpm, Clock, DomainError, OutgoingMessage } from '@expedientes/shared-kernel';
 import { ProcesoNoEncontradoError } from '../../domain/errors';
+import { ReglaDePlazos } from '../../domain/regla-de-plazos';
 import { attempt, BpmCommand, BpmMessages } from '../bpm-messages';
 import { CommandTransaction, CommandUnitOfWork } from '../command-unit-of-work';
 
@@ -15,6 +16,7 @@ export class RequestTransitionHandler {
     private readonly unitOfWork: CommandUnitOfWork,
     private readonly messages: BpmMessages,
     private readonly clock: Clock,
+    private readonly plazos: ReglaDePlazos,
   ) {}
 
   /** False when the command had been handled already. */
@@ -33,7 +35,9 @@ export class RequestTransitionHandler {
     if (!proceso) {
       return [this.refusal(command, new ProcesoNoEncontradoError(expedienteId))];
     }
-    const cambio = attempt(() => proceso.cambiarDeFase(hacia, command.actor, this.clock(), motivo));
+    const cambio = attempt(() =>
+      proceso.cambiarDeFase(hacia, command.actor, this.clock(), this.plazos, motivo),
+    );
     if (!cambio.ok) return [this.refusal(command, cambio.error)];
     await tx.procesos.save(proceso);
     return [

@@ -2,6 +2,7 @@ import { bpm, Clock, DomainError, OutgoingMessage } from '@expedientes/shared-ke
 import { CatalogoDeProcedimientos } from '../../domain/catalogo-de-procedimientos';
 import { ProcesoCanceladoError, ProcesoYaIniciadoError } from '../../domain/errors';
 import { Proceso } from '../../domain/proceso';
+import { ReglaDePlazos } from '../../domain/regla-de-plazos';
 import { attempt, BpmCommand, BpmMessages } from '../bpm-messages';
 import { CommandTransaction, CommandUnitOfWork } from '../command-unit-of-work';
 
@@ -17,6 +18,7 @@ export class StartProcessHandler {
     private readonly catalogo: CatalogoDeProcedimientos,
     private readonly messages: BpmMessages,
     private readonly clock: Clock,
+    private readonly plazos: ReglaDePlazos,
   ) {}
 
   /** False when the command had been handled already. */
@@ -43,6 +45,7 @@ export class StartProcessHandler {
       procedimiento: procedimiento.value,
       por: command.actor.userId,
       at: this.clock(),
+      plazos: this.plazos,
     });
     await tx.procesos.save(proceso);
     return [...this.messages.eventsOf(proceso, command), this.started(command, proceso)];
@@ -66,6 +69,7 @@ export class StartProcessHandler {
       procedimiento: proceso.procedimiento.codigo,
       version: proceso.procedimiento.version,
       fase: proceso.faseInicial,
+      vencimiento: proceso.historial[0].vencimiento,
     });
   }
 

@@ -5,13 +5,31 @@ import { Procedimiento } from '../../domain/procedimiento';
 
 const codigo = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
-/** One procedure definition file, `<codigo>.v<version>.json`. */
+const plazo = z.strictObject({
+  dias: z.number().int().positive().max(3650),
+  computo: z.enum(['habiles', 'naturales']),
+});
+
+/**
+ * One procedure definition file, `<codigo>.v<version>.json`. `esquema` versions the format:
+ * 1 (or absent) as first written; 2 adds each phase's `plazo`.
+ */
 const procedureFileSchema = z.strictObject({
+  esquema: z.union([z.literal(1), z.literal(2)]).optional(),
   codigo,
   version: z.number().int().positive(),
   nombre: z.string().min(1),
   faseInicial: codigo,
-  fases: z.array(z.strictObject({ codigo, nombre: z.string().min(1), final: z.boolean() })).min(1),
+  fases: z
+    .array(
+      z.strictObject({
+        codigo,
+        nombre: z.string().min(1),
+        final: z.boolean(),
+        plazo: plazo.optional(),
+      }),
+    )
+    .min(1),
   rolesConTodasLasTransiciones: z.array(z.string().min(1)),
   transiciones: z.array(
     z.strictObject({
@@ -45,15 +63,20 @@ function parse(file: string, text: string): Procedimiento {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ProcedureFileError(file, issues.join('; '));
   }
+  // The format's version says what a file may hold; the model takes the definition alone.
+  const { esquema = 1, ...definicion } = parsed.data;
+  if (esquema < 2 && definicion.fases.some((fase) => fase.plazo)) {
+    throw new ProcedureFileError(file, 'plazos need "esquema": 2');
+  }
   const named = fileName.exec(file)?.groups;
-  if (named?.codigo !== parsed.data.codigo || Number(named.version) !== parsed.data.version) {
+  if (named?.codigo !== definicion.codigo || Number(named.version) !== definicion.version) {
     throw new ProcedureFileError(
       file,
-      `defines ${parsed.data.codigo} v${parsed.data.version}, so it must be named ${parsed.data.codigo}.v${parsed.data.version}.json`,
+      `defines ${definicion.codigo} v${definicion.version}, so it must be named ${definicion.codigo}.v${definicion.version}.json`,
     );
   }
   try {
-    return Procedimiento.definir(parsed.data);
+    return Procedimiento.definir(definicion);
   } catch (error) {
     throw new ProcedureFileError(file, (error as Error).message);
   }

@@ -53,4 +53,21 @@ export const bpmMigrations: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 2,
+    name: 'plazos: the last day of each stay, and the calendar they were counted on',
+    up: {
+      mysql: [
+        'ALTER TABLE bpm_historial ADD COLUMN vencimiento CHAR(10) NULL',
+        `CREATE TABLE bpm_calendario (
+          id INT NOT NULL PRIMARY KEY,
+          huella CHAR(64) NOT NULL
+        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      ],
+      sqlite: [
+        'ALTER TABLE bpm_historial ADD COLUMN vencimiento TEXT',
+        'CREATE TABLE bpm_calendario (id INTEGER NOT NULL PRIMARY KEY, huella TEXT NOT NULL)',
+      ],
+    },
+  },
 ];

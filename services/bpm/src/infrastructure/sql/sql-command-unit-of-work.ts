@@ -26,13 +26,22 @@ export class SqlCommandUnitOfWork implements CommandUnitOfWork {
   ): Promise<boolean> {
     const handled = await this.db.transaction(async (tx) => {
       if (!(await this.inbox.markProcessed(tx, this.consumer, messageId))) return false;
-      await work({
-        procesos: new SqlProcesoRepository(tx, this.catalogo),
-        send: (messages) => this.outbox.enqueue(tx, messages),
-      });
+      await work(this.transactionOn(tx));
       return true;
     });
     if (handled) this.onCommitted();
     return handled;
+  }
+
+  async run(work: (tx: CommandTransaction) => Promise<void>): Promise<void> {
+    await this.db.transaction((tx) => work(this.transactionOn(tx)));
+    this.onCommitted();
+  }
+
+  private transactionOn(tx: SqlExecutor): CommandTransaction {
+    return {
+      procesos: new SqlProcesoRepository(tx, this.catalogo),
+      send: (messages) => this.outbox.enqueue(tx, messages),
+    };
   }
 }

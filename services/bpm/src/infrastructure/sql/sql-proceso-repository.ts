@@ -14,20 +14,23 @@ interface Row {
   fase: string;
   entrada_at: number | string;
   entrada_por: string;
+  vencimiento: string | null;
   salida_at: number | string | null;
   salida_por: string | null;
 }
 
 const upsertPaso: Record<SqlExecutor['dialect'], string> = {
   mysql: `INSERT INTO bpm_historial
-      (expediente_id, orden, fase, entrada_at, entrada_por, salida_at, salida_por)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON DUPLICATE KEY UPDATE salida_at = VALUES(salida_at), salida_por = VALUES(salida_por)`,
+      (expediente_id, orden, fase, entrada_at, entrada_por, vencimiento, salida_at, salida_por)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON DUPLICATE KEY UPDATE vencimiento = VALUES(vencimiento), salida_at = VALUES(salida_at),
+      salida_por = VALUES(salida_por)`,
   sqlite: `INSERT INTO bpm_historial
-      (expediente_id, orden, fase, entrada_at, entrada_por, salida_at, salida_por)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
+      (expediente_id, orden, fase, entrada_at, entrada_por, vencimiento, salida_at, salida_por)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (expediente_id, orden)
-    DO UPDATE SET salida_at = excluded.salida_at, salida_por = excluded.salida_por`,
+    DO UPDATE SET vencimiento = excluded.vencimiento, salida_at = excluded.salida_at,
+      salida_por = excluded.salida_por`,
 };
 
 const dateOf = (millis: number | string): Date => new Date(Number(millis));
@@ -35,7 +38,7 @@ const dateOf = (millis: number | string): Date => new Date(Number(millis));
 /**
  * The processes on MySQL or SQLite: a row per process with a revision for optimistic
  * concurrency, and a row per phase it went through. A stay in a phase only ever gains its
- * exit, so history rows are inserted once and completed, never rewritten otherwise.
+ * exit (and its plazo counted again), so history rows are inserted once and completed.
  */
 export class SqlProcesoRepository implements ProcesoRepository {
   constructor(
@@ -47,7 +50,7 @@ export class SqlProcesoRepository implements ProcesoRepository {
     // One statement, so the process and its history are read from the same committed state.
     const rows = await this.db.query<Row>(
       `SELECT p.saga_id, p.procedimiento, p.procedimiento_version, p.estado, p.revision,
-              h.fase, h.entrada_at, h.entrada_por, h.salida_at, h.salida_por
+              h.fase, h.entrada_at, h.entrada_por, h.vencimiento, h.salida_at, h.salida_por
        FROM bpm_procesos p JOIN bpm_historial h ON h.expediente_id = p.expediente_id
        WHERE p.expediente_id = ? ORDER BY h.orden`,
       [expedienteId],
@@ -68,6 +71,7 @@ export class SqlProcesoRepository implements ProcesoRepository {
         fase: procedimiento.fase(row.fase),
         entradaAt: dateOf(row.entrada_at),
         entradaPor: row.entrada_por,
+        vencimiento: row.vencimiento,
         salidaAt: row.salida_at === null ? null : dateOf(row.salida_at),
         salidaPor: row.salida_por,
       })),
@@ -104,6 +108,7 @@ export class SqlProcesoRepository implements ProcesoRepository {
         paso.fase.codigo,
         paso.entradaAt.getTime(),
         paso.entradaPor,
+        paso.vencimiento,
         paso.salidaAt?.getTime() ?? null,
         paso.salidaPor,
       ];

@@ -1,0 +1,96 @@
+/**
+ * Plazos (Ley 39/2015, art. 30): how long a process may stay in a phase, counted in días hábiles
+ * (every day but Saturdays, Sundays and holidays) or naturales, from the day after it entered.
+ * A plazo whose last day is not hábil ends on the next día hábil.
+ */
+
+/** A calendar day, `YYYY-MM-DD`, in the administration's own time zone. */
+export type Dia = string;
+
+export type Computo = 'habiles' | 'naturales';
+
+/** The most a process may stay in a phase. */
+export interface Plazo {
+  readonly dias: number;
+  readonly computo: Computo;
+}
+
+const DIA = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_POR_DIA = 86_400_000;
+
+/** The day as noon UTC: arithmetic on it never crosses a change of summer time. */
+function mediodia(dia: Dia): number {
+  const partes = DIA.exec(dia);
+  if (!partes) throw new RangeError(`${dia} is not a day (YYYY-MM-DD)`);
+  const [, anio, mes, diaDelMes] = partes.map(Number);
+  const at = Date.UTC(anio, mes - 1, diaDelMes, 12);
+  if (new Date(at).getUTCDate() !== diaDelMes) throw new RangeError(`${dia} does not exist`);
+  return at;
+}
+
+const diaDe = (at: number): Dia => new Date(at).toISOString().slice(0, 10);
+
+export const sumarDias = (dia: Dia, dias: number): Dia => diaDe(mediodia(dia) + dias * MS_POR_DIA);
+
+/** Whole days from `desde` to `hasta` (negative when `hasta` comes first). */
+export const diasEntre = (desde: Dia, hasta: Dia): number =>
+  Math.round((mediodia(hasta) - mediodia(desde)) / MS_POR_DIA);
+
+/**
+ * The working calendar: which days are not hábiles besides weekends. Holidays (national,
+ * regional and local alike) are just days here; where they come from is the calendar files'.
+ */
+export class CalendarioLaboral {
+  private readonly festivos: ReadonlySet<Dia>;
+
+  constructor(festivos: Iterable<Dia>) {
+    const dias = [...festivos];
+    for (const dia of dias) mediodia(dia);
+    this.festivos = new Set(dias);
+  }
+
+  esHabil(dia: Dia): boolean {
+    const diaDeLaSemana = new Date(mediodia(dia)).getUTCDay();
+    return diaDeLaSemana !== 0 && diaDeLaSemana !== 6 && !this.festivos.has(dia);
+  }
+
+  /** The last day of `plazo` for a phase entered on `inicio`. */
+  vencimiento(inicio: Dia, plazo: Plazo): Dia {
+    if (plazo.computo === 'naturales') return this.siguienteHabil(sumarDias(inicio, plazo.dias));
+    let dia = inicio;
+    for (let contados = 0; contados < plazo.dias;) {
+      dia = sumarDias(dia, 1);
+      if (this.esHabil(dia)) contados++;
+    }
+    return dia;
+  }
+
+  private siguienteHabil(dia: Dia): Dia {
+    let habil = dia;
+    while (!this.esHabil(habil)) habil = sumarDias(habil, 1);
+    return habil;
+  }
+}
+
+/** The day an instant falls on in `zonaHoraria` (an IANA name such as Europe/Madrid). */
+export function diaEn(at: Date, zonaHoraria: string): Dia {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: zonaHoraria,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
+
+export type EstadoDelPlazo = 'en-plazo' | 'proximo' | 'vencido';
+
+/**
+ * Where a plazo stands on `hoy`: `vencido` once its last day has passed, `proximo` when at most
+ * `avisoDias` days remain (its last day included), `en-plazo` otherwise.
+ */
+export function estadoDelPlazo(vencimiento: Dia, hoy: Dia, avisoDias: number): EstadoDelPlazo {
+  const restantes = diasEntre(hoy, vencimiento);
+  if (restantes < 0) return 'vencido';
+  return restantes < avisoDias ? 'proximo' : 'en-plazo';
+}
