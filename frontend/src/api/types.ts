@@ -29,6 +29,16 @@ export interface Fase {
   readonly final?: boolean;
 }
 
+/** How the plazo of the current phase stands, as the gateway says (near: by its setting). */
+export type EstadoDelPlazo = 'en-plazo' | 'proximo' | 'vencido';
+
+/** The plazo of the expediente's current phase. */
+export interface Plazo {
+  /** Its last day (aaaa-mm-dd) in the administration's calendar: a day, not an instant. */
+  readonly vencimiento: string;
+  readonly estado: EstadoDelPlazo;
+}
+
 export interface UsuarioActual {
   readonly username: string;
   readonly name: string | null;
@@ -58,6 +68,8 @@ export interface ExpedienteEnLista {
   readonly creadoPor?: string;
   /** Who has it (a username), or null: nobody. GET /search does not say. */
   readonly asignadoA?: string | null;
+  /** Null: its phase has none, or it is closed. GET /search does not say. */
+  readonly plazo?: Plazo | null;
   readonly version?: number;
 }
 
@@ -67,7 +79,7 @@ export interface Tareas {
   readonly total: number;
   /** How many wait in each phase the user's roles may move one on from, in the procedure's order. */
   readonly porFase: ReadonlyArray<{ readonly fase: Fase; readonly total: number }>;
-  /** Those waiting longest first. */
+  /** The plazo that ends soonest first, those without one last. */
   readonly expedientes: readonly ExpedienteEnLista[];
   /** The open ones whose comments mention the user, newest first. */
   readonly menciones: {
@@ -143,6 +155,8 @@ export interface Expediente {
   readonly actualizadoAt: string;
   readonly actualizadoPor: string;
   readonly fase: Fase | null;
+  /** The current phase's; null: the phase has none, or the expediente is closed. */
+  readonly plazo: Plazo | null;
   readonly historialDeFases: readonly PasoPorFase[];
   readonly documentos: readonly DocumentoDelExpediente[];
   /** Oldest first. */

@@ -58,6 +58,7 @@ export const es = {
     ordenCodigo: 'Código (A-Z)',
     ordenCodigoDesc: 'Código (Z-A)',
     ordenFase: 'Fase',
+    ordenVencimiento: 'Plazo (vence antes primero)',
     codigo: 'Código',
     fecha: 'Fecha',
     descripcion: 'Descripción',
@@ -96,6 +97,12 @@ export const es = {
     noCargadas: 'No se han podido cargar sus tareas: {motivo}',
     reintentar: 'Reintentar',
     actualizado: 'Actualizado a las {hora}',
+  },
+  plazo: {
+    titulo: 'Plazo',
+    proximo: 'Vence pronto',
+    vencido: 'Vencido',
+    sinPlazo: 'Sin plazo',
   },
   fechas: {
     formato: 'dd/mm/aaaa',

@@ -1,6 +1,13 @@
 /** The list's filters, kept in the URL's query so reloading or going back shows the same. */
 
-export const ORDENES = ['reciente', 'antiguo', 'codigo', 'codigo-desc', 'fase'] as const;
+export const ORDENES = [
+  'reciente',
+  'antiguo',
+  'codigo',
+  'codigo-desc',
+  'fase',
+  'vencimiento',
+] as const;
 export type Orden = (typeof ORDENES)[number];
 
 const SORT_OF: Readonly<Record<Orden, { sort: string; order: 'asc' | 'desc' }>> = {
@@ -9,6 +16,8 @@ const SORT_OF: Readonly<Record<Orden, { sort: string; order: 'asc' | 'desc' }>> 
   codigo: { sort: 'codigo', order: 'asc' },
   'codigo-desc': { sort: 'codigo', order: 'desc' },
   fase: { sort: 'fase', order: 'asc' },
+  // The API puts those without a plazo last.
+  vencimiento: { sort: 'vencimiento', order: 'asc' },
 };
 
 /** Whose: anyone's (''), the signed-in user's, or nobody's. */

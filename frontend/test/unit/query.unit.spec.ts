@@ -68,6 +68,15 @@ describe('the list keeps its filters in the URL', () => {
     });
   });
 
+  it('sorts by the plazo that ends soonest, kept in the URL', () => {
+    const filtros = filtrosFromQuery({ orden: 'vencimiento' });
+    expect(filtros).toEqual({ ...SIN_FILTROS, orden: 'vencimiento' });
+    expect(apiRequestOf(filtros, 'teresa').query).toMatchObject({
+      sort: 'vencimiento',
+      order: 'asc',
+    });
+  });
+
   it('searches the full text, by relevance, when there is text', () => {
     expect(apiRequestOf({ ...SIN_FILTROS, q: 'obra menor', fase: 'INICIAL' }, 'teresa')).toEqual({
       path: '/search',
