@@ -18,7 +18,15 @@ const COLUMNAS: ReadonlyArray<readonly [string, (expediente: Expediente) => stri
   ['Creado por', (e) => e.creadoPor],
   ['Actualizado', (e) => e.actualizadoAt],
   ['Asignado a', (e) => e.asignadoA ?? ''],
+  ['Vence el', (e) => e.plazo?.vencimiento ?? ''],
+  ['Plazo', (e) => (e.plazo ? NOMBRE_DE_ESTADO_DEL_PLAZO[e.plazo.estado] : '')],
 ];
+
+const NOMBRE_DE_ESTADO_DEL_PLAZO: Record<NonNullable<Expediente['plazo']>['estado'], string> = {
+  'en-plazo': 'En plazo',
+  proximo: 'Vence pronto',
+  vencido: 'Vencido',
+};
 
 /**
  * One cell for a spreadsheet: quoted where it holds the separator, a quote or a line break,

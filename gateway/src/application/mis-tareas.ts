@@ -14,7 +14,8 @@ type Expedientes = PaginaDeExpedientes['items'];
 /**
  * What waits for the caller: bpm says in which phases their roles may move an expediente on;
  * of the open expedientes in those phases, those assigned to them or to nobody (an
- * administrator's: all of them, as they may act on any), the ones waiting longest first.
+ * administrator's: all of them, as they may act on any), the ones whose plazo ends first
+ * first, then those without plazo, the ones waiting longest first.
  * Composed here, where both answers meet: neither service knows the other's half. Beside
  * them, the open ones whose comments mention the caller.
  */
@@ -44,7 +45,13 @@ export class MisTareas {
         const paginas = await Promise.all(
           criteriosDe(fase, actor.userId, administra).map((criterios) =>
             this.expedientes.list(
-              { ...criterios, estado: 'abierto', sort: 'creadoAt', order: 'asc', pageSize: limite },
+              {
+                ...criterios,
+                estado: 'abierto',
+                sort: 'vencimiento',
+                order: 'asc',
+                pageSize: limite,
+              },
               call,
             ),
           ),
@@ -58,7 +65,12 @@ export class MisTareas {
     );
     const expedientes: Expedientes = porFase
       .flatMap((each) => each.items)
-      .sort((a, b) => a.creadoAt.localeCompare(b.creadoAt) || a.id.localeCompare(b.id))
+      .sort(
+        (a, b) =>
+          ordenDePlazo(a).localeCompare(ordenDePlazo(b)) ||
+          a.creadoAt.localeCompare(b.creadoAt) ||
+          a.id.localeCompare(b.id),
+      )
       .slice(0, limite);
     return {
       total: porFase.reduce((suma, each) => suma + each.total, 0),
@@ -68,6 +80,9 @@ export class MisTareas {
     };
   }
 }
+
+/** Without a plazo, after every day. */
+const ordenDePlazo = ({ plazo }: Expedientes[number]): string => plazo?.vencimiento ?? '9999-12-31';
 
 /** Procedures share phase codes, and the list filters by code: each code once. */
 const unaVezCada = (fases: readonly FaseResumida[]): FaseResumida[] =>

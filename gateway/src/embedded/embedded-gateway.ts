@@ -35,7 +35,7 @@ import { gatewayClientUris } from '../login/login-routes';
 import { bearerStrategy } from '../security/authentication';
 import { defaultFrontendDir, staticWebUi } from '../web-ui/static-web-ui';
 import { EmbeddedSecrets, loadOrCreateSecrets } from './embedded-secrets';
-import { EmbeddedPlatform, startEmbeddedPlatform } from './embedded-platform';
+import { EmbeddedPlatform, PlazosOptions, startEmbeddedPlatform } from './embedded-platform';
 
 /** Where the in-process services' internal API answers on the same server. */
 export const INTERNAL_PATH = '/internal';
@@ -59,6 +59,8 @@ export interface EmbeddedGatewayOptions {
   readonly dataDir: string;
   /** What every store under `dataDir` promises of a commit; `power-cut` when omitted. */
   readonly durability?: Durability;
+  /** bpm's working calendar and time zone; the ones it ships with when omitted. */
+  readonly plazos?: PlazosOptions;
   /** 0 for any free port. */
   readonly port: number;
   readonly host?: string;
@@ -114,7 +116,7 @@ const prefixed = (prefix: string, checks: readonly ReadinessCheck[]): ReadinessC
 export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
 ): Promise<EmbeddedGateway> {
-  const { logger, metrics, dataDir, durability, settings } = options;
+  const { logger, metrics, dataDir, durability, settings, plazos } = options;
   let host: express.Express | undefined;
   const server = createServer((req, res) => (host ? host(req, res) : starting(res)));
   await new Promise<void>((done, fail) => {
@@ -140,7 +142,13 @@ export async function startEmbeddedGateway(
     const { identity, access, embedded } = await authenticationOf(options, publicUrl, started);
     const auth = embedded?.module;
 
-    const platform = await startEmbeddedPlatform({ dataDir, durability, logger, metrics });
+    const platform = await startEmbeddedPlatform({
+      dataDir,
+      durability,
+      plazos,
+      logger,
+      metrics,
+    });
     started.push(() => platform.stop());
     const changes = new BusExpedienteChanges(platform.bus, liveUpdatesGroup('embedded'), logger);
     await changes.start();

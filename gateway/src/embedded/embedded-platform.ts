@@ -13,11 +13,18 @@ import {
 } from '@expedientes/shared-kernel/adapters/runtime';
 import { Durability, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 
+/** Where bpm reads its working calendar, and the time zone its days are in. */
+export interface PlazosOptions {
+  readonly calendarioDir?: string;
+  readonly zonaHoraria?: string;
+}
+
 export interface EmbeddedPlatformOptions {
   /** SQLite files and document content live here; the data survives restarts. */
   readonly dataDir: string;
   /** What each store's commit survives; `power-cut` when omitted. */
   readonly durability?: Durability;
+  readonly plazos?: PlazosOptions;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
 }
@@ -34,7 +41,12 @@ export interface EmbeddedPlatform {
 }
 
 type ServiceFactory = (
-  infrastructure: { kind: 'embedded'; dataDir: string; durability?: Durability; bus: MessageBus },
+  infrastructure: {
+    kind: 'embedded';
+    dataDir: string;
+    durability?: Durability;
+    bus: MessageBus;
+  } & PlazosOptions,
   common: { logger: Logger; metrics: ServiceMetrics },
 ) => Promise<ServiceModule>;
 
@@ -63,7 +75,7 @@ export async function startEmbeddedPlatform(
   try {
     for (const [name, create] of factories) {
       const module = await create(
-        { kind: 'embedded', dataDir, durability, bus },
+        { kind: 'embedded', dataDir, durability, bus, ...options.plazos },
         // `service` is the process's own field; inside the one process, each bounded context says `context`.
         { logger: options.logger.child({ context: name }), metrics: options.metrics },
       );

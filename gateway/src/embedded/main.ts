@@ -20,6 +20,10 @@ const configSchema = z
     PORT: env.port(8080),
     DATA_DIR: z.string().min(1).default('data'),
     EMBEDDED_DURABILITY: z.enum(DURABILITIES).default('power-cut'),
+    /** Optional: bpm's working calendar (a file per year), when not the one shipped. */
+    BPM_CALENDAR_DIR: z.string().min(1).optional(),
+    /** Where the administration's days begin and end (expedientes reads it too). */
+    TIME_ZONE: z.string().min(1).optional(),
     ...gatewayVariables,
   })
   // The authorization server's settings, but where it sends the browser: that is this process.
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
   const embedded = await startEmbeddedGateway({
     dataDir,
     durability: config.EMBEDDED_DURABILITY,
+    plazos: { calendarioDir: config.BPM_CALENDAR_DIR, zonaHoraria: config.TIME_ZONE },
     port: config.PORT,
     logger,
     metrics,

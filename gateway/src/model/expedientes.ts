@@ -20,6 +20,19 @@ const pasoPorFase = named(
     salidaAt: instante.nullable(),
     salidaPor: z.string().nullable(),
     motivo: z.string().optional().describe('Por qué la trajo a esta fase, si lo dijo (un rechazo)'),
+    vencimiento: z.iso
+      .date()
+      .optional()
+      .describe('El último día del plazo de la fase, si tenía (AAAA-MM-DD)'),
+  }),
+);
+
+const plazo = named(
+  'Plazo',
+  'El plazo de la fase en la que está: su último día, en días del calendario de la administración, y cómo está hoy (próximo: le quedan DEADLINE_WARNING_DAYS días o menos, contando el último)',
+  z.object({
+    vencimiento: z.iso.date().describe('El último día del plazo (AAAA-MM-DD)'),
+    estado: z.enum(['en-plazo', 'proximo', 'vencido']),
   }),
 );
 
@@ -88,6 +101,7 @@ export const expediente = named(
     documentos: z.array(documentoEnExpediente),
     comentarios: z.array(comentario).describe('Del más antiguo al más reciente'),
     asignadoA: z.string().nullable().describe('Quién lo tiene para tramitarlo; null: nadie'),
+    plazo: plazo.nullable().describe('null: su fase no tiene plazo, o está cerrado'),
     version: z.number().int().nonnegative(),
   }),
 );
@@ -125,6 +139,7 @@ export const expedienteEnLista = named(
     creadoPor: z.string(),
     actualizadoAt: instante,
     asignadoA: z.string().nullable().describe('Quién lo tiene para tramitarlo; null: nadie'),
+    plazo: plazo.nullable().describe('null: su fase no tiene plazo, o está cerrado'),
     version: z.number().int().nonnegative(),
   }),
 );

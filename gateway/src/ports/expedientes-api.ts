@@ -32,7 +32,7 @@ export interface CriteriosDeLista {
   readonly asignadoA?: string;
   readonly sinAsignar?: boolean;
   readonly mencionado?: string;
-  readonly sort?: 'codigo' | 'creadoAt' | 'fase';
+  readonly sort?: 'codigo' | 'creadoAt' | 'fase' | 'vencimiento';
   readonly order?: 'asc' | 'desc';
   readonly page?: number;
   readonly pageSize?: number;

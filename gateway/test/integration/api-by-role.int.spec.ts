@@ -354,6 +354,8 @@ describe('The API, endpoint by endpoint, for each role', () => {
           'Creado por',
           'Actualizado',
           'Asignado a',
+          'Vence el',
+          'Plazo',
         ]);
         const { body } = await detalle(expediente.id);
         expect(lines.slice(1, -1)).toHaveLength(1);

@@ -15,6 +15,7 @@ const item = (n: number, changes: Partial<Item> = {}): Item => ({
   creadoPor: 'ana',
   actualizadoAt: `2030-01-0${n}T11:00:00.000Z`,
   asignadoA: null,
+  plazo: null,
   version: 1,
   ...changes,
 });
@@ -47,7 +48,7 @@ describe('The list as CSV', () => {
     const csv = await text(await exportarExpedientes(api, { estado: 'abierto' }, call, 2));
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFFCódigo;Opción inicial;Descripción;Estado;Fase;Creado;Creado por;Actualizado;Asignado a',
+      '\uFEFFCódigo;Opción inicial;Descripción;Estado;Fase;Creado;Creado por;Actualizado;Asignado a;Vence el;Plazo',
     );
     expect(lines.slice(1, -1).map((line) => line.split(';')[0])).toEqual([
       'C-1',
@@ -57,12 +58,18 @@ describe('The list as CSV', () => {
       'C-5',
     ]);
     expect(lines[1]).toBe(
-      'C-1;Sede electrónica;Descripción 1;Abierto;Fase inicial;2030-01-01T10:00:00.000Z;ana;2030-01-01T11:00:00.000Z;',
+      'C-1;Sede electrónica;Descripción 1;Abierto;Fase inicial;2030-01-01T10:00:00.000Z;ana;2030-01-01T11:00:00.000Z;;;',
     );
     expect(lines.at(-1)).toBe('');
     // Oldest first unless asked otherwise, with the filters kept, three pages of two.
     expect(asked.map(({ page }) => page)).toEqual([1, 2, 3]);
     expect(asked[0]).toMatchObject({ estado: 'abierto', sort: 'creadoAt', order: 'asc' });
+  });
+
+  it('writes the last day of the plazo and how it stands', async () => {
+    const { api } = listOf([item(1, { plazo: { vencimiento: '2030-01-20', estado: 'proximo' } })]);
+    const [, line] = (await text(await exportarExpedientes(api, {}, call, 2))).split('\r\n');
+    expect(line.split(';').slice(-2)).toEqual(['2030-01-20', 'Vence pronto']);
   });
 
   it('asks one page more when the last one is full, and answers a header alone for none', async () => {

@@ -157,6 +157,10 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
 - name: MYSQL_URL
   value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" $name) | quote }}
+{{- if and (eq $name "bpm") $root.Values.calendario }}
+- name: BPM_CALENDAR_DIR
+  value: /etc/expedientes/calendario
+{{- end }}
 {{- end }}
 {{- end -}}
 

@@ -23,6 +23,7 @@ import { FollowProcess } from './application/follow-process/follow-process';
 import { GetExpediente } from './application/get-expediente/get-expediente';
 import { GetExpedienteHistory } from './application/get-history/get-history';
 import { GetSaga } from './application/get-saga/get-saga';
+import { PlazoALaVista } from './application/plazos/plazo-a-la-vista';
 import { ListExpedientes } from './application/list-expedientes/list-expedientes';
 import { OpenExpediente } from './application/open-expediente/open-expediente';
 import { openExpedienteSaga } from './application/open-expediente/open-expediente-saga';
@@ -301,6 +302,11 @@ function buildContainer(
         getHistory: ctx.get(TOKENS.getHistory),
         getSaga: ctx.get(TOKENS.getSaga),
         rebuildReadModels: () => projection.rebuild(),
+        plazos: new PlazoALaVista(
+          ctx.get(TOKENS.clock),
+          ctx.get<ExpedientesSettings>(TOKENS.settings).zonaHoraria,
+          ctx.get<ExpedientesSettings>(TOKENS.settings).avisoDePlazoDias,
+        ),
       },
       ctx.get(TOKENS.newId),
     );

@@ -6,6 +6,7 @@ import {
   faseSchema,
   motivoDeTransicion,
   opcionInicialSchema,
+  vencimientoSchema,
 } from './common';
 
 /** The published language of the expedientes context: its integration events. */
@@ -87,6 +88,13 @@ export const AsignacionCambiada = defineMessage(
   z.object({ expedienteId, version, asignadoA: z.string().min(1).nullable() }),
 );
 
+/** bpm counted again the plazo of the phase the expediente is in: its last day (null: none). */
+export const PlazoRecalculado = defineMessage(
+  'expedientes.expediente.plazo-recalculado',
+  'event',
+  z.object({ expedienteId, version, vencimiento: vencimientoSchema }),
+);
+
 export const expedientesContracts = [
   ExpedienteSolicitado,
   ExpedienteAbierto,
@@ -96,4 +104,5 @@ export const expedientesContracts = [
   DocumentoAdjuntado,
   ComentarioAnadido,
   AsignacionCambiada,
+  PlazoRecalculado,
 ];

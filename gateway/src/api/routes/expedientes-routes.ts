@@ -83,7 +83,10 @@ const listQuery = z.object({
     .max(64)
     .optional()
     .describe('Aquellos en cuyos comentarios se menciona a este usuario (@usuario)'),
-  sort: z.enum(['codigo', 'creadoAt', 'fase']).optional().describe('Por defecto, creadoAt'),
+  sort: z
+    .enum(['codigo', 'creadoAt', 'fase', 'vencimiento'])
+    .optional()
+    .describe('Por defecto, creadoAt; por vencimiento, los que no tienen plazo van tras los demás'),
   order: z.enum(['asc', 'desc']).optional().describe('Por defecto, desc para creadoAt'),
   page: pageNumber,
   pageSize,

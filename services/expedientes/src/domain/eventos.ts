@@ -28,6 +28,8 @@ export type ExpedienteAbierto = DomainEvent<
     descripcion: string;
     fase: Fase;
     documentos: Documento[];
+    /** The last day of the phase's plazo (YYYY-MM-DD); null: none; absent: from before plazos. */
+    vencimiento?: string | null;
     por: string;
   }
 >;
@@ -56,7 +58,25 @@ export type DescripcionEditada = DomainEvent<
  */
 export type FaseCambiada = DomainEvent<
   'expedientes.expediente.fase-cambiada.v1',
-  { expedienteId: string; desde: Fase; hacia: Fase; paso?: number; motivo?: string; por: string }
+  {
+    expedienteId: string;
+    desde: Fase;
+    hacia: Fase;
+    paso?: number;
+    motivo?: string;
+    /** The last day of the new phase's plazo; null: none; absent: from before plazos. */
+    vencimiento?: string | null;
+    por: string;
+  }
+>;
+
+/**
+ * bpm counted the plazo of the current phase again (the working calendar changed): `paso` is
+ * the transition that entered the phase (0: the initial phase).
+ */
+export type PlazoRecalculado = DomainEvent<
+  'expedientes.expediente.plazo-recalculado.v1',
+  { expedienteId: string; paso: number; vencimiento: string | null; por: string }
 >;
 
 export type DocumentoAdjuntado = DomainEvent<
@@ -84,7 +104,8 @@ export type EventoDeExpediente =
   | FaseCambiada
   | DocumentoAdjuntado
   | ComentarioAnadido
-  | AsignacionCambiada;
+  | AsignacionCambiada
+  | PlazoRecalculado;
 
 export type TipoDeEvento = EventoDeExpediente['type'];
 
@@ -97,6 +118,7 @@ export const tiposDeEvento: readonly TipoDeEvento[] = [
   'expedientes.expediente.documento-adjuntado.v1',
   'expedientes.expediente.comentario-anadido.v1',
   'expedientes.expediente.asignacion-cambiada.v1',
+  'expedientes.expediente.plazo-recalculado.v1',
 ];
 
 export const esTipoDeEvento = (type: string): type is TipoDeEvento =>

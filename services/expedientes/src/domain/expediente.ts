@@ -45,6 +45,8 @@ interface Estado {
   documentos: Map<string, Documento[]>;
   /** Who has it to work on; null: nobody yet. */
   asignadoA: string | null;
+  /** The last day of the current phase's plazo; null: none (or from before plazos). */
+  vencimiento: string | null;
 }
 
 /**
@@ -77,8 +79,11 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
     return eventos.length === 0 ? null : new Expediente().loadFromHistory(eventos);
   }
 
-  /** Its documents are registered and its process started in `fase`. */
-  abrir(apertura: { fase: Fase; documentos: readonly Documento[] }, autoria: Autoria): void {
+  /** Its documents are registered and its process started in `fase`, whose plazo ends on `vencimiento`. */
+  abrir(
+    apertura: { fase: Fase; documentos: readonly Documento[]; vencimiento?: string | null },
+    autoria: Autoria,
+  ): void {
     const actual = this.exigirEstado(['pendiente'], 'abrir el expediente');
     this.record({
       type: 'expedientes.expediente.abierto.v1',
@@ -90,6 +95,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         descripcion: actual.descripcion,
         fase: apertura.fase,
         documentos: [...apertura.documentos],
+        ...(apertura.vencimiento === undefined ? {} : { vencimiento: apertura.vencimiento }),
         por: autoria.por,
       },
     });
@@ -174,9 +180,15 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
    * repeat, so only the number tells one from another). A final phase finishes the expediente.
    * Being in `hacia` also counts as having followed: it never asks bpm for the phase it is in, so
    * it got there by a change without a number (bpm's messages from before it gave one). False
-   * when there was nothing to follow.
+   * when there was nothing to follow. `vencimiento`: the last day of the new phase's plazo.
    */
-  cambiarFase(hacia: Fase, autoria: Autoria, paso?: number, motivo?: string): boolean {
+  cambiarFase(
+    hacia: Fase,
+    autoria: Autoria,
+    paso?: number,
+    motivo?: string,
+    vencimiento?: string | null,
+  ): boolean {
     const actual = this.actual();
     const seguida = paso !== undefined && paso <= actual.pasoDelProceso;
     if (seguida || actual.fase?.codigo === hacia.codigo) return false;
@@ -190,8 +202,25 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         hacia,
         ...(paso === undefined ? {} : { paso }),
         ...(motivo === undefined ? {} : { motivo }),
+        ...(vencimiento === undefined ? {} : { vencimiento }),
         por: autoria.por,
       },
+    });
+    return true;
+  }
+
+  /**
+   * bpm counted again the plazo of the phase entered by its transition `paso`: taken while the
+   * expediente is still in that stay and the day moved; false otherwise.
+   */
+  recalcularPlazo(plazo: { paso: number; vencimiento: string | null }, autoria: Autoria): boolean {
+    const actual = this.actual();
+    if (actual.estado !== 'abierto' || actual.pasoDelProceso !== plazo.paso) return false;
+    if (actual.vencimiento === plazo.vencimiento) return false;
+    this.record({
+      type: 'expedientes.expediente.plazo-recalculado.v1',
+      occurredAt: autoria.at.toISOString(),
+      data: { expedienteId: actual.id, ...plazo, por: autoria.por },
     });
     return true;
   }
@@ -276,12 +305,14 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
           pasoDelProceso: 0,
           documentos: new Map(),
           asignadoA: null,
+          vencimiento: null,
         };
         return;
       case 'expedientes.expediente.abierto.v1': {
         const actual = this.actual();
         actual.estado = 'abierto';
         actual.fase = event.data.fase;
+        actual.vencimiento = event.data.vencimiento ?? null;
         for (const documento of event.data.documentos) this.guardarVersion(documento);
         return;
       }
@@ -295,6 +326,7 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         const actual = this.actual();
         actual.fase = event.data.hacia;
         actual.pasoDelProceso = event.data.paso ?? actual.pasoDelProceso;
+        actual.vencimiento = event.data.vencimiento ?? null;
         if (event.data.hacia.final) actual.estado = 'finalizado';
         return;
       }
@@ -305,6 +337,9 @@ export class Expediente extends EventSourcedAggregate<EventoDeExpediente> {
         return; // nothing the expediente decides on
       case 'expedientes.expediente.asignacion-cambiada.v1':
         this.actual().asignadoA = event.data.asignadoA;
+        return;
+      case 'expedientes.expediente.plazo-recalculado.v1':
+        this.actual().vencimiento = event.data.vencimiento;
         return;
     }
   }

@@ -1,6 +1,15 @@
 import { ConfigurationError, env, loadConfig } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 
+function esZonaHoraria(zona: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zona });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** How the expedientes sagas behave, in either mode; read from the environment. */
 export const expedientesSettingsSchema = z.object({
   /** Deadline of every command a saga sends before it compensates (or resends a compensation);
@@ -10,12 +19,21 @@ export const expedientesSettingsSchema = z.object({
   SAGA_RESPONSE_WAIT_MS: env.positiveInt(10_000),
   /** How often the sagas' deadlines are checked. */
   SAGA_TIMEOUT_CHECK_INTERVAL_MS: env.positiveInt(1_000),
+  /** Where the administration's days begin and end: the day a plazo is near or past. */
+  TIME_ZONE: z
+    .string()
+    .refine(esZonaHoraria, 'an IANA time zone, such as Europe/Madrid')
+    .default('Europe/Madrid'),
+  /** A plazo with this many days left (its last day included) or fewer is flagged as near. */
+  DEADLINE_WARNING_DAYS: env.positiveInt(3),
 });
 
 export interface ExpedientesSettings {
   readonly sagaStepTimeoutMs: number;
   readonly sagaResponseWaitMs: number;
   readonly sagaTimeoutCheckIntervalMs: number;
+  readonly zonaHoraria: string;
+  readonly avisoDePlazoDias: number;
 }
 
 export const settingsOf = (
@@ -24,6 +42,8 @@ export const settingsOf = (
   sagaStepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
   sagaResponseWaitMs: config.SAGA_RESPONSE_WAIT_MS,
   sagaTimeoutCheckIntervalMs: config.SAGA_TIMEOUT_CHECK_INTERVAL_MS,
+  zonaHoraria: config.TIME_ZONE,
+  avisoDePlazoDias: config.DEADLINE_WARNING_DAYS,
 });
 
 /** The settings from `environment` (for the embedded launcher too); a ConfigurationError lists what is wrong. */

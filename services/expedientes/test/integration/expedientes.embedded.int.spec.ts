@@ -10,7 +10,7 @@ import {
 } from '../support/expedientes-service-suite';
 import { eventually } from '@expedientes/shared-kernel/testing';
 import { cooperativeParticipants } from '../support/fake-participants';
-import { ServiceHarness } from '../support/service-harness';
+import { ServiceHarness, testSettings } from '../support/service-harness';
 
 async function embedded(): Promise<InfrastructureUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-embedded-'));
@@ -42,6 +42,7 @@ describe('expedientes when a participant does not answer (embedded)', () => {
     underTest = await embedded();
     harness = await ServiceHarness.start(underTest.infrastructure, {
       settings: {
+        ...testSettings,
         sagaStepTimeoutMs: 300,
         sagaResponseWaitMs: 5_000,
         sagaTimeoutCheckIntervalMs: 50,

@@ -6,7 +6,7 @@ import {
   SqliteExpedienteReadModels,
 } from '../../src/infrastructure/read-models/sqlite-expediente-read-models';
 
-/** What the read models of a release before comments and assignment left in the file. */
+/** What the read models of a release before comments, assignment and plazos left in the file. */
 const listView = {
   id: 'exp-viejo',
   codigo: 'VIEJO-1',
@@ -30,7 +30,7 @@ const detailView = {
 };
 
 describe('SQLite read models written by an earlier release', () => {
-  it('read as assigned to nobody and without comments once migrated', async () => {
+  it('read as assigned to nobody, without comments and without plazo once migrated', async () => {
     const temp = temporarySqlite();
     try {
       await temp.db.migrate('expediente-read-models', readModelMigrations.slice(0, 2));
@@ -59,14 +59,20 @@ describe('SQLite read models written by an earlier release', () => {
       await readModels.migrate();
       const list = new ListExpedientes(readModels);
       expect((await list.execute({})).items).toEqual([
-        { ...listView, asignadoA: null, mencionados: [] },
+        { ...listView, asignadoA: null, mencionados: [], vencimiento: null },
       ]);
+      expect((await list.execute({ sort: 'vencimiento' })).total).toBe(1);
       expect((await list.execute({ mencionado: 'ana' })).total).toBe(0);
       expect((await list.execute({ sinAsignar: true })).total).toBe(1);
       expect((await list.execute({ asignadoA: 'ana' })).total).toBe(0);
       const noEvents = { readStream: async () => [] };
       const detail = await new GetExpediente(readModels, noEvents).execute('exp-viejo');
-      expect(detail).toMatchObject({ comentarios: [], asignadoA: null, codigo: 'VIEJO-1' });
+      expect(detail).toMatchObject({
+        comentarios: [],
+        asignadoA: null,
+        vencimiento: null,
+        codigo: 'VIEJO-1',
+      });
     } finally {
       await temp.dispose();
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { documents, Envelope, EnvelopeFactory, topics } from '@expedientes/shared-kernel';
 import { ExpedientesInfrastructure } from '../../src/composition-root';
 import { eventually } from '@expedientes/shared-kernel/testing';
+import { vencimientoDe } from './fake-participants';
 import { DocumentoMother } from './mothers';
 import { ServiceHarness } from './service-harness';
 
@@ -153,6 +154,37 @@ export function expedientesServiceSuite(
       const beforeToday = await page(`hasta=2000-01-01`);
       expect(beforeToday.body).toMatchObject({ total: 0, items: [] });
       expect((await page('sort=nombre')).status).toBe(400);
+    });
+
+    it('shows the plazo of the current phase, flagged as it stands today, and sorts by it', async () => {
+      const [lejos, vencido] = [(await open()).expedienteId, (await open()).expedienteId];
+      await transition(vencido, 'ANALISIS_TECNICO');
+      await detailAt(vencido, 2);
+      const sinPlazo = (await open()).expedienteId;
+      await transition(sinPlazo, 'ANALISIS_TECNICO');
+      await transition(sinPlazo, 'VALIDACION');
+      await detailAt(sinPlazo, 3);
+
+      expect((await detailAt(lejos, 1)).plazo).toEqual({
+        vencimiento: vencimientoDe.INICIAL,
+        estado: 'en-plazo',
+      });
+      expect((await detailAt(vencido, 2)).plazo).toEqual({
+        vencimiento: vencimientoDe.ANALISIS_TECNICO,
+        estado: 'vencido',
+      });
+      const list = await harness.request(
+        'GET',
+        `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&sort=vencimiento&pageSize=100`,
+      );
+      const mine = list.body.items.filter((item: { id: string }) =>
+        [lejos, vencido, sinPlazo].includes(item.id),
+      );
+      expect(mine.map((item: { id: string; plazo: unknown }) => [item.id, item.plazo])).toEqual([
+        [vencido, { vencimiento: vencimientoDe.ANALISIS_TECNICO, estado: 'vencido' }],
+        [lejos, { vencimiento: vencimientoDe.INICIAL, estado: 'en-plazo' }],
+        [sinPlazo, null],
+      ]);
     });
 
     it('lists who has each expediente: assigned to someone, and to nobody', async () => {

@@ -10,6 +10,18 @@ const fases: Record<string, () => Fase> = {
   RECHAZADO: FaseMother.rechazado,
 };
 
+/**
+ * The last day bpm gives the plazo of each phase here: fixed days, so that tests tell a plazo
+ * past (analysis) from one far ahead (initial) and a phase without one.
+ */
+export const vencimientoDe: Record<string, string | null> = {
+  INICIAL: '2099-12-31',
+  ANALISIS_TECNICO: '2000-01-03',
+  VALIDACION: null,
+  FINALIZADO: null,
+  RECHAZADO: '2099-06-30',
+};
+
 /** The standard procedure's transitions and who may take them, as bpm defines them. */
 const transiciones: Record<string, string[]> = {
   'INICIAL>ANALISIS_TECNICO': ['tramitador'],
@@ -58,6 +70,7 @@ export function cooperativeParticipants(): (command: Envelope) => Answer {
             procedimiento: 'estandar',
             version: 1,
             fase: FaseMother.inicial(),
+            vencimiento: vencimientoDe.INICIAL,
           },
         };
       case 'bpm.CancelProcess':
@@ -81,7 +94,10 @@ export function cooperativeParticipants(): (command: Envelope) => Answer {
         faseDe.set(expedienteId, hacia);
         const paso = (pasosDe.get(expedienteId) ?? 0) + 1;
         pasosDe.set(expedienteId, paso);
-        return { type: 'bpm.TransitionRecorded', payload: { expedienteId, desde, hacia, paso } };
+        return {
+          type: 'bpm.TransitionRecorded',
+          payload: { expedienteId, desde, hacia, paso, vencimiento: vencimientoDe[hacia.codigo] },
+        };
       }
       default:
         return null;

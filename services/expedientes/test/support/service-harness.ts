@@ -19,6 +19,8 @@ export const testSettings: ExpedientesSettings = {
   sagaStepTimeoutMs: 20_000,
   sagaResponseWaitMs: 5_000,
   sagaTimeoutCheckIntervalMs: 200,
+  zonaHoraria: 'Europe/Madrid',
+  avisoDePlazoDias: 3,
 };
 
 export interface HttpAnswer {

@@ -5,6 +5,8 @@ const defaults = {
   sagaStepTimeoutMs: 60_000,
   sagaResponseWaitMs: 10_000,
   sagaTimeoutCheckIntervalMs: 1_000,
+  zonaHoraria: 'Europe/Madrid',
+  avisoDePlazoDias: 3,
 };
 
 describe('the configuration', () => {
@@ -38,5 +40,12 @@ describe('the configuration', () => {
     expect(() => loadExpedientesSettings({ SAGA_RESPONSE_WAIT_MS: 'pronto' })).toThrow(
       /SAGA_RESPONSE_WAIT_MS/,
     );
+  });
+
+  it('reads where the days of the plazos begin and end, and refuses a zone that does not exist', () => {
+    expect(
+      loadExpedientesSettings({ TIME_ZONE: 'Atlantic/Canary', DEADLINE_WARNING_DAYS: '5' }),
+    ).toEqual({ ...defaults, zonaHoraria: 'Atlantic/Canary', avisoDePlazoDias: 5 });
+    expect(() => loadExpedientesSettings({ TIME_ZONE: 'Europa/Teruel' })).toThrow(/TIME_ZONE/);
   });
 });

@@ -4,6 +4,9 @@ import { advancePhaseSaga } from '../../src/application/advance-phase/advance-ph
 import { FollowProcess } from '../../src/application/follow-process/follow-process';
 import { RequestMetadata } from '../../src/application/request';
 import { GetExpedienteHistory } from '../../src/application/get-history/get-history';
+import { fromRecorded } from '../../src/application/expediente-stream';
+import { evolveDetail } from '../../src/application/projections/expediente-detail';
+import { evolveListItem } from '../../src/application/projections/expediente-list';
 import { given } from '../support/given';
 import { ActorMother, ExpedienteMother, FaseMother } from '../support/mothers';
 import { sagaFixture, STEP_TIMEOUT_MS } from '../support/saga-fixture';
@@ -99,6 +102,71 @@ describe('FollowProcess: the expediente follows the phase changes bpm publishes'
       ['warn', 'nope'],
     ]);
     expect(await faseOf()).toEqual(FaseMother.finalizado());
+  });
+
+  describe('plazos', () => {
+    const request = (id: string): RequestMetadata => ({
+      actor: { userId: 'system', roles: ['system'] },
+      correlationId: id,
+      requestId: id,
+    });
+    const views = async () => {
+      const recorded = (await fixture.eventStore.readStream('expediente-exp-1')).map(fromRecorded);
+      return {
+        detail: recorded.reduce(evolveDetail, null),
+        item: recorded.reduce(evolveListItem, null),
+      };
+    };
+
+    it('keeps the last day of the phase bpm moved it to, and takes a plazo counted again', async () => {
+      await follow.execute(
+        { expedienteId: 'exp-1', hacia: FaseMother.analisis(), paso: 1, vencimiento: '2026-12-21' },
+        request('fase'),
+      );
+      expect((await views()).item?.vencimiento).toBe('2026-12-21');
+
+      await expect(
+        follow.recalcularPlazo(
+          { expedienteId: 'exp-1', paso: 1, vencimiento: '2026-12-22' },
+          request('recalculo'),
+        ),
+      ).resolves.toBe('followed');
+      const { detail, item } = await views();
+      expect(item?.vencimiento).toBe('2026-12-22');
+      expect(detail?.vencimiento).toBe('2026-12-22');
+      expect(detail?.historialDeFases.at(-1)).toMatchObject({ vencimiento: '2026-12-22' });
+      const history = await new GetExpedienteHistory(fixture.eventStore).execute('exp-1');
+      expect(history.at(-1)).toMatchObject({
+        tipo: 'plazo-recalculado',
+        resumen: 'Plazo de la fase recalculado: vence el 22/12/2026',
+      });
+    });
+
+    it('leaves alone a plazo counted again for a stay it has left, or one it already has', async () => {
+      await follow.execute(
+        { expedienteId: 'exp-1', hacia: FaseMother.analisis(), paso: 1, vencimiento: '2026-12-21' },
+        request('fase'),
+      );
+      await expect(
+        follow.recalcularPlazo(
+          { expedienteId: 'exp-1', paso: 0, vencimiento: '2026-12-30' },
+          request('viejo'),
+        ),
+      ).resolves.toBe('known');
+      await expect(
+        follow.recalcularPlazo(
+          { expedienteId: 'exp-1', paso: 1, vencimiento: '2026-12-21' },
+          request('igual'),
+        ),
+      ).resolves.toBe('known');
+      await expect(
+        follow.recalcularPlazo(
+          { expedienteId: 'nope', paso: 0, vencimiento: null },
+          request('ninguno'),
+        ),
+      ).resolves.toBe('ignored');
+      expect((await views()).item?.vencimiento).toBe('2026-12-21');
+    });
   });
 
   describe('beside the AdvancePhase saga', () => {

@@ -1,3 +1,4 @@
+import { vencimientoDe } from '../support/fake-participants';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { GetExpediente } from '../../src/application/get-expediente/get-expediente';
 import { GetExpedienteHistory } from '../../src/application/get-history/get-history';
@@ -91,6 +92,7 @@ describe('the query side', () => {
         actualizadoAt: '2030-02-05T10:00:00.000Z',
         actualizadoPor: 'root',
         fase: FaseMother.validacion(),
+        vencimiento: null,
         version: 5,
       });
       expect(detail?.historialDeFases).toEqual([
@@ -98,6 +100,7 @@ describe('the query side', () => {
           fase: FaseMother.inicial(),
           entradaAt: '2030-02-01T10:00:00.000Z',
           entradaPor: 'ana.tramitadora',
+          vencimiento: vencimientoDe.INICIAL,
           salidaAt: '2030-02-02T10:00:00.000Z',
           salidaPor: 'ana.tramitadora',
         },
@@ -105,6 +108,7 @@ describe('the query side', () => {
           fase: FaseMother.analisis(),
           entradaAt: '2030-02-02T10:00:00.000Z',
           entradaPor: 'ana.tramitadora',
+          vencimiento: vencimientoDe.ANALISIS_TECNICO,
           salidaAt: '2030-02-05T10:00:00.000Z',
           salidaPor: 'root',
         },
@@ -153,6 +157,7 @@ describe('the query side', () => {
       actualizadoAt: '2030-02-05T10:00:00.000Z',
       asignadoA: null,
       mencionados: [],
+      vencimiento: null,
       version: 5,
     });
   });

@@ -26,6 +26,8 @@ export interface AdvancePhaseData {
     readonly desde: Fase;
     readonly hacia: Fase;
     readonly paso?: number;
+    /** The last day of the new phase's plazo (null: none), where bpm gave one. */
+    readonly vencimiento?: string | null;
   } | null;
 }
 
@@ -59,7 +61,12 @@ export function advancePhaseSaga({
           replies: [
             onSuccess(bpm.TransitionRecorded, (data, reply) => ({
               ...data,
-              transicion: { desde: reply.desde, hacia: reply.hacia, paso: reply.paso },
+              transicion: {
+                desde: reply.desde,
+                hacia: reply.hacia,
+                paso: reply.paso,
+                vencimiento: reply.vencimiento,
+              },
             })),
             onFailure(bpm.TransitionRefused, reasonOf),
           ],
@@ -70,11 +77,11 @@ export function advancePhaseSaga({
         action: local(async (data, context) => {
           const { expedienteId, transicion, motivo } = data;
           if (!transicion) throw new Error(`saga of ${expedienteId} lost bpm's reply`);
-          const { hacia, paso } = transicion;
+          const { hacia, paso, vencimiento } = transicion;
           await seguirTransicion(
             expedientes,
             clock,
-            { expedienteId, hacia, paso, motivo },
+            { expedienteId, hacia, paso, motivo, vencimiento },
             causaOfSaga(context),
           );
         }),

@@ -12,6 +12,8 @@ export interface TransicionDelProceso {
   readonly paso?: number;
   /** The user's reason for it, where they gave one. */
   readonly motivo?: string;
+  /** The last day of the new phase's plazo (null: none); absent from bpm's earlier messages. */
+  readonly vencimiento?: string | null;
 }
 
 /**
@@ -26,12 +28,12 @@ export function seguirTransicion(
   transicion: TransicionDelProceso,
   causa: Causa,
 ): Promise<'followed' | 'known'> {
-  const { expedienteId, hacia, paso, motivo } = transicion;
+  const { expedienteId, hacia, paso, motivo, vencimiento } = transicion;
   return retryOnConflict(async () => {
     const expediente = await expedientes.findById(expedienteId);
     if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
     const autoria = { por: causa.actor.userId, at: clock() };
-    if (!expediente.cambiarFase(hacia, autoria, paso, motivo)) return 'known';
+    if (!expediente.cambiarFase(hacia, autoria, paso, motivo, vencimiento)) return 'known';
     await expedientes.save(expediente, causa);
     return 'followed';
   });
@@ -81,5 +83,26 @@ export class FollowProcess {
       );
       return 'ignored';
     }
+  }
+
+  /**
+   * bpm counted again the plazo of the phase its transition `paso` entered: the expediente
+   * takes the new last day while it is still in that stay ('known' otherwise, or when it had).
+   */
+  async recalcularPlazo(
+    plazo: { expedienteId: string; paso: number; vencimiento: string | null },
+    request: RequestMetadata,
+  ): Promise<FollowOutcome> {
+    const { expedienteId, ...recalculo } = plazo;
+    const causa = causaOfRequest(request);
+    return retryOnConflict(async () => {
+      const expediente = await this.expedientes.findById(expedienteId);
+      if (!expediente) return 'ignored';
+      if (!expediente.recalcularPlazo(recalculo, { por: causa.actor.userId, at: this.clock() })) {
+        return 'known';
+      }
+      await this.expedientes.save(expediente, causa);
+      return 'followed';
+    });
   }
 }

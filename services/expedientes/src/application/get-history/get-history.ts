@@ -9,7 +9,7 @@ export interface EntradaDeHistorial {
   readonly version: number;
   /**
    * `solicitado`, `abierto`, `creacion-rechazada`, `descripcion-editada`, `fase-cambiada`,
-   * `documento-adjuntado`, `comentario-anadido`, `asignacion-cambiada`.
+   * `documento-adjuntado`, `comentario-anadido`, `asignacion-cambiada`, `plazo-recalculado`.
    */
   readonly tipo: string;
   readonly ocurridoAt: string;
@@ -22,6 +22,9 @@ export interface EntradaDeHistorial {
 
 const plural = (count: number, one: string, many: string): string =>
   `${count} ${count === 1 ? one : many}`;
+
+/** 2026-12-21 -> 21/12/2026, as Spanish users write a day. */
+const diaLegible = (dia: string): string => dia.split('-').reverse().join('/');
 
 function resumenDe(event: EventoDeExpediente): string {
   switch (event.type) {
@@ -60,6 +63,10 @@ function resumenDe(event: EventoDeExpediente): string {
         ? `Asignado a ${asignadoA}`
         : `Reasignado de ${anterior} a ${asignadoA}`;
     }
+    case 'expedientes.expediente.plazo-recalculado.v1':
+      return event.data.vencimiento === null
+        ? 'La fase ya no tiene plazo'
+        : `Plazo de la fase recalculado: vence el ${diaLegible(event.data.vencimiento)}`;
   }
 }
 

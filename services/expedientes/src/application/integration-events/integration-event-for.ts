@@ -44,6 +44,10 @@ function publishedFor(event: EventoDeExpediente): Published {
       const { expedienteId, asignadoA } = event.data;
       return { contract: expedientes.AsignacionCambiada, payload: { expedienteId, asignadoA } };
     }
+    case 'expedientes.expediente.plazo-recalculado.v1': {
+      const { expedienteId, vencimiento } = event.data;
+      return { contract: expedientes.PlazoRecalculado, payload: { expedienteId, vencimiento } };
+    }
     case 'expedientes.expediente.comentario-anadido.v1': {
       const { expedienteId, texto, menciones } = event.data;
       return {

@@ -34,6 +34,8 @@ export interface OpenExpedienteData {
   readonly documentos: readonly Documento[] | null;
   /** Where the process started, once it has. */
   readonly fase: Fase | null;
+  /** The last day of that phase's plazo (null: none), where bpm gave one. */
+  readonly vencimiento?: string | null;
 }
 
 /**
@@ -96,7 +98,11 @@ export function openExpedienteSaga({
           payload: (data) => ({ expedienteId: data.expedienteId, procedimiento: PROCEDIMIENTO }),
           timeoutMs: stepTimeoutMs,
           replies: [
-            onSuccess(bpm.ProcessStarted, (data, reply) => ({ ...data, fase: reply.fase })),
+            onSuccess(bpm.ProcessStarted, (data, reply) => ({
+              ...data,
+              fase: reply.fase,
+              ...(reply.vencimiento === undefined ? {} : { vencimiento: reply.vencimiento }),
+            })),
             onFailure(bpm.ProcessStartFailed, reasonOf),
           ],
         }),
@@ -109,14 +115,14 @@ export function openExpedienteSaga({
       {
         name: 'abrirExpediente',
         action: local(async (data, context) => {
-          const { fase, documentos } = data;
+          const { fase, documentos, vencimiento } = data;
           if (!fase || !documentos)
             throw new Error(`saga of ${data.expedienteId} lost its replies`);
           await retryOnConflict(async () => {
             const expediente = await expedientes.findById(data.expedienteId);
             if (!expediente) throw new Error(`expediente ${data.expedienteId} is not stored`);
             if (expediente.estadoActual !== 'pendiente') return; // opened before a restart
-            expediente.abrir({ fase, documentos }, autoria(context.actor, clock()));
+            expediente.abrir({ fase, documentos, vencimiento }, autoria(context.actor, clock()));
             await expedientes.save(expediente, causaOfSaga(context));
           });
         }),

@@ -12,6 +12,8 @@ export interface PasoPorFase {
   readonly salidaPor: string | null;
   /** Why the user moved it into this phase, where they said. */
   readonly motivo?: string;
+  /** The last day of the phase's plazo, where bpm gave one. */
+  readonly vencimiento?: string;
 }
 
 export interface VersionDeDocumento {
@@ -71,6 +73,8 @@ export interface ExpedienteDetail {
   readonly comentarios: readonly ComentarioEnDetalle[];
   /** Who has it to work on; null: nobody. */
   readonly asignadoA: string | null;
+  /** The last day of the current phase's plazo (YYYY-MM-DD); null: none, or closed. */
+  readonly vencimiento: string | null;
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
@@ -100,6 +104,7 @@ export function evolveDetail(
       documentos: [],
       comentarios: [],
       asignadoA: null,
+      vencimiento: null,
       version: recorded.streamVersion,
     };
   }
@@ -117,7 +122,8 @@ export function evolveDetail(
         ...touched,
         estado: 'abierto',
         fase: event.data.fase,
-        historialDeFases: [entrada(event.data.fase, at, por)],
+        vencimiento: event.data.vencimiento ?? null,
+        historialDeFases: [entrada(event.data.fase, at, por, undefined, event.data.vencimiento)],
         documentos: event.data.documentos.reduce(conVersion, touched.documentos),
       };
     case 'expedientes.expediente.creacion-rechazada.v1':
@@ -129,7 +135,7 @@ export function evolveDetail(
     case 'expedientes.expediente.descripcion-editada.v1':
       return { ...touched, descripcion: event.data.descripcion };
     case 'expedientes.expediente.fase-cambiada.v1': {
-      const { hacia, motivo } = event.data;
+      const { hacia, motivo, vencimiento } = event.data;
       const salida = touched.historialDeFases.map((paso) =>
         paso.salidaAt === null ? { ...paso, salidaAt: at, salidaPor: por } : paso,
       );
@@ -137,7 +143,8 @@ export function evolveDetail(
         ...touched,
         fase: hacia,
         estado: hacia.final ? 'finalizado' : touched.estado,
-        historialDeFases: [...salida, entrada(hacia, at, por, motivo)],
+        vencimiento: vencimiento ?? null,
+        historialDeFases: [...salida, entrada(hacia, at, por, motivo, vencimiento)],
       };
     }
     case 'expedientes.expediente.documento-adjuntado.v1':
@@ -149,24 +156,49 @@ export function evolveDetail(
     }
     case 'expedientes.expediente.asignacion-cambiada.v1':
       return { ...touched, asignadoA: event.data.asignadoA };
+    case 'expedientes.expediente.plazo-recalculado.v1': {
+      const { vencimiento } = event.data;
+      const historialDeFases = touched.historialDeFases.map((paso) =>
+        paso.salidaAt !== null ? paso : { ...sinVencimiento(paso), ...siHay(vencimiento) },
+      );
+      return { ...touched, vencimiento, historialDeFases };
+    }
   }
 }
 
-/** A detail as stored before it had every field of today's (comments and assignment came later). */
-export const withCurrentFields = (
-  detail: Omit<ExpedienteDetail, 'comentarios' | 'asignadoA'> & Partial<ExpedienteDetail>,
-): ExpedienteDetail =>
-  detail.comentarios && detail.asignadoA !== undefined
-    ? (detail as ExpedienteDetail)
-    : { ...detail, comentarios: detail.comentarios ?? [], asignadoA: detail.asignadoA ?? null };
+const siHay = (vencimiento: string | null | undefined) =>
+  vencimiento == null ? {} : { vencimiento };
 
-const entrada = (fase: Fase, at: string, por: string, motivo?: string): PasoPorFase => ({
+const sinVencimiento = ({ vencimiento: _, ...paso }: PasoPorFase): PasoPorFase => paso;
+
+/** A detail as stored before it had every field of today's (comments, assignment and plazos came later). */
+export const withCurrentFields = (
+  detail: Omit<ExpedienteDetail, 'comentarios' | 'asignadoA' | 'vencimiento'> &
+    Partial<ExpedienteDetail>,
+): ExpedienteDetail =>
+  detail.comentarios && detail.asignadoA !== undefined && detail.vencimiento !== undefined
+    ? (detail as ExpedienteDetail)
+    : {
+        ...detail,
+        comentarios: detail.comentarios ?? [],
+        asignadoA: detail.asignadoA ?? null,
+        vencimiento: detail.vencimiento ?? null,
+      };
+
+const entrada = (
+  fase: Fase,
+  at: string,
+  por: string,
+  motivo?: string,
+  vencimiento?: string | null,
+): PasoPorFase => ({
   fase,
   entradaAt: at,
   entradaPor: por,
   salidaAt: null,
   salidaPor: null,
   ...(motivo === undefined ? {} : { motivo }),
+  ...siHay(vencimiento),
 });
 
 /** The documents with `documento` added as a new document or as the latest version of one. */

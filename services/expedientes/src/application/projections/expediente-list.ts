@@ -17,17 +17,24 @@ export interface ExpedienteListItem {
   readonly asignadoA: string | null;
   /** Everyone its comments have mentioned, each once, in the order first mentioned. */
   readonly mencionados: readonly string[];
+  /** The last day of the current phase's plazo (YYYY-MM-DD); null: none, or closed. */
+  readonly vencimiento: string | null;
   /** The expediente's version: what an edit names as the one it changes. */
   readonly version: number;
 }
 
-/** A row as stored before assignment and comments existed: assigned to nobody, nobody mentioned. */
+/**
+ * A row as stored before assignment, comments and plazos existed: assigned to nobody, nobody
+ * mentioned, no plazo.
+ */
 export const listItemWithCurrentFields = (
-  item: Omit<ExpedienteListItem, 'asignadoA' | 'mencionados'> & Partial<ExpedienteListItem>,
+  item: Omit<ExpedienteListItem, 'asignadoA' | 'mencionados' | 'vencimiento'> &
+    Partial<ExpedienteListItem>,
 ): ExpedienteListItem => ({
   ...item,
   asignadoA: item.asignadoA ?? null,
   mencionados: item.mencionados ?? [],
+  vencimiento: item.vencimiento ?? null,
 });
 
 /** The list projection: pure, so a rebuild is a replay. */
@@ -49,6 +56,7 @@ export function evolveListItem(
       actualizadoAt: event.occurredAt,
       asignadoA: null,
       mencionados: [],
+      vencimiento: null,
       version: recorded.streamVersion,
     };
   }
@@ -60,7 +68,12 @@ export function evolveListItem(
   };
   switch (event.type) {
     case 'expedientes.expediente.abierto.v1':
-      return { ...touched, estado: 'abierto', fase: faseOf(event.data.fase) };
+      return {
+        ...touched,
+        estado: 'abierto',
+        fase: faseOf(event.data.fase),
+        vencimiento: event.data.vencimiento ?? null,
+      };
     case 'expedientes.expediente.creacion-rechazada.v1':
       return { ...touched, estado: 'creacion_rechazada' };
     case 'expedientes.expediente.descripcion-editada.v1':
@@ -70,6 +83,7 @@ export function evolveListItem(
         ...touched,
         fase: faseOf(event.data.hacia),
         estado: event.data.hacia.final ? 'finalizado' : touched.estado,
+        vencimiento: event.data.vencimiento ?? null,
       };
     case 'expedientes.expediente.documento-adjuntado.v1':
       return touched;
@@ -79,6 +93,8 @@ export function evolveListItem(
     }
     case 'expedientes.expediente.asignacion-cambiada.v1':
       return { ...touched, asignadoA: event.data.asignadoA };
+    case 'expedientes.expediente.plazo-recalculado.v1':
+      return { ...touched, vencimiento: event.data.vencimiento };
   }
 }
 

@@ -21,6 +21,7 @@ import {
   MAX_PAGE_SIZE,
 } from '../../application/list-expedientes/list-expedientes';
 import { OpenExpediente } from '../../application/open-expediente/open-expediente';
+import { PlazoALaVista } from '../../application/plazos/plazo-a-la-vista';
 import { RebuildReport } from '../../application/rebuild-read-models/rebuild-read-models';
 import {
   RequestMetadata,
@@ -41,6 +42,7 @@ export interface ExpedientesApi {
   readonly getHistory: GetExpedienteHistory;
   readonly getSaga: GetSaga;
   readonly rebuildReadModels: () => Promise<RebuildReport>;
+  readonly plazos: PlazoALaVista;
 }
 
 const text = z.string().trim().min(1);
@@ -70,7 +72,7 @@ const listQuery = z.object({
   asignadoA: text.optional(),
   sinAsignar: z.stringbool().optional(),
   mencionado: text.optional(),
-  sort: z.enum(['codigo', 'creadoAt', 'fase']).optional(),
+  sort: z.enum(['codigo', 'creadoAt', 'fase', 'vencimiento']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
   page: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
@@ -154,7 +156,8 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
   router.get(
     '/expedientes',
     handle(async (req, res) => {
-      res.json(await api.listExpedientes.execute(listQuery.parse(req.query)));
+      const page = await api.listExpedientes.execute(listQuery.parse(req.query));
+      res.json({ ...page, items: page.items.map((item) => api.plazos.mostrar(item)) });
     }),
   );
 
@@ -166,7 +169,7 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
         asOf: asOf === undefined ? undefined : new Date(asOf),
       });
       if (asOf === undefined) res.setHeader('ETag', etagOf(detail.version));
-      res.json(detail);
+      res.json(api.plazos.mostrar(detail));
     }),
   );
 

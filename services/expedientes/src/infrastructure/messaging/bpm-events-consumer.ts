@@ -7,8 +7,8 @@ export const BPM_EVENTS_GROUP = 'expedientes.fases-de-bpm';
 
 /**
  * Moves each expediente to the phase bpm's process changed to, attributed to the user who asked
- * bpm. The use case is idempotent through bpm's transition number, so no inbox is needed: a
- * redelivered event changes nothing.
+ * bpm, and takes the plazos bpm counted again. Both are idempotent through bpm's transition
+ * number (and the plazo's day), so no inbox is needed: a redelivered event changes nothing.
  */
 export class BpmEventsConsumer {
   private consumer: Consumer | null = null;
@@ -28,13 +28,22 @@ export class BpmEventsConsumer {
       // back to an older phase.
       fromBeginning: false,
       handler: counted(this.metrics, async (message) => {
+        const request = {
+          actor: message.actor,
+          correlationId: message.correlationId,
+          requestId: message.id,
+        };
+        if (message.type === bpm.PlazoRecalculado.type) {
+          const plazo = bpm.PlazoRecalculado.payload.parse(message.payload);
+          return this.followProcess.recalcularPlazo(plazo, request);
+        }
         if (message.type !== bpm.FaseCambiada.type) return 'skipped';
-        const { expedienteId, hacia, paso, motivo } = bpm.FaseCambiada.payload.parse(
+        const { expedienteId, hacia, paso, motivo, vencimiento } = bpm.FaseCambiada.payload.parse(
           message.payload,
         );
         return this.followProcess.execute(
-          { expedienteId, hacia, paso, motivo },
-          { actor: message.actor, correlationId: message.correlationId, requestId: message.id },
+          { expedienteId, hacia, paso, motivo, vencimiento },
+          request,
         );
       }),
     });

@@ -9,6 +9,7 @@ import {
   ExpedienteReadModels,
   ListCriteria,
   ListSort,
+  ordenDeVencimiento,
   Page,
   searchTextOf,
   StoredViews,
@@ -20,7 +21,13 @@ const LIST = 'expediente_list';
 const DETAIL = 'expediente_detail';
 
 /** The list's fields at the top of each document, to filter and sort on; the detail as a whole. */
-type ListDocument = ExpedienteListItem & { _id: string; searchText: string; position: Long };
+type ListDocument = ExpedienteListItem & {
+  _id: string;
+  searchText: string;
+  /** See `ordenDeVencimiento`; absent from documents of before plazos. */
+  vencimientoOrden?: string;
+  position: Long;
+};
 type DetailDocument = { _id: string; position: Long; view: ExpedienteDetail };
 
 /** The list's default order, and the filters people use most with it, are served by an index. */
@@ -32,6 +39,7 @@ export const readModelIndexes: IndexPlan = {
     { name: 'estado_creadoAt', key: { estado: 1, creadoAt: -1, _id: -1 } },
     { name: 'asignadoA_creadoAt', key: { asignadoA: 1, creadoAt: -1, _id: -1 } },
     { name: 'mencionados_creadoAt', key: { mencionados: 1, creadoAt: -1, _id: -1 } },
+    { name: 'vencimientoOrden', key: { vencimientoOrden: 1, _id: 1 } },
   ],
 };
 
@@ -39,6 +47,7 @@ const sortFields: Record<ListSort, string> = {
   codigo: 'codigo',
   creadoAt: 'creadoAt',
   fase: 'fase.nombre',
+  vencimiento: 'vencimientoOrden',
 };
 
 const DUPLICATE_KEY = 11000;
@@ -104,6 +113,7 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
           ...listItem,
           _id: expedienteId,
           searchText: searchTextOf(listItem.codigo, listItem.descripcion),
+          vencimientoOrden: ordenDeVencimiento(listItem),
           position: at,
         });
       }
@@ -161,6 +171,7 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
     actualizadoAt: document.actualizadoAt,
     asignadoA: document.asignadoA,
     mencionados: document.mencionados,
+    vencimiento: document.vencimiento,
     version: document.version,
   });
 }

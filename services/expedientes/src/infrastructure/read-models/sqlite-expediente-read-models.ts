@@ -16,6 +16,7 @@ import {
   ListSort,
   Page,
   Positioned,
+  ordenDeVencimiento,
   searchTextOf,
   StoredViews,
   ViewsToWrite,
@@ -84,12 +85,22 @@ export const readModelMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'the last day of each expediente’s plazo, to sort on',
+    up: [
+      // Rows of before plazos have none: they sort after every day.
+      `ALTER TABLE expediente_list ADD COLUMN vencimiento_orden TEXT NOT NULL DEFAULT '9999-12-31'`,
+      'CREATE INDEX expediente_list_vencimiento ON expediente_list (vencimiento_orden, id)',
+    ],
+  },
 ];
 
 const sortColumns: Record<ListSort, string> = {
   codigo: 'codigo',
   creadoAt: 'creado_at',
   fase: 'fase_nombre',
+  vencimiento: 'vencimiento_orden',
 };
 
 interface StoredRow {
@@ -175,14 +186,14 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
       await tx.execute(
         `INSERT INTO expediente_list
            (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
-            asignado_a, position, view)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            asignado_a, vencimiento_orden, position, view)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            codigo = excluded.codigo, estado = excluded.estado,
            fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
            opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
            search_text = excluded.search_text, asignado_a = excluded.asignado_a,
-           position = excluded.position, view = excluded.view
+           vencimiento_orden = excluded.vencimiento_orden, position = excluded.position, view = excluded.view
          WHERE expediente_list.position < excluded.position`,
         [
           expedienteId,
@@ -194,6 +205,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
           listItem.creadoAt,
           searchTextOf(listItem.codigo, listItem.descripcion),
           listItem.asignadoA,
+          ordenDeVencimiento(listItem),
           position,
           JSON.stringify(listItem),
         ],

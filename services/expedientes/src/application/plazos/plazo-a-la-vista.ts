@@ -1,0 +1,33 @@
+import { Clock, diaEn, EstadoDelPlazo, estadoDelPlazo } from '@expedientes/shared-kernel';
+
+/** The plazo of the phase an expediente is in, as users read it today. */
+export interface Plazo {
+  /** Its last day (YYYY-MM-DD). */
+  readonly vencimiento: string;
+  readonly estado: EstadoDelPlazo;
+}
+
+/**
+ * Shows a view's last day with where it stands on the day of the asking (near, past), which
+ * changes with the calendar, not with events: worked out on each read, never stored.
+ */
+export class PlazoALaVista {
+  constructor(
+    private readonly clock: Clock,
+    private readonly zonaHoraria: string,
+    private readonly avisoDias: number,
+  ) {}
+
+  /** The view with `plazo` (null: none) in place of its bare `vencimiento`. */
+  mostrar<TView extends { readonly vencimiento: string | null }>({
+    vencimiento,
+    ...view
+  }: TView): Omit<TView, 'vencimiento'> & { plazo: Plazo | null } {
+    if (vencimiento === null) return { ...view, plazo: null };
+    const hoy = diaEn(this.clock(), this.zonaHoraria);
+    return {
+      ...view,
+      plazo: { vencimiento, estado: estadoDelPlazo(vencimiento, hoy, this.avisoDias) },
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { PlazoALaVista } from '../../src/application/plazos/plazo-a-la-vista';
+
+describe('PlazoALaVista', () => {
+  // 23:30 UTC on 3 December is already the 4th in Madrid.
+  const plazos = new PlazoALaVista(() => new Date('2026-12-03T23:30:00Z'), 'Europe/Madrid', 3);
+
+  it('shows the last day with where it stands today, in the administration’s time zone', () => {
+    expect(plazos.mostrar({ id: 'exp-1', vencimiento: '2026-12-03' })).toEqual({
+      id: 'exp-1',
+      plazo: { vencimiento: '2026-12-03', estado: 'vencido' },
+    });
+    expect(plazos.mostrar({ id: 'exp-1', vencimiento: '2026-12-06' }).plazo?.estado).toBe(
+      'proximo',
+    );
+    expect(plazos.mostrar({ id: 'exp-1', vencimiento: '2026-12-07' }).plazo?.estado).toBe(
+      'en-plazo',
+    );
+  });
+
+  it('shows no plazo for a phase without one', () => {
+    expect(plazos.mostrar({ id: 'exp-1', vencimiento: null })).toEqual({
+      id: 'exp-1',
+      plazo: null,
+    });
+  });
+});
