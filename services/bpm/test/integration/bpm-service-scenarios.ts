@@ -76,6 +76,7 @@ export function bpmServiceScenarios(
     const received: Envelope[] = [];
     /** bpm's clock: each step of a scenario sets it, so the history can be checked exactly. */
     let now = new Date('2025-03-01T09:00:00.000Z');
+    const metrics = new ServiceMetrics('bpm');
     const envelopes = new EnvelopeFactory(randomUUID);
 
     beforeAll(async () => {
@@ -83,7 +84,7 @@ export function bpmServiceScenarios(
       issuer = await TestTokenIssuer.create();
       const common: BpmCommon = {
         logger: silentLogger,
-        metrics: new ServiceMetrics('bpm'),
+        metrics,
         clock: () => now,
       };
       // The scenarios' days, March and April 2025, with a local holiday on Wednesday the 12th.
@@ -501,6 +502,25 @@ export function bpmServiceScenarios(
         }),
       });
       expect((await get('/procesos/exp-que-no-existe')).status).toBe(401);
+    });
+
+    it('counts the active processes past their plazo, by phase', async () => {
+      const vencidos = async (): Promise<number> => {
+        const text = await metrics.registry.metrics();
+        const line = /^expedientes_plazo_vencido\{fase="INICIAL"[^}]*\} (\d+)$/m.exec(text);
+        return Number(line?.[1] ?? 0);
+      };
+      now = new Date('2025-03-17T20:00:00.000Z');
+      const antes = await vencidos();
+      now = new Date('2025-03-18T09:00:00.000Z');
+      const yaVencidos = await vencidos();
+      // Started on 1 March, each process's initial plazo ended on the 17th.
+      now = at(0);
+      await start(newExpediente());
+      now = new Date('2025-03-18T09:00:00.000Z');
+      expect(await vencidos()).toBe(yaVencidos + 1);
+      now = new Date('2025-03-17T20:00:00.000Z');
+      expect(await vencidos()).toBe(antes);
     });
 
     it('publishes its procedure definitions', async () => {
