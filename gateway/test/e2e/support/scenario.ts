@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CalendarioLaboral, diaEn } from '@expedientes/shared-kernel';
 import { PlatformClient, ServiceUrls } from './platform-client';
 import { eventually } from './processes';
 
@@ -20,6 +23,22 @@ const pdf = (text: string): Buffer =>
 const fases = (detail: any): string[] =>
   detail.historialDeFases.map((paso: any) => paso.fase.codigo);
 
+/** The holidays bpm ships, which the platforms under test count plazos on. */
+const calendarioDeBpm = (): CalendarioLaboral => {
+  const folder = join(__dirname, '..', '..', '..', '..', 'services', 'bpm', 'calendario');
+  return new CalendarioLaboral(
+    readdirSync(folder).flatMap((file) =>
+      JSON.parse(readFileSync(join(folder, file), 'utf8')).festivos.map(
+        (festivo: { fecha: string }) => festivo.fecha,
+      ),
+    ),
+  );
+};
+
+/** The last day of the initial phase's plazo (10 días hábiles) for a process started at `at`. */
+const vencimientoInicial = (at: Date): string =>
+  calendarioDeBpm().vencimiento(diaEn(at, 'Europe/Madrid'), { dias: 10, computo: 'habiles' });
+
 /**
  * The life of an expediente across the four services, as a user drives it: opened with two
  * documents, found in the list, the detail and search, walked through every phase with a
@@ -34,6 +53,7 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
   let documentIds: string[] = [];
   let expedienteId = '';
   let beforeAnyTransition = '';
+  let openedAt: readonly Date[] = [];
 
   const users = () => platform().users;
 
@@ -46,12 +66,14 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
     for (const upload of uploads) expect(upload.status).toBe(201);
     documentIds = uploads.map((upload) => upload.body.id ?? upload.body.documentId);
 
+    const before = new Date();
     const opened = await tramitador.post('expedientes', '/expedientes', {
       codigo,
       opcionInicial: 'SEDE_ELECTRONICA',
       descripcion: `Licencia de obra menor ${palabra}`,
       documentIds,
     });
+    openedAt = [before, new Date()];
     expect(opened.status).toBe(201);
     expedienteId = opened.body.expedienteId;
     expect(expedienteId).toBeTruthy();
@@ -84,6 +106,10 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
       return list.status === 200 && list.body.total === 1 ? list.body : undefined;
     }, 'the expediente in the list');
     expect(listed.items.map((item: any) => item.codigo)).toEqual([codigo]);
+    // The shipped procedure gives the initial phase 10 días hábiles on bpm's calendar.
+    expect(openedAt.map(vencimientoInicial)).toContain(detail.plazo.vencimiento);
+    expect(detail.plazo.estado).toBe('en-plazo');
+    expect(listed.items[0].plazo).toEqual(detail.plazo);
 
     const found = await eventually(async () => {
       const reply = await tramitador.get('search', `/search?q=${palabra}`);
@@ -160,6 +186,7 @@ export function expedienteLifeScenario(platform: () => PlatformUnderTest): void 
     // Read your writes: the detail shows the command that just answered.
     const { body } = await users().validador.get('expedientes', `/expedientes/${expedienteId}`);
     expect(body.estado).toBe('finalizado');
+    expect(body.plazo).toBeNull();
     expect(body.version).toBe(finished.body.version);
     expect(fases(body)).toEqual([
       'INICIAL',
