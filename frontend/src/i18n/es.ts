@@ -58,7 +58,7 @@ export const es = {
     ordenCodigo: 'Código (A-Z)',
     ordenCodigoDesc: 'Código (Z-A)',
     ordenFase: 'Fase',
-    ordenVencimiento: 'Plazo (vence antes primero)',
+    ordenVencimiento: 'Plazo',
     codigo: 'Código',
     fecha: 'Fecha',
     descripcion: 'Descripción',
