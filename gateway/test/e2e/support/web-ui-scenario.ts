@@ -114,7 +114,8 @@ const columnHeaders = async (page: Page, heading: string): Promise<string[]> =>
  * users drive it, finding everything by role and accessible name (the web UI contract): sign
  * in through the authorization server's page (a favicon linked and served); open an
  * expediente with two files; find it in the list (dates in Spanish with four-digit years, its
- * total in sight) and by search; filter it by a day typed dd/mm/aaaa; on a phone, the filters
+ * total in sight) and by search; see its phase's plazo (its last day) in the detail, Mis tareas
+ * and the list, which sorts by it; filter it by a day typed dd/mm/aaaa; on a phone, the filters
  * folded behind a toggle; download its documents byte for byte; walk it through every phase
  * as tramitadora and validador, with a rejection (its reason asked in a dialog, then in the
  * phase history) and the way back, while a user without the validador role is not offered
@@ -448,6 +449,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       'Código',
       'Descripción',
       'Fase',
+      'Plazo',
       'Creado el',
       'Creado por',
       'Asignación',
@@ -457,7 +459,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
     await untilText(fila.locator('td[data-label="Descripción"]'), descripcion);
     await untilText(fila.locator('td[data-label="Fase"]'), FASE.inicial);
-    const creado = fila.locator('time');
+    const creado = fila.locator('td[data-label="Creado el"] time');
     expect(await creado.textContent()).toBe(
       enEspanol((await creado.getAttribute('datetime')) ?? ''),
     );
@@ -504,7 +506,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     const fila = on
       .getByRole('row')
       .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
-    const creado = fila.locator('time');
+    const creado = fila.locator('td[data-label="Fecha"] time');
     expect(await creado.textContent()).toBe(
       enEspanol((await creado.getAttribute('datetime')) ?? ''),
     );
@@ -540,6 +542,92 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await screens.take(on, 'busqueda');
     await on.getByRole('link', { name: codigo, exact: true }).click();
     await on.waitForURL((url) => url.pathname === expedientePath);
+    await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
+  });
+
+  step("shows its phase's plazo in the detail, Mis tareas and the list, sorted by it", async () => {
+    const on = page('tramitadora');
+    const id = expedientePath.split('/').pop() as string;
+    // The last day bpm counted for Fase inicial (10 días hábiles), once it is known.
+    const plazo = await eventually(async () => {
+      const answer = await on.request.get(`/api/v1/expedientes/${id}`);
+      const { plazo } = (await answer.json()) as {
+        plazo: { vencimiento: string; estado: string } | null;
+      };
+      return plazo ?? undefined;
+    }, `the plazo of ${codigo}`);
+    expect(plazo.estado).toBe('en-plazo');
+    expect(plazo.vencimiento > diaDe(Date.now())).toBe(true);
+    // Shown as the day it is (dd/mm/aaaa), without a badge: it is far off.
+    const dia = ddmmaaaa(plazo.vencimiento);
+
+    await on.goto(expedientePath);
+    await untilText(definition(on, 'Plazo'), dia);
+    expect(await definition(on, 'Plazo').locator('time').getAttribute('datetime')).toBe(
+      plazo.vencimiento,
+    );
+    await screens.take(on, 'detalle-plazo');
+
+    await toMisTareas(on);
+    const tarea = section(on, 'Esperan su acción')
+      .getByRole('row')
+      .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
+    await untilText(tarea.locator('td[data-label="Plazo"]'), dia);
+    // Near or past (the gateway says which), it says so in words beside the day.
+    for (const [estado, aviso] of [
+      ['proximo', 'Vence pronto'],
+      ['vencido', 'Vencido'],
+    ] as const) {
+      const marcadas = async (route: Route) => {
+        const answer = await route.fetch();
+        const tareas = (await answer.json()) as {
+          expedientes: Array<{ plazo: { estado: string } | null }>;
+        };
+        for (const item of tareas.expedientes) if (item.plazo) item.plazo.estado = estado;
+        await route.fulfill({ response: answer, json: tareas });
+      };
+      await on.route('**/api/v1/tasks', marcadas);
+      try {
+        await on.reload();
+        await untilText(
+          tarea.locator('td[data-label="Plazo"]'),
+          new RegExp(`^${dia}\\s+${aviso}$`),
+        );
+        await screens.take(on, `mis-tareas-plazo-${estado}`);
+      } finally {
+        await on.unroute('**/api/v1/tasks', marcadas);
+      }
+    }
+
+    await on.goto('/expedientes');
+    const fila = on
+      .getByRole('row')
+      .filter({ has: on.getByRole('link', { name: codigo, exact: true }) });
+    await untilText(fila.locator('td[data-label="Plazo"]'), dia);
+    expect(await on.getByRole('columnheader').allTextContents()).toContain('Plazo');
+
+    // Sorted by it: the soonest first, those without one ("Sin plazo") last.
+    const sorted = on.waitForResponse((response) => {
+      const url = new URL(response.url());
+      return (
+        url.pathname === '/api/v1/expedientes' &&
+        url.searchParams.get('sort') === 'vencimiento' &&
+        url.searchParams.get('order') === 'asc'
+      );
+    });
+    await on.getByLabel('Ordenar por', { exact: true }).selectOption('vencimiento');
+    expect((await sorted).status()).toBe(200);
+    await on.waitForURL((url) => url.searchParams.get('orden') === 'vencimiento');
+    const cells = on.locator('td[data-label="Plazo"]');
+    await cells.first().waitFor();
+    const dias: string[] = [];
+    for (const cell of await cells.all()) {
+      const time = cell.locator('time');
+      dias.push((await time.count()) ? ((await time.getAttribute('datetime')) as string) : '~');
+    }
+    expect(dias).toEqual([...dias].sort()); // '~' sorts after any aaaa-mm-dd
+    await screens.take(on, 'lista-por-plazo');
+    await on.goto(expedientePath);
     await on.getByRole('heading', { level: 1, name: codigo, exact: true }).waitFor();
   });
 
@@ -590,7 +678,7 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
     await on.waitForURL((url) => url.searchParams.get('desde') === dia);
     await on.getByRole('link', { name: codigo, exact: true }).waitFor();
     expect(await desde.inputValue()).toBe(ddmmaaaa(dia));
-    const fecha = on.getByRole('row').nth(1).locator('time');
+    const fecha = on.getByRole('row').nth(1).locator('td[data-label="Fecha"] time');
     await untilText(fecha, new RegExp(`^${FECHA_HORA}$`));
     await screens.take(on, 'fechas-en-espanol');
 
@@ -786,12 +874,13 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       await on.route('**/api/v1/tasks', cinco);
       try {
         await on.reload();
-        // The 5 oldest: hers, the one moved on, and three more in Fase inicial.
+        // The 5 due first, all in Fase inicial: the one moved on has the technical analysis's
+        // plazo, 30 días hábiles, which ends after theirs.
         const aviso = on.getByText(
-          `Se muestran 4 de los ${antes[FASE.inicial] - 1} de «${FASE.inicial}».`,
+          `Se muestran 5 de los ${antes[FASE.inicial] - 1} de «${FASE.inicial}».`,
         );
         await aviso.waitFor();
-        expect(await pendientes.getByRole('row').count()).toBe(5); // the header and 4
+        expect(await pendientes.getByRole('row').count()).toBe(6); // the header and 5
         await screens.take(on, 'mis-tareas-limite');
         await on
           .getByRole('link', { name: `Ver todos los de «${FASE.inicial}» en la lista` })
