@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { Logger, publishedLanguage } from '@expedientes/shared-kernel';
 import {
   createLogger,
+  startTracing,
   env,
   JwtIdentityVerifier,
   loadConfig,
@@ -69,6 +70,7 @@ const configSchema = z.object({
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
   const settings = gatewaySettings(config);
+  const tracing = startTracing('gateway');
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('gateway');
   const publicUrl = publicUrlOf(settings, config.PORT);
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
     async () => live?.stop(),
     () => login.stop(),
     () => sessions.close(),
+    () => tracing.shutdown(),
   ]);
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authVariables } from '@expedientes/auth';
 import {
   createLogger,
+  startTracing,
   env,
   loadConfig,
   runMain,
@@ -42,6 +43,7 @@ const configSchema = z
  */
 async function main(): Promise<void> {
   const config = loadConfig(configSchema);
+  const tracing = startTracing('expedientes-platform');
   const logger = createLogger('expedientes-platform', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('expedientes-platform');
   const dataDir = resolve(config.DATA_DIR);
@@ -74,7 +76,11 @@ async function main(): Promise<void> {
     // Rebuilds and the like, for whoever may reach this machine's operators' port.
     routes: { [INTERNAL_PATH]: embedded.internalApi },
   });
-  shutdownOnSignals(logger, [stopServer(operations), () => embedded.stop()]);
+  shutdownOnSignals(logger, [
+    stopServer(operations),
+    () => embedded.stop(),
+    () => tracing.shutdown(),
+  ]);
 }
 
 runMain('expedientes-platform', main);

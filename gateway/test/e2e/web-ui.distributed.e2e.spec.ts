@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { describeWithServers } from '@expedientes/shared-kernel/testing';
-import {
-  authProcess,
-  gatewayLogin,
-  gatewayProcess,
-  serviceProcesses,
-  testRun,
-} from './support/distributed-platform';
+import { GatewayPlatform, gatewayPlatform, testRun } from './support/distributed-platform';
 import { FrontendServer } from './support/frontend-server';
-import { freePort, ServiceProcess } from './support/processes';
 import { describeWithPrograms } from './support/programs';
 import { WebUiPlatform, webUiScenario } from './support/web-ui-scenario';
 
@@ -24,58 +16,28 @@ describeWithServers(
   (servers) => {
     describeWithPrograms(['chromium', 'nginx'], 'in Chromium, served by nginx', () => {
       const run = testRun();
-      const mysqlDatabases = () =>
-        ['bpm', 'search', 'expedientes', 'auth', 'gateway'].map((name) =>
-          run.database(servers.mysql(), name),
-        );
       const admin = { clientId: 'web-ui-admin', secret: randomBytes(32).toString('base64url') };
       const frontend = new FrontendServer();
-      const processes: ServiceProcess[] = [];
+      let system: GatewayPlatform;
       let platform: WebUiPlatform;
 
       beforeAll(async () => {
-        await Promise.all(mysqlDatabases().map((url) => MysqlDatabase.ensureDatabase(url)));
-        const [gatewayPort, authPort] = await Promise.all([freePort(), freePort()]);
-        const login = gatewayLogin(gatewayPort);
-        const auth = authProcess('auth-web-ui', authPort, login, {
-          MYSQL_URL: run.database(servers.mysql(), 'auth'),
-          AUTH_MACHINE_CLIENTS: JSON.stringify([{ ...admin, roles: ['admin'] }]),
-        });
-        const backends = await serviceProcesses(
-          servers,
-          run,
-          {
-            issuer: `${login.publicUrl}/auth`,
-            audience: 'expedientes-api',
-            jwksUrl: `${auth.url}/auth/jwks`,
-          },
-          { label: 'web-ui' },
-        );
-        processes.push(auth, ...Object.values(backends));
-        await Promise.all([frontend.start(), ...processes.map((each) => each.start())]);
-        const gateway = gatewayProcess(
-          'gateway-web-ui',
-          gatewayPort,
-          login,
-          { auth: auth.url, service: (name) => backends[name].url },
-          {
-            MYSQL_URL: run.database(servers.mysql(), 'gateway'),
+        await frontend.start();
+        system = await gatewayPlatform(servers, run, {
+          label: 'web-ui',
+          machineClients: [{ ...admin, roles: ['admin'] }],
+          gatewayEnv: {
             KAFKA_BROKERS: servers.kafka(), // the live updates (/api/v1/events)
             FRONTEND_URL: frontend.url,
           },
-        );
-        processes.push(gateway);
-        await gateway.start();
-        const { publicUrl } = login;
+        });
+        const { publicUrl } = system;
         platform = { mode: 'distributed', publicUrl, api: `${publicUrl}/api/v1`, admin };
       }, 180_000);
 
       afterAll(async () => {
-        // The gateway first, then what it calls.
-        await processes.at(-1)?.stop();
-        await Promise.all(processes.slice(0, -1).map((each) => each.stop()));
+        await system?.stop();
         await frontend.stop();
-        await Promise.all(mysqlDatabases().map((url) => MysqlDatabase.dropDatabase(url)));
       }, 60_000);
 
       webUiScenario(() => platform);

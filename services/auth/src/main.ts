@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
   createLogger,
+  startTracing,
   env,
   loadConfig,
   runMain,
@@ -43,6 +44,7 @@ const configSchema = z.object({
  */
 runMain('auth', async () => {
   const config = loadConfig(configSchema);
+  const tracing = startTracing('auth');
   const logger = createLogger('auth', config.LOG_LEVEL);
   const metrics = new ServiceMetrics('auth');
   const module = await createAuthService(
@@ -63,5 +65,5 @@ runMain('auth', async () => {
     { port: (server.address() as AddressInfo).port, issuer: config.AUTH_ISSUER },
     'auth listening',
   );
-  shutdownOnSignals(logger, [stopServer(server), () => module.stop()]);
+  shutdownOnSignals(logger, [stopServer(server), () => module.stop(), () => tracing.shutdown()]);
 });

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventHandler, EventSubscription, RecordedEvent } from '../ports/event-store';
 import { Rerun } from './shared/rerun';
+import { contextOf, inSpan, SpanKind } from './shared/tracing';
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 /**
  * The catch-up subscription every EventStore adapter offers: the adapters supply where the
@@ -152,7 +156,13 @@ class CheckpointedSubscription implements EventSubscription {
   private async handle(event: RecordedEvent): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.handler(event);
+        await inSpan(
+          `${event.type} project`,
+          SpanKind.CONSUMER,
+          { 'subscriber.id': this.subscriberId },
+          () => this.handler(event),
+          contextOf(text(event.metadata.traceparent)),
+        );
         return true;
       } catch (error) {
         this.report(error, event);

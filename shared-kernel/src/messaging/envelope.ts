@@ -24,6 +24,8 @@ export const envelopeSchema = z.object({
   causationId: z.string().min(1).nullable(),
   actor: actorSchema,
   payload: z.unknown(),
+  /** The W3C trace context of the work that wrote it, where traces are on. */
+  traceparent: z.string().max(128).optional(),
 });
 
 export interface Envelope<TPayload = unknown> {
@@ -36,6 +38,7 @@ export interface Envelope<TPayload = unknown> {
   readonly causationId: string | null;
   readonly actor: Actor;
   readonly payload: TPayload;
+  readonly traceparent?: string;
 }
 
 export interface NewEnvelope<TPayload = unknown> {

@@ -6,6 +6,8 @@ export interface EventMetadata {
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly actor?: Actor;
+  /** The W3C trace context of the work that appended it, where traces are on. */
+  readonly traceparent?: string;
   readonly [key: string]: unknown;
 }
 

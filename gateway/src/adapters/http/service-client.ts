@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '@expedientes/shared-kernel';
-import { problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
+import { currentTraceparent, problem, Problem } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { ProblemError } from '../../problem-error';
 import { HttpTransport } from './in-process-transport';
@@ -188,6 +188,8 @@ export class ServiceClient {
     if (call.idempotencyKey !== undefined && (request.method ?? 'GET') !== 'GET') {
       headers.set('idempotency-key', call.idempotencyKey);
     }
+    const traceparent = currentTraceparent();
+    if (traceparent) headers.set('traceparent', traceparent);
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       if (value !== undefined) headers.set(name, value);
     }

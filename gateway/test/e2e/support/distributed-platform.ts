@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { generateCookieKey, generateSigningKey } from '@expedientes/auth';
+import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { ServerKind, ServerUrl } from '@expedientes/shared-kernel/testing';
 import { ServiceName } from './platform-client';
 import { freePort, repoRoot, serviceMain, ServiceProcess } from './processes';
@@ -42,13 +43,19 @@ export async function serviceProcesses(
   servers: Record<ServerKind, ServerUrl>,
   run: TestRun,
   trust: TokenTrust,
-  options: { label?: string; expedientes?: Record<string, string> } = {},
+  options: {
+    label?: string;
+    expedientes?: Record<string, string>;
+    /** Added to every service's environment. */
+    all?: Record<string, string>;
+  } = {},
 ): Promise<Record<ServiceName, ServiceProcess>> {
   const common = {
     KAFKA_BROKERS: servers.kafka(),
     AUTH_ISSUER: trust.issuer,
     AUTH_AUDIENCE: trust.audience,
     AUTH_JWKS_URL: trust.jwksUrl,
+    ...options.all,
   };
   const env: Record<ServiceName, Record<string, string>> = {
     documents: { ...common, MONGODB_URL: run.database(servers.mongodb(), 'documents') },
@@ -129,4 +136,77 @@ export function gatewayProcess(
     SEARCH_URL: urls.service('search'),
     ...env,
   });
+}
+
+/** A machine client of auth: what a test calls the gateway's API as. */
+export interface MachineClient {
+  readonly clientId: string;
+  readonly secret: string;
+  readonly roles: readonly string[];
+}
+
+export interface GatewayPlatform {
+  readonly publicUrl: string;
+  /** The gateway last: stopped first, before what it calls. */
+  readonly processes: readonly ServiceProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Every part its own process, as docker compose runs them: auth, the four services on Kafka
+ * and the gateway in front, started in that order (the gateway discovers auth at its start);
+ * `env` goes to every process, `gatewayEnv` to the gateway too. Their databases are made here.
+ */
+export async function gatewayPlatform(
+  servers: Record<ServerKind, ServerUrl>,
+  run: TestRun,
+  options: {
+    readonly label: string;
+    readonly machineClients: readonly MachineClient[];
+    readonly env?: Record<string, string>;
+    readonly gatewayEnv?: Record<string, string>;
+  },
+): Promise<GatewayPlatform> {
+  const { label, env = {} } = options;
+  const databases = ['bpm', 'search', 'expedientes', 'auth', 'gateway'].map((name) =>
+    run.database(servers.mysql(), name),
+  );
+  await Promise.all(databases.map((url) => MysqlDatabase.ensureDatabase(url)));
+  const [gatewayPort, authPort] = await Promise.all([freePort(), freePort()]);
+  const login = gatewayLogin(gatewayPort);
+  const auth = authProcess(`auth-${label}`, authPort, login, {
+    MYSQL_URL: run.database(servers.mysql(), 'auth'),
+    AUTH_MACHINE_CLIENTS: JSON.stringify(options.machineClients),
+    ...env,
+  });
+  const backends = await serviceProcesses(
+    servers,
+    run,
+    {
+      issuer: `${login.publicUrl}/auth`,
+      audience: 'expedientes-api',
+      jwksUrl: `${auth.url}/auth/jwks`,
+    },
+    { label, all: env },
+  );
+  const processes = [auth, ...Object.values(backends)];
+  await Promise.all(processes.map((each) => each.start()));
+  const gateway = gatewayProcess(
+    `gateway-${label}`,
+    gatewayPort,
+    login,
+    { auth: auth.url, service: (name) => backends[name].url },
+    { MYSQL_URL: run.database(servers.mysql(), 'gateway'), ...env, ...options.gatewayEnv },
+  );
+  processes.push(gateway);
+  await gateway.start();
+  return {
+    publicUrl: login.publicUrl,
+    processes,
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all(processes.slice(0, -1).map((each) => each.stop()));
+      await Promise.all(databases.map((url) => MysqlDatabase.dropDatabase(url)));
+    },
+  };
 }

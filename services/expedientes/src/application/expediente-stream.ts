@@ -22,6 +22,8 @@ export interface RecordedExpedienteEvent {
   readonly actor: Actor | null;
   readonly correlationId: string | null;
   readonly causationId: string | null;
+  /** The trace of the work that recorded it, where traces are on. */
+  readonly traceparent?: string;
 }
 
 export const toEventsToAppend = (
@@ -68,5 +70,6 @@ export function fromRecorded(recorded: RecordedEvent): RecordedExpedienteEvent {
     actor: metadata.actor ?? null,
     correlationId: metadata.correlationId ?? null,
     causationId: metadata.causationId ?? null,
+    ...(typeof metadata.traceparent === 'string' ? { traceparent: metadata.traceparent } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   PublishOptions,
 } from '../../ports/message-bus';
 import { Logger, silentLogger } from '../../ports/logger';
+import { traced } from '../shared/tracing';
 import { gatheredFlush } from '../sql/gathered-flush';
 import { SqlDatabase } from '../sql/sql-database';
 import { EmbeddedBusStore, embeddedBusMigrations } from './embedded-bus-store';
@@ -94,7 +95,7 @@ export class EmbeddedMessageBus implements MessageBus {
     options: PublishOptions = {},
   ): Promise<void> {
     // All or nothing: every message is checked before the first one is written.
-    const envelopes = messages.map((message) => this.validator.assertValid(message));
+    const envelopes = messages.map((message) => traced(this.validator.assertValid(message)));
     if (envelopes.length === 0) return;
     await this.store.append(topic, envelopes, options.redoneIfLost);
     this.notify(topic);

@@ -34,6 +34,7 @@ import {
   Subscriptions,
   SubscriptionSettings,
 } from '../checkpointed-subscription';
+import { traced } from '../shared/tracing';
 
 /**
  * Subscribers' checkpoints live in EventStoreDB itself, one stream each. Not `$`-prefixed
@@ -150,7 +151,7 @@ export class EventStoreDbEventStore implements EventStore {
             id: event.id,
             type: event.type,
             data: event.data,
-            metadata: event.metadata ?? {},
+            metadata: traced(event.metadata ?? {}),
           }),
         ),
         { expectedRevision: toExpectedRevision(expectedVersion) },

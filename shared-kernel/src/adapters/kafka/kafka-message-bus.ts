@@ -8,6 +8,7 @@ import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../..
 import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
+import { traced } from '../shared/tracing';
 
 /** How fast a group notices members coming and going; kafkajs' defaults where omitted. */
 export interface KafkaGroupTiming {
@@ -36,6 +37,8 @@ const toKafkaMessage = (envelope: Envelope): Message => ({
     id: envelope.id,
     type: envelope.type,
     schemaVersion: String(envelope.schemaVersion),
+    // W3C Trace Context for Kafka: what a tracing-aware broker tool reads.
+    ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
   },
 });
 
@@ -76,7 +79,7 @@ export class KafkaMessageBus implements MessageBus {
 
   async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
     // All or nothing: every message is checked before the first one is sent.
-    const envelopes = messages.map((message) => this.validator.assertValid(message));
+    const envelopes = messages.map((message) => traced(this.validator.assertValid(message)));
     if (envelopes.length > 0) await this.send(topic, envelopes);
   }
 

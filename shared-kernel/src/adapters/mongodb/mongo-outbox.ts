@@ -3,6 +3,7 @@ import { Envelope } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
 import { OutgoingMessage } from '../../ports/outbox-inbox';
 import { OutboxSource, PendingMessage } from '../shared/outbox-relay';
+import { traced } from '../shared/tracing';
 
 const COLLECTION = 'outbox';
 
@@ -38,7 +39,7 @@ export class MongoOutbox implements OutboxSource<ObjectId> {
       messages.map(({ topic, envelope }) => ({
         _id: new ObjectId(),
         topic,
-        envelope: JSON.stringify(this.registry.assertValid(envelope)),
+        envelope: JSON.stringify(traced(this.registry.assertValid(envelope))),
         enqueuedAt,
       })),
       { ordered: true },

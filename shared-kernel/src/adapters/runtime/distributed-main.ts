@@ -6,6 +6,7 @@ import { KafkaMessageBus } from '../kafka/kafka-message-bus';
 import { ConfigurationError, env, loadConfig } from './config';
 import { JwtIdentityVerifier } from './jwt-identity-verifier';
 import { createLogger } from './logging';
+import { startTracing } from '../shared/tracing';
 import { ServiceMetrics } from './metrics';
 import { runServiceProcess, ServiceModule } from './service-module';
 
@@ -51,6 +52,7 @@ export function runDistributedService<TShape extends z.ZodRawShape>(
       ...spec.variables,
     });
     const config = loadConfig(schema) as CommonConfig & z.infer<z.ZodObject<TShape>>;
+    const tracing = startTracing(spec.name);
     const logger = createLogger(spec.name, config.LOG_LEVEL);
     const metrics = new ServiceMetrics(spec.name);
     const bus = new KafkaMessageBus({
@@ -69,7 +71,7 @@ export function runDistributedService<TShape extends z.ZodRawShape>(
         audience: config.AUTH_AUDIENCE,
         keys: new URL(config.AUTH_JWKS_URL),
       }),
-      resources: [() => bus.close()],
+      resources: [() => bus.close(), () => tracing.shutdown()],
     });
   };
   runMain(spec.name, start);

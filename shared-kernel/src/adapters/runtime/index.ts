@@ -12,3 +12,4 @@ export * from './service-module';
 export * from './distributed-main';
 export * from './json-body';
 export * from './security-headers';
+export { currentTraceparent, startTracing, traceIds, type Tracing } from '../shared/tracing';

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { Logger } from '../../ports/logger';
+import { traceIds } from '../shared/tracing';
 
 /**
  * JSON lines on stdout, one per event, with the service name on every line; request and
@@ -15,6 +16,8 @@ export function createLogger(
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // The trace and span a line was written in, where traces are on.
+    mixin: traceIds,
   };
   return destination ? pino(options, destination) : pino(options);
 }

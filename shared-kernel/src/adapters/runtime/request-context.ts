@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RequestHandler } from 'express';
+import { Span } from '@opentelemetry/api';
 import { Logger } from '../../ports/logger';
+import { contextOf, inSpan, SpanKind } from '../shared/tracing';
 import { RequestContext, requestContext } from './request';
 import { ServiceMetrics } from './metrics';
 
@@ -25,10 +27,13 @@ export function requestContextMiddleware(logger: Logger, metrics: ServiceMetrics
     } satisfies RequestContext;
     const started = performance.now();
     const stopTimer = metrics.httpRequests.startTimer({ method: req.method });
+    let span: Span | undefined;
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
       const status = res.statusCode;
       stopTimer({ route, status: String(status) });
+      span?.updateName(`${req.method} ${route}`);
+      span?.setAttributes({ 'http.route': route, 'http.response.status_code': status });
       requestContext(res).logger.info(
         {
           method: req.method,
@@ -40,6 +45,19 @@ export function requestContextMiddleware(logger: Logger, metrics: ServiceMetrics
         'request',
       );
     });
-    next();
+    // The rest of the request runs in a server span that continues the caller's trace.
+    void inSpan(
+      req.method,
+      SpanKind.SERVER,
+      { 'http.request.method': req.method },
+      (serverSpan) => {
+        span = serverSpan;
+        return new Promise<void>((resolve) => {
+          res.on('close', resolve);
+          next();
+        });
+      },
+      contextOf(req.header('traceparent')),
+    );
   };
 }

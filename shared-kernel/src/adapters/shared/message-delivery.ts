@@ -8,6 +8,7 @@ import { DeadLetter, deadLetterFor, MessageValidator } from '../../messaging/dea
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
 import { MessageHandler, RetryPolicy } from '../../ports/message-bus';
 import { Logger, describeError } from '../../ports/logger';
+import { contextOf, inSpan, SpanKind } from './tracing';
 import { pause } from './wakeup';
 
 export interface ReceivedMessage {
@@ -71,7 +72,14 @@ export async function deliver(
   for (let attempt = 1; ; attempt++) {
     if (signal.aborted) return { kind: 'abandoned' };
     try {
-      await handler(envelope, { topic: message.topic, attempt });
+      // Each attempt a span of the trace of the work that wrote the message.
+      await inSpan(
+        `${envelope.type} process`,
+        SpanKind.CONSUMER,
+        { 'messaging.destination.name': message.topic, 'messaging.consumer.group.name': group },
+        () => handler(envelope, { topic: message.topic, attempt }),
+        contextOf(envelope.traceparent),
+      );
       return { kind: 'handled' };
     } catch (error) {
       const reason = describeError(error);

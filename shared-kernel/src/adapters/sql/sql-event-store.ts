@@ -19,6 +19,7 @@ import {
   SubscriptionSettings,
 } from '../checkpointed-subscription';
 import { Migration, SqlDatabase, SqlDialect, SqlExecutor, SqlParam } from './sql-database';
+import { traced } from '../shared/tracing';
 
 /**
  * Times are epoch milliseconds (BIGINT) in both dialects: no time zone conversion on the way in
@@ -279,7 +280,7 @@ export class SqlEventStore implements EventStore {
           event.id,
           event.type,
           JSON.stringify(event.data),
-          JSON.stringify(event.metadata ?? {}),
+          JSON.stringify(traced(event.metadata ?? {})),
           recordedAt,
         ],
       );

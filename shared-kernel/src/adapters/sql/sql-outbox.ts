@@ -3,6 +3,7 @@ import { MessageRegistry } from '../../messaging/message-registry';
 import { OutgoingMessage, Outbox } from '../../ports/outbox-inbox';
 import { OutboxSource, PendingMessage } from '../shared/outbox-relay';
 import { Migration, SqlDatabase, SqlExecutor } from './sql-database';
+import { traced } from '../shared/tracing';
 
 /**
  * Apply with `database.migrate('outbox', outboxMigrations)`. A message is pending while
@@ -51,7 +52,7 @@ export class SqlOutbox implements Outbox<SqlExecutor> {
   async enqueue(tx: SqlExecutor, messages: readonly OutgoingMessage[]): Promise<void> {
     const rows = messages.map(({ topic, envelope }) => ({
       topic,
-      envelope: this.registry.assertValid(envelope),
+      envelope: traced(this.registry.assertValid(envelope)),
     }));
     const enqueuedAt = this.now();
     for (const { topic, envelope } of rows) {

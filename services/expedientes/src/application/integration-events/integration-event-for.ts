@@ -75,5 +75,7 @@ export function integrationEventFor(recorded: RecordedExpedienteEvent): Envelope
     actor: recorded.actor ?? systemActor,
     // Its version lets readers tell whether a read model has caught up with it.
     payload: { ...payload, version: recorded.streamVersion },
+    // Search and the live updates continue the trace of the change that recorded it.
+    ...(recorded.traceparent ? { traceparent: recorded.traceparent } : {}),
   };
 }

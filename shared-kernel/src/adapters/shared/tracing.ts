@@ -1,0 +1,115 @@
+import {
+  context,
+  Context,
+  propagation,
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+
+/**
+ * OpenTelemetry traces. Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then the OpenTelemetry
+ * API is a no-op, which is what "no cost when off" rests on. On, every process exports its
+ * spans there (OTLP over HTTP), W3C `traceparent` carries a trace over HTTP and inside every
+ * message (through the outboxes and the event store), and log lines name their trace.
+ */
+export interface Tracing {
+  /** Sends what is buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+const off: Tracing = { shutdown: async () => undefined };
+
+/** `exporter` replaces the OTLP one (tests). */
+export function startTracing(
+  service: string,
+  options: { readonly endpoint?: string; readonly exporter?: SpanExporter } = {},
+): Tracing {
+  const endpoint = options.endpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint && !options.exporter) return off;
+  const exporter = options.exporter ?? new OTLPTraceExporter({ url: tracesUrl(endpoint ?? '') });
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1_000 })],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  return {
+    shutdown: async () => {
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+  };
+}
+
+/** The OTLP convention: a base endpoint gets the signal's path. */
+const tracesUrl = (endpoint: string): string =>
+  endpoint.endsWith('/v1/traces') ? endpoint : `${endpoint.replace(/\/$/, '')}/v1/traces`;
+
+const tracer = () => trace.getTracer('expedientes');
+
+/** Runs `work` in a new span, a child of `parent` (the active context by default). */
+export async function inSpan<T>(
+  name: string,
+  kind: SpanKind,
+  attributes: Record<string, string | number>,
+  work: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
+  return tracer().startActiveSpan(name, { kind, attributes }, parent, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The active span's `traceparent`, to send on; undefined when there is none (tracing off). */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** The context a received `traceparent` continues; none given, a new trace. */
+export function contextOf(traceparent: string | undefined): Context {
+  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+}
+
+/** The ids of the active span, for log lines; empty when there is none. */
+export function traceIds(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}
+
+export { SpanKind };
+
+/**
+ * The envelope with the active trace context, unless it carries one already: stamped where
+ * a message is written (an outbox, in the transaction of the change), it continues that
+ * work's trace however much later a relay publishes it.
+ */
+export function traced<TEnvelope extends { readonly traceparent?: string }>(
+  envelope: TEnvelope,
+): TEnvelope {
+  if (envelope.traceparent) return envelope;
+  const traceparent = currentTraceparent();
+  return traceparent ? { ...envelope, traceparent } : envelope;
+}
