@@ -158,6 +158,7 @@ export function expedientesServiceSuite(
 
     it('shows the plazo of the current phase, flagged as it stands today, and sorts by it', async () => {
       const [lejos, vencido] = [(await open()).expedienteId, (await open()).expedienteId];
+      const otroLejos = (await open()).expedienteId;
       await transition(vencido, 'ANALISIS_TECNICO');
       await detailAt(vencido, 2);
       const sinPlazo = (await open()).expedienteId;
@@ -178,11 +179,13 @@ export function expedientesServiceSuite(
         `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&sort=vencimiento&pageSize=100`,
       );
       const mine = list.body.items.filter((item: { id: string }) =>
-        [lejos, vencido, sinPlazo].includes(item.id),
+        [lejos, vencido, sinPlazo, otroLejos].includes(item.id),
       );
       expect(mine.map((item: { id: string; plazo: unknown }) => [item.id, item.plazo])).toEqual([
         [vencido, { vencimiento: vencimientoDe.ANALISIS_TECNICO, estado: 'vencido' }],
         [lejos, { vencimiento: vencimientoDe.INICIAL, estado: 'en-plazo' }],
+        // The same last day: the older first.
+        [otroLejos, { vencimiento: vencimientoDe.INICIAL, estado: 'en-plazo' }],
         [sinPlazo, null],
       ]);
     });

@@ -17,6 +17,11 @@ describe('PlazoALaVista', () => {
     );
   });
 
+  it('shows a view of an earlier instant as its plazo stood then', () => {
+    const then = new Date('2026-11-20T10:00:00Z');
+    expect(plazos.mostrar({ vencimiento: '2026-12-03' }, then).plazo?.estado).toBe('en-plazo');
+  });
+
   it('shows no plazo for a phase without one', () => {
     expect(plazos.mostrar({ id: 'exp-1', vencimiento: null })).toEqual({
       id: 'exp-1',

@@ -18,13 +18,16 @@ export class PlazoALaVista {
     private readonly avisoDias: number,
   ) {}
 
-  /** The view with `plazo` (null: none) in place of its bare `vencimiento`. */
-  mostrar<TView extends { readonly vencimiento: string | null }>({
-    vencimiento,
-    ...view
-  }: TView): Omit<TView, 'vencimiento'> & { plazo: Plazo | null } {
+  /**
+   * The view with `plazo` (null: none) in place of its bare `vencimiento`, as it stood at `at`
+   * (now, unless the view is of an earlier instant).
+   */
+  mostrar<TView extends { readonly vencimiento: string | null }>(
+    { vencimiento, ...view }: TView,
+    at: Date = this.clock(),
+  ): Omit<TView, 'vencimiento'> & { plazo: Plazo | null } {
     if (vencimiento === null) return { ...view, plazo: null };
-    const hoy = diaEn(this.clock(), this.zonaHoraria);
+    const hoy = diaEn(at, this.zonaHoraria);
     return {
       ...view,
       plazo: { vencimiento, estado: estadoDelPlazo(vencimiento, hoy, this.avisoDias) },

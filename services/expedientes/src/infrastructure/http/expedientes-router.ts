@@ -165,11 +165,10 @@ export function expedientesRouter(api: ExpedientesApi, newId: IdGenerator): Rout
     '/expedientes/:id',
     handle(async (req, res) => {
       const { asOf } = detailQuery.parse(req.query);
-      const detail = await api.getExpediente.execute(idOf(req), {
-        asOf: asOf === undefined ? undefined : new Date(asOf),
-      });
+      const at = asOf === undefined ? undefined : new Date(asOf);
+      const detail = await api.getExpediente.execute(idOf(req), { asOf: at });
       if (asOf === undefined) res.setHeader('ETag', etagOf(detail.version));
-      res.json(api.plazos.mostrar(detail));
+      res.json(api.plazos.mostrar(detail, at));
     }),
   );
 

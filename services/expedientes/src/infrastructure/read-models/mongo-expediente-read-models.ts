@@ -39,15 +39,16 @@ export const readModelIndexes: IndexPlan = {
     { name: 'estado_creadoAt', key: { estado: 1, creadoAt: -1, _id: -1 } },
     { name: 'asignadoA_creadoAt', key: { asignadoA: 1, creadoAt: -1, _id: -1 } },
     { name: 'mencionados_creadoAt', key: { mencionados: 1, creadoAt: -1, _id: -1 } },
-    { name: 'vencimientoOrden', key: { vencimientoOrden: 1, _id: 1 } },
+    { name: 'vencimientoOrden_creadoAt', key: { vencimientoOrden: 1, creadoAt: 1, _id: 1 } },
   ],
 };
 
-const sortFields: Record<ListSort, string> = {
-  codigo: 'codigo',
-  creadoAt: 'creadoAt',
-  fase: 'fase.nombre',
-  vencimiento: 'vencimientoOrden',
+/** The fields of each order, before the id that settles what is left; a plazo's day, the oldest first. */
+const sortFields: Record<ListSort, readonly string[]> = {
+  codigo: ['codigo'],
+  creadoAt: ['creadoAt'],
+  fase: ['fase.nombre'],
+  vencimiento: ['vencimientoOrden', 'creadoAt'],
 };
 
 const DUPLICATE_KEY = 11000;
@@ -136,7 +137,11 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     const [documents, total] = await Promise.all([
       this.listItems
         .find(filter)
-        .sort({ [sortFields[criteria.sort]]: direction, _id: direction })
+        .sort(
+          Object.fromEntries(
+            [...sortFields[criteria.sort], '_id'].map((field) => [field, direction]),
+          ),
+        )
         .skip((criteria.page - 1) * criteria.pageSize)
         .limit(criteria.pageSize)
         .toArray(),

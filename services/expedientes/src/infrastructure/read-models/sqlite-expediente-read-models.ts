@@ -91,16 +91,18 @@ export const readModelMigrations: readonly Migration[] = [
     up: [
       // Rows of before plazos have none: they sort after every day.
       `ALTER TABLE expediente_list ADD COLUMN vencimiento_orden TEXT NOT NULL DEFAULT '9999-12-31'`,
-      'CREATE INDEX expediente_list_vencimiento ON expediente_list (vencimiento_orden, id)',
+      `CREATE INDEX expediente_list_vencimiento
+         ON expediente_list (vencimiento_orden, creado_at, id)`,
     ],
   },
 ];
 
-const sortColumns: Record<ListSort, string> = {
-  codigo: 'codigo',
-  creadoAt: 'creado_at',
-  fase: 'fase_nombre',
-  vencimiento: 'vencimiento_orden',
+/** The columns of each order, before the id that settles what is left; a plazo's day, the oldest first. */
+const sortColumns: Record<ListSort, readonly string[]> = {
+  codigo: ['codigo'],
+  creadoAt: ['creado_at'],
+  fase: ['fase_nombre'],
+  vencimiento: ['vencimiento_orden', 'creado_at'],
 };
 
 interface StoredRow {
@@ -242,7 +244,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
     const direction = criteria.order === 'desc' ? 'DESC' : 'ASC';
     const rows = await this.db.query<{ view: string }>(
       `SELECT view FROM expediente_list ${where.sql}
-       ORDER BY ${sortColumns[criteria.sort]} ${direction}, id ${direction}
+       ORDER BY ${[...sortColumns[criteria.sort], 'id'].map((column) => `${column} ${direction}`).join(', ')}
        LIMIT ? OFFSET ?`,
       [...where.params, criteria.pageSize, (criteria.page - 1) * criteria.pageSize],
     );
