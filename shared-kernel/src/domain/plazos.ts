@@ -72,15 +72,23 @@ export class CalendarioLaboral {
   }
 }
 
+/** One formatter per time zone: making one costs far more than formatting with it. */
+const formatosDeDia = new Map<string, Intl.DateTimeFormat>();
+
 /** The day an instant falls on in `zonaHoraria` (an IANA name such as Europe/Madrid). */
 export function diaEn(at: Date, zonaHoraria: string): Dia {
-  // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: zonaHoraria,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  let formato = formatosDeDia.get(zonaHoraria);
+  if (!formato) {
+    // en-CA writes dates as YYYY-MM-DD.
+    formato = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zonaHoraria,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    formatosDeDia.set(zonaHoraria, formato);
+  }
+  return formato.format(at);
 }
 
 export type EstadoDelPlazo = 'en-plazo' | 'proximo' | 'vencido';
