@@ -75,6 +75,7 @@ describeWithServers(
       const { root, spans } = trace;
       expect(root.parentSpanId).toBeUndefined();
       const parentOf = new Map(spans.map((span) => [span.spanId, span]));
+      /** The processes a span's ancestry crossed, from the root: each hop once. */
       const servicesFromRoot = (span: CollectedSpan): string[] => {
         const chain: string[] = [];
         for (
@@ -82,7 +83,7 @@ describeWithServers(
           at;
           at = parentOf.get(at.parentSpanId ?? '')
         ) {
-          chain.unshift(at.service);
+          if (chain[0] !== at.service) chain.unshift(at.service);
         }
         return chain;
       };
@@ -93,6 +94,14 @@ describeWithServers(
       const indexed = spans.find(
         (span) =>
           span.service === 'search' && span.name === 'expedientes.expediente.abierto process',
+      );
+      // Each step of the saga is a span of its own in expedientes: opening it is the last.
+      expect(
+        spans.filter((span) => span.service === 'expedientes' && span.name.startsWith('saga ')),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: expect.stringMatching(/ abrirExpediente$/) }),
+        ]),
       );
       expect(servicesFromRoot(indexed as CollectedSpan)).toEqual([
         'gateway',

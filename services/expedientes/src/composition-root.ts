@@ -10,7 +10,11 @@ import {
   SagaOrchestrator,
   systemClock,
 } from '@expedientes/shared-kernel';
-import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
+import {
+  sagaStepSpans,
+  ServiceMetrics,
+  ServiceModule,
+} from '@expedientes/shared-kernel/adapters/runtime';
 import type { Durability } from '@expedientes/shared-kernel/adapters/sql';
 import { AdvancePhase } from './application/advance-phase/advance-phase';
 import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga';
@@ -151,6 +155,7 @@ function buildContainer(
         newId: ctx.get(TOKENS.newId),
         clock: ctx.get(TOKENS.clock),
         logger: ctx.get<Logger>(TOKENS.logger).child({ component: 'sagas' }),
+        runStep: sagaStepSpans,
       }),
   );
   singleton(TOKENS.sagaWaiter, (ctx) => new SagaWaiter(ctx.get(TOKENS.sagaStore)));

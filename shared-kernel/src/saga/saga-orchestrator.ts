@@ -30,7 +30,18 @@ export interface SagaOrchestratorDependencies {
   readonly clock: Clock;
   /** Where failed timeout checks are reported; silent by default. */
   readonly logger?: Logger;
+  /** Runs each step (its local action, or sending its command), a trace span where traces are on. */
+  readonly runStep?: StepRunner;
 }
+
+/** How the orchestrator runs one step of a saga: `work` itself, by default. */
+export type StepRunner = <T>(
+  name: string,
+  attributes: Readonly<Record<string, string>>,
+  work: () => Promise<T>,
+) => Promise<T>;
+
+const justRun: StepRunner = (_name, _attributes, work) => work();
 
 export interface StartSaga<TData> {
   readonly data: TData;
@@ -232,15 +243,19 @@ export class SagaOrchestrator {
   private async drive(definition: SagaDefinition<unknown>, saved: SagaState): Promise<SagaState> {
     let saga = saved;
     while (isActiveSaga(saga) && !saga.pending) {
-      saga = await this.save(saga, await this.runLocal(definition, saga));
+      const at = saga;
+      saga = await this.step(definition, at, async () =>
+        this.save(at, await this.runLocal(definition, at)),
+      );
     }
-    if (saga.pending) {
+    const { pending } = saga;
+    if (pending) {
       try {
         // The saga is saved with its pending command, which `resume()` publishes again after
         // any crash: the bus need not have it on the disk before answering.
-        await this.deps.publisher.publish(saga.pending.topic, [saga.pending.envelope], {
-          redoneIfLost: true,
-        });
+        await this.step(definition, saga, () =>
+          this.deps.publisher.publish(pending.topic, [pending.envelope], { redoneIfLost: true }),
+        );
       } catch (error) {
         this.unsent.add(saga.sagaId);
         throw error;
@@ -248,6 +263,17 @@ export class SagaOrchestrator {
     }
     this.unsent.delete(saga.sagaId);
     return saga;
+  }
+
+  /** Runs `work` as the step the saga stands at (its name: `saga <type> <step>`). */
+  private step<T>(
+    definition: SagaDefinition<unknown>,
+    saga: SagaState,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const step = definition.steps[saga.currentStep]?.name ?? 'end';
+    const attributes = { 'saga.id': saga.sagaId, 'saga.status': saga.status };
+    return (this.deps.runStep ?? justRun)(`saga ${definition.type} ${step}`, attributes, work);
   }
 
   /** Publishes again what could not be; a saga moved on meanwhile has nothing left to send. */

@@ -507,3 +507,31 @@ describe('a saga script', () => {
     ).rejects.toThrow(/documentIds/);
   });
 });
+
+describe('the steps of a saga', () => {
+  it('each runs through runStep (a trace span), named by the saga and the step', async () => {
+    const names: string[] = [];
+    let ids = 0;
+    const definition = openExpedienteSaga(new ExpedienteLog());
+    const orchestrator = new SagaOrchestrator({
+      definitions: [definition],
+      store: new InMemorySagaStore(),
+      publisher: { publish: async () => undefined },
+      envelopes: new EnvelopeFactory(() => `envelope-${++ids}`),
+      newId: () => `saga-${++ids}`,
+      clock: () => new Date('2025-01-01T00:00:00Z'),
+      runStep: async (name, attributes, work) => {
+        names.push(`${name} (${attributes['saga.status']})`);
+        return work();
+      },
+    });
+
+    await orchestrator.start(definition, {
+      data,
+      actor: { userId: 'tramitadora', roles: ['tramitador'] },
+      causedBy: { id: 'request-1', correlationId: 'correlation-1' },
+    });
+
+    expect(names).toEqual(['saga test.OpenExpediente registerDocuments (running)']);
+  });
+});

@@ -12,4 +12,10 @@ export * from './service-module';
 export * from './distributed-main';
 export * from './json-body';
 export * from './security-headers';
-export { currentTraceparent, startTracing, traceIds, type Tracing } from '../shared/tracing';
+export {
+  currentTraceparent,
+  sagaStepSpans,
+  startTracing,
+  traceIds,
+  type Tracing,
+} from '../shared/tracing';

@@ -13,6 +13,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import { StepRunner } from '../../saga/saga-orchestrator';
 
 /**
  * OpenTelemetry traces. Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then the OpenTelemetry
@@ -98,6 +99,10 @@ export function traceIds(): { traceId?: string; spanId?: string } {
   const { traceId, spanId } = span.spanContext();
   return { traceId, spanId };
 }
+
+/** Each step of a saga an internal span (see `SagaOrchestratorDependencies.runStep`). */
+export const sagaStepSpans: StepRunner = (name, attributes, work) =>
+  inSpan(name, SpanKind.INTERNAL, attributes, () => work());
 
 export { SpanKind };
 
