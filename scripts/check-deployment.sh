@@ -144,6 +144,13 @@ compose() {
     check compose docker-compose.yml .env.example
 }
 
+network_flows() {
+  local environment
+  for environment in "${ENVIRONMENTS[@]}"; do
+    check network-flows "$WORK/$environment.yaml" "$CHART/values.yaml" README.md || return 1
+  done
+}
+
 documented_once() {
   check env-names README.md --compose docker-compose.yml \
     --manifests "$WORK/preproduction.yaml" --manifests "$WORK/production.yaml"
@@ -230,6 +237,7 @@ step "validate against the Kubernetes schemas ($KUBERNETES_VERSIONS)" validate_k
 step "test the rendered manifests and the values files" test_manifests
 step "values.schema.json and the chart refuse wrong values" schema_refuses
 step "docker-compose.yml: Compose specification, .env.example" compose
+step "the NetworkPolicies allow exactly the flows README.md lists" network_flows
 step "every variable documented once in README.md" documented_once
 step "Jenkinsfile steps and shellcheck" pipeline_scripts
 step "pipeline in dry-run: build, push, deploy, rollback" pipeline_dry_run

@@ -25,7 +25,13 @@ const YAML = require('yaml');
  * @property {string} [image]
  * @property {EnvVar[]} [env]
  * @property {Record<string, Record<string, unknown> | undefined>} [resources]
- * @typedef {{ containers?: Container[], initContainers?: Container[] }} PodSpec
+ * @property {SecurityContext} [securityContext]
+ * @typedef {object} SecurityContext
+ * @property {boolean} [runAsNonRoot]
+ * @property {{ type?: string }} [seccompProfile]
+ * @property {boolean} [allowPrivilegeEscalation]
+ * @property {{ drop?: string[] }} [capabilities]
+ * @typedef {{ containers?: Container[], initContainers?: Container[], securityContext?: SecurityContext }} PodSpec
  * @typedef {object} Spec
  * @property {{ rollingUpdate?: { maxUnavailable?: unknown } }} [strategy]
  * @property {{ name: string }} [scaleTargetRef]
@@ -190,6 +196,27 @@ function checkPod(where, spec) {
     const at = `${where}: init container ${container.name}`;
     checkResources(at, container);
     checkEnv(at, container);
+  }
+  checkRestricted(where, spec);
+}
+
+/**
+ * What the `restricted` Pod Security Standard asks of a pod, which the namespaces enforce
+ * (scripts/pipeline/deploy.sh labels them): not root, the runtime's seccomp profile, no
+ * privilege escalation, every capability dropped.
+ * @param {string} where @param {PodSpec} spec
+ */
+function checkRestricted(where, spec) {
+  const pod = spec.securityContext ?? {};
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const at = `${where}: container ${container.name}`;
+    const own = container.securityContext ?? {};
+    if (!(own.runAsNonRoot ?? pod.runAsNonRoot)) problem(at, 'may run as root (restricted)');
+    if ((own.seccompProfile ?? pod.seccompProfile)?.type !== 'RuntimeDefault') {
+      problem(at, 'no RuntimeDefault seccomp profile (restricted)');
+    }
+    if (own.allowPrivilegeEscalation !== false) problem(at, 'may escalate privileges (restricted)');
+    if (!own.capabilities?.drop?.includes('ALL')) problem(at, 'keeps capabilities (restricted)');
   }
 }
 
@@ -572,6 +599,104 @@ function checkJenkinsfile(file) {
   }
 }
 
+// ----------------------------------------------------------------------------- network flows
+
+/**
+ * The flows README.md's "Allowed network flows" table lists, as `from -> to:port` (a row's
+ * `from` and `to` may name several, comma-separated).
+ * @param {string} readme
+ */
+function documentedFlows(readme) {
+  const text = readText(readme);
+  const start = text.indexOf('### Allowed network flows');
+  if (start < 0) return (problem(readme, 'has no "### Allowed network flows" section'), new Set());
+  // The section's first table: from its header to the first line that is not a row.
+  const lines = text.slice(start).split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| from |'));
+  const end = lines.findIndex((line, index) => index > header && !line.startsWith('|'));
+  const rows = lines.slice(header + 2, end);
+  /** @type {Set<string>} */ const flows = new Set();
+  for (const row of rows) {
+    const [from, to, port] = row
+      .split('|')
+      .slice(1, 4)
+      .map((cell) => cell.replaceAll('`', '').trim());
+    for (const source of from.split(',')) {
+      for (const target of to.split(',')) flows.add(`${source.trim()} -> ${target.trim()}:${port}`);
+    }
+  }
+  return flows;
+}
+
+/**
+ * Which peer a NetworkPolicy rule names: a component's pods (by their component label), an
+ * external store's addresses, or one of the values' outside peers (`networkPolicy.peers`).
+ * @param {Record<string, any>} peer @param {Record<string, unknown>} outside
+ */
+function peerName(peer, outside) {
+  const component = peer.podSelector?.matchLabels?.['app.kubernetes.io/component'];
+  if (component && !peer.namespaceSelector) return component;
+  if (peer.ipBlock) return 'any address';
+  const json = JSON.stringify(peer);
+  return Object.entries(outside).find(([, each]) => JSON.stringify(each) === json)?.[0] ?? json;
+}
+
+/**
+ * The rendered policies allow exactly the documented flows: each policy's ingress and egress
+ * rules, read back as `from -> to:port` (an external store is any address: its flows are
+ * checked by port), besides DNS.
+ * @param {string} manifests @param {string} values @param {string} readme
+ */
+function checkNetworkFlows(manifests, values, readme) {
+  const { networkPolicy } = /** @type {Record<string, any>} */ (
+    YAML.parse(readText(values), YAML_OPTIONS)
+  );
+  const outside = networkPolicy.peers;
+  const dns = JSON.stringify(networkPolicy.dns);
+  const policies = /** @type {K8sObject[]} */ (loadAll(manifests)).filter(
+    (doc) => doc.kind === 'NetworkPolicy',
+  );
+  if (
+    !policies.some(
+      (policy) =>
+        !filled(policy.spec?.podSelector) && !policy.spec?.ingress && !policy.spec?.egress,
+    )
+  ) {
+    problem(manifests, 'no default-deny NetworkPolicy');
+  }
+  /** @type {Set<string>} */ const rendered = new Set();
+  for (const policy of policies) {
+    const self = policy.spec?.podSelector?.matchLabels?.['app.kubernetes.io/component'];
+    if (!self) continue;
+    for (const rule of policy.spec.ingress ?? []) {
+      for (const peer of rule.from ?? []) {
+        for (const { port } of rule.ports ?? [])
+          rendered.add(`${peerName(peer, outside)} -> ${self}:${port}`);
+      }
+    }
+    for (const rule of policy.spec.egress ?? []) {
+      for (const peer of rule.to ?? []) {
+        if (JSON.stringify(peer) === dns) continue;
+        for (const { port } of rule.ports ?? [])
+          rendered.add(`${self} -> ${peerName(peer, outside)}:${port}`);
+      }
+    }
+  }
+  const documented = documentedFlows(readme);
+  // A flow to a store outside the cluster is rendered as one to any address on its port.
+  const toAnyAddress = (/** @type {string} */ flow) =>
+    flow.replace(/-> (kafka|mysql|mongodb|eventstoredb):/, '-> any address:');
+  const expected = new Set(
+    [...documented].flatMap((flow) => (rendered.has(flow) ? [flow] : [toAnyAddress(flow)])),
+  );
+  for (const flow of sortedDifference(rendered, expected)) {
+    problem(manifests, `allows ${flow}, which README.md's flows do not list`);
+  }
+  for (const flow of sortedDifference(expected, rendered)) {
+    problem(manifests, `does not allow ${flow}, which README.md's flows list`);
+  }
+}
+
 // ----------------------------------------------------------------------------- main
 
 /**
@@ -620,6 +745,12 @@ const COMMANDS = {
     options: ['compose', 'manifests'],
     run: ([readme], options) =>
       checkEnvNames(readme, options.compose ?? [], options.manifests ?? []),
+  },
+  'network-flows': {
+    usage: 'MANIFESTS VALUES README',
+    what: 'the rendered NetworkPolicies allow exactly the flows README.md lists',
+    count: [3, 3],
+    run: ([manifests, values, readme]) => checkNetworkFlows(manifests, values, readme),
   },
   jenkinsfile: {
     usage: 'FILE',

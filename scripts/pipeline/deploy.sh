@@ -39,5 +39,10 @@ if [[ -n "${SECRETS_ENV_FILE:-}" ]]; then
   fi
 fi
 
+# The namespace admits only pods the `restricted` Pod Security Standard allows (every pod of
+# the chart is; CI checks the rendered ones).
+change kubectl label namespace "$environment" --overwrite \
+  pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/warn=restricted
+
 change "$HELM" upgrade --install "${helm_args[@]}" --atomic --wait --timeout 10m \
   --history-max 10

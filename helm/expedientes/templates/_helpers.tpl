@@ -174,3 +174,60 @@ readOnlyRootFilesystem: {{ . }}
 capabilities:
   drop: [ALL]
 {{- end -}}
+
+
+{{/*
+The network flows the platform needs, and no others: NetworkPolicies allow exactly these
+(templates/networkpolicies.yaml), and README's "Allowed network flows" lists the same, which
+CI compares with the rendered policies. Peers are the components, the stores (their pods, or
+any address when external) and the outside peers of networkPolicy.peers.
+*/}}
+{{- define "expedientes.networkFlows" -}}
+- { from: ingress-controller, to: gateway, port: 8080 }
+- { from: prometheus, to: gateway, port: 9464 }
+- { from: prometheus, to: auth, port: 3005 }
+- { from: prometheus, to: expedientes, port: 3001 }
+- { from: prometheus, to: documents, port: 3002 }
+- { from: prometheus, to: bpm, port: 3003 }
+- { from: prometheus, to: search, port: 3004 }
+- { from: gateway, to: auth, port: 3005 }
+- { from: gateway, to: expedientes, port: 3001 }
+- { from: gateway, to: documents, port: 3002 }
+- { from: gateway, to: bpm, port: 3003 }
+- { from: gateway, to: search, port: 3004 }
+- { from: gateway, to: frontend, port: 8080 }
+- { from: gateway, to: mysql, port: 3306 }
+- { from: gateway, to: kafka, port: 9092 }
+- { from: auth, to: mysql, port: 3306 }
+- { from: expedientes, to: auth, port: 3005 }
+- { from: expedientes, to: kafka, port: 9092 }
+- { from: expedientes, to: mongodb, port: 27017 }
+- { from: expedientes, to: mysql, port: 3306 }
+- { from: expedientes, to: eventstoredb, port: 2113 }
+- { from: documents, to: auth, port: 3005 }
+- { from: documents, to: kafka, port: 9092 }
+- { from: documents, to: mongodb, port: 27017 }
+- { from: bpm, to: auth, port: 3005 }
+- { from: bpm, to: kafka, port: 9092 }
+- { from: bpm, to: mysql, port: 3306 }
+- { from: search, to: auth, port: 3005 }
+- { from: search, to: kafka, port: 9092 }
+- { from: search, to: mysql, port: 3306 }
+- { from: kafka, to: kafka, port: 9092 }
+- { from: kafka, to: kafka, port: 9093 }
+{{- end -}}
+
+{{/* A peer of a flow: a component's or store's pods, an external store's any address, or an outside peer. */}}
+{{- define "expedientes.networkPeer" -}}
+{{- $root := .root -}}
+{{- $stores := dict "kafka" $root.Values.kafka "mysql" $root.Values.mysql "mongodb" $root.Values.mongodb "eventstoredb" $root.Values.eventstoredb -}}
+{{- if hasKey $root.Values.networkPolicy.peers .name -}}
+{{- toYaml (get $root.Values.networkPolicy.peers .name) -}}
+{{- else if and (hasKey $stores .name) (not (get $stores .name).enabled) -}}
+ipBlock: { cidr: 0.0.0.0/0 }
+{{- else -}}
+podSelector:
+  matchLabels:
+    {{- include "expedientes.selectorLabels" (dict "root" $root "component" .name) | nindent 4 }}
+{{- end -}}
+{{- end -}}
