@@ -1,3 +1,5 @@
+// First: traces instrument the database drivers before anything loads them.
+import '@expedientes/shared-kernel/adapters/tracing';
 import { AddressInfo } from 'node:net';
 import { Logger, publishedLanguage } from '@expedientes/shared-kernel';
 import {

@@ -1,3 +1,5 @@
+// First: traces instrument the database drivers before anything loads them.
+import '@expedientes/shared-kernel/adapters/tracing';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { authVariables } from '@expedientes/auth';

@@ -95,6 +95,11 @@ describeWithServers(
         (span) =>
           span.service === 'search' && span.name === 'expedientes.expediente.abierto process',
       );
+      // The database calls are spans of the work that made them (the drivers' instrumentations).
+      const queries = (service: string, name: RegExp) =>
+        spans.filter((span) => span.service === service && name.test(span.name));
+      expect(queries('bpm', /^(INSERT|SELECT|UPDATE)$/).length).toBeGreaterThan(0);
+      expect(queries('documents', /^insert (documentos|contenidos.files)$/).length).toBe(2);
       // Each step of the saga is a span of its own in expedientes: opening it is the last.
       expect(
         spans.filter((span) => span.service === 'expedientes' && span.name.startsWith('saga ')),

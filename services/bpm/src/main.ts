@@ -1,3 +1,5 @@
+// First: traces instrument the database drivers before anything loads them.
+import '@expedientes/shared-kernel/adapters/tracing';
 import { z } from 'zod';
 import { env, runDistributedService } from '@expedientes/shared-kernel/adapters/runtime';
 import { createBpmService } from './composition-root';

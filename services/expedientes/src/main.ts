@@ -1,3 +1,5 @@
+// First: traces instrument the database drivers before anything loads them.
+import '@expedientes/shared-kernel/adapters/tracing';
 import { runDistributedService } from '@expedientes/shared-kernel/adapters/runtime';
 import { createExpedientesService } from './composition-root';
 import {

@@ -65,6 +65,23 @@ describe('traces', () => {
     expect(consumer?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
   });
 
+  it('start with a request or a message, never with a query on its own', async () => {
+    const exporter = new KeptSpans();
+    const tracing = startTracing('test', { exporter });
+    try {
+      await inSpan('SELECT', SpanKind.CLIENT, {}, async () => undefined);
+      await inSpan('POST /expedientes', SpanKind.SERVER, {}, () =>
+        inSpan('INSERT', SpanKind.CLIENT, {}, async () => undefined),
+      );
+    } finally {
+      await tracing.shutdown();
+    }
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual([
+      'INSERT',
+      'POST /expedientes',
+    ]);
+  });
+
   it('are off without an endpoint: a message carries none, a log line names none', async () => {
     const tracing = startTracing('test', { endpoint: '' });
     const message = note();

@@ -12,7 +12,14 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  Sampler,
+  SamplingDecision,
+  SpanExporter,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { StepRunner } from '../../saga/saga-orchestrator';
 
 /**
@@ -38,6 +45,7 @@ export function startTracing(
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: tracesUrl(endpoint ?? '') });
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
+    sampler: new ParentBasedSampler({ root: noBackgroundQueries }),
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1_000 })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -52,6 +60,18 @@ export function startTracing(
     },
   };
 }
+
+/**
+ * A trace starts with a request or a message, never with a query of its own: the pollers'
+ * queries (outbox relays, saga deadlines, subscriptions) would each be a trace of one span.
+ */
+const noBackgroundQueries: Sampler = {
+  shouldSample: (_context, _traceId, _name, kind) => ({
+    decision:
+      kind === SpanKind.CLIENT ? SamplingDecision.NOT_RECORD : SamplingDecision.RECORD_AND_SAMPLED,
+  }),
+  toString: () => 'NoBackgroundQueries',
+};
 
 /** The OTLP convention: a base endpoint gets the signal's path. */
 const tracesUrl = (endpoint: string): string =>
