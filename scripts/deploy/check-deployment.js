@@ -250,7 +250,29 @@ function checkEnv(at, container) {
 /** @param {string[]} files */
 function checkValues(files) {
   for (const file of files) {
-    for (const doc of loadAll(file)) walkValues(file, doc, '');
+    for (const doc of loadAll(file)) {
+      walkValues(file, doc, '');
+      checkAutoscaledReplicas(file, doc);
+    }
+  }
+}
+
+/**
+ * With autoscaling on, the chart leaves `replicas` out of the Deployment (the autoscaler owns
+ * it, and helm would reset it at every upgrade): a `replicas` beside it does nothing.
+ * @param {string} file @param {unknown} doc
+ */
+function checkAutoscaledReplicas(file, doc) {
+  const components = isMapping(doc)
+    ? /** @type {Record<string, any>} */ (doc).components
+    : undefined;
+  for (const [name, component] of Object.entries(components ?? {})) {
+    if (component?.autoscaling?.enabled === true && 'replicas' in component) {
+      problem(
+        file,
+        `components.${name}.replicas does nothing with autoscaling on: set autoscaling.minReplicas`,
+      );
+    }
   }
 }
 

@@ -19,6 +19,11 @@ DEPLOY_REQUIREMENTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/requirements.
 deploy_log() { printf '[deploy-tools] %s\n' "$*" >&2; }
 
 # Sets HELM to a helm binary of HELM_VERSION, building it once.
+# The APIs beyond Kubernetes' own the clusters have, for renders made offline: the Prometheus
+# Operator's, which production's ServiceMonitor needs (the chart refuses it elsewhere).
+# shellcheck disable=SC2034 # used by the scripts that source this one
+CLUSTER_APIS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor)
+
 ensure_helm() {
   local dir="$DEPLOY_TOOLS_DIR/helm-$HELM_VERSION"
   HELM="$dir/helm"

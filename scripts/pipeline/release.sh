@@ -14,7 +14,7 @@ bash "$here/deploy.sh" "$environment"
 
 ensure_helm
 public_url="${SMOKE_BASE_URL:-$("$HELM" template "$HELM_RELEASE" "$CHART" --namespace "$environment" \
-  -f "$values" --set image.tag="$IMAGE_TAG" --show-only templates/configmap.yaml \
+  -f "$values" --set image.tag="$IMAGE_TAG" "${CLUSTER_APIS[@]}" --show-only templates/configmap.yaml \
   | sed -n 's/^ *PUBLIC_URL: *"\(.*\)"$/\1/p')}"
 [[ -n "$public_url" ]] || die "no public URL for $environment"
 

@@ -231,3 +231,9 @@ podSelector:
     {{- include "expedientes.selectorLabels" (dict "root" $root "component" .name) | nindent 4 }}
 {{- end -}}
 {{- end -}}
+
+{{/* What becomes of the stores' volume claims when their StatefulSet goes (helm uninstall) or shrinks. */}}
+{{- define "expedientes.claimRetention" -}}
+whenDeleted: {{ .Values.storage.whenUninstalled }}
+whenScaled: Retain
+{{- end -}}

@@ -70,6 +70,8 @@ spec:
       volumes:
         {{- . | nindent 8 }}
       {{- end }}
+  persistentVolumeClaimRetentionPolicy:
+    {{- include "expedientes.claimRetention" .root | nindent 4 }}
   volumeClaimTemplates:
     - metadata:
         name: data
