@@ -129,6 +129,8 @@ export interface PasoPorFase {
   readonly salidaPor: string | null;
   /** Why the user moved it into this phase, when the change asked for a reason (a rejection). */
   readonly motivo?: string;
+  /** The last day of the phase's plazo (YYYY-MM-DD), where it had one. */
+  readonly vencimiento?: string;
 }
 
 /** A comment: plain text with its line breaks; never edited or deleted. */

@@ -171,6 +171,7 @@ export const es = {
     pasarA: 'Pasar a «{fase}»',
     cancelar: 'Cancelar',
     motivoDelPaso: 'Motivo: {motivo}',
+    plazoDelPaso: 'Plazo hasta el {dia}',
     historialDeFases: 'Historial de fases',
     fechaDeFin: 'Fecha de fin',
     finalizadaPor: 'Finalizada por',

@@ -1526,6 +1526,11 @@ export function webUiScenario(platform: () => WebUiPlatform): void {
       FASE.validacion,
       FASE.finalizado,
     ]);
+    // Each stay with a plazo says its last day under the phase's name; the final one has none.
+    expect(await stays.first().locator('td:first-child').innerText()).toMatch(
+      /Plazo hasta el \d{2}\/\d{2}\/\d{4}/,
+    );
+    expect(await stays.last().locator('td:first-child').innerText()).not.toContain('Plazo');
     // Who, by name: she opened it, he took it from validation and finished it.
     await shownAs(stays.first().locator('td[data-label="Usuario"]'), 'tramitadora');
     await shownAs(stays.first().locator('td[data-label="Finalizada por"]'), 'tramitadora');
