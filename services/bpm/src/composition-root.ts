@@ -45,7 +45,11 @@ import {
   BpmCommandConsumer,
   commandsConsumerGroup,
 } from './infrastructure/messaging/bpm-command-consumer';
-import { CalendarioCargado, loadCalendarFiles } from './infrastructure/calendario/calendar-files';
+import {
+  CalendarioCargado,
+  huellaDePlazos,
+  loadCalendarFiles,
+} from './infrastructure/calendario/calendar-files';
 import { loadProcedureFiles } from './infrastructure/procedures/procedure-files';
 import { bpmMigrations } from './infrastructure/sql/bpm-migrations';
 import { SqlCommandUnitOfWork } from './infrastructure/sql/sql-command-unit-of-work';
@@ -248,12 +252,14 @@ export async function createBpmService(
     'procedure definitions loaded',
   );
   const calendario = await loadCalendar(infrastructure, common);
-  const plazos = new ReglaDePlazos(calendario.calendario, zonaHorariaDe(infrastructure));
+  const zonaHoraria = zonaHorariaDe(infrastructure);
+  const plazos = new ReglaDePlazos(calendario.calendario, zonaHoraria);
+  const huella = huellaDePlazos(calendario, zonaHoraria);
   const container = buildContainer(infrastructure, common, catalogo, plazos);
   const database = container.get<SqlDatabase>(TOKENS.database);
   try {
     await migrate(database);
-    await container.get<RecountPlazos>(TOKENS.recountPlazos).execute(calendario.huella);
+    await container.get<RecountPlazos>(TOKENS.recountPlazos).execute(huella);
   } catch (error) {
     await database.close();
     throw error;

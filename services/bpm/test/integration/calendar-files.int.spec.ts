@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCalendarioDir } from '../../src/composition-root';
-import { loadCalendarFiles } from '../../src/infrastructure/calendario/calendar-files';
+import {
+  huellaDePlazos,
+  loadCalendarFiles,
+} from '../../src/infrastructure/calendario/calendar-files';
 
 describe('working calendar files', () => {
   let folder: string;
@@ -43,6 +46,17 @@ describe('working calendar files', () => {
     ).toEqual([false, false, true]);
     expect(despues.huella).not.toBe(antes.huella);
     expect((await loadCalendarFiles(folder)).huella).toBe(despues.huella);
+  });
+
+  it('counts the open plazos again when the time zone changes too', async () => {
+    write('2026.json', { anio: 2026, festivos: [fiesta('2026-12-08', 'nacional')] });
+    const cargado = await loadCalendarFiles(folder);
+    expect(huellaDePlazos(cargado, 'Europe/Madrid')).not.toBe(
+      huellaDePlazos(cargado, 'Atlantic/Canary'),
+    );
+    expect(huellaDePlazos(cargado, 'Europe/Madrid')).toBe(
+      huellaDePlazos(await loadCalendarFiles(folder), 'Europe/Madrid'),
+    );
   });
 
   it.each([

@@ -32,7 +32,7 @@ export interface CalendarioCargado {
   readonly calendario: CalendarioLaboral;
   /** The years the folder has a file for. */
   readonly anios: readonly number[];
-  /** Names the holidays exactly: when it changes, the open plazos are counted again. */
+  /** Names the holidays exactly (with the time zone, it says when to count open plazos again). */
   readonly huella: string;
 }
 
@@ -83,3 +83,7 @@ export async function loadCalendarFiles(directory: string): Promise<CalendarioCa
     huella: createHash('sha256').update(unicos.join('\n')).digest('hex'),
   };
 }
+
+/** What the open plazos were counted with: the holidays, and the zone their days are in. */
+export const huellaDePlazos = (calendario: CalendarioCargado, zonaHoraria: string): string =>
+  createHash('sha256').update(`${calendario.huella}\n${zonaHoraria}`).digest('hex');
