@@ -34,17 +34,29 @@ export const RequestTransition = defineMessage(
   sagaCommandPayload.extend({ expedienteId, hacia: z.string().min(1), motivo }),
 );
 
+/** Where a process started: what bpm's reply to the saga and its event both say. */
+const inicio = {
+  expedienteId,
+  procedimiento,
+  version: z.number().int().positive(),
+  fase: faseSchema,
+  vencimiento: vencimientoSchema.optional(),
+};
+/** A transition a process took: what bpm's reply to the saga and its event both say. */
+const transicion = {
+  expedienteId,
+  desde: faseSchema,
+  hacia: faseSchema,
+  paso,
+  motivo,
+  vencimiento: vencimientoSchema.optional(),
+};
+
 // Replies (topic bpm.replies).
 export const ProcessStarted = defineMessage(
   'bpm.ProcessStarted',
   'reply',
-  sagaReplyPayload.extend({
-    expedienteId,
-    procedimiento,
-    version: z.number().int().positive(),
-    fase: faseSchema,
-    vencimiento: vencimientoSchema.optional(),
-  }),
+  sagaReplyPayload.extend(inicio),
 );
 export const ProcessStartFailed = defineMessage(
   'bpm.ProcessStartFailed',
@@ -59,14 +71,7 @@ export const ProcessCancelled = defineMessage(
 export const TransitionRecorded = defineMessage(
   'bpm.TransitionRecorded',
   'reply',
-  sagaReplyPayload.extend({
-    expedienteId,
-    desde: faseSchema,
-    hacia: faseSchema,
-    paso,
-    motivo,
-    vencimiento: vencimientoSchema.optional(),
-  }),
+  sagaReplyPayload.extend(transicion),
 );
 export const TransitionRefused = defineMessage(
   'bpm.TransitionRefused',
@@ -75,29 +80,8 @@ export const TransitionRefused = defineMessage(
 );
 
 // Integration events (topic bpm.events).
-export const ProcesoIniciado = defineMessage(
-  'bpm.proceso.iniciado',
-  'event',
-  z.object({
-    expedienteId,
-    procedimiento,
-    version: z.number().int().positive(),
-    fase: faseSchema,
-    vencimiento: vencimientoSchema.optional(),
-  }),
-);
-export const FaseCambiada = defineMessage(
-  'bpm.fase.cambiada',
-  'event',
-  z.object({
-    expedienteId,
-    desde: faseSchema,
-    hacia: faseSchema,
-    paso,
-    motivo,
-    vencimiento: vencimientoSchema.optional(),
-  }),
-);
+export const ProcesoIniciado = defineMessage('bpm.proceso.iniciado', 'event', z.object(inicio));
+export const FaseCambiada = defineMessage('bpm.fase.cambiada', 'event', z.object(transicion));
 export const ProcesoCancelado = defineMessage(
   'bpm.proceso.cancelado',
   'event',
