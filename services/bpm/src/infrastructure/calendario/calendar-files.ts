@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { CalendarioLaboral, Dia } from '@expedientes/shared-kernel';
+import { jsonFilesIn, parseJsonFile } from '../json-files';
 
 const dia = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day, YYYY-MM-DD');
 
@@ -37,18 +36,11 @@ export interface CalendarioCargado {
 }
 
 function parse(file: string, text: string): Dia[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CalendarFileError(file, `not JSON (${(error as Error).message})`);
-  }
-  const parsed = calendarFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new CalendarFileError(file, issues.join('; '));
-  }
-  const { anio, festivos } = parsed.data;
+  const { anio, festivos } = parseJsonFile(
+    text,
+    calendarFileSchema,
+    (problem) => new CalendarFileError(file, problem),
+  );
   if (fileName.exec(file)?.groups?.anio !== String(anio)) {
     throw new CalendarFileError(file, `holds the year ${anio}, so it must be named ${anio}.json`);
   }
@@ -70,16 +62,12 @@ function parse(file: string, text: string): Dia[] {
  * file stops the service with its reason. Years without a file count weekends only.
  */
 export async function loadCalendarFiles(directory: string): Promise<CalendarioCargado> {
-  const files = (await readdir(directory)).filter((file) => file.endsWith('.json')).sort();
-  const festivos = (
-    await Promise.all(
-      files.map(async (file) => parse(file, await readFile(join(directory, file), 'utf8'))),
-    )
-  ).flat();
+  const files = await jsonFilesIn(directory);
+  const festivos = files.flatMap(({ file, text }) => parse(file, text));
   const unicos = [...new Set(festivos)].sort();
   return {
     calendario: new CalendarioLaboral(unicos),
-    anios: files.map((file) => Number(file.slice(0, 4))),
+    anios: files.map(({ file }) => Number(file.slice(0, 4))),
     huella: createHash('sha256').update(unicos.join('\n')).digest('hex'),
   };
 }

@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { Procedimiento } from '../../domain/procedimiento';
+import { jsonFilesIn, parseJsonFile } from '../json-files';
 
 const codigo = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
 
@@ -52,19 +51,13 @@ export class ProcedureFileError extends Error {
 }
 
 function parse(file: string, text: string): Procedimiento {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProcedureFileError(file, `not JSON (${(error as Error).message})`);
-  }
-  const parsed = procedureFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ProcedureFileError(file, issues.join('; '));
-  }
+  const parsed = parseJsonFile(
+    text,
+    procedureFileSchema,
+    (problem) => new ProcedureFileError(file, problem),
+  );
   // The format's version says what a file may hold; the model takes the definition alone.
-  const { esquema = 1, ...definicion } = parsed.data;
+  const { esquema = 1, ...definicion } = parsed;
   if (esquema < 2 && definicion.fases.some((fase) => fase.plazo)) {
     throw new ProcedureFileError(file, 'plazos need "esquema": 2');
   }
@@ -87,11 +80,9 @@ function parse(file: string, text: string): Procedimiento {
  * procedure version), at start-up: a broken definition stops the service with its reason.
  */
 export async function loadProcedureFiles(directory: string): Promise<Procedimiento[]> {
-  const files = (await readdir(directory)).filter((file) => file.endsWith('.json')).sort();
+  const files = await jsonFilesIn(directory);
   if (files.length === 0) {
     throw new ProcedureFileError(directory, 'the folder holds no procedure definition (*.json)');
   }
-  return Promise.all(
-    files.map(async (file) => parse(file, await readFile(join(directory, file), 'utf8'))),
-  );
+  return files.map(({ file, text }) => parse(file, text));
 }
