@@ -1,4 +1,4 @@
-import { Actor } from '@expedientes/shared-kernel';
+import { Actor, ordenDeVencimiento } from '@expedientes/shared-kernel';
 import { FaseResumida } from '../model/common';
 import { PaginaDeExpedientes } from '../model/expedientes';
 import { Tareas } from '../model/tareas';
@@ -67,7 +67,9 @@ export class MisTareas {
       .flatMap((each) => each.items)
       .sort(
         (a, b) =>
-          ordenDePlazo(a).localeCompare(ordenDePlazo(b)) ||
+          ordenDeVencimiento(a.plazo?.vencimiento).localeCompare(
+            ordenDeVencimiento(b.plazo?.vencimiento),
+          ) ||
           a.creadoAt.localeCompare(b.creadoAt) ||
           a.id.localeCompare(b.id),
       )
@@ -80,9 +82,6 @@ export class MisTareas {
     };
   }
 }
-
-/** Without a plazo, after every day. */
-const ordenDePlazo = ({ plazo }: Expedientes[number]): string => plazo?.vencimiento ?? '9999-12-31';
 
 /** Procedures share phase codes, and the list filters by code: each code once. */
 const unaVezCada = (fases: readonly FaseResumida[]): FaseResumida[] =>

@@ -91,6 +91,13 @@ export function diaEn(at: Date, zonaHoraria: string): Dia {
   return formato.format(at);
 }
 
+/**
+ * What lists sort plazos by: the last day itself, and for none a day after every other, so
+ * that in ascending order what is due first comes first and what has no plazo last.
+ */
+export const ordenDeVencimiento = (vencimiento: Dia | null | undefined): string =>
+  vencimiento ?? '9999-12-31';
+
 export type EstadoDelPlazo = 'en-plazo' | 'proximo' | 'vencido';
 
 /**

@@ -28,13 +28,6 @@ export interface ViewsWrite {
 
 export type ListSort = 'codigo' | 'creadoAt' | 'fase' | 'vencimiento';
 
-/**
- * What the list sorts on for `vencimiento`: the day itself, and for an expediente without a
- * plazo a day after every other, so that in ascending order what is due first comes first.
- */
-export const ordenDeVencimiento = (item: { readonly vencimiento: string | null }): string =>
-  item.vencimiento ?? '9999-12-31';
-
 export interface ListCriteria {
   readonly fase?: string;
   readonly estado?: EstadoDeExpediente;

@@ -1,3 +1,4 @@
+import { ordenDeVencimiento } from '@expedientes/shared-kernel';
 import { IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
 import { Collection, Db, Document, Filter, Long, MongoBulkWriteError } from 'mongodb';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
@@ -9,7 +10,6 @@ import {
   ExpedienteReadModels,
   ListCriteria,
   ListSort,
-  ordenDeVencimiento,
   Page,
   searchTextOf,
   StoredViews,
@@ -114,7 +114,7 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
           ...listItem,
           _id: expedienteId,
           searchText: searchTextOf(listItem.codigo, listItem.descripcion),
-          vencimientoOrden: ordenDeVencimiento(listItem),
+          vencimientoOrden: ordenDeVencimiento(listItem.vencimiento),
           position: at,
         });
       }

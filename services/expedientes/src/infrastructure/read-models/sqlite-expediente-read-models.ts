@@ -1,3 +1,4 @@
+import { ordenDeVencimiento } from '@expedientes/shared-kernel';
 import {
   gatheredFlush,
   Migration,
@@ -16,7 +17,6 @@ import {
   ListSort,
   Page,
   Positioned,
-  ordenDeVencimiento,
   searchTextOf,
   StoredViews,
   ViewsToWrite,
@@ -89,7 +89,7 @@ export const readModelMigrations: readonly Migration[] = [
     version: 5,
     name: 'the last day of each expediente’s plazo, to sort on',
     up: [
-      // Rows of before plazos have none: they sort after every day.
+      // Rows of before plazos have none: they sort after every day (ordenDeVencimiento's).
       `ALTER TABLE expediente_list ADD COLUMN vencimiento_orden TEXT NOT NULL DEFAULT '9999-12-31'`,
       `CREATE INDEX expediente_list_vencimiento
          ON expediente_list (vencimiento_orden, creado_at, id)`,
@@ -207,7 +207,7 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
           listItem.creadoAt,
           searchTextOf(listItem.codigo, listItem.descripcion),
           listItem.asignadoA,
-          ordenDeVencimiento(listItem),
+          ordenDeVencimiento(listItem.vencimiento),
           position,
           JSON.stringify(listItem),
         ],
