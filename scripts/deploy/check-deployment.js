@@ -630,14 +630,17 @@ function checkJenkinsfile(file) {
  */
 function documentedFlows(readme) {
   const text = readText(readme);
-  const start = text.indexOf('### Allowed network flows');
-  if (start < 0) return (problem(readme, 'has no "### Allowed network flows" section'), new Set());
-  // The section's first table: from its header to the first line that is not a row.
-  const lines = text.slice(start).split('\n');
-  const header = lines.findIndex((line) => line.startsWith('| from |'));
-  const end = lines.findIndex((line, index) => index > header && !line.startsWith('|'));
-  const rows = lines.slice(header + 2, end);
   /** @type {Set<string>} */ const flows = new Set();
+  const start = text.indexOf('### Allowed network flows');
+  const lines = start < 0 ? [] : text.slice(start).split('\n');
+  // The section's first table: from its header to the first line that is not a row.
+  const header = lines.findIndex((line) => line.startsWith('| from |'));
+  if (header < 0) {
+    problem(readme, 'has no table under "### Allowed network flows"');
+    return flows;
+  }
+  const end = lines.findIndex((line, index) => index > header && !line.startsWith('|'));
+  const rows = lines.slice(header + 2, end < 0 ? undefined : end);
   for (const row of rows) {
     const [from, to, port] = row
       .split('|')
