@@ -14,6 +14,12 @@ export interface SagaStore {
    * `expectedVersion + 1`; SagaConcurrencyError when it is at another version or missing.
    */
   save(state: SagaState, expectedVersion: number): Promise<void>;
+  /**
+   * Runs `work`, which saves sagas and runs their local actions, so that what it stores here
+   * and in the database the actions' stores share with this one commits as one: fewer commits
+   * for the same guarantees. Stores that cannot (or keep sagas apart) leave it out.
+   */
+  atomically?<T>(work: () => Promise<T>): Promise<T>;
   /** Running and compensating sagas, to resume at start-up. */
   findActive(): Promise<SagaState[]>;
   /** Active sagas whose pending command's deadline is strictly before `time`. */

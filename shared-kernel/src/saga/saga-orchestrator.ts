@@ -79,14 +79,18 @@ export class UnexpectedSagaReplyError extends Error {
 /**
  * Runs sagas: sends each step's command, moves on with the replies, compensates on failure and
  * timeout. Every transition is saved (with optimistic concurrency) before its command is
- * published or its local action runs, so:
+ * published or its local action runs; where the store can (`SagaStore.atomically`), the saves
+ * and local actions from one reply (or the start) up to the next command commit as one, so
+ * that a failure among them leaves the saga where it stood before them. Thus:
  * - a process killed at any point finishes its sagas after `resume()`: it re-publishes each
  *   pending command with its saved id (participants deduplicate), or re-runs the local action
  *   the saga stands at (local actions are idempotent);
  * - of two processes moving one saga on (a reply racing a timeout), one save fails and that
  *   one does nothing;
  * - a local action that throws an unexpected error (not a DomainError) leaves the saga at its
- *   step: the redelivery of the reply that led there, or the next `resume()`, runs it again.
+ *   step, or where it stood before the reply that led there when they commit as one (at the
+ *   start: not stored, and the start throws): the redelivery of that reply, or the next
+ *   `resume()`, runs it again.
  * Replies come in through `handleReply`, subscribed by the composition root to `replyTopics`.
  */
 export class SagaOrchestrator {
@@ -143,8 +147,11 @@ export class SagaOrchestrator {
       updatedAt: now,
     };
     const created = this.enter(registered, initial, 'running', 0);
-    await this.deps.store.create(created);
-    return (await this.drive(registered, created)) as SagaState<TData>;
+    const reached = await this.atomically(async () => {
+      await this.deps.store.create(created);
+      return this.runLocalSteps(registered, created);
+    });
+    return (await this.publishPending(registered, reached)) as SagaState<TData>;
   }
 
   async handleReply(reply: Envelope): Promise<ReplyOutcome> {
@@ -162,7 +169,7 @@ export class SagaOrchestrator {
     if (!handler) throw new UnexpectedSagaReplyError(saga, reply.type);
     const answered = { ...saga, triggeredBy: reply.id };
     const next = this.afterStep(definition, answered, handler.read(saga.data, reply.payload));
-    await this.drive(definition, await this.save(saga, next));
+    await this.moveOn(definition, saga, next);
     return 'handled';
   }
 
@@ -205,7 +212,7 @@ export class SagaOrchestrator {
                 pending.attempt + 1,
               ),
             };
-      await this.drive(definition, await this.save(saga, next));
+      await this.moveOn(definition, saga, next);
     });
   }
 
@@ -241,6 +248,37 @@ export class SagaOrchestrator {
    * saves where that leads, until the saga waits for a reply or has ended.
    */
   private async drive(definition: SagaDefinition<unknown>, saved: SagaState): Promise<SagaState> {
+    const reached = await this.atomically(() => this.runLocalSteps(definition, saved));
+    return this.publishPending(definition, reached);
+  }
+
+  /** Saves the saga's move from `previous` to `next`, then drives it from there. */
+  private async moveOn(
+    definition: SagaDefinition<unknown>,
+    previous: SagaState,
+    next: SagaState,
+  ): Promise<SagaState> {
+    const reached = await this.atomically(async () =>
+      this.runLocalSteps(definition, await this.save(previous, next)),
+    );
+    return this.publishPending(definition, reached);
+  }
+
+  /**
+   * The saves and local actions up to the next command commit as one where the store can:
+   * should any of them fail, the saga stands where it stood before, which is redone the same.
+   * The command is published only after that commit.
+   */
+  private atomically<T>(work: () => Promise<T>): Promise<T> {
+    const { store } = this.deps;
+    return store.atomically ? store.atomically(work) : work();
+  }
+
+  /** Runs the local action the saga stands at and saves where it leads, until it waits or ends. */
+  private async runLocalSteps(
+    definition: SagaDefinition<unknown>,
+    saved: SagaState,
+  ): Promise<SagaState> {
     let saga = saved;
     while (isActiveSaga(saga) && !saga.pending) {
       const at = saga;
@@ -248,6 +286,14 @@ export class SagaOrchestrator {
         this.save(at, await this.runLocal(definition, at)),
       );
     }
+    return saga;
+  }
+
+  /** Publishes the saga's pending command, if it has one. */
+  private async publishPending(
+    definition: SagaDefinition<unknown>,
+    saga: SagaState,
+  ): Promise<SagaState> {
     const { pending } = saga;
     if (pending) {
       try {

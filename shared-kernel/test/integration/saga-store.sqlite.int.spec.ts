@@ -1,11 +1,19 @@
-import { SqliteDatabase, SqlSagaStore } from '../../src/adapters/sql';
+import { randomUUID } from 'node:crypto';
+import { Migration, SqliteDatabase, SqlSagaStore } from '../../src/adapters/sql';
+import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
+import { defineSaga, invoke, local, onSuccess, SagaOrchestrator } from '../../src/saga';
 import {
   sagaScript,
   sagaStoreContract,
   TemporaryDatabase,
   temporarySqlite,
 } from '../../src/testing';
-import { ExpedienteLog, openExpedienteSaga } from '../unit/example-saga';
+import {
+  ExpedienteLog,
+  openExpedienteSaga,
+  ProcessStarted,
+  StartProcess,
+} from '../unit/example-saga';
 
 describe('SqlSagaStore on SQLite', () => {
   let temp: TemporaryDatabase<SqliteDatabase>;
@@ -44,5 +52,101 @@ describe('SqlSagaStore on SQLite', () => {
       version: 4,
     });
     expect(log.rejected).toHaveLength(1);
+  });
+});
+
+describe('a saga whose local step stores in the database of its SqlSagaStore', () => {
+  const opened: Migration = {
+    version: 1,
+    name: 'opened',
+    up: ['CREATE TABLE opened (expediente_id TEXT PRIMARY KEY)'],
+  };
+  let temp: TemporaryDatabase<SqliteDatabase>;
+  let failures: Error[];
+  let published: Envelope[];
+  const envelopes = new EnvelopeFactory(randomUUID, () => new Date());
+
+  const saga = defineSaga<{ expedienteId: string; processId?: string }>({
+    type: 'test.OpenTogether',
+    key: (data) => data.expedienteId,
+    steps: [
+      {
+        name: 'startProcess',
+        action: invoke('bpm', StartProcess, {
+          payload: (data) => ({ expedienteId: data.expedienteId, documentIds: [] }),
+          timeoutMs: 60_000,
+          replies: [
+            onSuccess(ProcessStarted, (data, reply) => ({ ...data, processId: reply.processId })),
+          ],
+        }),
+      },
+      {
+        name: 'recordOpened',
+        action: local(async (data) => {
+          await temp.db.execute('INSERT INTO opened (expediente_id) VALUES (?)', [
+            data.expedienteId,
+          ]);
+          const failure = failures.shift();
+          if (failure) throw failure;
+        }),
+      },
+    ],
+  });
+
+  beforeEach(async () => {
+    temp = temporarySqlite();
+    await temp.db.migrate('test', [opened]);
+    failures = [];
+    published = [];
+  });
+  afterEach(() => temp.dispose());
+
+  const orchestrator = async (): Promise<SagaOrchestrator> => {
+    const store = new SqlSagaStore(temp.db);
+    await store.migrate();
+    return new SagaOrchestrator({
+      definitions: [saga],
+      store,
+      envelopes,
+      newId: randomUUID,
+      clock: () => new Date(),
+      publisher: { publish: async (_topic, messages) => void published.push(...messages) },
+    });
+  };
+  const processStarted = (command: Envelope): Envelope =>
+    envelopes.create({
+      type: ProcessStarted.type,
+      key: command.key,
+      actor: command.actor,
+      causedBy: command,
+      payload: { sagaId: (command.payload as { sagaId: string }).sagaId, processId: 'p-1' },
+    });
+  const openedRows = () => temp.reopen().query('SELECT expediente_id FROM opened');
+
+  it('saves the reply, runs the step and saves its end as one commit, or none of it', async () => {
+    const sagas = await orchestrator();
+    const started = await sagas.start(saga, {
+      data: { expedienteId: 'exp-1' },
+      actor: { userId: 'ana', roles: ['tramitador'] },
+      causedBy: { id: 'request-1', correlationId: 'correlation-1' },
+    });
+    const reply = processStarted(published[0]);
+
+    failures.push(new Error('the disk is full'));
+    await expect(sagas.handleReply(reply)).rejects.toThrow('the disk is full');
+    // The step's row went with the saga's saves: the saga still waits for the reply.
+    await expect(openedRows()).resolves.toEqual([]);
+    await expect(new SqlSagaStore(temp.reopen()).load(started.sagaId)).resolves.toMatchObject({
+      version: started.version,
+      currentStep: 0,
+      status: 'running',
+    });
+
+    // The reply delivered again does it all.
+    await expect(sagas.handleReply(reply)).resolves.toBe('handled');
+    await expect(openedRows()).resolves.toEqual([{ expediente_id: 'exp-1' }]);
+    await expect(new SqlSagaStore(temp.reopen()).load(started.sagaId)).resolves.toMatchObject({
+      status: 'completed',
+    });
   });
 });

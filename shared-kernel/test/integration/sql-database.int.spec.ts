@@ -183,6 +183,63 @@ describe('SqliteDatabase', () => {
     }
   });
 
+  it('lets what a transaction calls on the database join it, a nested transaction in a savepoint', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      const other = temp.reopen();
+      const seen = await temp.db.transaction(async () => {
+        // Through the database itself, as a store built on it would: no waiting for itself.
+        await temp.db.execute("INSERT INTO counters VALUES ('outer', 1)");
+        await expect(
+          temp.db.transaction(async (tx) => {
+            await tx.execute("INSERT INTO counters VALUES ('nested', 2)");
+            throw new Error('the nested one fails');
+          }),
+        ).rejects.toThrow('the nested one fails');
+        await temp.db.transaction((tx) => tx.execute("INSERT INTO counters VALUES ('kept', 3)"));
+        const [outside] = await other.query<{ n: number }>('SELECT COUNT(*) AS n FROM counters');
+        const inside = await temp.db.query<{ name: string }>('SELECT name FROM counters');
+        return { outside: Number(outside.n), inside: inside.map((row) => row.name).sort() };
+      });
+      expect(seen).toEqual({ outside: 0, inside: ['kept', 'outer'] });
+      const rows = await other.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
+      expect(rows.map((row) => row.name)).toEqual(['kept', 'outer']);
+    } finally {
+      await temp.dispose();
+    }
+  });
+
+  it('commits what `together` runs as one, or nothing of it', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('test', [counters]);
+      await expect(
+        temp.db.together(async () => {
+          await temp.db.execute("INSERT INTO counters VALUES ('first', 1)");
+          await temp.db.transaction((tx) =>
+            tx.execute("INSERT INTO counters VALUES ('second', 2)"),
+          );
+          throw new Error('the last step fails');
+        }),
+      ).rejects.toThrow('the last step fails');
+      await expect(temp.db.query('SELECT name FROM counters')).resolves.toEqual([]);
+      await temp.db.together(() => temp.db.execute("INSERT INTO counters VALUES ('first', 1)"));
+      let late: Promise<unknown> = Promise.resolve();
+      await temp.db.together(async () => {
+        // Left running past the commit: it queues like any other, after it.
+        late = new Promise((resolve) => setTimeout(resolve, 5)).then(() =>
+          temp.db.execute("INSERT INTO counters VALUES ('late', 2)"),
+        );
+      });
+      await late;
+      const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+      expect(rows.map((row) => row.name).sort()).toEqual(['first', 'late']);
+    } finally {
+      await temp.dispose();
+    }
+  });
+
   it('commits a transaction that is redone if lost, and flushes the next one again', async () => {
     const temp = temporarySqlite();
     try {

@@ -34,6 +34,7 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     query: (sql, params) => db.query(sql, params),
     execute: (sql, params) => db.execute(sql, params),
     transaction: (work) => db.transaction((tx) => work(blind(tx))),
+    together: (work) => db.together(work),
     migrate: (component, migrations) => db.migrate(component, migrations),
     flush: () => db.flush(),
     ping: () => db.ping(),

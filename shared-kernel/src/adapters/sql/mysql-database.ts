@@ -102,6 +102,14 @@ export class MysqlDatabase implements SqlDatabase {
   }
 
   /**
+   * As they come: joining the stores' transactions into one here would hold the event store's
+   * append lock, and wake its subscribers, before the commit.
+   */
+  together<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  /**
    * MySQL commits DDL implicitly, so a transaction cannot make migrations exclusive: a named
    * lock does, for replicas of a service starting at the same time.
    */

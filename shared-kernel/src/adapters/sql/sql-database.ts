@@ -41,6 +41,13 @@ export interface TransactionOptions {
 export interface SqlDatabase extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `work` so that the transactions it runs here, itself or through the stores built on
+   * this database, commit as one, or not at all (SQLite: one transaction, each of them a
+   * savepoint in it). MySQL runs them as they come, each its own: there `work` must not
+   * depend on committing as one.
+   */
+  together<T>(work: () => Promise<T>): Promise<T>;
   /** One statement in a transaction of its own. */
   execute(
     sql: string,

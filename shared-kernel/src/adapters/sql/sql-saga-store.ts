@@ -80,6 +80,10 @@ export class SqlSagaStore implements SagaStore {
     }
   }
 
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.together(work);
+  }
+
   async load(sagaId: string): Promise<SagaState | null> {
     const rows = await this.db.query<{ state: string }>(
       'SELECT state FROM saga_instances WHERE saga_id = ?',

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Durability } from '../shared/durability';
@@ -38,6 +39,11 @@ interface QueuedRead {
 
 type Queued = QueuedTransaction | QueuedRead;
 
+/** The transaction a piece of work runs in, while it is open. */
+interface Ambient {
+  open: boolean;
+}
+
 const isTransaction = (job: Queued): job is QueuedTransaction => 'work' in job;
 
 /**
@@ -67,8 +73,10 @@ async function inWriteTurn(filename: string, work: () => Promise<void>): Promise
  *
  * better-sqlite3 is synchronous and one connection carries one transaction, so an async
  * transaction would swallow any statement issued meanwhile by other work. Every statement
- * and transaction therefore takes its turn on one queue; inside a transaction, use the
- * executor it hands you (calling the database itself there would wait for itself).
+ * and transaction therefore takes its turn on one queue. What a transaction's work calls on
+ * this database, directly or through the stores built on it, joins that transaction instead
+ * (a transaction in a savepoint of it), so that it does not wait for itself and stores can
+ * commit together (`together`); that work must not run two transactions at once.
  *
  * Group commit: the transactions waiting in the queue when one begins run inside that one
  * database transaction, each in its own savepoint (one that throws rolls back alone), and
@@ -87,6 +95,7 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly queue: Queued[] = [];
   private draining = false;
   private readonly direct: SqlExecutor;
+  private readonly ambient = new AsyncLocalStorage<Ambient>();
 
   private readonly filename: string;
   /** Whether commits wait for the disk unless redone if lost (else none does). */
@@ -119,6 +128,7 @@ export class SqliteDatabase implements SqlDatabase {
     sql: string,
     params: readonly SqlParam[] = [],
   ): Promise<TRow[]> {
+    if (this.inTransaction()) return this.direct.query<TRow>(sql, params);
     return new Promise((resolve, reject) =>
       this.enqueue({
         read: () => this.runQuery<TRow>(sql, params),
@@ -133,6 +143,7 @@ export class SqliteDatabase implements SqlDatabase {
     params: readonly SqlParam[] = [],
     options: TransactionOptions = {},
   ): Promise<ExecuteResult> {
+    if (this.inTransaction()) return this.direct.execute(sql, params);
     return this.transaction(async (tx) => tx.execute(sql, params), options);
   }
 
@@ -140,6 +151,7 @@ export class SqliteDatabase implements SqlDatabase {
     work: (tx: SqlExecutor) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
+    if (this.inTransaction()) return this.inSavepoint('nested', () => work(this.direct));
     return new Promise<T>((resolve, reject) =>
       this.enqueue({
         work,
@@ -148,6 +160,11 @@ export class SqliteDatabase implements SqlDatabase {
         reject,
       }),
     );
+  }
+
+  /** One transaction for all that `work` does on this database (see the class). */
+  together<T>(work: () => Promise<T>): Promise<T> {
+    return this.inTransaction() ? work() : this.transaction(() => work());
   }
 
   async migrate(component: string, migrations: readonly Migration[]): Promise<void> {
@@ -220,15 +237,15 @@ export class SqliteDatabase implements SqlDatabase {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
       this.run('BEGIN IMMEDIATE');
       for (const job of group) {
-        if (shared) this.run('SAVEPOINT member');
+        const member = () => this.inAmbient(() => job.work(this.direct));
         try {
-          outcomes.push({ ok: true, value: await job.work(this.direct) });
-          if (shared) this.run('RELEASE member');
+          outcomes.push({
+            ok: true,
+            value: await (shared ? this.inSavepoint('member', member) : member()),
+          });
         } catch (error) {
           // SQLite itself may have rolled everything back (I/O error, full disk): then nothing holds.
           if (!shared || !this.connection.inTransaction) throw error;
-          this.run('ROLLBACK TO member');
-          this.run('RELEASE member');
           outcomes.push({ ok: false, value: error });
         }
       }
@@ -245,6 +262,37 @@ export class SqliteDatabase implements SqlDatabase {
       if (ok) job.resolve(value);
       else job.reject(value);
     });
+  }
+
+  /** Whether this call comes from the work of this database's open transaction. */
+  private inTransaction(): boolean {
+    return this.ambient.getStore()?.open === true;
+  }
+
+  private async inAmbient<T>(work: () => Promise<T>): Promise<T> {
+    const ambient: Ambient = { open: true };
+    try {
+      return await this.ambient.run(ambient, work);
+    } finally {
+      // Anything it left running that reaches the database later queues as usual.
+      ambient.open = false;
+    }
+  }
+
+  /** `work` in a savepoint: when it throws, what it did rolls back, and the error goes on. */
+  private async inSavepoint<T>(name: string, work: () => Promise<T>): Promise<T> {
+    this.run(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      this.run(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      if (this.connection.inTransaction) {
+        this.run(`ROLLBACK TO ${name}`);
+        this.run(`RELEASE ${name}`);
+      }
+      throw error;
+    }
   }
 
   private run(sql: string): void {
