@@ -317,6 +317,16 @@ const environmentNames = (/** @type {ComposeService} */ { environment }) =>
     ? environment.map((line) => line.split('=')[0])
     : Object.keys(environment ?? {});
 
+/**
+ * A compose value as Kubernetes would write it, for checkEnv: ${NAME} or ${NAME:-} (from .env,
+ * no default) as $(NAME), and $$ as $. A default, ${NAME:-value}, stays the literal it is.
+ * @param {unknown} value
+ */
+const composeValueAsKubernetes = (value) =>
+  String(value)
+    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)?\}/g, (_, name) => `$(${name})`)
+    .replaceAll('$$', '$');
+
 /** Joined as written, not normalised: the messages quote paths as the files give them. */
 const joinAsWritten = (/** @type {string} */ base, /** @type {string} */ relative) =>
   relative.startsWith('/') || base === '' ? relative : `${base.replace(/\/$/, '')}/${relative}`;
@@ -335,6 +345,13 @@ function checkCompose(composeFile, envExampleFile) {
   for (const name of sortedDifference(documented, used)) {
     problem(envExampleFile, `${name} is not used by ${composeFile}`);
   }
+  // No secret has a literal default: what .env leaves empty is generated (secrets-init).
+  for (const line of readText(envExampleFile).split('\n')) {
+    const [, name, value] = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line) ?? [];
+    if (name && SECRET_NAME.test(name) && value !== '') {
+      problem(envExampleFile, `${name} has a value; a secret left empty is generated`);
+    }
+  }
   // A one-shot service (others wait for it to complete) needs no healthcheck.
   const oneShot = new Set(
     Object.values(services).flatMap((service) =>
@@ -347,6 +364,15 @@ function checkCompose(composeFile, envExampleFile) {
   for (const [name, service] of Object.entries(services)) {
     const where = `${composeFile}: service ${name}`;
     if (!('healthcheck' in service) && !oneShot.has(name)) problem(where, 'no healthcheck');
+    const environment = Array.isArray(service.environment)
+      ? service.environment.map((line) => line.split(/=(.*)/s).slice(0, 2))
+      : Object.entries(service.environment ?? {});
+    checkEnv(where, {
+      env: environment.map(([key, value]) => ({
+        name: key,
+        value: composeValueAsKubernetes(value),
+      })),
+    });
     // One published port, in front of the gateway's replicas (which could not share one).
     if (filled(service.ports) && name !== 'edge') {
       problem(where, 'publishes a port; only the edge proxy may');
@@ -751,7 +777,7 @@ const COMMANDS = {
   },
   compose: {
     usage: 'COMPOSE ENV_EXAMPLE',
-    what: 'docker-compose.yml against .env.example and itself',
+    what: 'docker-compose.yml against .env.example and itself; no literal secret or default',
     count: [2, 2],
     run: ([compose, envExample]) => checkCompose(compose, envExample),
   },
