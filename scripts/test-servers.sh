@@ -722,7 +722,8 @@ mongodb_url() {
   if [[ $FERRETDB_BACKEND == postgresql ]]; then
     local pw
     if [[ $1 == "$PG_USER" ]]; then pw="$(postgres_password)"; else pw="$(password "mongodb-$1")"; fi
-    echo "mongodb://$1:$pw@$HOST:$MONGODB_PORT/$2?authMechanism=PLAIN&authSource=%24external"
+    # The driver takes PLAIN's authSource, $external, by itself.
+    echo "mongodb://$1:$pw@$HOST:$MONGODB_PORT/$2?authMechanism=PLAIN"
   else
     echo "mongodb://$HOST:$MONGODB_PORT/$2"
   fi
@@ -735,11 +736,10 @@ cmd_env() {
   for account in "${MYSQL_ACCOUNTS[@]}"; do
     echo "export ${account^^}_MYSQL_URL=$(mysql_url "$account" "$account")"
   done
-  # Quoted: the URLs have an & in them.
-  echo "export MONGODB_URL='$(mongodb_url "$PG_USER" "$MONGODB_DB")'"
+  echo "export MONGODB_URL=$(mongodb_url "$PG_USER" "$MONGODB_DB")"
   # On SQLite, FerretDB knows no users: the services' URLs name none.
   for account in "${MONGODB_ACCOUNTS[@]}"; do
-    echo "export ${account^^}_MONGODB_URL='$(mongodb_url "$account" "$account")'"
+    echo "export ${account^^}_MONGODB_URL=$(mongodb_url "$account" "$account")"
   done
 }
 
