@@ -663,7 +663,9 @@ ferretdb_backend_of() {
 # A real round trip ({ping: 1}) with the official driver, when the repo's
 # node_modules has it (it does after `npm ci`); otherwise the port check and
 # the launcher's "listening" line must do. FerretDB answers a ping only after
-# asking its backend (with PostgreSQL, its first connection is made then).
+# asking its backend (with PostgreSQL, its first connection is made then). As
+# the administrator: FerretDB v1 loads its one catalogue of databases with the
+# first client's rights, which must see them all (a service's role sees its own).
 ferretdb_has_driver() {
   command -v node >/dev/null && (cd "$REPO_DIR" && node -e "require.resolve('mongodb')") >/dev/null 2>&1
 }
