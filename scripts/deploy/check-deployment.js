@@ -19,7 +19,7 @@ const YAML = require('yaml');
 /**
  * The parts of the Kubernetes objects, compose files and values the checks read: anything may
  * be missing from a hand-written or broken file.
- * @typedef {{ name: string, value?: unknown }} EnvVar
+ * @typedef {{ name: string, value?: unknown, valueFrom?: { secretKeyRef?: { key?: string } } }} EnvVar
  * @typedef {object} Container
  * @property {string} name
  * @property {string} [image]
@@ -158,6 +158,7 @@ function checkManifests(file, namespace) {
     }
     if (kind === 'Deployment') {
       deployments.add(name);
+      for (const container of podSpec(doc).containers ?? []) checkStorePasswords(where, container);
       const maxUnavailable = doc.spec?.strategy?.rollingUpdate?.maxUnavailable;
       if (![0, '0', '0%'].some((none) => none === maxUnavailable)) {
         problem(where, 'a rolling update may take a pod away before its successor is ready');
@@ -226,6 +227,23 @@ function checkResources(at, container) {
     const given = container.resources?.[bound] ?? {};
     for (const resource of ['cpu', 'memory']) {
       if (!(resource in given)) problem(at, `no ${resource} in resources.${bound}`);
+    }
+  }
+}
+
+// A store password of the Secret: <SERVICE>_MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD, ...
+const STORE_PASSWORD = /^(?:([A-Z0-9]+)_)?(?:MYSQL|MONGODB)_(ROOT_)?PASSWORD$/;
+
+/**
+ * A service's container gets its own store passwords only: no other service's, no root's.
+ * @param {string} where @param {Container} container
+ */
+function checkStorePasswords(where, container) {
+  for (const variable of container.env ?? []) {
+    const key = variable.valueFrom?.secretKeyRef?.key ?? variable.name;
+    const match = STORE_PASSWORD.exec(key);
+    if (match && (match[2] || match[1] !== container.name.toUpperCase())) {
+      problem(`${where}: container ${container.name}`, `gets ${key}, not its own`);
     }
   }
 }
