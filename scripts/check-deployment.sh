@@ -98,7 +98,9 @@ render_environments() {
   # time, from files (--set-file), as README.md shows.
   local key files=()
   for key in AUTH_SIGNING_KEYS AUTH_COOKIE_KEYS AUTH_GATEWAY_CLIENT_SECRET GATEWAY_SESSION_SECRET \
-    MYSQL_PASSWORD MONGODB_PASSWORD; do
+    MYSQL_ROOT_PASSWORD AUTH_MYSQL_PASSWORD EXPEDIENTES_MYSQL_PASSWORD BPM_MYSQL_PASSWORD \
+    SEARCH_MYSQL_PASSWORD GATEWAY_MYSQL_PASSWORD MONGODB_ROOT_PASSWORD \
+    EXPEDIENTES_MONGODB_PASSWORD DOCUMENTS_MONGODB_PASSWORD; do
     printf 'not-a-real-%s' "$key" >"$WORK/$key"
     files+=(--set-file "secrets.values.$key=$WORK/$key")
   done
@@ -130,7 +132,7 @@ schema_refuses() {
     refuses 'replicas' render production --set components.gateway.replicas=0 &&
     refuses 'memory' render production --set components.bpm.resources.limits.memory=lots &&
     refuses 'resources' render production --set components.search.resources=null &&
-    refuses 'MYSQL_PASSWORD' render production --set config.MYSQL_PASSWORD=hunter2 &&
+    refuses 'SEARCH_MYSQL_PASSWORD' render production --set config.SEARCH_MYSQL_PASSWORD=hunter2 &&
     refuses 'clusterId' render production --set kafka.clusterId=short &&
     refuses 'colour' render production --set colour=blue &&
     refuses 'image.tag is required' "$HELM" template expedientes "$CHART" \

@@ -21,7 +21,10 @@
 #           the environment (as `env` does) on stdout. Idempotent.
 #   down    stop the servers (SIGTERM, PostgreSQL SIGINT, after FerretDB;
 #           then SIGKILL after a grace period).
-#   env     print `export ...` lines: eval "$(scripts/test-servers.sh env)"
+#   env     print `export ...` lines: eval "$(scripts/test-servers.sh env)":
+#           KAFKA_BROKERS; MYSQL_URL and MONGODB_URL, the servers' administrator;
+#           <SERVICE>_MYSQL_URL, <SERVICE>_MONGODB_URL, each service's own user,
+#           granted only its databases, as deployed (the services' suites use them)
 #   status  show which servers run.
 #   clean   down, then delete the run dir (all data and logs).
 #
@@ -34,7 +37,8 @@
 #   POSTGRES_OS_USER    the unprivileged user PostgreSQL runs as when this
 #                       script runs as root (default postgres, which Debian's
 #                       package creates); otherwise it runs as the caller
-#   TEST_SERVERS_DIR    data, pid files and logs   (default <repo>/.servers)
+#   TEST_SERVERS_DIR    data, pid files, logs and the generated passwords
+#                       (default <repo>/.servers)
 #   TEST_SERVERS_CACHE  downloaded jars, built binaries
 #                       (default ~/.cache/expedientes-test-servers)
 #   TEST_SERVERS_TIMEOUT  seconds to wait for each server (default 120)
@@ -58,13 +62,20 @@ CACHE_DIR="${TEST_SERVERS_CACHE:-$HOME/.cache/expedientes-test-servers}"
 TIMEOUT="${TEST_SERVERS_TIMEOUT:-120}"
 
 HOST=127.0.0.1
+# The administrator the tests' MYSQL_URL names (every database; the suites of shared-kernel
+# and the end-to-end tests use it).
 MYSQL_DB=expedientes
-MYSQL_USER=expedientes
-MYSQL_PASSWORD=expedientes
+MYSQL_USER="admin"
 MONGODB_DB=expedientes
-# FerretDB's PostgreSQL database and role (each MongoDB database is a schema in it).
+# FerretDB's PostgreSQL database and role (each MongoDB database is a schema in it). The role
+# owns the database and is the MongoDB server's administrator (MONGODB_URL).
 PG_DB=ferretdb
 PG_USER=ferretdb
+# A user per service, as the deployments have (helm/expedientes/files/mysql/create-databases.sh,
+# helm/expedientes/files/mongodb/create-users.js), each granted its own database and those
+# named <database>_* (the suites' own): <SERVICE>_MYSQL_URL, <SERVICE>_MONGODB_URL.
+MYSQL_ACCOUNTS=(auth expedientes bpm search gateway)
+MONGODB_ACCOUNTS=(expedientes documents)
 
 # ---------------------------------------------------------------- helpers ---
 
@@ -78,6 +89,18 @@ case "$FERRETDB_BACKEND" in
   postgresql | sqlite) ;;
   *) die "FERRETDB_BACKEND must be postgresql or sqlite, got '$FERRETDB_BACKEND'" ;;
 esac
+
+# The password of $1, generated at its first use and kept in the run dir, readable by its
+# owner only. Letters and digits: it stands in URLs and SQL as it is.
+password() {
+  local file="$RUN_DIR/$1.password"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$RUN_DIR"
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$file.tmp" &&
+      mv "$file.tmp" "$file")
+  fi
+  cat "$file"
+}
 
 # True when something accepts TCP connections on $HOST:$1 (bash's /dev/tcp,
 # so no nc/ss is needed).
@@ -378,27 +401,48 @@ mariadb_start() {
 
 # shellcheck disable=SC2120 # arguments come through wait_until
 mariadb_root() { mariadb --no-defaults --socket="$(mariadb_socket)" -uroot "$@"; }
+# As user $1 (its password from the run dir) over TCP, as the tests connect.
 mariadb_tcp() {
-  MYSQL_PWD="$MYSQL_PASSWORD" mariadb --no-defaults --protocol=TCP -h"$HOST" -P"$MYSQL_PORT" \
-    -u"$MYSQL_USER" "$@"
+  local user="$1"
+  shift
+  MYSQL_PWD="$(password "mysql-$user")" mariadb --no-defaults --protocol=TCP -h"$HOST" \
+    -P"$MYSQL_PORT" -u"$user" "$@"
 }
 mariadb_ping() {
   mariadb-admin --no-defaults --protocol=TCP -h"$HOST" -P"$MYSQL_PORT" -uping ping
+}
+# The services' users, by the deployments' own script (a stand-in for the image's
+# docker_process_sql), with the passwords of the run dir.
+mariadb_service_users() {
+  local account
+  # shellcheck disable=SC2317 # called by create-databases.sh
+  docker_process_sql() { mariadb_root "$@"; }
+  export MYSQL_DATABASES="${MYSQL_ACCOUNTS[*]}" MYSQL_PREFIXED_DATABASES=yes
+  for account in "${MYSQL_ACCOUNTS[@]}"; do
+    export "${account^^}_MYSQL_PASSWORD=$(password "mysql-$account")"
+  done
+  # shellcheck source=helm/expedientes/files/mysql/create-databases.sh
+  source "$REPO_DIR/helm/expedientes/files/mysql/create-databases.sh"
 }
 mariadb_wait() {
   # mariadb-admin ping succeeds even when access is denied: it means "alive".
   wait_until mariadb "mariadb-admin ping on port $MYSQL_PORT" mariadb_ping
   wait_until mariadb "the root socket" mariadb_root -e 'SELECT 1'
-  # Idempotent bootstrap. The tests create their own databases, hence *.*.
-  mariadb_root <<EOF || fail_with_log mariadb "could not create database/user"
+  # Idempotent bootstrap, every password set again from the run dir. The administrator: the
+  # suites that are no service's create databases of any name, hence *.*. An earlier version
+  # of this script made `expedientes` the administrator; now it is the expedientes service's
+  # user, and the services' script takes its grants on *.* away.
+  mariadb_root <<EOF || fail_with_log mariadb "could not create the administrator"
 CREATE DATABASE IF NOT EXISTS \`$MYSQL_DB\`;
-CREATE USER IF NOT EXISTS '$MYSQL_USER'@'%' IDENTIFIED BY '$MYSQL_PASSWORD';
-CREATE USER IF NOT EXISTS '$MYSQL_USER'@'localhost' IDENTIFIED BY '$MYSQL_PASSWORD';
+CREATE USER IF NOT EXISTS '$MYSQL_USER'@'%';
+ALTER USER '$MYSQL_USER'@'%' IDENTIFIED BY '$(password "mysql-$MYSQL_USER")';
 GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'%' WITH GRANT OPTION;
-GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'localhost' WITH GRANT OPTION;
-FLUSH PRIVILEGES;
+DROP USER IF EXISTS 'expedientes'@'localhost';
 EOF
-  wait_until mariadb "SELECT 1 as $MYSQL_USER over TCP" mariadb_tcp -e 'SELECT 1' "$MYSQL_DB"
+  (mariadb_service_users) >>"$(log_file mariadb)" 2>&1 \
+    || fail_with_log mariadb "could not create the services' users"
+  wait_until mariadb "SELECT 1 as $MYSQL_USER over TCP" \
+    mariadb_tcp "$MYSQL_USER" -e 'SELECT 1' "$MYSQL_DB"
 }
 
 # ------------------------------------------------------------- PostgreSQL ---
@@ -410,8 +454,6 @@ EOF
 # generated at the first start and kept in the run dir. fsync and
 # synchronous_commit keep their defaults (on): a commit is on disk before
 # FerretDB answers.
-
-POSTGRES_PASSWORD_FILE="$RUN_DIR/postgres.password"
 
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
@@ -461,7 +503,7 @@ postgres_socket_dir() {
   echo "$d"
 }
 
-postgres_password() { cat "$POSTGRES_PASSWORD_FILE"; }
+postgres_password() { password postgres; }
 
 postgres_prepare() {
   local bin dir sock p
@@ -481,9 +523,6 @@ postgres_prepare() {
   mkdir -p "$dir" "$sock"
   chmod 0700 "$dir" "$sock"
   if is_root; then chown "$POSTGRES_OS_USER:" "$dir" "$sock"; fi
-  if [[ ! -s "$POSTGRES_PASSWORD_FILE" ]]; then
-    (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$POSTGRES_PASSWORD_FILE")
-  fi
   # Named by the hba_file setting; written again on every 'up'.
   cat >"$dir/pg_hba.conf" <<PGHBA
 # Written by scripts/test-servers.sh; edits are overwritten on every 'up'.
@@ -529,6 +568,27 @@ postgres_tcp() {
   PGPASSWORD="$(postgres_password)" "$(postgres_bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 \
     -h "$HOST" -p "$POSTGRES_PORT" -U "$PG_USER" -d "$PG_DB" "$@"
 }
+# FerretDB v1 keeps no users of its own: a client's credentials (PLAIN) are
+# FerretDB's credentials at PostgreSQL, so a user per service is a role, and a
+# MongoDB database is a schema, owned by the role that created it. A service's
+# role may create schemas in FerretDB's database and reach only its own: another
+# service's database is refused by PostgreSQL. Its own database is created
+# here, owned by it, before anybody else can. FerretDB's role is a member of
+# each, the administrator that sees every database (MONGODB_URL).
+postgres_service_roles() {
+  local account sql=''
+  for account in "${MONGODB_ACCOUNTS[@]}"; do
+    sql+="SELECT 'CREATE ROLE $account LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$account')\\gexec
+ALTER ROLE $account LOGIN PASSWORD '$(password "mongodb-$account")';
+GRANT CREATE ON DATABASE $PG_DB TO $account;
+GRANT $account TO $PG_USER;
+\\connect $PG_DB
+CREATE SCHEMA IF NOT EXISTS $account AUTHORIZATION $account;
+\\connect postgres
+"
+  done
+  postgres_super >/dev/null <<<"$sql" || fail_with_log postgres "could not create the services' roles"
+}
 postgres_isready() { "$(postgres_bin_dir)/pg_isready" -q -h "$HOST" -p "$POSTGRES_PORT" -d postgres; }
 postgres_ready_in_log() { log_has_since_start postgres 'database system is ready to accept connections'; }
 postgres_wait() {
@@ -544,6 +604,7 @@ ALTER ROLE $PG_USER LOGIN PASSWORD '$(postgres_password)';
 SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER ENCODING ''UTF8'' LC_COLLATE ''C'' LC_CTYPE ''C'' TEMPLATE template0'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
 SQL
+  postgres_service_roles
   # A query answered over TCP, as FerretDB connects.
   wait_until postgres "SELECT 1 as $PG_USER over TCP" postgres_tcp -c 'SELECT 1'
 }
@@ -576,9 +637,9 @@ ferretdb_start() {
   # warn logs every error reply in full (handy to spot unsupported commands);
   # FERRETDB_LOG_LEVEL=error keeps the log quiet.
   if [[ $FERRETDB_BACKEND == postgresql ]]; then
-    # The password goes through the environment (PGPASSWORD, read by pgx),
-    # not the command line that ps shows.
-    PGPASSWORD="$(postgres_password)" spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" \
+    # No password: a client that gives none is refused by PostgreSQL; one that
+    # gives its own (PLAIN) connects as that role (postgres_service_roles).
+    spawn ferretdb "$FERRETDB_BIN" -listen "$HOST:$MONGODB_PORT" \
       -backend postgresql \
       -postgresql-url "postgres://$PG_USER@$HOST:$POSTGRES_PORT/$PG_DB?sslmode=disable" \
       -log-level "${FERRETDB_LOG_LEVEL:-warn}"
@@ -602,7 +663,9 @@ ferretdb_backend_of() {
 # A real round trip ({ping: 1}) with the official driver, when the repo's
 # node_modules has it (it does after `npm ci`); otherwise the port check and
 # the launcher's "listening" line must do. FerretDB answers a ping only after
-# asking its backend (with PostgreSQL, its first connection is made then).
+# asking its backend (with PostgreSQL, its first connection is made then). As
+# the administrator: FerretDB v1 loads its one catalogue of databases with the
+# first client's rights, which must see them all (a service's role sees its own).
 ferretdb_has_driver() {
   command -v node >/dev/null && (cd "$REPO_DIR" && node -e "require.resolve('mongodb')") >/dev/null 2>&1
 }
@@ -614,7 +677,7 @@ ferretdb_ping() {
       .then(() => c.db().command({ ping: 1 }))
       .then((r) => c.close().then(() => process.exit(r.ok === 1 ? 0 : 1)))
       .catch(() => process.exit(1));
-  ' "mongodb://$HOST:$MONGODB_PORT/$MONGODB_DB")
+  ' "$(mongodb_url "$PG_USER" "$MONGODB_DB")")
 }
 ferretdb_listening_in_log() { log_has_since_start ferretdb "listening on mongodb://$HOST:$MONGODB_PORT/"; }
 ferretdb_wait() {
@@ -654,10 +717,32 @@ port_of() {
   esac
 }
 
+mysql_url() { echo "mysql://$1:$(password "mysql-$1")@$HOST:$MYSQL_PORT/$2"; }
+# With PostgreSQL, as user $1 (PLAIN, the mechanism FerretDB v1 has); SQLite
+# knows no users.
+mongodb_url() {
+  if [[ $FERRETDB_BACKEND == postgresql ]]; then
+    local pw
+    if [[ $1 == "$PG_USER" ]]; then pw="$(postgres_password)"; else pw="$(password "mongodb-$1")"; fi
+    # The driver takes PLAIN's authSource, $external, by itself.
+    echo "mongodb://$1:$pw@$HOST:$MONGODB_PORT/$2?authMechanism=PLAIN"
+  else
+    echo "mongodb://$HOST:$MONGODB_PORT/$2"
+  fi
+}
+
 cmd_env() {
+  local account
   echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT"
-  echo "export MYSQL_URL=mysql://$MYSQL_USER:$MYSQL_PASSWORD@$HOST:$MYSQL_PORT/$MYSQL_DB"
-  echo "export MONGODB_URL=mongodb://$HOST:$MONGODB_PORT/$MONGODB_DB"
+  echo "export MYSQL_URL=$(mysql_url "$MYSQL_USER" "$MYSQL_DB")"
+  for account in "${MYSQL_ACCOUNTS[@]}"; do
+    echo "export ${account^^}_MYSQL_URL=$(mysql_url "$account" "$account")"
+  done
+  echo "export MONGODB_URL=$(mongodb_url "$PG_USER" "$MONGODB_DB")"
+  # On SQLite, FerretDB knows no users: the services' URLs name none.
+  for account in "${MONGODB_ACCOUNTS[@]}"; do
+    echo "export ${account^^}_MONGODB_URL=$(mongodb_url "$account" "$account")"
+  done
 }
 
 cmd_up() {

@@ -19,7 +19,7 @@ const YAML = require('yaml');
 /**
  * The parts of the Kubernetes objects, compose files and values the checks read: anything may
  * be missing from a hand-written or broken file.
- * @typedef {{ name: string, value?: unknown }} EnvVar
+ * @typedef {{ name: string, value?: unknown, valueFrom?: { secretKeyRef?: { key?: string } } }} EnvVar
  * @typedef {object} Container
  * @property {string} name
  * @property {string} [image]
@@ -158,6 +158,7 @@ function checkManifests(file, namespace) {
     }
     if (kind === 'Deployment') {
       deployments.add(name);
+      for (const container of podSpec(doc).containers ?? []) checkStorePasswords(where, container);
       const maxUnavailable = doc.spec?.strategy?.rollingUpdate?.maxUnavailable;
       if (![0, '0', '0%'].some((none) => none === maxUnavailable)) {
         problem(where, 'a rolling update may take a pod away before its successor is ready');
@@ -226,6 +227,23 @@ function checkResources(at, container) {
     const given = container.resources?.[bound] ?? {};
     for (const resource of ['cpu', 'memory']) {
       if (!(resource in given)) problem(at, `no ${resource} in resources.${bound}`);
+    }
+  }
+}
+
+// A store password of the Secret: <SERVICE>_MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD, ...
+const STORE_PASSWORD = /^(?:([A-Z0-9]+)_)?(?:MYSQL|MONGODB)_(ROOT_)?PASSWORD$/;
+
+/**
+ * A service's container gets its own store passwords only: no other service's, no root's.
+ * @param {string} where @param {Container} container
+ */
+function checkStorePasswords(where, container) {
+  for (const variable of container.env ?? []) {
+    const key = variable.valueFrom?.secretKeyRef?.key ?? variable.name;
+    const match = STORE_PASSWORD.exec(key);
+    if (match && (match[2] || match[1] !== container.name.toUpperCase())) {
+      problem(`${where}: container ${container.name}`, `gets ${key}, not its own`);
     }
   }
 }
@@ -317,6 +335,16 @@ const environmentNames = (/** @type {ComposeService} */ { environment }) =>
     ? environment.map((line) => line.split('=')[0])
     : Object.keys(environment ?? {});
 
+/**
+ * A compose value as Kubernetes would write it, for checkEnv: ${NAME} or ${NAME:-} (from .env,
+ * no default) as $(NAME), and $$ as $. A default, ${NAME:-value}, stays the literal it is.
+ * @param {unknown} value
+ */
+const composeValueAsKubernetes = (value) =>
+  String(value)
+    .replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(:?-)?\}/g, (_, name) => `$(${name})`)
+    .replaceAll('$$', '$');
+
 /** Joined as written, not normalised: the messages quote paths as the files give them. */
 const joinAsWritten = (/** @type {string} */ base, /** @type {string} */ relative) =>
   relative.startsWith('/') || base === '' ? relative : `${base.replace(/\/$/, '')}/${relative}`;
@@ -335,6 +363,13 @@ function checkCompose(composeFile, envExampleFile) {
   for (const name of sortedDifference(documented, used)) {
     problem(envExampleFile, `${name} is not used by ${composeFile}`);
   }
+  // No secret has a literal default: what .env leaves empty is generated (secrets-init).
+  for (const line of readText(envExampleFile).split('\n')) {
+    const [, name, value] = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line) ?? [];
+    if (name && SECRET_NAME.test(name) && value !== '') {
+      problem(envExampleFile, `${name} has a value; a secret left empty is generated`);
+    }
+  }
   // A one-shot service (others wait for it to complete) needs no healthcheck.
   const oneShot = new Set(
     Object.values(services).flatMap((service) =>
@@ -347,6 +382,15 @@ function checkCompose(composeFile, envExampleFile) {
   for (const [name, service] of Object.entries(services)) {
     const where = `${composeFile}: service ${name}`;
     if (!('healthcheck' in service) && !oneShot.has(name)) problem(where, 'no healthcheck');
+    const environment = Array.isArray(service.environment)
+      ? service.environment.map((line) => line.split(/=(.*)/s).slice(0, 2))
+      : Object.entries(service.environment ?? {});
+    checkEnv(where, {
+      env: environment.map(([key, value]) => ({
+        name: key,
+        value: composeValueAsKubernetes(value),
+      })),
+    });
     // One published port, in front of the gateway's replicas (which could not share one).
     if (filled(service.ports) && name !== 'edge') {
       problem(where, 'publishes a port; only the edge proxy may');
@@ -751,7 +795,7 @@ const COMMANDS = {
   },
   compose: {
     usage: 'COMPOSE ENV_EXAMPLE',
-    what: 'docker-compose.yml against .env.example and itself',
+    what: 'docker-compose.yml against .env.example and itself; no literal secret or default',
     count: [2, 2],
     run: ([compose, envExample]) => checkCompose(compose, envExample),
   },

@@ -1,13 +1,24 @@
-// The platform's secrets, generated: signing keys, cookie keys, client and database passwords.
+// The platform's secrets, generated: signing keys, cookie keys, client and database passwords
+// (a user per service and store, and each store's root).
 //   node scripts/deploy/generate-secrets.js --env
 //     prints KEY=VALUE lines: the keys the Helm chart's Secret holds (kubectl create secret
 //     generic expedientes-secrets --from-env-file=FILE), or lines for a .env file.
 //   node scripts/deploy/generate-secrets.js --dir DIR [--only A,B] [--owner UID]
-//     writes one file per secret into DIR, keeping the files already there (what docker
-//     compose's secrets-init service does on the first `up`).
+//       [--grant CONSUMER=A,B]...
+//     writes one file per secret into DIR (those --only names, or else those the grants name),
+//     keeping the files already there (what docker compose's secrets-init service does on the
+//     first `up`); each --grant copies the secrets it names into DIR/CONSUMER, the folder that
+//     consumer's container mounts, so that it sees those and no other.
 // Every value is URL-safe, so a password can stand in a database URL as it is.
 const { generateKeyPairSync, randomBytes, randomUUID } = require('node:crypto');
-const { chownSync, existsSync, mkdirSync, renameSync, writeFileSync } = require('node:fs');
+const {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} = require('node:fs');
 const { join } = require('node:path');
 
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
@@ -32,8 +43,15 @@ const generators = {
     JSON.stringify([
       { clientId: 'pipeline-smoke', secret: smokeClientSecret, roles: ['tramitador'] },
     ]),
-  MYSQL_PASSWORD: () => token(24),
-  MONGODB_PASSWORD: () => token(24),
+  MYSQL_ROOT_PASSWORD: () => token(24),
+  AUTH_MYSQL_PASSWORD: () => token(24),
+  EXPEDIENTES_MYSQL_PASSWORD: () => token(24),
+  BPM_MYSQL_PASSWORD: () => token(24),
+  SEARCH_MYSQL_PASSWORD: () => token(24),
+  GATEWAY_MYSQL_PASSWORD: () => token(24),
+  MONGODB_ROOT_PASSWORD: () => token(24),
+  EXPEDIENTES_MONGODB_PASSWORD: () => token(24),
+  DOCUMENTS_MONGODB_PASSWORD: () => token(24),
 };
 
 function option(name) {
@@ -41,25 +59,65 @@ function option(name) {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-function selected() {
-  const only = option('--only');
-  const names = only ? only.split(',') : Object.keys(generators);
+/** Every value an option is given, in order (an option may be repeated). */
+function options(name) {
+  return process.argv.flatMap((arg, index) =>
+    arg === name && index + 1 < process.argv.length ? [process.argv[index + 1]] : [],
+  );
+}
+
+function known(names) {
   const unknown = names.filter((name) => !(name in generators));
   if (unknown.length) throw new Error(`unknown secret(s): ${unknown.join(', ')}`);
   return names;
 }
 
+/** --only's, or else those --grant names, or else every one. */
+function selected() {
+  const only = option('--only');
+  if (only) return known(only.split(','));
+  const granted = options('--grant').flatMap((grant) => (grant.split('=')[1] ?? '').split(','));
+  return granted.length ? known([...new Set(granted.filter(Boolean))]) : Object.keys(generators);
+}
+
+/** --grant CONSUMER=A,B: the consumer's folder name and the secrets it gets. */
+function grants(names) {
+  return options('--grant').map((grant) => {
+    const [consumer, list = ''] = grant.split('=');
+    if (!/^[a-z][a-z0-9-]*$/.test(consumer)) throw new Error(`bad --grant ${grant}`);
+    const granted = known(list.split(',').filter(Boolean));
+    const missing = granted.filter((name) => !names.includes(name));
+    if (missing.length)
+      throw new Error(`--grant ${consumer}: not generated: ${missing.join(', ')}`);
+    return { consumer, granted };
+  });
+}
+
+/** Writes `file` whole under another name, then renames it: never a half-written secret. */
+function writeSecret(file, value, owner) {
+  const partial = `${file}.tmp`;
+  writeFileSync(partial, value, { mode: 0o400 });
+  if (owner !== undefined) chownSync(partial, owner, owner);
+  renameSync(partial, file);
+}
+
 function writeDirectory(dir, names, owner) {
+  const granted = grants(names);
   mkdirSync(dir, { recursive: true });
   for (const name of names) {
     const file = join(dir, name);
     if (existsSync(file)) continue;
-    // Written whole under another name, then renamed: never a half-written secret.
-    const partial = `${file}.tmp`;
-    writeFileSync(partial, generators[name](), { mode: 0o400 });
-    if (owner !== undefined) chownSync(partial, owner, owner);
-    renameSync(partial, file);
+    writeSecret(file, generators[name](), owner);
     process.stdout.write(`generated ${name}\n`);
+  }
+  for (const { consumer, granted: consumed } of granted) {
+    const folder = join(dir, consumer);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (owner !== undefined) chownSync(folder, owner, owner);
+    for (const name of consumed) {
+      const file = join(folder, name);
+      if (!existsSync(file)) writeSecret(file, readFileSync(join(dir, name)), owner);
+    }
   }
 }
 
@@ -81,7 +139,9 @@ try {
   } else if (process.argv.includes('--env')) {
     printEnv(names);
   } else {
-    throw new Error('usage: generate-secrets.js --env | --dir DIR [--only A,B] [--owner UID]');
+    throw new Error(
+      'usage: generate-secrets.js --env | --dir DIR [--only A,B] [--owner UID] [--grant C=A,B]...',
+    );
   }
 } catch (error) {
   process.stderr.write(`generate-secrets: ${error.message}\n`);

@@ -1,6 +1,6 @@
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -83,6 +83,6 @@ describe('SqlIdempotencyRecords on SQLite', () => {
   recordsSuite(async () => temporarySqlite());
 });
 
-describeWithServer('mysql', 'SqlIdempotencyRecords on MySQL', (mysql) => {
+describeWithServerAs('mysql', 'gateway', 'SqlIdempotencyRecords on MySQL', (mysql) => {
   recordsSuite(() => temporaryMysql(mysql()));
 });

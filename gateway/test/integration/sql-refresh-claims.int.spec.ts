@@ -1,6 +1,6 @@
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -72,6 +72,6 @@ describe('SqlRefreshClaims on SQLite', () => {
   refreshClaimsSuite(async () => temporarySqlite());
 });
 
-describeWithServer('mysql', 'SqlRefreshClaims on MySQL', (mysql) => {
+describeWithServerAs('mysql', 'gateway', 'SqlRefreshClaims on MySQL', (mysql) => {
   refreshClaimsSuite(() => temporaryMysql(mysql()));
 });

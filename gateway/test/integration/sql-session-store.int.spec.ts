@@ -1,6 +1,6 @@
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -100,6 +100,6 @@ describe('SqlSessionStore on SQLite', () => {
   sessionStoreSuite(async () => temporarySqlite());
 });
 
-describeWithServer('mysql', 'SqlSessionStore on MySQL', (mysql) => {
+describeWithServerAs('mysql', 'gateway', 'SqlSessionStore on MySQL', (mysql) => {
   sessionStoreSuite(() => temporaryMysql(mysql()));
 });

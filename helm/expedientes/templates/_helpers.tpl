@@ -73,25 +73,54 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* mysql://user:$(MYSQL_PASSWORD)@host:port/<database>: the password expands from the Secret. */}}
-{{- define "expedientes.mysqlUrl" -}}
+{{/*
+The databases of each store, each with a user of the same name granted it only, whose password
+is the Secret's <DATABASE>_MYSQL_PASSWORD / <DATABASE>_MONGODB_PASSWORD.
+*/}}
+{{- define "expedientes.mysqlDatabases" -}}expedientes bpm search auth gateway{{- end -}}
+{{- define "expedientes.mongodbDatabases" -}}expedientes documents{{- end -}}
+
+{{/*
+What a store of the chart's own reads at its first start to create the services' users:
+<DATABASES> and each user's password from the Secret (`store`: MYSQL or MONGODB).
+*/}}
+{{- define "expedientes.storeUsersEnv" -}}
+{{- $databases := include (printf "expedientes.%sDatabases" (lower .store)) .root -}}
+{{- range $database := splitList " " $databases }}
+{{ include "expedientes.secretEnv" (dict "root" $.root "key" (printf "%s_%s_PASSWORD" (upper $database) $.store)) }}
+{{- end }}
+- { name: {{ .store }}_DATABASES, value: {{ $databases | quote }} }
+{{- end -}}
+
+{{/*
+A service's store: its own password from the Secret, then its URL, in which the password
+expands: mysql://<database>:$(<DATABASE>_MYSQL_PASSWORD)@host:port/<database>.
+*/}}
+{{- define "expedientes.mysqlEnv" -}}
 {{- $mysql := .root.Values.mysql -}}
 {{- $host := ternary (printf "%s-mysql" .root.Release.Name) $mysql.external.host $mysql.enabled -}}
 {{- $port := ternary 3306 $mysql.external.port $mysql.enabled -}}
-{{- printf "mysql://%s:$(MYSQL_PASSWORD)@%s:%v/%s" $mysql.user (required "mysql.external.host is required when mysql.enabled is false" $host) $port .database -}}
+{{- $key := printf "%s_MYSQL_PASSWORD" (upper .database) -}}
+{{ include "expedientes.secretEnv" (dict "root" .root "key" $key) }}
+- name: MYSQL_URL
+  value: {{ printf "mysql://%s:$(%s)@%s:%v/%s" .database $key (required "mysql.external.host is required when mysql.enabled is false" $host) $port .database | quote }}
 {{- end -}}
 
-{{- define "expedientes.mongodbUrl" -}}
+{{/* The same for MongoDB, the user authenticating in its own database unless options say. */}}
+{{- define "expedientes.mongodbEnv" -}}
 {{- $mongodb := .root.Values.mongodb -}}
 {{- $host := ternary (printf "%s-mongodb" .root.Release.Name) $mongodb.external.host $mongodb.enabled -}}
 {{- $port := ternary 27017 $mongodb.external.port $mongodb.enabled -}}
-{{- $options := ternary "authSource=admin" $mongodb.external.options $mongodb.enabled -}}
-{{- printf "mongodb://%s:$(MONGODB_PASSWORD)@%s:%v/%s?%s" $mongodb.user (required "mongodb.external.host is required when mongodb.enabled is false" $host) $port .database $options -}}
+{{- $options := ternary "" $mongodb.external.options $mongodb.enabled -}}
+{{- $key := printf "%s_MONGODB_PASSWORD" (upper .database) -}}
+{{ include "expedientes.secretEnv" (dict "root" .root "key" $key) }}
+- name: MONGODB_URL
+  value: {{ printf "mongodb://%s:$(%s)@%s:%v/%s%s" .database $key (required "mongodb.external.host is required when mongodb.enabled is false" $host) $port .database (ternary (printf "?%s" $options) "" (ne $options "")) | quote }}
 {{- end -}}
 
-{{/* An environment variable from the Secret, by the same name. */}}
+{{/* An environment variable from the Secret, by the same name unless `name` says. */}}
 {{- define "expedientes.secretEnv" -}}
-- name: {{ .key }}
+- name: {{ .name | default .key }}
   valueFrom:
     secretKeyRef:
       name: {{ include "expedientes.secretName" .root }}
@@ -118,13 +147,9 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "AUTH_GATEWAY_CLIENT_SECRET") }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" "GATEWAY_SESSION_SECRET") }}
 # Browser sessions live server-side, shared by every gateway replica.
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
-- name: MYSQL_URL
-  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "gateway") | quote }}
+{{ include "expedientes.mysqlEnv" (dict "root" $root "database" "gateway") }}
 {{- else if eq $name "auth" }}
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
-- name: MYSQL_URL
-  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "auth") | quote }}
+{{ include "expedientes.mysqlEnv" (dict "root" $root "database" "auth") }}
 - name: AUTH_TRUST_PROXY
   value: "true"
 - name: AUTH_GATEWAY_REDIRECT_URIS
@@ -138,25 +163,17 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{ include "expedientes.secretEnv" (dict "root" $root "key" $key "optional" true) }}
 {{- end }}
 {{- else if eq $name "expedientes" }}
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MONGODB_PASSWORD") }}
-- name: MONGODB_URL
-  value: {{ include "expedientes.mongodbUrl" (dict "root" $root "database" "expedientes") | quote }}
+{{ include "expedientes.mongodbEnv" (dict "root" $root "database" "expedientes") }}
 {{- if eq $root.Values.config.EVENT_STORE "mysql" }}
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
-- name: MYSQL_URL
-  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" "expedientes") | quote }}
+{{ include "expedientes.mysqlEnv" (dict "root" $root "database" "expedientes") }}
 {{- else }}
 - name: EVENTSTORE_URL
   value: {{ include "expedientes.eventstoreUrl" $root | quote }}
 {{- end }}
 {{- else if eq $name "documents" }}
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MONGODB_PASSWORD") }}
-- name: MONGODB_URL
-  value: {{ include "expedientes.mongodbUrl" (dict "root" $root "database" "documents") | quote }}
+{{ include "expedientes.mongodbEnv" (dict "root" $root "database" "documents") }}
 {{- else if or (eq $name "bpm") (eq $name "search") }}
-{{ include "expedientes.secretEnv" (dict "root" $root "key" "MYSQL_PASSWORD") }}
-- name: MYSQL_URL
-  value: {{ include "expedientes.mysqlUrl" (dict "root" $root "database" $name) | quote }}
+{{ include "expedientes.mysqlEnv" (dict "root" $root "database" $name) }}
 {{- if and (eq $name "bpm") $root.Values.calendario }}
 - name: BPM_CALENDAR_DIR
   value: /etc/expedientes/calendario

@@ -3,6 +3,10 @@
  *
  * 1. From the environment: KAFKA_BROKERS, MYSQL_URL, MONGODB_URL, EVENTSTORE_URL
  *    (`scripts/test-servers.sh up` starts Kafka, MariaDB and FerretDB and prints them).
+ *    A service's suite connects as the service's own user, as deployed: <SERVICE>_MYSQL_URL,
+ *    <SERVICE>_MONGODB_URL (AUTH_MYSQL_URL, DOCUMENTS_MONGODB_URL, ...), granted only the
+ *    service's databases (its name, and <name>_*); MYSQL_URL and MONGODB_URL name the server's
+ *    administrator.
  * 2. Otherwise, where a Docker engine is reachable, testcontainers starts one for the suite.
  * 3. Otherwise the suite is skipped, loudly; under CI (CI=true) a suite that CI can run
  *    fails instead of skipping, so a missing server never passes for a green run.
@@ -92,6 +96,14 @@ const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
 export type ServerUrl = () => string;
 
 /**
+ * The environment variable of `account`'s own user on a server of that kind:
+ * accountEnvVar('mysql', 'search') is SEARCH_MYSQL_URL.
+ */
+export function accountEnvVar(kind: ServerKind, account: string): string {
+  return `${account.toUpperCase()}_${specs[kind].envVar}`;
+}
+
+/**
  * `describe` that runs only with a real server of that kind, handing the tests its address.
  * Skips with a warning when none can be had, and fails under CI when CI should have had it.
  */
@@ -136,6 +148,86 @@ export function describeWithServer(
   }
   console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
   describe.skip(name, () => tests(() => '')); // listed as skipped in jest's summary too
+}
+
+/**
+ * `describeWithServer` for a service's suite, connecting as the service's own user, as it is
+ * deployed: the address of `accountEnvVar(kind, account)` (SEARCH_MYSQL_URL, ...), granted
+ * only that service's databases. Where the environment names the administrator's only, its
+ * address, saying so; under CI, whose test servers give every service's user, a failure.
+ */
+export function describeWithServerAs(
+  kind: 'mysql' | 'mongodb',
+  account: string,
+  name: string,
+  tests: (url: ServerUrl) => void,
+): void {
+  const variable = accountEnvVar(kind, account);
+  const own = process.env[variable];
+  if (own) {
+    describe(name, () => tests(() => own));
+    return;
+  }
+  if (process.env[specs[kind].envVar]) {
+    const why = `${variable} is not set (scripts/test-servers.sh env prints it)`;
+    if (underCi()) {
+      describe(name, () => {
+        it(`connects as the ${account} user under CI`, () => {
+          throw new Error(`${name}: ${why}`);
+        });
+      });
+      return;
+    }
+    console.warn(`\n  AS THE ADMINISTRATOR, NOT AS ${account}: ${name}\n  (${why})\n`);
+  }
+  describeWithServer(kind, name, tests);
+}
+
+/**
+ * `describe` for a suite about the services' users themselves: it runs only where the
+ * environment names the user of every one of `accounts` (test servers, not a container, have
+ * them), handing the tests their addresses; otherwise it is skipped, saying so, and fails under
+ * CI, whose test servers have them. A server that has no users at all (addresses that name
+ * none) skips it, saying so.
+ */
+export function describeWithAccounts<TAccount extends string>(
+  kind: 'mysql' | 'mongodb',
+  accounts: readonly TAccount[],
+  name: string,
+  tests: (urls: Record<TAccount, ServerUrl>) => void,
+): void {
+  const variables = accounts.map((account) => accountEnvVar(kind, account));
+  const missing = variables.filter((variable) => !process.env[variable]);
+  const anonymous = variables.filter((variable) => {
+    const url = process.env[variable];
+    return url && !new URL(url).username;
+  });
+  if (missing.length === 0 && anonymous.length > 0) {
+    // FerretDB on SQLite (scripts/test-servers.sh) has no users: nothing could be refused.
+    console.warn(
+      `\n  SKIPPED: ${name}\n  (${anonymous.join(', ')} name no user: the server has none)\n`,
+    );
+    describe.skip(name, () => tests({} as Record<TAccount, ServerUrl>));
+    return;
+  }
+  if (missing.length === 0) {
+    const urls = Object.fromEntries(
+      accounts.map((account, index) => [account, () => process.env[variables[index]] ?? '']),
+    ) as Record<TAccount, ServerUrl>;
+    describe(name, () => tests(urls));
+    return;
+  }
+  const why = `no user of its own for ${missing.join(', ')} (scripts/test-servers.sh env prints them)`;
+  if (underCi()) {
+    describe(name, () => {
+      it(`needs the services' ${specs[kind].label} users under CI`, () => {
+        throw new Error(`${name}: ${why}`);
+      });
+    });
+    return;
+  }
+  console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
+  describe.skip(name, () => tests({} as Record<TAccount, ServerUrl>));
 }
 
 /** `describeWithServer` for a suite that needs several servers at once. */

@@ -35,10 +35,15 @@ export function temporarySqlite(
   };
 }
 
-/** A fresh database on the server of `serverUrl` (MYSQL_URL), dropped by `dispose`. */
+/**
+ * A fresh database on the server of `serverUrl` (MYSQL_URL, or a service's own user's),
+ * dropped by `dispose`: named after the URL's database, <database>_<random>, which a
+ * service's user of the test servers is granted.
+ */
 export async function temporaryMysql(serverUrl: string): Promise<TemporaryDatabase<MysqlDatabase>> {
   const url = new URL(serverUrl);
-  const name = `test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const base = url.pathname.replace(/^\//, '') || 'test';
+  const name = `${base}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   url.pathname = `/${name}`;
   await MysqlDatabase.ensureDatabase(url.toString());
   const opened: MysqlDatabase[] = [];

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { generateCookieKey, generateSigningKey } from '../../src/composition-root';
 import { authServerScenarios } from './auth-server-scenarios';
 
-describeWithServer('mysql', 'auth as its own process (MySQL)', (mysqlUrl) => {
+describeWithServerAs('mysql', 'auth', 'auth as its own process (MySQL)', (mysqlUrl) => {
   authServerScenarios('the authorization server on the distributed infrastructure', async () => {
     const url = new URL(mysqlUrl());
     url.pathname = `/auth_${randomUUID().replace(/-/g, '').slice(0, 16)}`;

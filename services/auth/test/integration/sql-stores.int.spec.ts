@@ -1,6 +1,6 @@
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -246,6 +246,6 @@ describe('the auth stores on SQLite', () => {
   storesContract(async () => temporarySqlite());
 });
 
-describeWithServer('mysql', 'the auth stores on MySQL', (url) => {
+describeWithServerAs('mysql', 'auth', 'the auth stores on MySQL', (url) => {
   storesContract(() => temporaryMysql(url()));
 });

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { bpmServiceScenarios } from './bpm-service-scenarios';
 
-describeWithServer('mysql', 'bpm with MySQL', (mysqlUrl) => {
+describeWithServerAs('mysql', 'bpm', 'bpm with MySQL', (mysqlUrl) => {
   describeWithServer('kafka', 'and Kafka', (brokers) => {
     bpmServiceScenarios('bpm on the distributed infrastructure (MySQL + Kafka)', async () => {
       // A database of its own, dropped afterwards: no cross-talk with other suites or runs.

@@ -1,7 +1,7 @@
 import { sinFestivos } from '../support/plazos';
 import { SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   TemporaryDatabase,
   temporaryMysql,
   temporarySqlite,
@@ -126,6 +126,6 @@ describe('SqlProcesoRepository on SQLite', () => {
   repositoryContract(async () => temporarySqlite());
 });
 
-describeWithServer('mysql', 'SqlProcesoRepository on MySQL', (url) => {
+describeWithServerAs('mysql', 'bpm', 'SqlProcesoRepository on MySQL', (url) => {
   repositoryContract(() => temporaryMysql(url()));
 });

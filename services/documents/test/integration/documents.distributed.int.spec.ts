@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { createDocumentsService } from '../../src/composition-root';
 import { documentsServiceSuite, testSettings } from './documents-service-suite';
 
@@ -13,7 +13,7 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-describeWithServer('mongodb', 'documents with MongoDB', (mongodbUrl) => {
+describeWithServerAs('mongodb', 'documents', 'documents with MongoDB', (mongodbUrl) => {
   describeWithServer('kafka', 'and Kafka', (brokers) => {
     documentsServiceSuite(
       'documents on the distributed infrastructure (MongoDB, GridFS, Kafka)',

@@ -3,7 +3,7 @@ import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { expedientesServiceSuite } from '../support/expedientes-service-suite';
 import { NamespacedBus } from '../support/namespaced-bus';
 
@@ -15,8 +15,8 @@ const ownDatabase = (url: string): string => {
 };
 
 describeWithServer('kafka', 'expedientes distributed: Kafka', (kafka) => {
-  describeWithServer('mysql', 'MySQL event store and saga state', (mysql) => {
-    describeWithServer('mongodb', 'MongoDB read models', (mongodb) => {
+  describeWithServerAs('mysql', 'expedientes', 'MySQL event store and saga state', (mysql) => {
+    describeWithServerAs('mongodb', 'expedientes', 'MongoDB read models', (mongodb) => {
       expedientesServiceSuite('expedientes on the distributed infrastructure', async () => {
         // The module creates the MySQL database itself, as at a first start-up.
         const mysqlUrl = ownDatabase(mysql());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { expedientesServiceSuite } from '../support/expedientes-service-suite';
 import { NamespacedBus } from '../support/namespaced-bus';
 
@@ -12,7 +12,7 @@ import { NamespacedBus } from '../support/namespaced-bus';
  */
 describeWithServer('eventstore', 'expedientes distributed: EventStoreDB', (eventstore) => {
   describeWithServer('kafka', 'Kafka', (kafka) => {
-    describeWithServer('mongodb', 'MongoDB read models', (mongodb) => {
+    describeWithServerAs('mongodb', 'expedientes', 'MongoDB read models', (mongodb) => {
       expedientesServiceSuite('expedientes on EventStoreDB, MongoDB and Kafka', async () => {
         const mongo = new URL(mongodb());
         mongo.pathname = `/expedientes_test_${randomBytes(4).toString('hex')}`;

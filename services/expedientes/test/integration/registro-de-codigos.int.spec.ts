@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStore } from '@expedientes/shared-kernel';
 import { SqlDatabase, SqlEventStore } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  describeWithServer,
+  describeWithServerAs,
   temporaryMysql,
   temporarySqlite,
   TemporaryDatabase,
@@ -78,6 +78,6 @@ function registroSuite(
 
 registroSuite('the code registry on SQLite', async () => temporarySqlite(), 1);
 
-describeWithServer('mysql', 'the code registry on MySQL', (url) => {
+describeWithServerAs('mysql', 'expedientes', 'the code registry on MySQL', (url) => {
   registroSuite('racing across two connections', () => temporaryMysql(url()), 2);
 });

@@ -1,5 +1,5 @@
 import {
-  describeWithServer,
+  describeWithServerAs,
   temporaryMysql,
   temporarySqlite,
 } from '@expedientes/shared-kernel/testing';
@@ -16,7 +16,7 @@ describe('SqliteExpedienteSearchIndex (FTS5)', () => {
   });
 });
 
-describeWithServer('mysql', 'MysqlExpedienteSearchIndex (FULLTEXT)', (url) => {
+describeWithServerAs('mysql', 'search', 'MysqlExpedienteSearchIndex (FULLTEXT)', (url) => {
   expedienteSearchIndexContract(async () => {
     const database = await temporaryMysql(url());
     const index = new MysqlExpedienteSearchIndex(database.db);

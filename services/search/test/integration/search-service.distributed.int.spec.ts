@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer } from '@expedientes/shared-kernel/testing';
+import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { createSearchService } from '../../src/composition-root';
 import { indexConsumerGroup } from '../../src/domain/expediente-search-index';
 import { MysqlExpedienteSearchIndex } from '../../src/infrastructure/sql/mysql-expediente-search-index';
@@ -61,7 +61,7 @@ async function deleteGroupsFrom(brokers: string[], generation: number): Promise<
 }
 
 describeWithServer('kafka', 'the search service on Kafka', (kafkaUrl) => {
-  describeWithServer('mysql', 'and MariaDB FULLTEXT', (mysqlUrl) => {
+  describeWithServerAs('mysql', 'search', 'and MariaDB FULLTEXT', (mysqlUrl) => {
     searchServiceScenario(
       async (metrics) => {
         const brokers = kafkaUrl().split(',');
