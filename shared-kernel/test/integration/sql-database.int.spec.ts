@@ -183,12 +183,12 @@ describe('SqliteDatabase', () => {
     }
   });
 
-  it('lets what a transaction calls on the database join it, a nested transaction in a savepoint', async () => {
+  it('lets what `together` calls on the database join its transaction, a nested one in a savepoint', async () => {
     const temp = temporarySqlite();
     try {
       await temp.db.migrate('test', [counters]);
       const other = temp.reopen();
-      const seen = await temp.db.transaction(async () => {
+      const seen = await temp.db.together(async () => {
         // Through the database itself, as a store built on it would: no waiting for itself.
         await temp.db.execute("INSERT INTO counters VALUES ('outer', 1)");
         await expect(
