@@ -98,7 +98,7 @@ build() {
   log "compiling up to $total packages (log: $buildlog)"
   # -v names each package as it is compiled (cached ones are not): the progress lines count them.
   (cd "$SRC_DIR" && exec nice -n 10 go build -v -mod=readonly -trimpath -ldflags "$(ldflags)" \
-    -o "$BIN.tmp" .) >"$buildlog" 2>&1 &
+    -o "$BIN.tmp.$$" .) >"$buildlog" 2>&1 &
   local pid=$! rc=0
   while kill -0 "$pid" 2>/dev/null; do
     sleep 5
@@ -109,10 +109,10 @@ build() {
   wait "$pid" || rc=$?
   if ((rc != 0)); then
     tail -n 30 "$buildlog" >&2
-    rm -f "$BIN.tmp"
+    rm -f "$BIN.tmp.$$"
     die "go build failed (exit $rc; log: $buildlog)"
   fi
-  mv "$BIN.tmp" "$BIN"
+  mv "$BIN.tmp.$$" "$BIN"
   echo "$key" >"$BIN.sha256"
   log "built $BIN ($(du -m "$BIN" | cut -f1) MB) in $((SECONDS - t0))s"
 }

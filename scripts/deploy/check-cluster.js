@@ -16,7 +16,8 @@
 // There are no kubelets, so no pod ever becomes ready, and what a rollout does with that is
 // checked too (--after): after the first install one ReplicaSet, of TAG, holds every replica;
 // after an upgrade the rollout to TAG has begun (its ReplicaSet has a pod) and the old
-// ReplicaSets keep every replica, as maxUnavailable: 0 wants; after a rollback TAG's
+// ReplicaSets keep every replica, as maxUnavailable: 0 wants (and as they would not if the
+// chart gave an autoscaled Deployment `replicas`: the upgrade would reset them); after a rollback TAG's
 // ReplicaSet holds every replica again (the abandoned one may keep the pod it surged with:
 // with no pod available, the controller may not take it away).
 // uninstalled: nothing is left of the release but what README.md says stays: the Secret the

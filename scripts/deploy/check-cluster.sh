@@ -4,7 +4,7 @@
 # scripts/check-deployment.sh that a schema cannot make. Sourced by it, which gives `refuses`,
 # CHART, WORK and HELM; each function below is one of its steps.
 #   cluster_up           build (cached) and start the control plane; the prerequisites
-#                        README.md lists (StorageClasses, IngressClass); Pod Security enforced
+#                        README.md lists (StorageClasses, IngressClass)
 #   cluster_environment  for preproduction or production, as README.md and deploy.sh do it:
 #                        the namespace labelled `restricted` and the Secret; production without
 #                        the Prometheus Operator's CRD refused, then with it accepted; the
