@@ -13,7 +13,7 @@
 #
 # Usage: scripts/test-cluster.sh build|up|down|env|status|clean
 #
-#   build   build the binary if it is not cached (cold: 7 to 10 minutes on
+#   build   build the binary if it is not cached (cold: 7 to 11 minutes on
 #           2 cores, and 4 GB of Go build cache; then about 20 seconds)
 #   up      build, then start what is not running (certificates made with
 #           openssl on the first start), wait until the API server answers and
@@ -91,7 +91,7 @@ build() {
   local buildlog="$CACHE_DIR/build.log" total t0=$SECONDS
   export GOFLAGS=-buildvcs=false
   log "building the control plane (Kubernetes $K8S_VERSION, etcd) from the Go module proxy:" \
-    "7 to 10 minutes the first time on 2 cores, seconds with a warm Go build cache"
+    "7 to 11 minutes the first time on 2 cores, seconds with a warm Go build cache"
   log "downloading the modules"
   total="$(cd "$SRC_DIR" && go list -mod=readonly -deps . 2>"$buildlog" | wc -l)" ||
     die "go list failed: $(tail -n 20 "$buildlog")"
