@@ -9,7 +9,11 @@
 #   - every variable compose and Helm give the processes is documented in README.md;
 #   - the pipeline: every Jenkinsfile step runs a script; shellcheck; build, push, deploy and
 #     rollback in dry-run; the smoke test and the rollback decision for real, against a
-#     stand-in platform.
+#     stand-in platform;
+#   - the chart on a real control plane (scripts/deploy/check-cluster.sh, on
+#     scripts/test-cluster.sh's etcd, kube-apiserver and kube-controller-manager): both
+#     environments installed, upgraded, rolled back and uninstalled, and what the API server
+#     and the controllers made of them. Settings: CHECK_CLUSTER, CLUSTER_SETTLE_TIMEOUT there.
 # Tools (helm, kubernetes-validate, check-jsonschema, hadolint, shellcheck) come from
 # scripts/deploy/tools.sh, cached under TEST_SERVERS_CACHE.
 #   KUBERNETES_VERSIONS  versions to validate against (default: "1.29.0 1.37.0")
@@ -23,9 +27,12 @@ CHART=helm/expedientes
 ENVIRONMENTS=(preproduction production)
 WORK="$(mktemp -d)"
 FAKE_PIDS=()
+# shellcheck source=scripts/deploy/check-cluster.sh
+source scripts/deploy/check-cluster.sh
 cleanup() {
   local pid
   for pid in "${FAKE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  cluster_down || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -165,7 +172,8 @@ documented_once() {
 
 pipeline_scripts() {
   check jenkinsfile Jenkinsfile &&
-    "$DEPLOY_VENV/bin/shellcheck" -x scripts/check-deployment.sh scripts/pipeline/*.sh \
+    "$DEPLOY_VENV/bin/shellcheck" -x scripts/check-deployment.sh scripts/test-cluster.sh \
+    scripts/pipeline/*.sh \
     scripts/deploy/*.sh scripts/docker/*.sh scripts/npm-install.sh \
     "$CHART/files/mysql/create-databases.sh"
 }
@@ -249,8 +257,16 @@ step "every variable documented once in README.md" documented_once
 step "Jenkinsfile steps and shellcheck" pipeline_scripts
 step "pipeline in dry-run: build, push, deploy, rollback" pipeline_dry_run
 step "pipeline: smoke test and rollback against a stand-in platform" smoke_and_rollback
+step "control plane: build (cached) and start, the cluster's prerequisites" cluster_up
+step "preproduction on the control plane: install, upgrade, rollback, uninstall" \
+  cluster_step cluster_environment preproduction
+step "production on the control plane: install, upgrade, rollback, uninstall" \
+  cluster_step cluster_environment production
 
 printf '\n%d checks, %d failed, in %ds\n' "$STEPS" ${#FAILED[@]} $((SECONDS - T0))
+if [[ $CLUSTER_STATE == skipped ]]; then
+  echo "SKIPPED: the checks on a Kubernetes control plane (see the step 'control plane' above)"
+fi
 if ((${#FAILED[@]})); then
   printf 'failed: %s\n' "${FAILED[@]}"
   exit 1
