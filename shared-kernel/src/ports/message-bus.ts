@@ -35,6 +35,13 @@ export interface ConsumerOptions {
    * left by a process that died holds no lag and is forgotten. Such a group starts at the end.
    */
   readonly keepsPosition?: boolean;
+  /**
+   * Resolves once what the handler has stored so far is on the disk. With it, the handler may
+   * store without waiting for the disk (a commit that is redone if lost): the bus records
+   * how far the group got only after this has resolved, so after a power cut it delivers
+   * again whatever the handler's store lost.
+   */
+  readonly durable?: () => Promise<void>;
 }
 
 export interface Consumer {

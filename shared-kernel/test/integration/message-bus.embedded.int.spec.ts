@@ -84,6 +84,43 @@ describe('EmbeddedMessageBus consumer positions', () => {
     }
   });
 
+  it('writes a position only once the handler’s store says what it stored is on the disk', async () => {
+    const temp = temporarySqlite();
+    const bus = await EmbeddedMessageBus.open(temp.db, {
+      registry: contractRegistry(),
+      pollIntervalMs,
+      positionSaveMs: 20,
+    });
+    try {
+      const delivered: number[] = [];
+      let flushes = 0;
+      let onDisk!: () => void;
+      const flushed = new Promise<void>((resolve) => (onDisk = resolve));
+      await bus.subscribe({
+        group: 'durable',
+        topics: ['notes'],
+        handler: async (message) => void delivered.push((message.payload as NoteTaken).seq),
+        durable: async () => {
+          flushes += 1;
+          await flushed;
+        },
+      });
+      const before = (await positionOf(temp.db, 'durable')) ?? 0;
+      await bus.publish('notes', [note(1), note(2)]);
+      await eventually(() => expect(delivered).toEqual([1, 2]));
+      await eventually(() => expect(flushes).toBeGreaterThan(0));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await positionOf(temp.db, 'durable')) ?? 0).toBe(before);
+      onDisk();
+      await eventually(async () =>
+        expect(await positionOf(temp.db, 'durable')).toBe(await lastSequence(temp.db)),
+      );
+    } finally {
+      await bus.close();
+      temp.dispose();
+    }
+  });
+
   it('delivers again, to the next member, what a member delivered but never wrote', async () => {
     const temp = temporarySqlite();
     // Save window and lease longer than the test: nothing writes the first member's position.

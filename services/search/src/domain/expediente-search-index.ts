@@ -35,6 +35,12 @@ export interface ExpedienteSearchIndex {
    * the message was applied commits with the entry, so a redelivered message changes nothing.
    */
   update(update: IndexUpdate): Promise<IndexUpdateOutcome>;
+  /**
+   * Resolves once every update so far is on the disk: an update may answer before (a power
+   * cut then loses it, and the message is delivered again, since the consumer's position is
+   * recorded only after this).
+   */
+  durable(): Promise<void>;
   find(expedienteId: string): Promise<IndexedExpediente | null>;
   search(query: SearchQuery): Promise<SearchPage>;
 }

@@ -16,6 +16,9 @@ export class InMemoryExpedienteSearchIndex implements ExpedienteSearchIndex {
   private readonly entries = new Map<string, IndexedExpediente>();
   private readonly applied = new Set<string>();
 
+  /** Kept in memory: always as durable as it gets. */
+  async durable(): Promise<void> {}
+
   async currentGeneration(): Promise<number> {
     return this.generation;
   }

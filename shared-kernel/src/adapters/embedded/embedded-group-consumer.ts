@@ -75,8 +75,15 @@ export class EmbeddedGroupConsumer implements Consumer {
       await Promise.all(this.running);
       const holds = [...this.holds];
       this.holds.clear();
+      // Should the handler's store fail to flush, the next member delivers again from the last write.
+      const onDisk = await this.handledOnDisk().then(
+        () => true,
+        () => false,
+      );
       await Promise.all(
-        holds.map(([topic, hold]) => this.store.release(this.leaseOf(topic), hold.position)),
+        holds.map(([topic, hold]) =>
+          this.store.release(this.leaseOf(topic), onDisk ? hold.position : hold.saved),
+        ),
       );
     })();
     return this.stopped;
@@ -122,6 +129,7 @@ export class EmbeddedGroupConsumer implements Consumer {
       if (outcome.kind === 'abandoned') break;
       if (outcome.kind === 'dead-lettered') {
         const deadLetter = { topic: topics.deadLetter(topic), envelope: outcome.deadLetter };
+        await this.handledOnDisk();
         const writtenAt = Date.now();
         if (!(await this.store.deadLetter(this.leaseOf(topic), message.sequence, deadLetter))) {
           this.lose(topic, hold);
@@ -174,8 +182,9 @@ export class EmbeddedGroupConsumer implements Consumer {
       lease: this.leaseOf(topic),
       position: hold.position,
     }));
-    const writtenAt = Date.now();
     try {
+      if (holds.some(([, hold]) => hold.position !== hold.saved)) await this.handledOnDisk();
+      const writtenAt = Date.now();
       const lost = await this.store.save(positions);
       holds.forEach(([topic, hold], index) => {
         if (lost.includes(topic)) return this.lose(topic, hold);
@@ -188,6 +197,11 @@ export class EmbeddedGroupConsumer implements Consumer {
         'could not save the positions of an embedded consumer',
       );
     }
+  }
+
+  /** What the handler stored for the messages delivered so far, on the disk (`durable`). */
+  private async handledOnDisk(): Promise<void> {
+    await this.options.durable?.();
   }
 
   /** Another member took the topic over; it delivers from the position last saved. */

@@ -94,6 +94,8 @@ export class KafkaGroupConsumer implements Consumer {
       if (outcome.kind === 'dead-lettered') {
         await this.sendDeadLetter(topics.deadLetter(topic), outcome.deadLetter);
       }
+      // Offsets are committed from what is resolved, at any moment after this.
+      await this.options.durable?.();
       resolveOffset(message.offset);
       await heartbeat();
     }

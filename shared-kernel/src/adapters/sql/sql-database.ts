@@ -30,10 +30,11 @@ export interface Migration {
 
 export interface TransactionOptions {
   /**
-   * The transaction only records progress that is redone when it is lost (a consumer's
-   * position, a subscription's checkpoint, a relayed message's mark), so the store may answer
-   * before it is on disk; a process crash still never loses it, a power cut may. Stores whose
-   * every commit waits for the disk ignore it.
+   * The transaction only records what is redone when it is lost (a consumer's position, a
+   * subscription's checkpoint, a relayed message's mark, a derived record whose consumer
+   * records its position only after a flush), so the store may answer before it is on disk;
+   * a process crash still never loses it, a power cut may. Stores whose every commit waits
+   * for the disk ignore it.
    */
   readonly redoneIfLost?: boolean;
 }

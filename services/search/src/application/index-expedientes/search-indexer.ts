@@ -108,6 +108,7 @@ export class SearchIndexer {
       topics: indexedTopics,
       fromBeginning: true,
       handler: (event, context) => this.handle(generation, event, context),
+      durable: () => this.index.durable(),
     });
     this.subscription = { generation, consumer };
   }

@@ -1,10 +1,12 @@
 import {
+  gatheredFlush,
   inboxMigrations,
   Migration,
   SqlDatabase,
   SqlExecutor,
   SqlInbox,
   SqlParam,
+  TransactionOptions,
 } from '@expedientes/shared-kernel/adapters/sql';
 import {
   ExpedienteSearchIndex,
@@ -46,6 +48,9 @@ interface EntryRow {
   entry: string;
   score?: number | string | null;
 }
+
+/** An index update is redone when lost: the consumer's position is recorded after `durable()`. */
+const redoneIfLost: TransactionOptions = { redoneIfLost: true };
 
 const found = (row: EntryRow): FoundExpediente => JSON.parse(row.entry) as FoundExpediente;
 
@@ -93,11 +98,18 @@ const filterConditions = (filters: SearchFilters): SqlFragment[] => {
  */
 export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex {
   private readonly inbox = new SqlInbox();
+  /**
+   * The consumer asks before it records where it got: on SQLite one flush serves the updates
+   * of a short while; MySQL's commits are on the disk when they answer, nothing to wait for.
+   */
+  private readonly flushed: () => Promise<void>;
 
   protected constructor(
     private readonly db: SqlDatabase,
     private readonly migrations: readonly Migration[],
-  ) {}
+  ) {
+    this.flushed = db.dialect === 'sqlite' ? gatheredFlush(() => db.flush()) : () => db.flush();
+  }
 
   /** The store's full-text condition and score for the words of a search. */
   protected abstract textMatch(terms: readonly string[]): TextMatch;
@@ -170,7 +182,11 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
         );
       }
       return 'applied';
-    });
+    }, redoneIfLost);
+  }
+
+  durable(): Promise<void> {
+    return this.flushed();
   }
 
   find(expedienteId: string): Promise<IndexedExpediente | null> {
