@@ -28,12 +28,13 @@ CANARY_WEIGHT="${CANARY_WEIGHT:-10}"
 CANARY_HEADER=X-Expedientes-Canary
 ensure_helm
 
-# Reads the running release: its stable image tag and revision, and whether its stable pods
-# carry the track label. Prints "<tag> <revision>", or nothing when a canary cannot go beside it.
+# Reads the running release: its stable image tag, its revision, whether a canary is deployed
+# already, and whether its stable pods carry the track label. Prints "<tag> <revision>
+# <true|false>", or nothing when a canary cannot go beside it.
 running_release() {
-  local status values tracks revision tag
+  local status current tracks revision tag canary
   status="$("$HELM" status "$HELM_RELEASE" --namespace "$environment" -o json 2>/dev/null)" &&
-    values="$("$HELM" get values "$HELM_RELEASE" --namespace "$environment" --all -o json)" &&
+    current="$("$HELM" get values "$HELM_RELEASE" --namespace "$environment" --all -o json)" &&
     tracks="$(kubectl get deployments --namespace "$environment" \
       -l "app.kubernetes.io/instance=$HELM_RELEASE,app.kubernetes.io/name=expedientes,track!=canary" \
       -o jsonpath='{range .items[*]}{.metadata.name}={.spec.template.metadata.labels.track}{"\n"}{end}')" ||
@@ -43,8 +44,9 @@ running_release() {
     return 0
   fi
   revision="$(node -p 'JSON.parse(process.argv[1]).version ?? ""' "$status")"
-  tag="$(node -p 'JSON.parse(process.argv[1]).image?.tag ?? ""' "$values")"
-  if [[ -n "$tag" && -n "$revision" ]]; then echo "$tag $revision"; fi
+  tag="$(node -p 'JSON.parse(process.argv[1]).image?.tag ?? ""' "$current")"
+  canary="$(node -p 'JSON.parse(process.argv[1]).canary?.enabled === true' "$current")"
+  if [[ -n "$tag" && -n "$revision" ]]; then echo "$tag $revision $canary"; fi
 }
 
 if [[ -n "$DRY_RUN" ]]; then
@@ -52,16 +54,20 @@ if [[ -n "$DRY_RUN" ]]; then
   revision='<revision before the canary>'
   say "dry run: the running release assumed at $stable_tag, its stable pods labelled track=stable"
 else
-  read -r stable_tag revision <<<"$(running_release)" || true
+  read -r stable_tag revision canary_running <<<"$(running_release)" || true
   if [[ -z "${stable_tag:-}" ]]; then
     say "$environment: no release a canary can go beside; releasing without one"
     exec bash "$here/release.sh" "$environment"
   fi
+  # Its revision is no way back: the one before it is (helm history).
+  [[ "$canary_running" == false ]] ||
+    die "$environment: revision $revision has a canary already (an interrupted release?): roll it back (rollback.sh $environment <revision before it>) or promote it (deploy.sh $environment) first"
 fi
 public_url="$(public_url "$environment" "$values")"
 
 # Back to the revision before the canary, failing the stage.
 roll_back() {
+  trap - INT TERM
   say "$environment: $1; rolling back to revision $revision"
   bash "$here/rollback.sh" "$environment" "$revision"
   die "$environment: $IMAGE_TAG rolled back, $stable_tag still serving"
@@ -72,6 +78,8 @@ canary_tag="$IMAGE_TAG"
 IMAGE_TAG="$stable_tag" bash "$here/deploy.sh" "$environment" --set canary.enabled=true \
   --set "canary.image.tag=$canary_tag" --set "canary.weight=$CANARY_WEIGHT" ||
   die "$environment: the canary was not deployed (helm --atomic undid what it began)"
+# An aborted build (Jenkins sends TERM) leaves no canary behind.
+trap 'roll_back "the release was interrupted"' INT TERM
 
 SMOKE_HEADER="$CANARY_HEADER: always" bash "$here/smoke-test.sh" "$public_url" ||
   roll_back "the smoke test through the canary failed"
@@ -87,4 +95,5 @@ esac
 say "$environment: promoting $IMAGE_TAG"
 bash "$here/deploy.sh" "$environment" || roll_back "the promotion did not roll out"
 bash "$here/smoke-test.sh" "$public_url" || roll_back "the smoke test after the promotion failed"
+trap - INT TERM
 say "$environment: $IMAGE_TAG promoted and answering at $public_url"
