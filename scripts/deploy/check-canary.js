@@ -2,7 +2,8 @@
 // stand-in platform (scripts/pipeline/fake-platform.js), which answers the smoke test and the
 // Prometheus query for real: a healthy canary is promoted; a canary that fails the smoke test,
 // one whose error rate is too high, and one that cannot be watched are rolled back, and the
-// script fails. Each run also renders and validates the canary's manifests (deploy.sh).
+// script fails. Each run also renders and validates the canary's manifests (deploy.sh). And
+// the chart refuses a canary without its tag, or with a weight that is no percentage.
 //   node scripts/deploy/check-canary.js      (a step of scripts/check-deployment.sh)
 const { execFile, spawn } = require('node:child_process');
 const { once } = require('node:events');
@@ -109,9 +110,36 @@ async function check(scenario) {
   }
 }
 
+/** The chart refuses canary values that cannot work, saying why. */
+async function refusals() {
+  const render = (/** @type {string} */ sets) =>
+    promisify(execFile)('bash', [
+      '-c',
+      'source scripts/deploy/tools.sh && ensure_helm && "$HELM" template expedientes helm/expedientes ' +
+        '--namespace production -f helm/expedientes/values-production.yaml "${CLUSTER_APIS[@]}" ' +
+        `--set image.tag=${STABLE_TAG} ${sets}`,
+    ]);
+  let ok = true;
+  for (const [sets, reason] of [
+    ['--set canary.enabled=true', 'canary.image.tag is required'],
+    [`--set canary.enabled=true --set canary.image.tag=${TAG} --set canary.weight=101`, 'weight'],
+  ]) {
+    const refusal = await render(sets).then(
+      () => 'accepted',
+      (error) => String(error.stderr),
+    );
+    if (!refusal.includes(reason)) {
+      process.stdout.write(`    NOT refused for "${reason}": ${sets}\n      ${refusal}\n`);
+      ok = false;
+    }
+  }
+  if (ok) process.stdout.write('    the chart refuses a canary without its tag, or above 100%\n');
+  return ok;
+}
+
 async function main() {
   // One after the other: each renders and validates the chart twice.
-  let ok = true;
+  let ok = await refusals();
   for (const scenario of SCENARIOS) ok = (await check(scenario)) && ok;
   return ok;
 }
