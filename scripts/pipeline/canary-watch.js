@@ -4,9 +4,10 @@
 // start, it asks PROMETHEUS_URL (its HTTP API, /api/v1/query) for the share of the canary
 // track's HTTP requests answered 5xx over the last CANARY_RATE_WINDOW (default 2m), from the
 // request histogram every process serves (http_request_duration_seconds, by status) with the
-// pods' `track` label (the chart's ServiceMonitors add it):
-//   sum(rate(http_request_duration_seconds_count{namespace="<ns>",track="canary",status=~"5.."}[2m]))
-//     / sum(rate(http_request_duration_seconds_count{namespace="<ns>",track="canary"}[2m]))
+// pods' `track` label (the chart's ServiceMonitors add it), but for the probes' and scrapes'
+// routes, which would dilute it:
+//   sum(rate(http_request_duration_seconds_count{namespace="<ns>",track="canary",route!~"/health/.+|/metrics",status=~"5.."}[2m]))
+//     / sum(rate(http_request_duration_seconds_count{namespace="<ns>",track="canary",route!~"/health/.+|/metrics"}[2m]))
 // Exits 0 when it never went above CANARY_MAX_ERROR_RATE (a fraction, default 0.01), 1 as
 // soon as it does, 2 when Prometheus cannot be asked (a canary not watched is not promoted).
 // No canary request in a window (an empty answer) is no error: the smoke test makes some.
@@ -26,7 +27,7 @@ class Unanswered extends Error {}
 /** The PromQL of the canary's 5xx share in `ns`. */
 function errorRateQuery(ns) {
   const requests = (/** @type {string} */ extra) =>
-    `sum(rate(http_request_duration_seconds_count{namespace="${ns}",track="canary"${extra}}[${window}]))`;
+    `sum(rate(http_request_duration_seconds_count{namespace="${ns}",track="canary",route!~"/health/.+|/metrics"${extra}}[${window}]))`;
   return `${requests(',status=~"5.."')} / ${requests('')}`;
 }
 
