@@ -257,6 +257,7 @@ step "every variable documented once in README.md" documented_once
 step "Jenkinsfile steps and shellcheck" pipeline_scripts
 step "pipeline in dry-run: build, push, deploy, rollback" pipeline_dry_run
 step "pipeline: smoke test and rollback against a stand-in platform" smoke_and_rollback
+step "pipeline: canary release, promoted or rolled back, against a stand-in platform" node scripts/deploy/check-canary.js
 step "control plane: build (cached) and start, the cluster's prerequisites" cluster_up
 step "preproduction on the control plane: install, upgrade, rollback, uninstall" \
   cluster_step cluster_environment preproduction

@@ -36,7 +36,7 @@ const YAML = require('yaml');
  * @property {{ rollingUpdate?: { maxUnavailable?: unknown } }} [strategy]
  * @property {{ name: string }} [scaleTargetRef]
  * @property {unknown[]} [volumeClaimTemplates]
- * @property {{ spec?: PodSpec }} [template]
+ * @property {{ metadata?: { labels?: Record<string, string> }, spec?: PodSpec }} [template]
  * @property {{ spec?: Spec }} [jobTemplate]
  * @typedef {object} K8sObject
  * @property {string} kind
@@ -157,7 +157,9 @@ function checkManifests(file, namespace) {
       problem(where, 'a Secret with values rendered from values files');
     }
     if (kind === 'Deployment') {
-      deployments.add(name);
+      // A canary track runs a fixed number of pods for the length of a release, and the
+      // stable track's budget selects its pods too (an eviction refuses a pod two select).
+      if (doc.spec?.template?.metadata?.labels?.track !== 'canary') deployments.add(name);
       for (const container of podSpec(doc).containers ?? []) checkStorePasswords(where, container);
       const maxUnavailable = doc.spec?.strategy?.rollingUpdate?.maxUnavailable;
       if (![0, '0', '0%'].some((none) => none === maxUnavailable)) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Deploys the chart to an environment: `deploy.sh preproduction|production`.
+# Deploys the chart to an environment: `deploy.sh preproduction|production [helm option...]`
+# (the options, e.g. `--set canary.enabled=true`, go to helm after the environment's).
 # The environment's values file names its namespace; the images are the commit's. With
 # SECRETS_ENV_FILE (KEY=VALUE lines, from the pipeline's credentials) the Secret the values
 # name is created or updated first. helm --atomic undoes a rollout that does not become
@@ -11,10 +12,11 @@ source "$(dirname "$0")/lib.sh"
 source scripts/deploy/tools.sh
 environment="${1:-}"
 values="$(environment_values "$environment")"
+shift
 ensure_helm
 
 helm_args=("$HELM_RELEASE" "$CHART" --namespace "$environment" -f "$values"
-  --set "image.repository=$IMAGE_REPOSITORY" --set "image.tag=$IMAGE_TAG")
+  --set "image.repository=$IMAGE_REPOSITORY" --set "image.tag=$IMAGE_TAG" "$@")
 
 # Renders what would be applied: a chart or values error stops the deploy before it starts.
 # Offline, with the APIs the clusters are expected to have; the upgrade judges the real ones.

@@ -59,6 +59,17 @@ change() {
   fi
 }
 
+# Where an environment answers: SMOKE_BASE_URL when given, else the chart's PUBLIC_URL for
+# its values (`public_url <environment> <values file>`; needs helm: ensure_helm).
+public_url() {
+  local url="${SMOKE_BASE_URL:-}"
+  [[ -n "$url" ]] || url="$("$HELM" template "$HELM_RELEASE" "$CHART" --namespace "$1" -f "$2" \
+    --set image.tag="$IMAGE_TAG" "${CLUSTER_APIS[@]}" --show-only templates/configmap.yaml |
+    sed -n 's/^ *PUBLIC_URL: *"\(.*\)"$/\1/p')"
+  [[ -n "$url" ]] || die "no public URL for $1"
+  echo "$url"
+}
+
 # The environments and their namespaces: the values file names both.
 environment_values() {
   local environment="$1" file="$CHART/values-$1.yaml"

@@ -13,10 +13,7 @@ here="$(dirname "$0")"
 bash "$here/deploy.sh" "$environment"
 
 ensure_helm
-public_url="${SMOKE_BASE_URL:-$("$HELM" template "$HELM_RELEASE" "$CHART" --namespace "$environment" \
-  -f "$values" --set image.tag="$IMAGE_TAG" "${CLUSTER_APIS[@]}" --show-only templates/configmap.yaml \
-  | sed -n 's/^ *PUBLIC_URL: *"\(.*\)"$/\1/p')}"
-[[ -n "$public_url" ]] || die "no public URL for $environment"
+public_url="$(public_url "$environment" "$values")"
 
 if bash "$here/smoke-test.sh" "$public_url"; then
   say "$environment: $IMAGE_TAG deployed and answering at $public_url"

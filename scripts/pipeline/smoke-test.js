@@ -6,7 +6,8 @@
 //      SMOKE_CLIENT_ID / SMOKE_CLIENT_SECRET (client credentials);
 //   4. with it, GET /api/v1/expedientes answers 200 with a page of expedientes.
 // A rollout takes a moment to reach the ingress: the whole round is tried SMOKE_ATTEMPTS
-// times (default 10), SMOKE_INTERVAL_SECONDS apart (default 6).
+// times (default 10), SMOKE_INTERVAL_SECONDS apart (default 6). SMOKE_HEADER (`Name: value`)
+// goes with every request: a release's canary takes those with `X-Expedientes-Canary: always`.
 //   usage: node scripts/pipeline/smoke-test.js <public URL>
 /* global fetch, AbortSignal */
 const { Buffer } = require('node:buffer');
@@ -18,12 +19,14 @@ const attempts = Number(process.env.SMOKE_ATTEMPTS || 10);
 const intervalMs = Number(process.env.SMOKE_INTERVAL_SECONDS || 6) * 1000;
 const clientId = process.env.SMOKE_CLIENT_ID;
 const clientSecret = process.env.SMOKE_CLIENT_SECRET;
+const extraHeader = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(process.env.SMOKE_HEADER ?? '');
 
 class SmokeFailure extends Error {}
 
 async function call(path, init = {}) {
   const url = path.startsWith('http') ? path : `${baseUrl}${path}`;
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  const headers = { ...init.headers, ...(extraHeader && { [extraHeader[1]]: extraHeader[2] }) };
+  const response = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   let body;
   try {
@@ -67,9 +70,9 @@ async function round() {
 }
 
 async function main() {
-  if (!baseUrl || !clientId || !clientSecret) {
+  if (!baseUrl || !clientId || !clientSecret || (process.env.SMOKE_HEADER && !extraHeader)) {
     throw new SmokeFailure(
-      'usage: SMOKE_CLIENT_ID=... SMOKE_CLIENT_SECRET=... smoke-test.js <public URL>',
+      'usage: SMOKE_CLIENT_ID=... SMOKE_CLIENT_SECRET=... [SMOKE_HEADER="Name: value"] smoke-test.js <public URL>',
     );
   }
   for (let attempt = 1; ; attempt += 1) {

@@ -27,7 +27,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "expedientes.labels" -}}
 {{ include "expedientes.selectorLabels" . }}
 app.kubernetes.io/part-of: expedientes
-app.kubernetes.io/version: {{ .root.Values.image.tag | default .root.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ .tag | default .root.Values.image.tag | default .root.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- end -}}
@@ -40,8 +40,9 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- .Release.Namespace -}}
 {{- end -}}
 
+{{/* A component's image: the release's tag, or the one given (`tag`: the canary's). */}}
 {{- define "expedientes.image" -}}
-{{- $tag := required "image.tag is required: the commit the images were built from" .root.Values.image.tag -}}
+{{- $tag := .tag | default (required "image.tag is required: the commit the images were built from" .root.Values.image.tag) -}}
 {{- printf "%s/%s:%s" .root.Values.image.repository .component $tag -}}
 {{- end -}}
 
@@ -137,9 +138,11 @@ expands: mysql://<database>:$(<DATABASE>_MYSQL_PASSWORD)@host:port/<database>.
 - name: PORT
   value: {{ .spec.port | quote }}
 {{- if eq $name "gateway" }}
-{{- range $service, $port := dict "EXPEDIENTES_URL" "expedientes:3001" "DOCUMENTS_URL" "documents:3002" "BPM_URL" "bpm:3003" "SEARCH_URL" "search:3004" "AUTH_URL" "auth:3005" "FRONTEND_URL" "frontend:8080" }}
+{{- /* The canary gateway calls the canary components: its share of requests meets the new version only. */}}
+{{- range $service, $target := dict "EXPEDIENTES_URL" "expedientes:3001" "DOCUMENTS_URL" "documents:3002" "BPM_URL" "bpm:3003" "SEARCH_URL" "search:3004" "AUTH_URL" "auth:3005" "FRONTEND_URL" "frontend:8080" }}
+{{- $host := splitList ":" $target }}
 - name: {{ $service }}
-  value: {{ printf "http://%s-%s" $root.Release.Name $port | quote }}
+  value: {{ printf "http://%s-%s%s:%s" $root.Release.Name (index $host 0) ($.suffix | default "") (index $host 1) | quote }}
 {{- end }}
 # Behind the ingress controller, one proxy hop: the client's address for rate limiting.
 - name: TRUST_PROXY
