@@ -82,7 +82,7 @@ MYSQL_ACCOUNTS=(auth expedientes bpm search gateway)
 MONGODB_ACCOUNTS=(expedientes documents)
 # Kafka's super user, and a SCRAM user per process of shared-kernel/kafka-acls.json (its
 # "principals"), allowed what that table says: <SERVICE>_KAFKA_SASL_PASSWORD.
-KAFKA_ADMIN=admin
+KAFKA_ADMIN="admin"
 mapfile -t KAFKA_PRINCIPALS < <(node -e '
   const table = require(process.argv[1]);
   for (const name of Object.keys(table.principals)) console.log(name);

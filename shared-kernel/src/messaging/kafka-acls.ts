@@ -100,3 +100,21 @@ export const allKafkaAclBindings = (
   Object.entries(table.principals).flatMap(([principal, access]) =>
     kafkaAclBindings(principal, access),
   );
+
+/**
+ * The table as README.md shows it ("Kafka principals and ACLs"), one row per principal; a test
+ * keeps the two the same.
+ */
+export function kafkaAccessMarkdown(table: KafkaAccessTable = kafkaAccessTable()): string {
+  const list = (names: readonly string[]): string =>
+    names.length > 0 ? names.map((name) => `\`${name}\``).join(', ') : '—';
+  const rows = Object.entries(table.principals).map(([principal, access]) => {
+    const groups = [...access.groups, ...access.groupPrefixes.map((prefix) => `${prefix}*`)];
+    return `| \`${principal}\` | ${list(access.produces)} | ${list(access.consumes)} | ${list(groups)} |`;
+  });
+  return [
+    '| principal | WRITE (produces) | READ (consumes; WRITE on its `.dlq`) | READ on the groups |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}

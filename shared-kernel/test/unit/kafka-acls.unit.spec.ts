@@ -1,4 +1,12 @@
-import { allKafkaAclBindings, kafkaAccessTable, kafkaAclBindings, topics } from '../../src';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  allKafkaAclBindings,
+  kafkaAccessMarkdown,
+  kafkaAccessTable,
+  kafkaAclBindings,
+  topics,
+} from '../../src';
 
 const table = kafkaAccessTable();
 const principals = Object.entries(table.principals);
@@ -45,5 +53,12 @@ describe('the Kafka access table (shared-kernel/kafka-acls.json)', () => {
       expect(binding.name).not.toContain('*');
       if (binding.resource === 'topic') expect(binding.pattern).toBe('literal');
     }
+  });
+});
+
+describe("README's table of Kafka principals", () => {
+  it('is the table', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    expect(readme).toContain(kafkaAccessMarkdown(table));
   });
 });

@@ -3,10 +3,15 @@
  * user: `node shared-kernel/dist/adapters/kafka/kafka-acls-main.js`, with KAFKA_BROKERS and the
  * super user's KAFKA_SASL_MECHANISM/USERNAME/PASSWORD (and KAFKA_SSL...) in the environment.
  * scripts/test-servers.sh, docker compose's kafka-init and the chart's kafka-init Job run it.
- * `--print` prints the ACLs instead, one a line, and needs no broker.
+ * `--print` prints the ACLs instead, one a line, and `--markdown` README's table; neither needs a
+ * broker.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import { allKafkaAclBindings, kafkaAccessTable } from '../../messaging/kafka-acls';
+import {
+  allKafkaAclBindings,
+  kafkaAccessMarkdown,
+  kafkaAccessTable,
+} from '../../messaging/kafka-acls';
 import { env, loadConfig } from '../runtime/config';
 import { runMain } from '../runtime/distributed-main';
 import { z } from 'zod';
@@ -15,6 +20,10 @@ import { kafkaSecurityFrom, kafkaSecurityVariables } from './kafka-security';
 
 async function main(): Promise<void> {
   const table = kafkaAccessTable();
+  if (process.argv.includes('--markdown')) {
+    process.stdout.write(`${kafkaAccessMarkdown(table)}\n`);
+    return;
+  }
   if (process.argv.includes('--print')) {
     for (const b of allKafkaAclBindings(table)) {
       process.stdout.write(
