@@ -236,16 +236,17 @@ export function describeWithServerAs(
  * none) skips it, saying so.
  */
 export function describeWithAccounts<TAccount extends string>(
-  kind: 'mysql' | 'mongodb',
+  kind: 'mysql' | 'mongodb' | 'kafka',
   accounts: readonly TAccount[],
   name: string,
   tests: (urls: Record<TAccount, ServerUrl>) => void,
 ): void {
   const variables = accounts.map((account) => accountEnvVar(kind, account));
   const missing = variables.filter((variable) => !process.env[variable]);
+  // Kafka's are passwords; a MongoDB or MySQL address may name no user.
   const anonymous = variables.filter((variable) => {
     const url = process.env[variable];
-    return url && !new URL(url).username;
+    return kind !== 'kafka' && url && !new URL(url).username;
   });
   if (missing.length === 0 && anonymous.length > 0) {
     // FerretDB on SQLite (scripts/test-servers.sh) has no users: nothing could be refused.
