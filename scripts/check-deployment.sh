@@ -107,7 +107,9 @@ render_environments() {
   for key in AUTH_SIGNING_KEYS AUTH_COOKIE_KEYS AUTH_GATEWAY_CLIENT_SECRET GATEWAY_SESSION_SECRET \
     MYSQL_ROOT_PASSWORD AUTH_MYSQL_PASSWORD EXPEDIENTES_MYSQL_PASSWORD BPM_MYSQL_PASSWORD \
     SEARCH_MYSQL_PASSWORD GATEWAY_MYSQL_PASSWORD MONGODB_ROOT_PASSWORD \
-    EXPEDIENTES_MONGODB_PASSWORD DOCUMENTS_MONGODB_PASSWORD; do
+    EXPEDIENTES_MONGODB_PASSWORD DOCUMENTS_MONGODB_PASSWORD ADMIN_KAFKA_PASSWORD \
+    EXPEDIENTES_KAFKA_PASSWORD DOCUMENTS_KAFKA_PASSWORD BPM_KAFKA_PASSWORD SEARCH_KAFKA_PASSWORD \
+    GATEWAY_KAFKA_PASSWORD; do
     printf 'not-a-real-%s' "$key" >"$WORK/$key"
     files+=(--set-file "secrets.values.$key=$WORK/$key")
   done
@@ -175,7 +177,7 @@ pipeline_scripts() {
     "$DEPLOY_VENV/bin/shellcheck" -x scripts/check-deployment.sh scripts/test-cluster.sh \
     scripts/pipeline/*.sh \
     scripts/deploy/*.sh scripts/docker/*.sh scripts/npm-install.sh \
-    "$CHART/files/mysql/create-databases.sh"
+    "$CHART/files/mysql/create-databases.sh" "$CHART/files/kafka/start-kafka.sh"
 }
 
 pipeline_dry_run() {

@@ -2,7 +2,8 @@
 # Real servers for the expedientes integration tests, without Docker:
 #
 #   Kafka    single-node KRaft broker+controller, jars from Maven Central
-#            (scripts/servers/kafka/pom.xml)
+#            (scripts/servers/kafka/pom.xml); SASL_PLAINTEXT (SCRAM-SHA-512)
+#            with ACLs: a user per service, shared-kernel/kafka-acls.json
 #   MariaDB  Debian's mariadb-server, run as a private instance with its own
 #            data dir (the system service is never used)
 #   MongoDB  FerretDB v1 (MongoDB wire protocol) through a small launcher of
@@ -23,8 +24,11 @@
 #           then SIGKILL after a grace period).
 #   env     print `export ...` lines: eval "$(scripts/test-servers.sh env)":
 #           KAFKA_BROKERS; MYSQL_URL and MONGODB_URL, the servers' administrator;
-#           <SERVICE>_MYSQL_URL, <SERVICE>_MONGODB_URL, each service's own user,
-#           granted only its databases, as deployed (the services' suites use them)
+#           KAFKA_SASL_MECHANISM/USERNAME/PASSWORD, Kafka's administrator (a super
+#           user); <SERVICE>_MYSQL_URL, <SERVICE>_MONGODB_URL, each service's own
+#           user, granted only its databases, and <SERVICE>_KAFKA_SASL_PASSWORD, its
+#           Kafka user's (SCRAM-SHA-512, user name = the service's), allowed its
+#           ACLs only, as deployed (the services' suites use them)
 #   status  show which servers run.
 #   clean   down, then delete the run dir (all data and logs).
 #
@@ -76,6 +80,14 @@ PG_USER=ferretdb
 # named <database>_* (the suites' own): <SERVICE>_MYSQL_URL, <SERVICE>_MONGODB_URL.
 MYSQL_ACCOUNTS=(auth expedientes bpm search gateway)
 MONGODB_ACCOUNTS=(expedientes documents)
+# Kafka's super user, and a SCRAM user per process of shared-kernel/kafka-acls.json (its
+# "principals"), allowed what that table says: <SERVICE>_KAFKA_SASL_PASSWORD.
+KAFKA_ADMIN="admin"
+mapfile -t KAFKA_PRINCIPALS < <(node -e '
+  const table = require(process.argv[1]);
+  for (const name of Object.keys(table.principals)) console.log(name);
+' "$REPO_DIR/shared-kernel/kafka-acls.json")
+((${#KAFKA_PRINCIPALS[@]})) || { echo "no Kafka principals in shared-kernel/kafka-acls.json" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers ---
 
@@ -253,17 +265,36 @@ kafka_prepare() {
   fi
 
   mkdir -p "$KAFKA_DIR/data"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+  # The administrator's client settings (the tools' --command-config); like the broker's
+  # settings, they hold its password: readable by the owner only.
+  (umask 077 && cat >"$KAFKA_DIR/admin.properties" <<EOF
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN" password="$(password "kafka-$KAFKA_ADMIN")";
+EOF
+  )
+  (umask 077 && cat >"$KAFKA_DIR/server.properties" <<EOF
 # Written by scripts/test-servers.sh; edits are overwritten on every 'up'.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listeners=SASL_PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://$HOST:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=$KAFKA_DIR/data
+
+# Every client authenticates (SCRAM-SHA-512, a user per service: shared-kernel/kafka-acls.json)
+# and may do only what its ACLs allow. The administrator is the super user (the tests' own
+# client, the ACLs' creator, the broker itself). The controller listener stays PLAINTEXT on
+# $HOST: its clients (the broker's own requests) come as ANONYMOUS, a super user there.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN" password="$(password "kafka-$KAFKA_ADMIN")";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:$KAFKA_ADMIN;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
 
 # Tests create topics on the fly and expect them to work on one node.
 auto.create.topics.enable=true
@@ -286,6 +317,7 @@ log.retention.bytes=67108864
 log.segment.bytes=16777216
 log.retention.check.interval.ms=60000
 EOF
+  )
 
   cat >"$KAFKA_DIR/log4j2.properties" <<'EOF'
 # Kafka 4 logs through log4j2; without a config it would only print errors.
@@ -303,15 +335,28 @@ logger.statechange.level = WARN
 EOF
 
   # KRaft needs its log dir formatted once, with a cluster id; keep it across
-  # restarts (meta.properties present = already formatted).
+  # restarts (meta.properties present = already formatted). The SCRAM users are
+  # created then (the administrator's must exist before the broker can serve
+  # anybody); a log dir formatted for other users (or none, before SASL) is
+  # throw-away test data, formatted again.
+  local users=("$KAFKA_ADMIN" "${KAFKA_PRINCIPALS[@]}") marker="$KAFKA_DIR/data/.scram-users"
+  if [[ -f "$KAFKA_DIR/data/meta.properties" && "$(cat "$marker" 2>/dev/null)" != "${users[*]}" ]]; then
+    log "kafka: the log dir has other SCRAM users than ${users[*]}; formatting it again"
+    rm -rf "$KAFKA_DIR/data"
+    mkdir -p "$KAFKA_DIR/data"
+  fi
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    local cluster_id
+    local cluster_id user scram=()
     # A Kafka cluster id is 16 random bytes, base64url without padding.
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    log "kafka: formatting storage (cluster id $cluster_id)"
+    for user in "${users[@]}"; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(password "kafka-$user")]")
+    done
+    log "kafka: formatting storage (cluster id $cluster_id, SCRAM users ${users[*]})"
     kafka_java kafka.tools.StorageTool format -t "$cluster_id" \
-      -c "$KAFKA_DIR/server.properties" >>"$(log_file kafka)" 2>&1 \
+      -c "$KAFKA_DIR/server.properties" "${scram[@]}" >>"$(log_file kafka)" 2>&1 \
       || fail_with_log kafka "storage format failed"
+    echo "${users[*]}" >"$marker"
   fi
 }
 
@@ -333,12 +378,26 @@ kafka_start() {
 # then a real metadata request (topic list) through the admin client.
 kafka_started_in_log() { log_has_since_start kafka 'Kafka Server started'; }
 kafka_list_topics() {
-  kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" --list
+  kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "$HOST:$KAFKA_PORT" \
+    --command-config "$KAFKA_DIR/admin.properties" --list
+}
+# The services' ACLs, from shared-kernel/kafka-acls.json, by the program compose and the chart
+# run too (built here if the workspace is not: it needs shared-kernel's dist).
+kafka_acls() {
+  local main="$REPO_DIR/shared-kernel/dist/adapters/kafka/kafka-acls-main.js"
+  if [[ ! -f "$main" ]]; then
+    log "kafka: building shared-kernel for its kafka-acls program"
+    (cd "$REPO_DIR" && npx tsc -b shared-kernel) >&2 || die "kafka: could not build shared-kernel"
+  fi
+  KAFKA_BROKERS="$HOST:$KAFKA_PORT" KAFKA_SASL_MECHANISM=scram-sha-512 \
+    KAFKA_SASL_USERNAME="$KAFKA_ADMIN" KAFKA_SASL_PASSWORD="$(password "kafka-$KAFKA_ADMIN")" \
+    node "$main" >&2 || fail_with_log kafka "could not create the services' ACLs"
 }
 kafka_wait() {
   wait_until kafka "port $KAFKA_PORT" port_open "$KAFKA_PORT"
   wait_until kafka "'Kafka Server started' in the log" kafka_started_in_log
   wait_until kafka "a metadata request (topic list)" kafka_list_topics
+  kafka_acls
 }
 
 # ---------------------------------------------------------------- MariaDB ---
@@ -734,6 +793,12 @@ mongodb_url() {
 cmd_env() {
   local account
   echo "export KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+  echo "export KAFKA_SASL_MECHANISM=scram-sha-512"
+  echo "export KAFKA_SASL_USERNAME=$KAFKA_ADMIN"
+  echo "export KAFKA_SASL_PASSWORD=$(password "kafka-$KAFKA_ADMIN")"
+  for account in "${KAFKA_PRINCIPALS[@]}"; do
+    echo "export ${account^^}_KAFKA_SASL_PASSWORD=$(password "kafka-$account")"
+  done
   echo "export MYSQL_URL=$(mysql_url "$MYSQL_USER" "$MYSQL_DB")"
   for account in "${MYSQL_ACCOUNTS[@]}"; do
     echo "export ${account^^}_MYSQL_URL=$(mysql_url "$account" "$account")"

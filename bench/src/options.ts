@@ -65,7 +65,9 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   --mode embedded|distributed  what to start (default embedded; distributed runs on the
                                servers of scripts/test-servers.sh: KAFKA_BROKERS, MYSQL_URL,
-                               MONGODB_URL, or what \`test-servers.sh env\` prints)
+                               MONGODB_URL, or what \`test-servers.sh env\` prints; each
+                               process as its own Kafka user, <SERVICE>_KAFKA_SASL_PASSWORD,
+                               else the KAFKA_SASL_USERNAME/PASSWORD given)
   --n N                        expedientes to load before the reads (default 10000)
   --concurrency C              clients of the closed loops: open, transition, load (default 16)
   --rate R                     opens/s of the open loop open-rate (default 50 embedded,

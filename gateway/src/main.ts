@@ -14,7 +14,12 @@ import {
   startOperationsServer,
   stopServer,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
+import {
+  KafkaMessageBus,
+  KafkaSecurity,
+  kafkaSecurityFrom,
+  kafkaSecurityVariables,
+} from '@expedientes/shared-kernel/adapters/kafka';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import express from 'express';
 import { z } from 'zod';
@@ -59,6 +64,8 @@ const configSchema = z.object({
   MYSQL_URL: env.url(['mysql']),
   /** Where the live updates come from; without it, /api/v1/events answers 503. */
   KAFKA_BROKERS: env.list().optional(),
+  /** The gateway's own Kafka user, allowed to read expedientes.events only. */
+  ...kafkaSecurityVariables,
   /** The web UI's server, unless FRONTEND_DIR says where its build is. */
   FRONTEND_URL: serviceUrl.optional(),
 });
@@ -104,7 +111,11 @@ async function main(): Promise<void> {
       throw error;
     },
   );
-  const live = await startLiveUpdates(config.KAFKA_BROKERS, logger).catch(async (error) => {
+  const live = await startLiveUpdates(
+    config.KAFKA_BROKERS,
+    kafkaSecurityFrom(config),
+    logger,
+  ).catch(async (error) => {
     await login.stop();
     await sessions.close();
     throw error;
@@ -179,6 +190,7 @@ async function main(): Promise<void> {
  */
 async function startLiveUpdates(
   brokers: readonly string[] | undefined,
+  security: KafkaSecurity,
   logger: Logger,
 ): Promise<{ changes: BusExpedienteChanges; stop(): Promise<void> } | undefined> {
   if (!brokers?.length) {
@@ -187,6 +199,7 @@ async function startLiveUpdates(
   }
   const bus = new KafkaMessageBus({
     brokers,
+    ...security,
     clientId: 'gateway',
     registry: publishedLanguage(),
     logger: logger.child({ component: 'bus' }),

@@ -171,8 +171,10 @@ function checkManifests(file, namespace) {
     if (kind === 'StatefulSet' && !filled(doc.spec?.volumeClaimTemplates)) {
       problem(where, 'a StatefulSet without a persistent volume');
     }
-    if (WORKLOADS.has(kind)) checkPod(where, podSpec(doc));
+    // A Job's container runs to its end: no probe to answer.
+    if (WORKLOADS.has(kind)) checkPod(where, podSpec(doc), !['Job', 'CronJob'].includes(kind));
   }
+  checkKafkaUsers(file, docs);
   for (const name of sortedDifference(deployments, budgeted)) {
     problem(file, `Deployment/${name} has no PodDisruptionBudget`);
   }
@@ -181,11 +183,11 @@ function checkManifests(file, namespace) {
   }
 }
 
-/** @param {string} where @param {PodSpec} spec */
-function checkPod(where, spec) {
+/** @param {string} where @param {PodSpec} spec @param {boolean} [probed] */
+function checkPod(where, spec, probed = true) {
   for (const container of spec.containers ?? []) {
     const at = `${where}: container ${container.name}`;
-    for (const probe of ['livenessProbe', 'readinessProbe']) {
+    for (const probe of probed ? ['livenessProbe', 'readinessProbe'] : []) {
       if (!(probe in container)) problem(at, `no ${probe}`);
     }
     checkResources(at, container);
@@ -233,8 +235,48 @@ function checkResources(at, container) {
   }
 }
 
-// A store password of the Secret: <SERVICE>_MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD, ...
-const STORE_PASSWORD = /^(?:([A-Z0-9]+)_)?(?:MYSQL|MONGODB)_(ROOT_)?PASSWORD$/;
+// A store password of the Secret: <SERVICE>_MYSQL_PASSWORD, MYSQL_ROOT_PASSWORD,
+// <SERVICE>_KAFKA_PASSWORD (ADMIN_KAFKA_PASSWORD is no service's), ...
+const STORE_PASSWORD = /^(?:([A-Z0-9]+)_)?(?:MYSQL|MONGODB|KAFKA)_(ROOT_)?PASSWORD$/;
+
+/** The principals of shared-kernel/kafka-acls.json: a Kafka user per process. */
+const kafkaPrincipals = () =>
+  Object.keys(
+    JSON.parse(readText(path.join(__dirname, '../../shared-kernel/kafka-acls.json'))).principals,
+  );
+
+/**
+ * Each principal of shared-kernel/kafka-acls.json is a Deployment's container that is that
+ * Kafka user (KAFKA_SASL_USERNAME, its password from <PRINCIPAL>_KAFKA_PASSWORD), and the
+ * chart's own brokers create every one of them (and the super user).
+ * @param {string} file @param {K8sObject[]} docs
+ */
+function checkKafkaUsers(file, docs) {
+  const principals = kafkaPrincipals();
+  const containers = docs
+    .filter((doc) => doc.kind === 'Deployment')
+    .flatMap((doc) => podSpec(doc).containers ?? []);
+  for (const principal of principals) {
+    const container = containers.find((each) => each.name === principal);
+    const env = Object.fromEntries((container?.env ?? []).map((v) => [v.name, v]));
+    const key = `${principal.toUpperCase()}_KAFKA_PASSWORD`;
+    if (env.KAFKA_SASL_USERNAME?.value !== principal) {
+      problem(file, `the ${principal} container is not Kafka's user ${principal}`);
+    }
+    if (env.KAFKA_SASL_PASSWORD?.valueFrom?.secretKeyRef?.key !== key) {
+      problem(file, `the ${principal} container's KAFKA_SASL_PASSWORD is not the Secret's ${key}`);
+    }
+  }
+  for (const doc of docs.filter((each) => each.kind === 'StatefulSet')) {
+    const [broker] = podSpec(doc).containers ?? [];
+    if (broker?.name !== 'kafka') continue;
+    const keys = new Set((broker.env ?? []).map((v) => v.valueFrom?.secretKeyRef?.key));
+    for (const user of ['admin', ...principals]) {
+      const key = `${user.toUpperCase()}_KAFKA_PASSWORD`;
+      if (!keys.has(key)) problem(file, `Kafka does not create the user ${user} (no ${key})`);
+    }
+  }
+}
 
 /**
  * A service's container gets its own store passwords only: no other service's, no root's.

@@ -51,7 +51,7 @@ expand() {
   done
   printf '%s' "$out$rest"
 }
-for name in MYSQL_URL MONGODB_URL MARIADB_ROOT_PASSWORD MONGO_INITDB_ROOT_PASSWORD; do
+for name in MYSQL_URL MONGODB_URL KAFKA_SASL_PASSWORD MARIADB_ROOT_PASSWORD MONGO_INITDB_ROOT_PASSWORD; do
   eval "setting=\${$name:-}"
   [ -n "$setting" ] || continue
   setting="$(expand "$setting")"

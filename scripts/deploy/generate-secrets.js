@@ -1,5 +1,6 @@
 // The platform's secrets, generated: signing keys, cookie keys, client and database passwords
-// (a user per service and store, and each store's root).
+// (a user per service and store, and each store's root), and Kafka's (a user per service, and
+// its super user).
 //   node scripts/deploy/generate-secrets.js --env
 //     prints KEY=VALUE lines: the keys the Helm chart's Secret holds (kubectl create secret
 //     generic expedientes-secrets --from-env-file=FILE), or lines for a .env file.
@@ -52,6 +53,13 @@ const generators = {
   MONGODB_ROOT_PASSWORD: () => token(24),
   EXPEDIENTES_MONGODB_PASSWORD: () => token(24),
   DOCUMENTS_MONGODB_PASSWORD: () => token(24),
+  // Kafka's SCRAM users: its super user and one per principal of shared-kernel/kafka-acls.json.
+  ADMIN_KAFKA_PASSWORD: () => token(24),
+  EXPEDIENTES_KAFKA_PASSWORD: () => token(24),
+  DOCUMENTS_KAFKA_PASSWORD: () => token(24),
+  BPM_KAFKA_PASSWORD: () => token(24),
+  SEARCH_KAFKA_PASSWORD: () => token(24),
+  GATEWAY_KAFKA_PASSWORD: () => token(24),
 };
 
 function option(name) {

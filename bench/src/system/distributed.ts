@@ -17,22 +17,42 @@ import {
   testServersDir,
 } from './system';
 
+export interface BenchServers {
+  readonly kafka: string;
+  readonly mysql: string;
+  readonly mongodb: string;
+  /**
+   * The KAFKA_SASL_* variables of `account`'s own Kafka user (<ACCOUNT>_KAFKA_SASL_PASSWORD),
+   * or the administrator's where there is none; nothing for a broker without SASL.
+   */
+  kafkaUser(account: string): Record<string, string | undefined>;
+}
+
 /** The servers of scripts/test-servers.sh: from the environment, else from `env`. */
-export function serverUrls(): { kafka: string; mysql: string; mongodb: string } {
-  let { KAFKA_BROKERS: kafka, MYSQL_URL: mysql, MONGODB_URL: mongodb } = process.env;
-  if (!kafka || !mysql || !mongodb) {
+export function serverUrls(): BenchServers {
+  let lookup = (name: string): string | undefined => process.env[name];
+  if (!lookup('KAFKA_BROKERS') || !lookup('MYSQL_URL') || !lookup('MONGODB_URL')) {
     const printed = execFileSync('bash', [join(repoRoot, 'scripts/test-servers.sh'), 'env'], {
       encoding: 'utf8',
     });
-    const value = (name: string) => new RegExp(`^export ${name}=(.*)$`, 'm').exec(printed)?.[1];
-    kafka ||= value('KAFKA_BROKERS');
-    mysql ||= value('MYSQL_URL');
-    mongodb ||= value('MONGODB_URL');
+    const fromEnv = lookup;
+    lookup = (name) => fromEnv(name) || new RegExp(`^export ${name}=(.*)$`, 'm').exec(printed)?.[1];
   }
+  const [kafka, mysql, mongodb] = ['KAFKA_BROKERS', 'MYSQL_URL', 'MONGODB_URL'].map(lookup);
   if (!kafka || !mysql || !mongodb) {
     throw new Error('no KAFKA_BROKERS, MYSQL_URL or MONGODB_URL: see scripts/test-servers.sh');
   }
-  return { kafka, mysql, mongodb };
+  const kafkaUser = (account: string) => {
+    const mechanism = lookup('KAFKA_SASL_MECHANISM');
+    if (!mechanism) return {};
+    const own = lookup(`${account.toUpperCase()}_KAFKA_SASL_PASSWORD`);
+    return {
+      KAFKA_SASL_MECHANISM: mechanism,
+      KAFKA_SASL_USERNAME: own ? account : lookup('KAFKA_SASL_USERNAME'),
+      KAFKA_SASL_PASSWORD: own ?? lookup('KAFKA_SASL_PASSWORD'),
+    };
+  };
+  return { kafka, mysql, mongodb, kafkaUser };
 }
 
 /** The test servers' own processes, from their pid files (those that run). */
@@ -176,7 +196,7 @@ export async function startDistributed(
           replica,
           join(repoRoot, 'services', name, 'dist/main.js'),
           port,
-          serviceEnv[name],
+          { ...serviceEnv[name], ...servers.kafkaUser(name) },
           logFile(replica),
         );
       return [name, replicasOf(name, take(replicas), make)] as const;
@@ -202,6 +222,7 @@ export async function startDistributed(
     MYSQL_URL: database(servers.mysql, 'gateway'),
     MONGODB_URL: undefined,
     KAFKA_BROKERS: servers.kafka,
+    ...servers.kafkaUser('gateway'),
     ...settings,
   };
   // One gateway answers at the public port itself; several, behind a balancer there.

@@ -78,6 +78,14 @@ export const commonSettings: Record<string, string> = {
 };
 
 /** Variables of the parent that must not leak into a child (it gets its own). */
-export const SERVER_VARIABLES = ['KAFKA_BROKERS', 'MYSQL_URL', 'MONGODB_URL', 'EVENTSTORE_URL'];
+export const SERVER_VARIABLES = [
+  'KAFKA_BROKERS',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'MYSQL_URL',
+  'MONGODB_URL',
+  'EVENTSTORE_URL',
+];
 
 export type Logger = (message: string) => void;

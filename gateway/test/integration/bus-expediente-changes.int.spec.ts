@@ -12,7 +12,11 @@ import {
 import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer, temporarySqlite } from '@expedientes/shared-kernel/testing';
+import {
+  describeWithServerAs,
+  kafkaSecurity,
+  temporarySqlite,
+} from '@expedientes/shared-kernel/testing';
 import {
   BusExpedienteChanges,
   cambioOf,
@@ -186,12 +190,15 @@ describe('BusExpedienteChanges on the embedded bus (SQLite)', () => {
   });
 });
 
-describeWithServer('kafka', 'BusExpedienteChanges on Kafka', (url) => {
+describeWithServerAs('kafka', 'gateway', 'BusExpedienteChanges on Kafka', (url) => {
   const buses: KafkaMessageBus[] = [];
-  const open = () => {
+  // The gateway as its own Kafka user (it may read expedientes.events only), the events
+  // published as expedientes' own.
+  const open = (account: 'gateway' | 'expedientes' = 'gateway') => {
     const bus = new KafkaMessageBus({
       brokers: url().split(','),
-      clientId: 'gateway-live-test',
+      ...kafkaSecurity(account),
+      clientId: `gateway-live-test-${account}`,
       registry: publishedLanguage(),
       groupTiming: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, maxWaitTimeMs: 200 },
     });
@@ -204,7 +211,7 @@ describeWithServer('kafka', 'BusExpedienteChanges on Kafka', (url) => {
   });
 
   it('tells every gateway instance (a group each) of every change, from when it starts', async () => {
-    const publisher = open();
+    const publisher = open('expedientes');
     const expedienteId = `exp-${randomUUID()}`;
     await publisher.publish(EXPEDIENTES_EVENTS, [descripcionEditada(expedienteId, 0)]);
     const instances = [0, 1].map(

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { kafkaAccessTable } from '@expedientes/shared-kernel';
 
 /**
  * docker-compose.yml's secrets, without Docker: secrets-init's own command fills a secrets
@@ -101,11 +102,41 @@ describe('docker compose: the secrets each container gets', () => {
     },
   );
 
+  const kafka = kafkaAccessTable();
+
+  it.each(Object.keys(kafka.principals))(
+    '%s is its own Kafka user, with the password Kafka creates it with',
+    (principal) => {
+      const env = environments[principal];
+      const created = environments.kafka[`${principal.toUpperCase()}_KAFKA_PASSWORD`];
+      expect(env.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+      expect(env.KAFKA_SASL_USERNAME).toBe(principal);
+      expect(created).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(env.KAFKA_SASL_PASSWORD).toBe(created);
+    },
+  );
+
+  it('kafka-init creates the ACLs as the super user, whose password Kafka creates it with', () => {
+    const created = environments.kafka[`${kafka.admin.toUpperCase()}_KAFKA_PASSWORD`];
+    expect(created).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(environments['kafka-init'].KAFKA_SASL_USERNAME).toBe(kafka.admin);
+    expect(environments['kafka-init'].KAFKA_SASL_PASSWORD).toBe(created);
+    // Kafka knows its users' passwords, and no other secret.
+    const passwords = Object.keys(environments.kafka).filter((name) => name.endsWith('PASSWORD'));
+    expect(passwords.sort()).toEqual(
+      [kafka.admin, ...Object.keys(kafka.principals)]
+        .map((user) => `${user.toUpperCase()}_KAFKA_PASSWORD`)
+        .sort(),
+    );
+  });
+
   it('the stores get their roots; no service gets a root or another service’s password', () => {
     expect(environments.mysql.MARIADB_ROOT_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(environments.mongodb.MONGO_INITDB_ROOT_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
     for (const service of ['auth', 'expedientes', 'documents', 'bpm', 'search', 'gateway']) {
-      const own = new RegExp(`^${service.toUpperCase()}_(MYSQL|MONGODB)_PASSWORD$`);
+      const own = new RegExp(
+        `^(${service.toUpperCase()}_(MYSQL|MONGODB|KAFKA)_PASSWORD|KAFKA_SASL_PASSWORD)$`,
+      );
       const passwords = Object.keys(environments[service]).filter((name) =>
         name.endsWith('_PASSWORD'),
       );

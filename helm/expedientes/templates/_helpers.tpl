@@ -82,6 +82,14 @@ is the Secret's <DATABASE>_MYSQL_PASSWORD / <DATABASE>_MONGODB_PASSWORD.
 {{- define "expedientes.mongodbDatabases" -}}expedientes documents{{- end -}}
 
 {{/*
+Kafka's users: one per process of shared-kernel/kafka-acls.json (its "principals", which
+check-deployment.js compares with the rendered chart), each with its password from the Secret's
+<PRINCIPAL>_KAFKA_PASSWORD; and `admin`, the super user (ADMIN_KAFKA_PASSWORD), which only the
+brokers and the kafka-init Job get.
+*/}}
+{{- define "expedientes.kafkaPrincipals" -}}expedientes documents bpm search gateway{{- end -}}
+
+{{/*
 What a store of the chart's own reads at its first start to create the services' users:
 <DATABASES> and each user's password from the Secret (`store`: MYSQL or MONGODB).
 */}}
@@ -137,6 +145,12 @@ expands: mysql://<database>:$(<DATABASE>_MYSQL_PASSWORD)@host:port/<database>.
 {{- $name := .component -}}
 - name: PORT
   value: {{ .spec.port | quote }}
+{{- if has $name (splitList " " (include "expedientes.kafkaPrincipals" $root)) }}
+# Its own Kafka user, allowed its ACLs only (README, "Kafka principals and ACLs").
+- name: KAFKA_SASL_USERNAME
+  value: {{ $name | quote }}
+{{ include "expedientes.secretEnv" (dict "root" $root "key" (printf "%s_KAFKA_PASSWORD" (upper $name)) "name" "KAFKA_SASL_PASSWORD") }}
+{{- end }}
 {{- if eq $name "gateway" }}
 {{- /* The canary gateway calls the canary components: its share of requests meets the new version only. */}}
 {{- range $service, $target := dict "EXPEDIENTES_URL" "expedientes:3001" "DOCUMENTS_URL" "documents:3002" "BPM_URL" "bpm:3003" "SEARCH_URL" "search:3004" "AUTH_URL" "auth:3005" "FRONTEND_URL" "frontend:8080" }}
@@ -235,6 +249,7 @@ any address when external) and the outside peers of networkPolicy.peers.
 - { from: search, to: mysql, port: 3306 }
 - { from: kafka, to: kafka, port: 9092 }
 - { from: kafka, to: kafka, port: 9093 }
+- { from: kafka-init, to: kafka, port: 9092 }
 {{- end -}}
 
 {{/* A peer of a flow: a component's or store's pods, an external store's any address, or an outside peer. */}}

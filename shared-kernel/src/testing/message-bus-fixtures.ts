@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { EmbeddedMessageBus } from '../adapters/embedded';
-import { KafkaGroupTiming, KafkaMessageBus } from '../adapters/kafka';
+import { KafkaGroupTiming, KafkaMessageBus, KafkaSecurity } from '../adapters/kafka';
 import { SqlInbox, inboxMigrations } from '../adapters/sql/sql-inbox';
 import { SqliteDatabase } from '../adapters/sql/sqlite-database';
 import { Envelope } from '../messaging/envelope';
@@ -26,6 +26,8 @@ export type ChildBusSpec =
   | {
       readonly adapter: 'kafka';
       readonly brokers: readonly string[];
+      readonly sasl?: KafkaSecurity['sasl'];
+      readonly ssl?: KafkaSecurity['ssl'];
       readonly groupTiming?: KafkaGroupTiming;
     }
   | { readonly adapter: 'embedded'; readonly file: string; readonly pollIntervalMs?: number };
@@ -36,6 +38,8 @@ const openChildBus = async (spec: ChildBusSpec): Promise<MessageBus> => {
     case 'kafka':
       return new KafkaMessageBus({
         brokers: spec.brokers,
+        sasl: spec.sasl,
+        ssl: spec.ssl,
         clientId: 'contract-child',
         registry,
         groupTiming: spec.groupTiming,

@@ -6,12 +6,15 @@
  *    A service's suite connects as the service's own user, as deployed: <SERVICE>_MYSQL_URL,
  *    <SERVICE>_MONGODB_URL (AUTH_MYSQL_URL, DOCUMENTS_MONGODB_URL, ...), granted only the
  *    service's databases (its name, and <name>_*); MYSQL_URL and MONGODB_URL name the server's
- *    administrator.
+ *    administrator. Kafka's users are SASL ones: KAFKA_SASL_MECHANISM/USERNAME/PASSWORD the
+ *    administrator (a super user), <SERVICE>_KAFKA_SASL_PASSWORD the service's (its user name
+ *    is the service's), allowed only its ACLs (shared-kernel/kafka-acls.json): `kafkaSecurity`.
  * 2. Otherwise, where a Docker engine is reachable, testcontainers starts one for the suite.
  * 3. Otherwise the suite is skipped, loudly; under CI (CI=true) a suite that CI can run
  *    fails instead of skipping, so a missing server never passes for a green run.
  */
 import { existsSync } from 'node:fs';
+import { KafkaSecurity, kafkaSecurityFromEnv } from '../adapters/kafka/kafka-security';
 
 export type ServerKind = 'kafka' | 'mysql' | 'mongodb' | 'eventstore';
 
@@ -100,8 +103,44 @@ export type ServerUrl = () => string;
  * accountEnvVar('mysql', 'search') is SEARCH_MYSQL_URL.
  */
 export function accountEnvVar(kind: ServerKind, account: string): string {
+  // Kafka's address is everybody's; what is the account's own is its SASL password.
+  if (kind === 'kafka') return `${account.toUpperCase()}_KAFKA_SASL_PASSWORD`;
   return `${account.toUpperCase()}_${specs[kind].envVar}`;
 }
+
+/**
+ * How a test's Kafka client authenticates: as `account`'s own user (its user name, the
+ * password of `accountEnvVar('kafka', account)`), or without one as the administrator of
+ * KAFKA_SASL_MECHANISM/USERNAME/PASSWORD; nothing for a broker without SASL (a container).
+ */
+export function kafkaSecurity(account?: string): KafkaSecurity {
+  const password = account ? process.env[accountEnvVar('kafka', account)] : undefined;
+  if (account && password && process.env.KAFKA_SASL_MECHANISM) {
+    return kafkaSecurityFromEnv({
+      ...process.env,
+      KAFKA_SASL_USERNAME: account,
+      KAFKA_SASL_PASSWORD: password,
+    });
+  }
+  return kafkaSecurityFromEnv();
+}
+
+/** The environment of a child process that is `account` on Kafka (its KAFKA_SASL_* variables). */
+export function kafkaEnvironment(account?: string): Record<string, string> {
+  const { sasl } = kafkaSecurity(account);
+  if (!sasl || !('username' in sasl)) return {};
+  return {
+    KAFKA_SASL_MECHANISM: sasl.mechanism,
+    KAFKA_SASL_USERNAME: sasl.username,
+    KAFKA_SASL_PASSWORD: sasl.password,
+  };
+}
+
+/** Where the Kafka of the tests has users: the administrator's is named. */
+const hasAccounts = (kind: ServerKind): boolean =>
+  kind === 'kafka'
+    ? Boolean(process.env.KAFKA_SASL_USERNAME)
+    : Boolean(process.env[specs[kind].envVar]);
 
 /**
  * `describe` that runs only with a real server of that kind, handing the tests its address.
@@ -157,18 +196,24 @@ export function describeWithServer(
  * address, saying so; under CI, whose test servers give every service's user, a failure.
  */
 export function describeWithServerAs(
-  kind: 'mysql' | 'mongodb',
+  kind: 'mysql' | 'mongodb' | 'kafka',
   account: string,
   name: string,
   tests: (url: ServerUrl) => void,
 ): void {
   const variable = accountEnvVar(kind, account);
   const own = process.env[variable];
-  if (own) {
+  const fromEnv = process.env[specs[kind].envVar];
+  if (own && kind === 'kafka' && fromEnv) {
+    // The address is the broker's; the tests connect with kafkaSecurity(account).
+    describe(name, () => tests(() => fromEnv));
+    return;
+  }
+  if (own && kind !== 'kafka') {
     describe(name, () => tests(() => own));
     return;
   }
-  if (process.env[specs[kind].envVar]) {
+  if (hasAccounts(kind)) {
     const why = `${variable} is not set (scripts/test-servers.sh env prints it)`;
     if (underCi()) {
       describe(name, () => {
@@ -191,16 +236,17 @@ export function describeWithServerAs(
  * none) skips it, saying so.
  */
 export function describeWithAccounts<TAccount extends string>(
-  kind: 'mysql' | 'mongodb',
+  kind: 'mysql' | 'mongodb' | 'kafka',
   accounts: readonly TAccount[],
   name: string,
   tests: (urls: Record<TAccount, ServerUrl>) => void,
 ): void {
   const variables = accounts.map((account) => accountEnvVar(kind, account));
   const missing = variables.filter((variable) => !process.env[variable]);
+  // Kafka's are passwords; a MongoDB or MySQL address may name no user.
   const anonymous = variables.filter((variable) => {
     const url = process.env[variable];
-    return url && !new URL(url).username;
+    return kind !== 'kafka' && url && !new URL(url).username;
   });
   if (missing.length === 0 && anonymous.length > 0) {
     // FerretDB on SQLite (scripts/test-servers.sh) has no users: nothing could be refused.

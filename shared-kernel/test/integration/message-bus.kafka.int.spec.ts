@@ -10,7 +10,12 @@ import {
   noteTaken,
 } from '../../src/testing/message-bus-fixtures';
 import { KafkaGroupTiming, KafkaMessageBus } from '../../src/adapters/kafka';
-import { describeWithServer, eventually, messageBusContract } from '../../src/testing';
+import {
+  describeWithServer,
+  eventually,
+  kafkaSecurity,
+  messageBusContract,
+} from '../../src/testing';
 
 /**
  * The broker's smallest session (group.min.session.timeout.ms, 6 s) bounds how soon a killed
@@ -42,16 +47,23 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     const raw: Producer = new Kafka({
       clientId: 'contract-raw',
       brokers,
+      ...kafkaSecurity(),
       logLevel: logLevel.NOTHING,
     }).producer();
     await raw.connect();
     return {
       openBus: async (registry) =>
-        new KafkaMessageBus({ brokers, clientId: 'contract', registry, groupTiming }),
+        new KafkaMessageBus({
+          brokers,
+          ...kafkaSecurity(),
+          clientId: 'contract',
+          registry,
+          groupTiming,
+        }),
       injectRaw: async (topic, key, value) => {
         await raw.send({ topic, messages: [{ key, value }] });
       },
-      childBus: { adapter: 'kafka', brokers, groupTiming },
+      childBus: { adapter: 'kafka', brokers, ...kafkaSecurity(), groupTiming },
       takeoverTimeoutMs: 30_000,
       close: () => raw.disconnect(),
     };
@@ -62,12 +74,14 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     const service = `retention${randomUUID().slice(0, 8)}`;
     const bus = new KafkaMessageBus({
       brokers,
+      ...kafkaSecurity(),
       clientId: 'retention',
       registry: contractRegistry(),
     });
     const admin = new Kafka({
       clientId: 'retention-admin',
       brokers,
+      ...kafkaSecurity(),
       logLevel: logLevel.NOTHING,
     }).admin();
     try {
@@ -115,6 +129,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     const group = `live-${randomUUID().slice(0, 8)}`;
     const bus = new KafkaMessageBus({
       brokers,
+      ...kafkaSecurity(),
       clientId: 'transient',
       registry: contractRegistry(),
       groupTiming,
@@ -122,6 +137,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     const admin = new Kafka({
       clientId: 'transient-admin',
       brokers,
+      ...kafkaSecurity(),
       logLevel: logLevel.NOTHING,
     }).admin();
     const note = notesOf('live');
@@ -163,6 +179,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     const scratch = mkdtempSync(join(tmpdir(), 'kafka-resume-'));
     const bus = new KafkaMessageBus({
       brokers,
+      ...kafkaSecurity(),
       clientId: 'resume',
       registry: contractRegistry(),
       groupTiming,
@@ -182,7 +199,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
       // Its session outlasts the survivor's start by far: a join now waits for it to expire.
       const deadSession = { ...groupTiming, sessionTimeoutMs: 12_000, rebalanceTimeoutMs: 12_000 };
       await crashConsumerMidMessage({
-        bus: { adapter: 'kafka', brokers, groupTiming: deadSession },
+        bus: { adapter: 'kafka', brokers, ...kafkaSecurity(), groupTiming: deadSession },
         group,
         topic,
         effectsFile: join(scratch, 'effects.db'),

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { generateCookieKey, generateSigningKey } from '@expedientes/auth';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { ServerKind, ServerUrl } from '@expedientes/shared-kernel/testing';
+import { kafkaEnvironment, ServerKind, ServerUrl } from '@expedientes/shared-kernel/testing';
 import { ServiceName } from './platform-client';
 import { freePort, repoRoot, serviceMain, ServiceProcess } from './processes';
 
@@ -57,12 +57,22 @@ export async function serviceProcesses(
     AUTH_JWKS_URL: trust.jwksUrl,
     ...options.all,
   };
+  // Each service as its own Kafka user, allowed what it is deployed with (kafka-acls.json).
   const env: Record<ServiceName, Record<string, string>> = {
-    documents: { ...common, MONGODB_URL: run.database(servers.mongodb(), 'documents') },
-    bpm: { ...common, MYSQL_URL: run.database(servers.mysql(), 'bpm') },
-    search: { ...common, MYSQL_URL: run.database(servers.mysql(), 'search') },
+    documents: {
+      ...common,
+      ...kafkaEnvironment('documents'),
+      MONGODB_URL: run.database(servers.mongodb(), 'documents'),
+    },
+    bpm: { ...common, ...kafkaEnvironment('bpm'), MYSQL_URL: run.database(servers.mysql(), 'bpm') },
+    search: {
+      ...common,
+      ...kafkaEnvironment('search'),
+      MYSQL_URL: run.database(servers.mysql(), 'search'),
+    },
     expedientes: {
       ...common,
+      ...kafkaEnvironment('expedientes'),
       EVENT_STORE: 'mysql',
       MYSQL_URL: run.database(servers.mysql(), 'expedientes'),
       MONGODB_URL: run.database(servers.mongodb(), 'expedientes'),
@@ -134,6 +144,8 @@ export function gatewayProcess(
     DOCUMENTS_URL: urls.service('documents'),
     BPM_URL: urls.service('bpm'),
     SEARCH_URL: urls.service('search'),
+    // Its live updates as its own Kafka user, which may read expedientes.events only.
+    ...kafkaEnvironment('gateway'),
     ...env,
   });
 }

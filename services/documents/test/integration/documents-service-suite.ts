@@ -34,7 +34,7 @@ export const testSettings: DocumentsSettings = {
 /** One documents module on a given infrastructure, as the suite needs it. */
 export interface DocumentsUnderTest {
   readonly module: ServiceModule;
-  /** The bus the module was given: the suite plays the other services on it. */
+  /** The bus the suite plays the other services on: the module's, or another client of its broker. */
   readonly bus: MessageBus;
   /** Uploads begun and neither finished nor cleaned away: what a cut-off upload must not leave. */
   readonly unfinishedUploads: () => Promise<number>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
-import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import { describeWithServerAs, kafkaSecurity } from '@expedientes/shared-kernel/testing';
 import { createDocumentsService } from '../../src/composition-root';
 import { documentsServiceSuite, testSettings } from './documents-service-suite';
 
@@ -14,19 +14,29 @@ function withDatabase(url: string, name: string): string {
 }
 
 describeWithServerAs('mongodb', 'documents', 'documents with MongoDB', (mongodbUrl) => {
-  describeWithServer('kafka', 'and Kafka', (brokers) => {
+  describeWithServerAs('kafka', 'documents', 'and Kafka', (brokers) => {
     documentsServiceSuite(
       'documents on the distributed infrastructure (MongoDB, GridFS, Kafka)',
       async (common) => {
         const url = withDatabase(mongodbUrl(), `documents_test_${randomBytes(4).toString('hex')}`);
-        const bus = new KafkaMessageBus({
-          brokers: brokers().split(','),
-          clientId: 'documents-int-test',
-          registry: publishedLanguage(),
-          groupTiming: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100 },
-        });
+        // documents as its own Kafka user, allowed what it is deployed with (kafka-acls.json);
+        // the suite plays the other services as the administrator.
+        const busAs = (account?: string) =>
+          new KafkaMessageBus({
+            brokers: brokers().split(','),
+            ...kafkaSecurity(account),
+            clientId: `documents-int-test-${account ?? 'others'}`,
+            registry: publishedLanguage(),
+            groupTiming: {
+              sessionTimeoutMs: 10_000,
+              heartbeatIntervalMs: 1_000,
+              maxWaitTimeMs: 100,
+            },
+          });
+        const documentsBus = busAs('documents');
+        const bus = busAs();
         const module = await createDocumentsService(
-          { kind: 'distributed', bus, mongodbUrl: url },
+          { kind: 'distributed', bus: documentsBus, mongodbUrl: url },
           common,
           testSettings,
         );
@@ -44,7 +54,7 @@ describeWithServerAs('mongodb', 'documents', 'documents with MongoDB', (mongodbU
             return written.length - whole;
           },
           dispose: async () => {
-            await bus.close();
+            await Promise.all([bus.close(), documentsBus.close()]);
             await db.dropDatabase();
             await connection.close();
           },

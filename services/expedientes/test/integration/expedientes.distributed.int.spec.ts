@@ -3,7 +3,11 @@ import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import {
+  describeWithServer,
+  describeWithServerAs,
+  kafkaSecurity,
+} from '@expedientes/shared-kernel/testing';
 import { expedientesServiceSuite } from '../support/expedientes-service-suite';
 import { NamespacedBus } from '../support/namespaced-bus';
 
@@ -21,10 +25,12 @@ describeWithServer('kafka', 'expedientes distributed: Kafka', (kafka) => {
         // The module creates the MySQL database itself, as at a first start-up.
         const mysqlUrl = ownDatabase(mysql());
         const mongodbUrl = ownDatabase(mongodb());
-        // Topics of their own: suites of the real documents and bpm may share the broker.
+        // Topics of their own: suites of the real documents and bpm may share the broker. As
+        // Kafka's administrator, then: expedientes' own user may use the real topics only.
         const bus = new NamespacedBus(
           new KafkaMessageBus({
             brokers: kafka().split(','),
+            ...kafkaSecurity(),
             clientId: 'expedientes-test',
             registry: publishedLanguage(),
             groupTiming: {

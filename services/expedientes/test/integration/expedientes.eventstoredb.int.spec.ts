@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { publishedLanguage } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
-import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import {
+  describeWithServer,
+  describeWithServerAs,
+  kafkaSecurity,
+} from '@expedientes/shared-kernel/testing';
 import { expedientesServiceSuite } from '../support/expedientes-service-suite';
 import { NamespacedBus } from '../support/namespaced-bus';
 
@@ -17,10 +21,12 @@ describeWithServer('eventstore', 'expedientes distributed: EventStoreDB', (event
         const mongo = new URL(mongodb());
         mongo.pathname = `/expedientes_test_${randomBytes(4).toString('hex')}`;
         const mongodbUrl = mongo.toString();
-        // Topics of their own: suites of the real documents and bpm may share the broker.
+        // Topics of their own: suites of the real documents and bpm may share the broker. As
+        // Kafka's administrator, then: expedientes' own user may use the real topics only.
         const bus = new NamespacedBus(
           new KafkaMessageBus({
             brokers: kafka().split(','),
+            ...kafkaSecurity(),
             clientId: 'expedientes-test',
             registry: publishedLanguage(),
             groupTiming: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, maxWaitTimeMs: 100 },

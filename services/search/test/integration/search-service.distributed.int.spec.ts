@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
 import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServer, describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import { describeWithServerAs, kafkaSecurity } from '@expedientes/shared-kernel/testing';
 import { createSearchService } from '../../src/composition-root';
 import { indexConsumerGroup } from '../../src/domain/expediente-search-index';
 import { MysqlExpedienteSearchIndex } from '../../src/infrastructure/sql/mysql-expediente-search-index';
@@ -46,6 +46,7 @@ async function deleteGroupsFrom(brokers: string[], generation: number): Promise<
   const admin = new Kafka({
     clientId: 'search-int-cleanup',
     brokers,
+    ...kafkaSecurity(),
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
@@ -60,27 +61,33 @@ async function deleteGroupsFrom(brokers: string[], generation: number): Promise<
   }
 }
 
-describeWithServer('kafka', 'the search service on Kafka', (kafkaUrl) => {
+describeWithServerAs('kafka', 'search', 'the search service on Kafka', (kafkaUrl) => {
   describeWithServerAs('mysql', 'search', 'and MariaDB FULLTEXT', (mysqlUrl) => {
     searchServiceScenario(
       async (metrics) => {
         const brokers = kafkaUrl().split(',');
         const database = await databaseAtFreshGeneration(mysqlUrl());
-        const bus = new KafkaMessageBus({
-          brokers,
-          clientId: 'search-int',
-          registry: publishedLanguage(),
-          groupTiming,
-        });
+        // search as its own Kafka user, allowed what it is deployed with (kafka-acls.json); the
+        // scenario plays the other services as the administrator.
+        const busAs = (account?: string) =>
+          new KafkaMessageBus({
+            brokers,
+            ...kafkaSecurity(account),
+            clientId: `search-int-${account ?? 'others'}`,
+            registry: publishedLanguage(),
+            groupTiming,
+          });
+        const searchBus = busAs('search');
+        const bus = busAs();
         const module = await createSearchService(
-          { kind: 'distributed', bus, mysqlUrl: database.url },
+          { kind: 'distributed', bus: searchBus, mysqlUrl: database.url },
           { logger: silentLogger, metrics },
         );
         return {
           module,
           bus,
           dispose: async () => {
-            await bus.close();
+            await Promise.all([bus.close(), searchBus.close()]);
             await MysqlDatabase.dropDatabase(database.url);
             await deleteGroupsFrom(brokers, database.generation);
           },

@@ -21,7 +21,7 @@ import {
 
 export interface SearchServiceUnderTest {
   readonly module: SearchServiceModule;
-  /** The bus the module reads, to publish what the other services would. */
+  /** Where the other services publish what the module reads: its bus, or another client of its broker. */
   readonly bus: MessageBus;
   dispose(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
 import { traced } from '../shared/tracing';
+import { KafkaSecurity } from './kafka-security';
 
 /** How fast a group notices members coming and going; kafkajs' defaults where omitted. */
 export interface KafkaGroupTiming {
@@ -20,7 +21,7 @@ export interface KafkaGroupTiming {
   readonly maxWaitTimeMs?: number;
 }
 
-export interface KafkaMessageBusOptions {
+export interface KafkaMessageBusOptions extends KafkaSecurity {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly registry: MessageRegistry;
@@ -56,6 +57,7 @@ export class KafkaMessageBus implements MessageBus {
   private readonly readyTopics = new Map<string, Promise<void>>();
   private readonly consumers = new Set<KafkaGroupConsumer>();
   private connection?: Promise<void>;
+  private producing?: Promise<void>;
 
   constructor(private readonly options: KafkaMessageBusOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -63,6 +65,8 @@ export class KafkaMessageBus implements MessageBus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...(options.sasl ? { sasl: options.sasl } : {}),
+      ...(options.ssl ? { ssl: options.ssl } : {}),
       logLevel: kafkaLogLevel,
       logCreator: kafkaLogCreator(this.logger),
       // kafkajs backs off up to 30 s, so producers and consumers came back up to 11 s after
@@ -141,26 +145,40 @@ export class KafkaMessageBus implements MessageBus {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
     this.consumers.clear();
-    if (this.connection) {
-      this.connection = undefined;
-      await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
-    }
+    const open = [
+      ...(this.connection ? [this.admin] : []),
+      ...(this.producing ? [this.producer] : []),
+    ];
+    this.connection = undefined;
+    this.producing = undefined;
+    await Promise.all(open.map((client) => client.disconnect()));
   }
 
   private async send(topic: string, envelopes: readonly Envelope[]): Promise<void> {
     await this.ensureTopic(topic);
+    await this.connectProducer();
     await this.producer.send({ topic, messages: envelopes.map(toKafkaMessage) });
   }
 
   private connect(): Promise<void> {
-    this.connection ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(
-      () => undefined,
-      (error: unknown) => {
-        this.connection = undefined;
-        throw error;
-      },
-    );
+    this.connection ??= this.admin.connect().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
     return this.connection;
+  }
+
+  /**
+   * The producer connects at the first send: an idempotent producer asks the broker for a
+   * producer id, which a principal that may write nowhere (the gateway's live updates, which
+   * only read) is refused.
+   */
+  private connectProducer(): Promise<void> {
+    this.producing ??= this.producer.connect().catch((error: unknown) => {
+      this.producing = undefined;
+      throw error;
+    });
+    return this.producing;
   }
 
   /** Creates the topic and its dead-letter topic once per bus; existing ones are left as they are. */

@@ -3,6 +3,7 @@ import { publishedLanguage } from '../../contracts';
 import { Logger } from '../../ports/logger';
 import { MessageBus } from '../../ports/message-bus';
 import { KafkaMessageBus } from '../kafka/kafka-message-bus';
+import { kafkaSecurityFrom, kafkaSecurityVariables } from '../kafka/kafka-security';
 import { ConfigurationError, env, loadConfig } from './config';
 import { JwtIdentityVerifier } from './jwt-identity-verifier';
 import { createLogger } from './logging';
@@ -16,6 +17,7 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).de
 const commonVariables = {
   LOG_LEVEL: logLevel,
   KAFKA_BROKERS: env.list(),
+  ...kafkaSecurityVariables,
   AUTH_ISSUER: z.string().min(1),
   AUTH_AUDIENCE: z.string().min(1),
   AUTH_JWKS_URL: env.url(['http', 'https']),
@@ -57,6 +59,7 @@ export function runDistributedService<TShape extends z.ZodRawShape>(
     const metrics = new ServiceMetrics(spec.name);
     const bus = new KafkaMessageBus({
       brokers: config.KAFKA_BROKERS,
+      ...kafkaSecurityFrom(config),
       clientId: spec.name,
       registry: publishedLanguage(),
       logger: logger.child({ component: 'kafka' }),
