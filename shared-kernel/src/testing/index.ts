@@ -1,4 +1,5 @@
 export * from './servers';
+export * from './kafka-buses';
 export * from './sql-databases';
 export * from './event-store-contract';
 export * from './file-store-contract';

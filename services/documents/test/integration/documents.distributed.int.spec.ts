@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { publishedLanguage } from '@expedientes/shared-kernel';
-import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
 import { connectMongo } from '@expedientes/shared-kernel/adapters/mongodb';
-import { describeWithServerAs, kafkaSecurity } from '@expedientes/shared-kernel/testing';
+import { describeWithServerAs, serviceKafkaBuses } from '@expedientes/shared-kernel/testing';
 import { createDocumentsService } from '../../src/composition-root';
 import { documentsServiceSuite, testSettings } from './documents-service-suite';
 
@@ -19,24 +17,13 @@ describeWithServerAs('mongodb', 'documents', 'documents with MongoDB', (mongodbU
       'documents on the distributed infrastructure (MongoDB, GridFS, Kafka)',
       async (common) => {
         const url = withDatabase(mongodbUrl(), `documents_test_${randomBytes(4).toString('hex')}`);
-        // documents as its own Kafka user, allowed what it is deployed with (kafka-acls.json);
-        // the suite plays the other services as the administrator.
-        const busAs = (account?: string) =>
-          new KafkaMessageBus({
-            brokers: brokers().split(','),
-            ...kafkaSecurity(account),
-            clientId: `documents-int-test-${account ?? 'others'}`,
-            registry: publishedLanguage(),
-            groupTiming: {
-              sessionTimeoutMs: 10_000,
-              heartbeatIntervalMs: 1_000,
-              maxWaitTimeMs: 100,
-            },
-          });
-        const documentsBus = busAs('documents');
-        const bus = busAs();
+        const buses = serviceKafkaBuses('documents', {
+          brokers: brokers().split(','),
+          groupTiming: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100 },
+        });
+        const bus = buses.others;
         const module = await createDocumentsService(
-          { kind: 'distributed', bus: documentsBus, mongodbUrl: url },
+          { kind: 'distributed', bus: buses.service, mongodbUrl: url },
           common,
           testSettings,
         );
@@ -54,7 +41,7 @@ describeWithServerAs('mongodb', 'documents', 'documents with MongoDB', (mongodbU
             return written.length - whole;
           },
           dispose: async () => {
-            await Promise.all([bus.close(), documentsBus.close()]);
+            await buses.close();
             await db.dropDatabase();
             await connection.close();
           },

@@ -1,9 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
-import { KafkaMessageBus } from '@expedientes/shared-kernel/adapters/kafka';
+import { silentLogger } from '@expedientes/shared-kernel';
 import { MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
-import { describeWithServerAs, kafkaSecurity } from '@expedientes/shared-kernel/testing';
+import {
+  describeWithServerAs,
+  kafkaSecurity,
+  serviceKafkaBuses,
+} from '@expedientes/shared-kernel/testing';
 import { createSearchService } from '../../src/composition-root';
 import { indexConsumerGroup } from '../../src/domain/expediente-search-index';
 import { MysqlExpedienteSearchIndex } from '../../src/infrastructure/sql/mysql-expediente-search-index';
@@ -67,27 +70,16 @@ describeWithServerAs('kafka', 'search', 'the search service on Kafka', (kafkaUrl
       async (metrics) => {
         const brokers = kafkaUrl().split(',');
         const database = await databaseAtFreshGeneration(mysqlUrl());
-        // search as its own Kafka user, allowed what it is deployed with (kafka-acls.json); the
-        // scenario plays the other services as the administrator.
-        const busAs = (account?: string) =>
-          new KafkaMessageBus({
-            brokers,
-            ...kafkaSecurity(account),
-            clientId: `search-int-${account ?? 'others'}`,
-            registry: publishedLanguage(),
-            groupTiming,
-          });
-        const searchBus = busAs('search');
-        const bus = busAs();
+        const buses = serviceKafkaBuses('search', { brokers, groupTiming });
         const module = await createSearchService(
-          { kind: 'distributed', bus: searchBus, mysqlUrl: database.url },
+          { kind: 'distributed', bus: buses.service, mysqlUrl: database.url },
           { logger: silentLogger, metrics },
         );
         return {
           module,
-          bus,
+          bus: buses.others,
           dispose: async () => {
-            await Promise.all([bus.close(), searchBus.close()]);
+            await buses.close();
             await MysqlDatabase.dropDatabase(database.url);
             await deleteGroupsFrom(brokers, database.generation);
           },
