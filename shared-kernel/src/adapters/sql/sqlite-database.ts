@@ -265,7 +265,7 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  /** Whether this call comes from the work of this database's open transaction. */
+  /** Whether this call comes from the work of an open `together` on this database. */
   private inTransaction(): boolean {
     return this.ambient.getStore()?.open === true;
   }
