@@ -56,10 +56,14 @@ export class MongoDocumentoRepository implements DocumentoRepository {
     return encontrado && documentoDe(encontrado);
   }
 
+  /**
+   * A lookup by `_id` for each, not one `$in`: FerretDB hands only equalities on to its
+   * backend and applies `$in` itself to the whole collection, so each attachment read every
+   * document ever uploaded; MongoDB serves both from the `_id` index.
+   */
   async buscarVarios(ids: readonly string[]): Promise<Documento[]> {
-    if (ids.length === 0) return [];
-    const encontrados = await this.documentos.find({ _id: { $in: [...ids] } }).toArray();
-    return encontrados.map(documentoDe);
+    const encontrados = await Promise.all([...new Set(ids)].map((id) => this.buscar(id)));
+    return encontrados.filter((documento): documento is Documento => documento !== null);
   }
 
   async guardar(documentos: readonly Documento[], mensajes: readonly OutgoingMessage[]) {
