@@ -648,6 +648,36 @@ CREATE SCHEMA IF NOT EXISTS $account AUTHORIZATION $account;
   done
   postgres_super >/dev/null <<<"$sql" || fail_with_log postgres "could not create the services' roles"
 }
+# FerretDB v1 turns `_id` in a filter into `_jsonb -> '_id' @> <value>`, which
+# the btree index it makes for `_id` cannot serve: every lookup by id, and every
+# conditional update (`{_id, position: {$lt: p}}`), read the whole table, so its
+# cost grew with the data where MongoDB's _id index keeps it flat. An event
+# trigger gives each table FerretDB creates a GIN index on that expression, which
+# PostgreSQL uses for it. The index is PostgreSQL's alone: FerretDB lists only
+# the indexes it made, and drops this one with its table.
+postgres_id_indexes() {
+  postgres_super -d "$PG_DB" >/dev/null <<'SQL' || fail_with_log postgres "could not create the _id index trigger"
+CREATE OR REPLACE FUNCTION public.ferretdb_id_index() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  created record;
+BEGIN
+  FOR created IN
+    SELECT objid::regclass AS tbl FROM pg_event_trigger_ddl_commands()
+    WHERE command_tag = 'CREATE TABLE' AND object_type = 'table'
+  LOOP
+    IF EXISTS (SELECT FROM pg_attribute
+               WHERE attrelid = created.tbl AND attname = '_jsonb' AND NOT attisdropped) THEN
+      EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> ''_id'') jsonb_path_ops)',
+                     created.tbl);
+    END IF;
+  END LOOP;
+END $$;
+DROP EVENT TRIGGER IF EXISTS ferretdb_id_index;
+CREATE EVENT TRIGGER ferretdb_id_index ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION public.ferretdb_id_index();
+SQL
+}
 postgres_isready() { "$(postgres_bin_dir)/pg_isready" -q -h "$HOST" -p "$POSTGRES_PORT" -d postgres; }
 postgres_ready_in_log() { log_has_since_start postgres 'database system is ready to accept connections'; }
 postgres_wait() {
@@ -664,6 +694,7 @@ SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER ENCODING ''UTF8'' LC_COLLATE ''C''
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
 SQL
   postgres_service_roles
+  postgres_id_indexes
   # A query answered over TCP, as FerretDB connects.
   wait_until postgres "SELECT 1 as $PG_USER over TCP" postgres_tcp -c 'SELECT 1'
 }
