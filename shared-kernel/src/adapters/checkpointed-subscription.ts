@@ -61,6 +61,12 @@ export const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
     () => false,
   );
 
+/**
+ * A trailing checkpoint is written at most this often: one write serves every event handled
+ * meanwhile, where a store that commits each write to the disk (MySQL) paid one per event.
+ */
+export const CHECKPOINT_INTERVAL_MS = 100;
+
 const backoff = (policy: HandlerRetryPolicy, attempt: number): number =>
   Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
 
@@ -70,8 +76,9 @@ const backoff = (policy: HandlerRetryPolicy, attempt: number): number =>
  * event in order; a failing store is re-read from the last checkpoint.
  *
  * With `durable`, the checkpoint trails: it is stored once `durable()` has resolved, covering
- * every event handled before the call; meanwhile the subscription goes on from the position
- * it keeps in memory. A crash in between hands those events over again, as it would any.
+ * every event handled before the call, and at most every `CHECKPOINT_INTERVAL_MS` (at once
+ * when the subscription stops); meanwhile the subscription goes on from the position it
+ * keeps in memory. A crash in between hands those events over again, as it would any.
  */
 class CheckpointedSubscription implements EventSubscription {
   private readonly stopping = new AbortController();
@@ -80,6 +87,7 @@ class CheckpointedSubscription implements EventSubscription {
   /** The last event handled, and the last whose checkpoint is stored. */
   private handled?: bigint;
   private stored?: bigint;
+  private storedAt = 0;
   private readonly trailing = new Rerun(
     () => this.storeDurable(),
     () => this.handled !== this.stored,
@@ -138,12 +146,15 @@ class CheckpointedSubscription implements EventSubscription {
    * it gave up (the subscription stopped while the store failed).
    */
   private async storeDurable(): Promise<boolean> {
+    const wait = this.storedAt + CHECKPOINT_INTERVAL_MS - Date.now();
+    if (wait > 0) await pause(wait, this.stopping.signal);
     for (let failures = 1; ; failures += 1) {
       const position = this.handled as bigint;
       try {
         await (this.durable as () => Promise<void>)();
         await this.checkpoints.save(this.subscriberId, position);
         this.stored = position;
+        this.storedAt = Date.now();
         return true;
       } catch (error) {
         this.report(error);
