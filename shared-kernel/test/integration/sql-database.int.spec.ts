@@ -1,4 +1,9 @@
-import { Migration, SqlDatabase } from '../../src/adapters/sql';
+import {
+  Migration,
+  SqlDatabase,
+  SqliteDatabase,
+  SqliteDatabaseOptions,
+} from '../../src/adapters/sql';
 import {
   describeWithServer,
   TemporaryDatabase,
@@ -26,6 +31,20 @@ const items: Migration = {
     sqlite: ['CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, flag INTEGER, big BIGINT)'],
   },
 };
+
+/** A fresh SQLite file with the counters table for `work`, deleted afterwards. */
+async function withCounters(
+  work: (temp: TemporaryDatabase<SqliteDatabase>) => Promise<void>,
+  options: SqliteDatabaseOptions = {},
+): Promise<void> {
+  const temp = temporarySqlite(options);
+  try {
+    await temp.db.migrate('test', [counters]);
+    await work(temp);
+  } finally {
+    await temp.dispose();
+  }
+}
 
 function sqlDatabaseSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): void {
   let temp: TemporaryDatabase<SqlDatabase>;
@@ -125,9 +144,7 @@ describe('SqliteDatabase', () => {
   sqlDatabaseSuite(async () => temporarySqlite());
 
   it('keeps a statement issued during a transaction out of it', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const rolledBack = temp.db.transaction(async (tx) => {
@@ -141,15 +158,11 @@ describe('SqliteDatabase', () => {
       await outside;
       const rows = await temp.db.query<{ name: string }>('SELECT name FROM counters');
       expect(rows.map((row) => row.name)).toEqual(['outside']);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 
   it('commits the transactions queued together as one group; one that throws rolls back alone', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       const other = temp.reopen();
       const seenInside: number[] = [];
       const seenOutside: number[] = [];
@@ -178,15 +191,11 @@ describe('SqliteDatabase', () => {
       expect(seenOutside).toEqual([0, 0, 0, 0, 0]);
       const rows = await other.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
       expect(rows.map((row) => row.name)).toEqual(['m0', 'm1', 'm3', 'm4']);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 
   it('lets what `together` calls on the database join its transaction, a nested one in a savepoint', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       const other = temp.reopen();
       const seen = await temp.db.together(async () => {
         // Through the database itself, as a store built on it would: no waiting for itself.
@@ -205,15 +214,11 @@ describe('SqliteDatabase', () => {
       expect(seen).toEqual({ outside: 0, inside: ['kept', 'outer'] });
       const rows = await other.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
       expect(rows.map((row) => row.name)).toEqual(['kept', 'outer']);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 
   it('commits what `together` runs as one, or nothing of it', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       await expect(
         temp.db.together(async () => {
           await temp.db.execute("INSERT INTO counters VALUES ('first', 1)");
@@ -235,15 +240,11 @@ describe('SqliteDatabase', () => {
       await late;
       const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
       expect(rows.map((row) => row.name).sort()).toEqual(['first', 'late']);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 
   it('commits a transaction that is redone if lost, and flushes the next one again', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       await temp.db.execute("INSERT INTO counters VALUES ('position', 1)", [], {
         redoneIfLost: true,
       });
@@ -251,15 +252,11 @@ describe('SqliteDatabase', () => {
       expect(Number(setting.synchronous)).toBe(2); // FULL
       const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
       expect(rows.map((row) => Number(row.value))).toEqual([1]);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 
   it('flushes with a commit of its own that changes nothing a reader sees', async () => {
-    const temp = temporarySqlite();
-    try {
-      await temp.db.migrate('test', [counters]);
+    await withCounters(async (temp) => {
       await temp.db.execute("INSERT INTO counters VALUES ('mark', 7)", [], { redoneIfLost: true });
       type Checkpoint = { log: number; checkpointed: number };
       const [before] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
@@ -272,30 +269,26 @@ describe('SqliteDatabase', () => {
       expect(rows.map((row) => Number(row.value))).toEqual([7]);
       const [version] = await temp.db.query<{ user_version: number }>('PRAGMA user_version');
       expect(Number(version.user_version)).toBe(0);
-    } finally {
-      await temp.dispose();
-    }
+    });
   });
 });
 
 describe('SqliteDatabase that survives a process crash, not a power cut', () => {
-  const processCrash = () => temporarySqlite({ durability: 'process-crash' });
-  sqlDatabaseSuite(async () => processCrash());
+  sqlDatabaseSuite(async () => temporarySqlite({ durability: 'process-crash' }));
 
   it('commits without waiting for the disk, flushes included', async () => {
-    const temp = processCrash();
-    try {
-      await temp.db.migrate('test', [counters]);
-      await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
-      await temp.db.execute("INSERT INTO counters VALUES ('b', 2)", [], { redoneIfLost: true });
-      await temp.db.flush();
-      const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
-      expect(Number(setting.synchronous)).toBe(1); // NORMAL: the log is flushed at checkpoints
-      const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
-      expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b']);
-    } finally {
-      await temp.dispose();
-    }
+    await withCounters(
+      async (temp) => {
+        await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
+        await temp.db.execute("INSERT INTO counters VALUES ('b', 2)", [], { redoneIfLost: true });
+        await temp.db.flush();
+        const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
+        expect(Number(setting.synchronous)).toBe(1); // NORMAL: the log is flushed at checkpoints
+        const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+        expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b']);
+      },
+      { durability: 'process-crash' },
+    );
   });
 });
 
