@@ -57,14 +57,27 @@ describe('EmbeddedMessageBus consumer positions', () => {
     return Number(row.last);
   };
 
-  it('writes a running member’s position within positionSaveMs, one write for many messages', async () => {
+  /** A bus on a fresh file that writes positions every `positionSaveMs`, closed after `work`. */
+  const withBus = async (
+    positionSaveMs: number,
+    work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>,
+  ): Promise<void> => {
     const temp = temporarySqlite();
     const bus = await EmbeddedMessageBus.open(temp.db, {
       registry: contractRegistry(),
       pollIntervalMs,
-      positionSaveMs: 200,
+      positionSaveMs,
     });
     try {
+      await work(bus, temp.db);
+    } finally {
+      await bus.close();
+      await temp.dispose();
+    }
+  };
+
+  it('writes a running member’s position within positionSaveMs, one write for many messages', async () => {
+    await withBus(200, async (bus, db) => {
       const delivered: number[] = [];
       await bus.subscribe({
         group: 'positions',
@@ -74,24 +87,15 @@ describe('EmbeddedMessageBus consumer positions', () => {
       await bus.publish('notes', [note(1), note(2), note(3)]);
       await eventually(() => expect(delivered).toEqual([1, 2, 3]));
       // Delivered, not yet written: a member that died now would deliver them again.
-      expect(await positionOf(temp.db, 'positions')).toBeLessThan(await lastSequence(temp.db));
+      expect(await positionOf(db, 'positions')).toBeLessThan(await lastSequence(db));
       await eventually(async () =>
-        expect(await positionOf(temp.db, 'positions')).toBe(await lastSequence(temp.db)),
+        expect(await positionOf(db, 'positions')).toBe(await lastSequence(db)),
       );
-    } finally {
-      await bus.close();
-      temp.dispose();
-    }
+    });
   });
 
   it('writes a position only once the handler’s store says what it stored is on the disk', async () => {
-    const temp = temporarySqlite();
-    const bus = await EmbeddedMessageBus.open(temp.db, {
-      registry: contractRegistry(),
-      pollIntervalMs,
-      positionSaveMs: 20,
-    });
-    try {
+    await withBus(20, async (bus, db) => {
       const delivered: number[] = [];
       let flushes = 0;
       let onDisk!: () => void;
@@ -105,20 +109,17 @@ describe('EmbeddedMessageBus consumer positions', () => {
           await flushed;
         },
       });
-      const before = (await positionOf(temp.db, 'durable')) ?? 0;
+      const before = (await positionOf(db, 'durable')) ?? 0;
       await bus.publish('notes', [note(1), note(2)]);
       await eventually(() => expect(delivered).toEqual([1, 2]));
       await eventually(() => expect(flushes).toBeGreaterThan(0));
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect((await positionOf(temp.db, 'durable')) ?? 0).toBe(before);
+      expect((await positionOf(db, 'durable')) ?? 0).toBe(before);
       onDisk();
       await eventually(async () =>
-        expect(await positionOf(temp.db, 'durable')).toBe(await lastSequence(temp.db)),
+        expect(await positionOf(db, 'durable')).toBe(await lastSequence(db)),
       );
-    } finally {
-      await bus.close();
-      temp.dispose();
-    }
+    });
   });
 
   it('delivers again, to the next member, what a member delivered but never wrote', async () => {
