@@ -147,11 +147,10 @@ export class SagaOrchestrator {
       updatedAt: now,
     };
     const created = this.enter(registered, initial, 'running', 0);
-    const reached = await this.atomically(async () => {
+    return (await this.advance(registered, async () => {
       await this.deps.store.create(created);
-      return this.runLocalSteps(registered, created);
-    });
-    return (await this.publishPending(registered, reached)) as SagaState<TData>;
+      return created;
+    })) as SagaState<TData>;
   }
 
   async handleReply(reply: Envelope): Promise<ReplyOutcome> {
@@ -247,31 +246,33 @@ export class SagaOrchestrator {
    * From a saved saga: publishes its pending command, or runs the local action it stands at and
    * saves where that leads, until the saga waits for a reply or has ended.
    */
-  private async drive(definition: SagaDefinition<unknown>, saved: SagaState): Promise<SagaState> {
-    const reached = await this.atomically(() => this.runLocalSteps(definition, saved));
-    return this.publishPending(definition, reached);
+  private drive(definition: SagaDefinition<unknown>, saved: SagaState): Promise<SagaState> {
+    return this.advance(definition, async () => saved);
   }
 
   /** Saves the saga's move from `previous` to `next`, then drives it from there. */
-  private async moveOn(
+  private moveOn(
     definition: SagaDefinition<unknown>,
     previous: SagaState,
     next: SagaState,
   ): Promise<SagaState> {
-    const reached = await this.atomically(async () =>
-      this.runLocalSteps(definition, await this.save(previous, next)),
-    );
-    return this.publishPending(definition, reached);
+    return this.advance(definition, () => this.save(previous, next));
   }
 
   /**
-   * The saves and local actions up to the next command commit as one where the store can:
-   * should any of them fail, the saga stands where it stood before, which is redone the same.
-   * The command is published only after that commit.
+   * `saved` (a save, or the saga as saved already), the local steps from there, then the
+   * pending command. The saves and local actions commit as one where the store can
+   * (`SagaStore.atomically`): should any of them fail, the saga stands where it stood before,
+   * which is redone the same. The command is published only after that commit.
    */
-  private atomically<T>(work: () => Promise<T>): Promise<T> {
-    const { store } = this.deps;
-    return store.atomically ? store.atomically(work) : work();
+  private async advance(
+    definition: SagaDefinition<unknown>,
+    saved: () => Promise<SagaState>,
+  ): Promise<SagaState> {
+    const steps = async () => this.runLocalSteps(definition, await saved());
+    const sagas = this.deps.store;
+    const reached = await (sagas.atomically ? sagas.atomically(steps) : steps());
+    return this.publishPending(definition, reached);
   }
 
   /** Runs the local action the saga stands at and saves where it leads, until it waits or ends. */
