@@ -178,15 +178,25 @@ export function describeWithServer(
     `no ${spec.label} server: set ${spec.envVar} (scripts/test-servers.sh up prints it) ` +
     `or run where Docker is available`;
   if (underCi() && spec.requiredInCi) {
-    describe(name, () => {
-      it(`needs a ${spec.label} server under CI`, () => {
-        throw new Error(`${name}: ${why}`);
-      });
-    });
+    failingUnderCi(name, `needs a ${spec.label} server under CI`, why);
     return;
   }
+  skippedLoudly(name, why, () => tests(() => ''));
+}
+
+/** A suite that CI should have been able to run: one test that fails, saying why. */
+function failingUnderCi(name: string, title: string, why: string): void {
+  describe(name, () => {
+    it(title, () => {
+      throw new Error(`${name}: ${why}`);
+    });
+  });
+}
+
+/** A suite skipped with a warning, and listed as skipped in jest's summary too. */
+function skippedLoudly(name: string, why: string, tests: () => void): void {
   console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
-  describe.skip(name, () => tests(() => '')); // listed as skipped in jest's summary too
+  describe.skip(name, tests);
 }
 
 /**
@@ -216,11 +226,7 @@ export function describeWithServerAs(
   if (hasAccounts(kind)) {
     const why = `${variable} is not set (scripts/test-servers.sh env prints it)`;
     if (underCi()) {
-      describe(name, () => {
-        it(`connects as the ${account} user under CI`, () => {
-          throw new Error(`${name}: ${why}`);
-        });
-      });
+      failingUnderCi(name, `connects as the ${account} user under CI`, why);
       return;
     }
     console.warn(`\n  AS THE ADMINISTRATOR, NOT AS ${account}: ${name}\n  (${why})\n`);
@@ -250,10 +256,9 @@ export function describeWithAccounts<TAccount extends string>(
   });
   if (missing.length === 0 && anonymous.length > 0) {
     // FerretDB on SQLite (scripts/test-servers.sh) has no users: nothing could be refused.
-    console.warn(
-      `\n  SKIPPED: ${name}\n  (${anonymous.join(', ')} name no user: the server has none)\n`,
+    skippedLoudly(name, `${anonymous.join(', ')} name no user: the server has none`, () =>
+      tests({} as Record<TAccount, ServerUrl>),
     );
-    describe.skip(name, () => tests({} as Record<TAccount, ServerUrl>));
     return;
   }
   if (missing.length === 0) {
@@ -265,15 +270,10 @@ export function describeWithAccounts<TAccount extends string>(
   }
   const why = `no user of its own for ${missing.join(', ')} (scripts/test-servers.sh env prints them)`;
   if (underCi()) {
-    describe(name, () => {
-      it(`needs the services' ${specs[kind].label} users under CI`, () => {
-        throw new Error(`${name}: ${why}`);
-      });
-    });
+    failingUnderCi(name, `needs the services' ${specs[kind].label} users under CI`, why);
     return;
   }
-  console.warn(`\n  SKIPPED: ${name}\n  (${why})\n`);
-  describe.skip(name, () => tests({} as Record<TAccount, ServerUrl>));
+  skippedLoudly(name, why, () => tests({} as Record<TAccount, ServerUrl>));
 }
 
 /** `describeWithServer` for a suite that needs several servers at once. */
