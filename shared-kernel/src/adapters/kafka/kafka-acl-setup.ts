@@ -6,8 +6,7 @@ import {
   Admin,
   ResourcePatternTypes,
 } from 'kafkajs';
-import { KafkaAclBinding, KafkaAccessTable } from '../../messaging/kafka-acls';
-import { allKafkaAclBindings } from '../../messaging/kafka-acls';
+import { allKafkaAclBindings, KafkaAclBinding, KafkaAccessTable } from '../../messaging/kafka-acls';
 
 const resourceTypes = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP } as const;
 const operations = {
