@@ -243,15 +243,29 @@ describe('SqliteDatabase', () => {
     });
   });
 
-  it('commits a transaction that is redone if lost, and flushes the next one again', async () => {
+  it('commits a transaction that is redone if lost without a flush, and flushes the next one again', async () => {
     await withCounters(async (temp) => {
-      await temp.db.execute("INSERT INTO counters VALUES ('position', 1)", [], {
-        redoneIfLost: true,
-      });
-      const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
-      expect(Number(setting.synchronous)).toBe(2); // FULL
-      const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
-      expect(rows.map((row) => Number(row.value))).toEqual([1]);
+      const synchronous = async (): Promise<number> => {
+        const [setting] = await temp.db.query<{ synchronous: number }>('PRAGMA synchronous');
+        return Number(setting.synchronous);
+      };
+      const mark = (value: number) =>
+        temp.db.execute("INSERT OR REPLACE INTO counters VALUES ('position', ?)", [value], {
+          redoneIfLost: true,
+        });
+      await mark(1);
+      expect(await synchronous()).toBe(1); // NORMAL
+      await mark(2); // and it stays so while no commit needs more
+      expect(await synchronous()).toBe(1);
+      await temp.db.execute("INSERT INTO counters VALUES ('change', 1)");
+      expect(await synchronous()).toBe(2); // FULL
+      const rows = await temp
+        .reopen()
+        .query<{ name: string; value: number }>('SELECT name, value FROM counters ORDER BY name');
+      expect(rows.map((row) => [row.name, Number(row.value)])).toEqual([
+        ['change', 1],
+        ['position', 2],
+      ]);
     });
   });
 

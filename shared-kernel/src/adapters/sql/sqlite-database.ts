@@ -101,6 +101,8 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly filename: string;
   /** Whether commits wait for the disk unless redone if lost (else none does). */
   private readonly flushes: boolean;
+  /** Whether the connection's commits wait for the disk now (see `commitGroup`). */
+  private flushing: boolean;
 
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
@@ -111,6 +113,7 @@ export class SqliteDatabase implements SqlDatabase {
     this.connection.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives a power cut. NORMAL: a process crash only (in WAL
     // mode the log is flushed at checkpoints, and the file is never left corrupt).
+    this.flushing = this.flushes;
     this.connection.pragma(`synchronous = ${this.flushes ? 'FULL' : 'NORMAL'}`);
     this.connection.pragma('foreign_keys = ON');
     this.connection.pragma('busy_timeout = 5000');
@@ -231,9 +234,9 @@ export class SqliteDatabase implements SqlDatabase {
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     // A group whose members are all redone if lost commits without waiting for the disk; the
     // write-ahead log keeps commit order, so the next flushed commit takes it to disk as well.
-    // (SQLite takes the setting only outside a transaction.)
-    const lighter = this.flushes && group.every((job) => job.redoneIfLost);
-    if (lighter) this.run('PRAGMA synchronous = NORMAL');
+    // (SQLite takes the setting only outside a transaction.) The setting stays until a group
+    // needs the other one: a file whose commits are mostly of one kind seldom changes it.
+    if (this.flushes) this.flushCommits(!group.every((job) => job.redoneIfLost));
     try {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
       this.run('BEGIN IMMEDIATE');
@@ -255,14 +258,18 @@ export class SqliteDatabase implements SqlDatabase {
       if (this.connection.inTransaction) this.run('ROLLBACK');
       for (const job of group) job.reject(error);
       return;
-    } finally {
-      if (lighter) this.run('PRAGMA synchronous = FULL');
     }
     group.forEach((job, index) => {
       const { ok, value } = outcomes[index];
       if (ok) job.resolve(value);
       else job.reject(value);
     });
+  }
+
+  private flushCommits(flushing: boolean): void {
+    if (flushing === this.flushing) return;
+    this.run(`PRAGMA synchronous = ${flushing ? 'FULL' : 'NORMAL'}`);
+    this.flushing = flushing;
   }
 
   /** Whether this call comes from the work of an open `together` on this database. */
