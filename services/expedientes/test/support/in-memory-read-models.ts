@@ -13,10 +13,12 @@ import {
 export class InMemoryReadModels implements ExpedienteReadModels {
   readonly listItems = new Map<string, Positioned<ExpedienteListItem>>();
   readonly details = new Map<string, Positioned<ExpedienteDetail>>();
-  readonly writes: { expedienteId: string; position: bigint }[] = [];
+  readonly writes: Array<Pick<ViewsWrite, 'expedienteId' | 'position' | 'noneStored'>> = [];
+  readonly loads: string[] = [];
   readonly criteria: ListCriteria[] = [];
 
   async load(expedienteId: string): Promise<StoredViews> {
+    this.loads.push(expedienteId);
     return {
       listItem: this.listItems.get(expedienteId) ?? null,
       detail: this.details.get(expedienteId) ?? null,
@@ -24,8 +26,8 @@ export class InMemoryReadModels implements ExpedienteReadModels {
   }
 
   async write(writes: readonly ViewsWrite[]): Promise<void> {
-    for (const { expedienteId, views, position } of writes) {
-      this.writes.push({ expedienteId, position });
+    for (const { expedienteId, views, position, noneStored } of writes) {
+      this.writes.push({ expedienteId, position, noneStored });
       const over = <T>(map: Map<string, Positioned<T>>, view: T | undefined) => {
         const stored = map.get(expedienteId);
         if (view && (!stored || stored.position < position))

@@ -185,10 +185,25 @@ describe('the query side', () => {
         },
       ]);
 
+      const [loadsBefore, writesBefore] = [live.loads.length, live.writes.length];
       const report = await new RebuildReadModels(app.eventStore, live, projector, 2).execute();
       expect(report).toEqual({ eventos: 6 });
       expect(live.listItems).toEqual(liveViews.items);
       expect(live.details).toEqual(liveViews.details);
+      // Three batches of two: the first finds the views cleared without looking them up and
+      // says so to the store; the later ones look up what it wrote.
+      expect(live.loads.slice(loadsBefore)).toEqual([id, id]);
+      const flags = live.writes.slice(writesBefore).map((write) => write.noneStored === true);
+      expect(flags).toEqual([true, false, false]);
+    });
+
+    it('tells the store when none of an expediente was stored, the live projection too', async () => {
+      const readModels = new InMemoryReadModels();
+      const projector = new ExpedienteProjector(readModels);
+      const [first, second] = await recordedOf(app, id);
+      await projector.project(first);
+      await projector.project(second);
+      expect(readModels.writes.map((write) => write.noneStored === true)).toEqual([true, false]);
     });
   });
 

@@ -1,7 +1,15 @@
 import { RecordedExpedienteEvent } from '../expediente-stream';
 import { evolveDetail, ExpedienteDetail } from './expediente-detail';
 import { evolveListItem, ExpedienteListItem } from './expediente-list';
-import { ExpedienteReadModels, Positioned, ViewsToWrite, ViewsWrite } from './read-models';
+import {
+  ExpedienteReadModels,
+  Positioned,
+  StoredViews,
+  ViewsToWrite,
+  ViewsWrite,
+} from './read-models';
+
+const NONE_STORED: StoredViews = { listItem: null, detail: null };
 
 type Evolve<TView> = (view: TView | null, recorded: RecordedExpedienteEvent) => TView | null;
 
@@ -48,20 +56,32 @@ export class ExpedienteProjector {
 
   /**
    * Folds a batch (a rebuild reads them 500 at a time): each expediente's views are loaded
-   * once, take all its events, and every view changed is written in one go.
+   * once, all at the same time, take all its events, and every view changed is written in
+   * one go. A rebuild passes the expedientes it has written since it cleared the views: any
+   * other has none stored, and is not looked up (the set grows with this batch's).
    */
-  async projectAll(events: readonly RecordedExpedienteEvent[]): Promise<void> {
+  async projectAll(
+    events: readonly RecordedExpedienteEvent[],
+    rebuilt?: Set<string>,
+  ): Promise<void> {
+    const groups = [...byExpediente(events)];
+    const loaded = await Promise.all(
+      groups.map(([id]) => (rebuilt && !rebuilt.has(id) ? NONE_STORED : this.readModels.load(id))),
+    );
     const writes: ViewsWrite[] = [];
-    for (const [expedienteId, own] of byExpediente(events)) {
-      const stored = await this.readModels.load(expedienteId);
+    for (const [index, [expedienteId, own]] of groups.entries()) {
+      const stored = loaded[index];
       const views: ViewsToWrite = {
         listItem: advance<ExpedienteListItem>(stored.listItem, own, evolveListItem),
         detail: advance<ExpedienteDetail>(stored.detail, own, evolveDetail),
       };
       if (views.listItem || views.detail) {
-        writes.push({ expedienteId, views, position: own[own.length - 1].position });
+        const position = own[own.length - 1].position;
+        const noneStored = !stored.listItem && !stored.detail;
+        writes.push({ expedienteId, views, position, ...(noneStored ? { noneStored } : {}) });
       }
     }
     if (writes.length > 0) await this.readModels.write(writes);
+    for (const { expedienteId } of writes) rebuilt?.add(expedienteId);
   }
 }

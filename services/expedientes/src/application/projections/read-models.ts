@@ -24,6 +24,12 @@ export interface ViewsWrite {
   readonly expedienteId: string;
   readonly views: ViewsToWrite;
   readonly position: bigint;
+  /**
+   * No view of it was stored when it was folded (a new expediente, or a rebuild's first
+   * batch with it): a store may insert them, and must still keep a newer view that another
+   * writer stored meanwhile.
+   */
+  readonly noneStored?: boolean;
 }
 
 export type ListSort = 'codigo' | 'creadoAt' | 'fase' | 'vencimiento';

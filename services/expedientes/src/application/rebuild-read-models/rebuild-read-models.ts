@@ -24,13 +24,14 @@ export class RebuildReadModels {
     await this.readModels.clear();
     let after: bigint | undefined;
     let eventos = 0;
+    const rebuilt = new Set<string>();
     for (;;) {
       const batch = await this.eventStore.readAll({
         after,
         limit: this.batchSize,
         streamPrefixes: [EXPEDIENTE_STREAM_PREFIX],
       });
-      await this.projector.projectAll(batch.map(fromRecorded));
+      await this.projector.projectAll(batch.map(fromRecorded), rebuilt);
       eventos += batch.length;
       if (batch.length < this.batchSize) {
         // The live projection's checkpoint is past all of it: it must not be lost now.

@@ -102,26 +102,28 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     };
   }
 
-  /** Each collection's views in one bulk write; the list first, as a single write did. */
+  /** Each collection's views in bulk writes; the list first, as a single write did. */
   async write(writes: readonly ViewsWrite[]): Promise<void> {
-    const lists: ListDocument[] = [];
-    const details: DetailDocument[] = [];
-    for (const { expedienteId, views, position } of writes) {
+    const lists: Array<ToWrite<ListDocument>> = [];
+    const details: Array<ToWrite<DetailDocument>> = [];
+    for (const { expedienteId, views, position, noneStored = false } of writes) {
       const at = Long.fromBigInt(position);
       const { listItem, detail } = views;
       if (listItem) {
-        lists.push({
+        const document: ListDocument = {
           ...listItem,
           _id: expedienteId,
           searchText: searchTextOf(listItem.codigo, listItem.descripcion),
           vencimientoOrden: ordenDeVencimiento(listItem.vencimiento),
           position: at,
-        });
+        };
+        lists.push({ document, noneStored });
       }
-      if (detail) details.push({ _id: expedienteId, position: at, view: detail });
+      if (detail)
+        details.push({ document: { _id: expedienteId, position: at, view: detail }, noneStored });
     }
-    await replaceIfOlder(this.listItems, lists);
-    await replaceIfOlder(this.details, details);
+    await writeViews(this.listItems, lists);
+    await writeViews(this.details, details);
   }
 
   /** Acknowledged writes are journaled already (MongoDB's default write concern). */
@@ -181,31 +183,111 @@ function listItemOf(document: ListDocument): ExpedienteListItem {
   });
 }
 
+type PositionedDocument = { _id: string; position: Long };
+
+/** A view to write, and whether none of its expediente was stored when it was folded. */
+interface ToWrite<TDocument extends PositionedDocument> {
+  readonly document: TDocument;
+  readonly noneStored: boolean;
+}
+
+/**
+ * Replacements go in bulk writes of at most this many. FerretDB, the MongoDB stand-in of the
+ * test servers, stopped answering anyone at a bulk of 100 replacements of stored documents
+ * (all its connections to PostgreSQL held idle), while 45 went through; MongoDB takes any.
+ */
+const REPLACEMENTS_PER_BULK = 32;
+
+/**
+ * Inserts the views of which none was stored (one insert for all: a new expediente, or a
+ * rebuild); every other view, and one whose insert met a view stored meanwhile, replaces the
+ * stored one if that is older.
+ */
+async function writeViews<TDocument extends PositionedDocument>(
+  collection: Collection<TDocument>,
+  views: ReadonlyArray<ToWrite<TDocument>>,
+): Promise<void> {
+  const inserts = views.filter((view) => view.noneStored).map((view) => view.document);
+  const replacements = views.filter((view) => !view.noneStored).map((view) => view.document);
+  const storedMeanwhile = await insertUnlessStored(collection, inserts);
+  await replaceIfOlder(collection, [...replacements, ...storedMeanwhile]);
+}
+
+/** Inserts the documents; returns those whose id was taken (the one refusal expected). */
+function insertUnlessStored<TDocument extends PositionedDocument>(
+  collection: Collection<TDocument>,
+  documents: readonly TDocument[],
+): Promise<TDocument[]> {
+  return refusedForKeyAmong(documents, async (some) => {
+    await collection.insertMany(some as Parameters<typeof collection.insertMany>[0], {
+      ordered: false,
+    });
+  });
+}
+
 /**
  * Replaces each view unless the stored one is as new or newer (then its upsert hits the key,
  * which is the one refusal expected).
  */
-async function replaceIfOlder<TDocument extends { _id: string; position: Long }>(
+async function replaceIfOlder<TDocument extends PositionedDocument>(
   collection: Collection<TDocument>,
   documents: readonly TDocument[],
 ): Promise<void> {
-  if (documents.length === 0) return;
-  try {
-    await collection.bulkWrite(
-      documents.map((document) => ({
-        replaceOne: {
-          filter: { _id: document._id, position: { $lt: document.position } } as Filter<TDocument>,
-          replacement: document,
-          upsert: true,
-        },
-      })),
-      { ordered: false },
+  for (let start = 0; start < documents.length; start += REPLACEMENTS_PER_BULK) {
+    await refusedForKeyAmong(documents.slice(start, start + REPLACEMENTS_PER_BULK), (some) =>
+      collection.bulkWrite(
+        some.map((document) => ({
+          replaceOne: {
+            filter: {
+              _id: document._id,
+              position: { $lt: document.position },
+            } as Filter<TDocument>,
+            replacement: document,
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      ),
     );
-  } catch (error) {
-    const refusals = error instanceof MongoBulkWriteError ? error.writeErrors : [error];
-    const onlyNewerStored = (Array.isArray(refusals) ? refusals : [refusals]).every(
-      (refusal) => (refusal as { code?: number }).code === DUPLICATE_KEY,
-    );
-    if (!onlyNewerStored) throw error;
   }
+}
+
+/**
+ * Writes `documents` with one unordered bulk write; returns those refused for a key already
+ * taken. The others are written again until none is refused: MongoDB writes all but the
+ * refused (writing them again changes nothing), FerretDB writes none once one is refused.
+ */
+async function refusedForKeyAmong<TDocument>(
+  documents: readonly TDocument[],
+  write: (some: readonly TDocument[]) => Promise<unknown>,
+): Promise<TDocument[]> {
+  const refused: TDocument[] = [];
+  let pending = documents;
+  while (pending.length > 0) {
+    try {
+      await write(pending);
+      break;
+    } catch (error) {
+      const indexes = refusedForKey(error, pending.length);
+      if (!indexes) throw error;
+      const out = new Set(indexes);
+      refused.push(...pending.filter((_, index) => out.has(index)));
+      pending = pending.filter((_, index) => !out.has(index));
+    }
+  }
+  return refused;
+}
+
+/**
+ * The indexes of the `count` writes that the store refused, if every refusal was for a key
+ * already taken (all of them when the error does not say which); else undefined.
+ */
+function refusedForKey(error: unknown, count: number): number[] | undefined {
+  if (error instanceof MongoBulkWriteError) {
+    const refusals = [error.writeErrors].flat();
+    const forKey = refusals.every((refusal) => refusal.code === DUPLICATE_KEY);
+    return forKey ? refusals.map((refusal) => refusal.index) : undefined;
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === DUPLICATE_KEY ? Array.from({ length: count }, (_, index) => index) : undefined;
 }

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { connectMongo, ensureIndexes } from '@expedientes/shared-kernel/adapters/mongodb';
+import { describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import { ExpedienteDetail } from '../../src/application/projections/expediente-detail';
+import { ViewsWrite } from '../../src/application/projections/read-models';
+import {
+  MongoExpedienteReadModels,
+  readModelIndexes,
+} from '../../src/infrastructure/read-models/mongo-expediente-read-models';
+
+/** A detail view that only its code tells apart; the store keeps views whole. */
+const detailCoded = (codigo: string) => ({ codigo }) as unknown as ExpedienteDetail;
+
+const detailWrite = (
+  expedienteId: string,
+  codigo: string,
+  position: bigint,
+  noneStored?: true,
+): ViewsWrite => ({
+  expedienteId,
+  views: { detail: detailCoded(codigo) },
+  position,
+  ...(noneStored ? { noneStored } : {}),
+});
+
+describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mongodb) => {
+  let close: () => Promise<void>;
+  let readModels: MongoExpedienteReadModels;
+
+  beforeAll(async () => {
+    const url = new URL(mongodb());
+    url.pathname = `/expedientes_test_${randomBytes(4).toString('hex')}`;
+    const connection = await connectMongo(url.toString(), { appName: 'test', maxAttempts: 1 });
+    await ensureIndexes(connection.db(), readModelIndexes);
+    readModels = new MongoExpedienteReadModels(connection.db());
+    close = async () => {
+      await connection.db().dropDatabase();
+      await connection.close();
+    };
+  });
+  afterAll(() => close?.());
+
+  const codigoOf = async (expedienteId: string) =>
+    ((await readModels.detail(expedienteId)) as { codigo?: string } | null)?.codigo;
+
+  it('inserts views of which none was stored, and keeps a newer one stored meanwhile', async () => {
+    await readModels.write([
+      detailWrite('e1', 'first', 5n, true),
+      detailWrite('e2', 'e2', 1n, true),
+    ]);
+    expect(await codigoOf('e1')).toBe('first');
+    // Two writers that both found nothing stored: the later view stays, whichever comes last.
+    await readModels.write([detailWrite('e1', 'older', 3n, true)]);
+    expect(await codigoOf('e1')).toBe('first');
+    await readModels.write([
+      detailWrite('e1', 'newer', 7n, true),
+      detailWrite('e3', 'e3', 2n, true),
+    ]);
+    expect(await codigoOf('e1')).toBe('newer');
+    expect(await codigoOf('e3')).toBe('e3');
+  });
+
+  it('replaces stored views a hundred at a time, older ones only', async () => {
+    const ids = Array.from({ length: 100 }, (_, index) => `bulk-${index}`);
+    const codigos = () => Promise.all(ids.map(codigoOf));
+    await readModels.write(ids.map((id) => detailWrite(id, 'v1', 10n, true)));
+    // FerretDB stopped answering anyone at one bulk write of this many replacements.
+    await readModels.write(ids.map((id) => detailWrite(id, 'v2', 20n)));
+    expect(await codigos()).toEqual(ids.map(() => 'v2'));
+    // Half of them older than what is stored: FerretDB dropped the whole bulk at the first.
+    await readModels.write(ids.map((id, index) => detailWrite(id, 'v3', index % 2 ? 30n : 15n)));
+    expect(await codigos()).toEqual(ids.map((_, index) => (index % 2 ? 'v3' : 'v2')));
+  });
+});
