@@ -53,21 +53,16 @@ export function parsePeakRssKb(statusText: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/**
- * Ticks spent by `root` and every live descendant of it (a process that starts helpers
- * counts their CPU too). Each one's cutime/cstime is included: a child that exited and was
- * waited for has its time moved into its parent's, so nothing is counted twice or lost.
- * Null when `root` is not among `stats` (it is gone).
- */
-export function treeTicks(root: number, stats: ReadonlyMap<number, ProcStat>): number | null {
-  if (!stats.has(root)) return null;
+/** `root` and every live descendant of it, as found in `stats`; empty when `root` is gone. */
+export function treeOf(root: number, stats: ReadonlyMap<number, ProcStat>): ProcStat[] {
+  if (!stats.has(root)) return [];
   const children = new Map<number, number[]>();
   for (const stat of stats.values()) {
     const list = children.get(stat.ppid) ?? [];
     list.push(stat.pid);
     children.set(stat.ppid, list);
   }
-  let ticks = 0;
+  const tree: ProcStat[] = [];
   const seen = new Set<number>();
   const stack = [root];
   while (stack.length > 0) {
@@ -76,10 +71,62 @@ export function treeTicks(root: number, stats: ReadonlyMap<number, ProcStat>): n
     seen.add(pid);
     const stat = stats.get(pid);
     if (!stat) continue;
-    ticks += stat.utime + stat.stime + stat.cutime + stat.cstime;
+    tree.push(stat);
     stack.push(...(children.get(pid) ?? []));
   }
-  return ticks;
+  return tree;
+}
+
+/**
+ * Ticks spent by `root` and every live descendant of it (a process that starts helpers
+ * counts their CPU too). Each one's cutime/cstime is included: a child that exited and was
+ * waited for has its time moved into its parent's, so nothing is counted twice or lost.
+ * Null when `root` is not among `stats` (it is gone).
+ */
+export function treeTicks(root: number, stats: ReadonlyMap<number, ProcStat>): number | null {
+  const tree = treeOf(root, stats);
+  if (tree.length === 0) return null;
+  return tree.reduce(
+    (ticks, stat) => ticks + stat.utime + stat.stime + stat.cutime + stat.cstime,
+    0,
+  );
+}
+
+/**
+ * The write system calls (write, writev, pwrite...) a process has made, `syscw` of
+ * /proc/<pid>/io text; null if absent. Each is a message to another process (a query, a
+ * request, an answer) or a write to a file: how many hops an operation makes, a figure that
+ * does not move with the machine's load as time does.
+ */
+export function parseWriteCalls(ioText: string): number | null {
+  const match = /^syscw:\s+(\d+)$/m.exec(ioText);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Write system calls of `root` and its live descendants (those of exited ones are not kept);
+ * null when `root` is gone or its /proc/<pid>/io cannot be read.
+ */
+export function treeWriteCalls(root: number, stats: ReadonlyMap<number, ProcStat>): number | null {
+  const tree = treeOf(root, stats);
+  if (tree.length === 0) return null;
+  let calls = 0;
+  for (const { pid } of tree) {
+    const own = readWriteCalls(pid);
+    if (own === null && pid === root) return null;
+    calls += own ?? 0;
+  }
+  return calls;
+}
+
+/** Write system calls of `pid` alone; null if it is gone. */
+export function readWriteCalls(pid: number): number | null {
+  return parsedProcFile(pid, 'io', parseWriteCalls);
+}
+
+/** What a counter grew by between two readings; null if either is missing. */
+export function growth(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : after - before;
 }
 
 /** Milliseconds of CPU between two readings of ticks; null if either is missing. */
@@ -88,14 +135,14 @@ export function cpuMsBetween(
   after: number | null,
   ticksPerSecond: number,
 ): number | null {
-  if (before === null || after === null) return null;
-  return ((after - before) * 1000) / ticksPerSecond;
+  const ticks = growth(before, after);
+  return ticks === null ? null : (ticks * 1000) / ticksPerSecond;
 }
 
-/** CPU-ms per operation; null when nothing was done or the CPU is unknown. */
-export function perOperation(cpuMs: number | null, operations: number): number | null {
-  if (cpuMs === null || operations <= 0) return null;
-  return cpuMs / operations;
+/** A total (CPU-ms, calls) per operation; null when nothing was done or the total is unknown. */
+export function perOperation(total: number | null, operations: number): number | null {
+  if (total === null || operations <= 0) return null;
+  return total / operations;
 }
 
 /** Clock ticks per second of /proc's times: `getconf CLK_TCK`, 100 on every usual Linux. */
@@ -126,8 +173,17 @@ export function readAllProcStats(): Map<number, ProcStat> {
 
 /** Peak RSS (VmHWM) of `pid` in kB, null if it is gone. */
 export function readPeakRssKb(pid: number): number | null {
+  return parsedProcFile(pid, 'status', parsePeakRssKb);
+}
+
+/** `/proc/<pid>/<file>` through `parse`; null if the process is gone. */
+function parsedProcFile(
+  pid: number,
+  file: string,
+  parse: (text: string) => number | null,
+): number | null {
   try {
-    return parsePeakRssKb(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return parse(readFileSync(`/proc/${pid}/${file}`, 'utf8'));
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import { cpus, freemem, release, totalmem } from 'node:os';
 import { Options } from './options';
-import { ScenarioResult } from './scenarios/harness';
+import { ProcessFigures, ScenarioResult } from './scenarios/harness';
 import { Summary } from './stats';
 
 export interface Machine {
@@ -111,18 +111,31 @@ export function markdown(report: Report): string {
 
   const names = scenarios[0]?.processes.map((p) => p.name) ?? [];
   if (names.length > 0) {
-    lines.push('CPU-ms per operation, per process:', '');
-    lines.push(
-      ...table(
-        ['scenario', ...names],
-        scenarios.map((s) => [
-          `${s.name} (per ${s.operation})`,
-          ...names.map((name) =>
-            fixed(s.processes.find((p) => p.name === name)?.cpuMsPerOperation, 2),
-          ),
-        ]),
-      ),
-      '',
+    const perProcess = (
+      title: string,
+      figure: (p: ProcessFigures) => number | null,
+      digits: number,
+    ) => {
+      lines.push(title, '');
+      lines.push(
+        ...table(
+          ['scenario', ...names],
+          scenarios.map((s) => [
+            `${s.name} (per ${s.operation})`,
+            ...names.map((name) => {
+              const process = s.processes.find((p) => p.name === name);
+              return fixed(process ? figure(process) : null, digits);
+            }),
+          ]),
+        ),
+        '',
+      );
+    };
+    perProcess('CPU-ms per operation, per process:', (p) => p.cpuMsPerOperation, 2);
+    perProcess(
+      'Write system calls per operation, per process (messages sent, file writes):',
+      (p) => p.writeCallsPerOperation,
+      1,
     );
     const last = scenarios[scenarios.length - 1] as ScenarioResult;
     lines.push('Peak RSS (VmHWM) at the end, MiB:', '');

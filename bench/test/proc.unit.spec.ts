@@ -1,11 +1,16 @@
+import { writeFileSync } from 'node:fs';
 import { messagesHandled } from '../src/metrics';
 import {
   cpuMsBetween,
+  growth,
   parsePeakRssKb,
   parseProcStat,
+  parseWriteCalls,
   perOperation,
   ProcStat,
+  readWriteCalls,
   treeTicks,
+  treeWriteCalls,
 } from '../src/proc';
 
 /** A /proc/<pid>/stat line with the given command name and times (fields 14–17). */
@@ -81,6 +86,29 @@ describe('CPU accounting', () => {
     expect(perOperation(2500, 100)).toBe(25);
     expect(perOperation(2500, 0)).toBeNull();
     expect(perOperation(null, 10)).toBeNull();
+  });
+
+  it('counts what a counter grew by, and nothing when a reading is missing', () => {
+    expect(growth(10, 25)).toBe(15);
+    expect(growth(null, 25)).toBeNull();
+    expect(growth(10, null)).toBeNull();
+  });
+
+  it('reads the write system calls from /proc/<pid>/io', () => {
+    const io = 'rchar: 6976\nwchar: 120\nsyscr: 10\nsyscw: 37\nread_bytes: 8192\n';
+    expect(parseWriteCalls(io)).toBe(37);
+    expect(parseWriteCalls('rchar: 1\n')).toBeNull();
+  });
+
+  it('counts the writes of a live process, and none of one that is gone', () => {
+    const before = readWriteCalls(process.pid);
+    expect(before).not.toBeNull();
+    writeFileSync('/dev/null', 'x');
+    expect(readWriteCalls(process.pid)).toBeGreaterThan(before as number);
+    const self: ProcStat = { pid: process.pid, ppid: 0, utime: 0, stime: 0, cutime: 0, cstime: 0 };
+    const calls = treeWriteCalls(process.pid, new Map([[process.pid, self]]));
+    expect(calls).toBeGreaterThan(before as number);
+    expect(treeWriteCalls(999_999_999, new Map())).toBeNull();
   });
 
   it('reads the peak RSS from /proc/<pid>/status', () => {

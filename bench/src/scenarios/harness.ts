@@ -2,7 +2,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Api } from '../api';
 import { HttpClient, now } from '../http';
 import { Options } from '../options';
-import { cpuMsBetween, perOperation, readAllProcStats, readPeakRssKb, treeTicks } from '../proc';
+import {
+  cpuMsBetween,
+  growth,
+  perOperation,
+  readAllProcStats,
+  readPeakRssKb,
+  readWriteCalls,
+  treeTicks,
+  treeWriteCalls,
+} from '../proc';
 import { Samples, Summary } from '../stats';
 import { MonitoredProcess, RunningSystem } from '../system/system';
 
@@ -40,6 +49,8 @@ export interface ProcessFigures {
   readonly kind: MonitoredProcess['kind'] | 'client';
   readonly cpuMs: number | null;
   readonly cpuMsPerOperation: number | null;
+  /** Write system calls (messages sent, file writes) per operation; see `parseWriteCalls`. */
+  readonly writeCallsPerOperation: number | null;
   /** VmHWM after the scenario: the process's peak RSS since it started. */
   readonly peakRssKb: number | null;
 }
@@ -131,6 +142,7 @@ export class Recorder {
 interface Reading {
   readonly at: number;
   readonly ticks: Map<string, number | null>;
+  readonly writeCalls: Map<string, number | null>;
 }
 
 type Accounted = Omit<MonitoredProcess, 'kind'> & { readonly kind: ProcessFigures['kind'] };
@@ -138,14 +150,19 @@ type Accounted = Omit<MonitoredProcess, 'kind'> & { readonly kind: ProcessFigure
 function read(processes: readonly Accounted[]): Reading {
   const stats = readAllProcStats();
   const ticks = new Map<string, number | null>();
+  const writeCalls = new Map<string, number | null>();
   for (const each of processes) {
     if (each.kind === 'client') {
       // Its own threads only: the processes it started are its children, counted apart.
       const own = stats.get(each.pid);
       ticks.set(each.name, own ? own.utime + own.stime : null);
-    } else ticks.set(each.name, treeTicks(each.pid, stats));
+      writeCalls.set(each.name, readWriteCalls(each.pid));
+    } else {
+      ticks.set(each.name, treeTicks(each.pid, stats));
+      writeCalls.set(each.name, treeWriteCalls(each.pid, stats));
+    }
   }
-  return { at: now(), ticks };
+  return { at: now(), ticks, writeCalls };
 }
 
 const CLIENT = 'bench (client)';
@@ -182,11 +199,16 @@ export async function measure(
       after.ticks.get(each.name) ?? null,
       context.ticksPerSecond,
     );
+    const writeCalls = growth(
+      before.writeCalls.get(each.name) ?? null,
+      after.writeCalls.get(each.name) ?? null,
+    );
     return {
       name: each.name,
       kind: each.kind,
       cpuMs,
       cpuMsPerOperation: perOperation(cpuMs, recorder.operations),
+      writeCallsPerOperation: perOperation(writeCalls, recorder.operations),
       peakRssKb: readPeakRssKb(each.pid),
     };
   });
