@@ -154,14 +154,17 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       await openExpediente([message]);
       relay.start();
       await eventually(() => expect(bus.ids()).toEqual([message.id]));
-      // As after a crash: this relay's memory is gone, the mark never made it.
+      // As after a crash: this relay's memory is gone, the mark never made it. The bus holds
+      // back until the new relay has read the outbox: released earlier, the first relay's
+      // mark could win that race (it did, once in CI).
       const next = new OutboxRelay(new SqlOutboxSource(db), bus, { pollIntervalMs: 60_000 });
-      bus.release();
-
       next.start();
-
-      await eventually(() => expect(bus.ids()).toEqual([message.id, message.id]));
-      await next.stop();
+      try {
+        await eventually(() => expect(bus.ids()).toEqual([message.id, message.id]));
+      } finally {
+        bus.release();
+        await next.stop();
+      }
     });
 
     it('marks on stop what it has published', async () => {
