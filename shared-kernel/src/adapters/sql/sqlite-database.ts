@@ -113,8 +113,8 @@ export class SqliteDatabase implements SqlDatabase {
     this.connection.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives a power cut. NORMAL: a process crash only (in WAL
     // mode the log is flushed at checkpoints, and the file is never left corrupt).
-    this.flushing = this.flushes;
     this.connection.pragma(`synchronous = ${this.flushes ? 'FULL' : 'NORMAL'}`);
+    this.flushing = this.flushes;
     this.connection.pragma('foreign_keys = ON');
     this.connection.pragma('busy_timeout = 5000');
     // Reads straight from the file's pages in memory, not a read() and a copy per page: with

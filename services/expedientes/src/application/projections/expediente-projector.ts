@@ -78,7 +78,7 @@ export class ExpedienteProjector {
       if (views.listItem || views.detail) {
         const position = own[own.length - 1].position;
         const noneStored = !stored.listItem && !stored.detail;
-        writes.push({ expedienteId, views, position, ...(noneStored ? { noneStored } : {}) });
+        writes.push({ expedienteId, views, position, noneStored });
       }
     }
     if (writes.length > 0) await this.readModels.write(writes);
