@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import fs, {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Durability, LocalFileStore } from '../../src/adapters/files';
+import { ContentNotFoundError } from '../../src/ports/content-errors';
 import { fileStoreContract } from '../../src/testing';
 
 /** Every entry the store keeps under its folder: kept files, uploads under way, deletions. */
@@ -42,21 +50,53 @@ describe('LocalFileStore', () => {
   });
 
   it.each<[Durability, number]>([
-    ['power-cut', 3],
+    ['power-cut', 2],
     ['process-crash', 0],
   ])('flushes an upload to the disk as its durability says (%s)', async (durability, flushes) => {
-    const probe = await open(__filename, 'r');
-    const handles = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
-    await probe.close();
-    const sync = jest.spyOn(handles, 'sync');
+    const fsync = jest.spyOn(fs, 'fsync');
     try {
       const store = new LocalFileStore({ directory: newDirectory(), maxBytes: 1000, durability });
       await store.upload(Readable.from([Buffer.from('contenido')]), { filename: 'a.txt' });
-      // The content, its description and the folder it is renamed into.
-      expect(sync).toHaveBeenCalledTimes(flushes);
+      // The file, and the folder it is renamed into.
+      expect(fsync).toHaveBeenCalledTimes(flushes);
     } finally {
-      sync.mockRestore();
+      fsync.mockRestore();
     }
+  });
+
+  it('reads and deletes the files that earlier versions kept as a folder each', async () => {
+    const directory = newDirectory();
+    const store = new LocalFileStore({ directory, maxBytes: 1000 });
+    const id = 'd'.repeat(32);
+    const folder = join(directory, 'files', id);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'content'), 'contenido de antes');
+    const description = {
+      id,
+      filename: 'antiguo.txt',
+      contentType: 'text/plain',
+      length: 18,
+      sha256: 'e'.repeat(64),
+      uploadedAt: '2026-01-02T03:04:05.000Z',
+      metadata: { version: 2 },
+    };
+    writeFileSync(join(folder, 'file.json'), JSON.stringify(description));
+
+    const { content, ...stored } = await store.openDownload(id);
+    expect(stored).toEqual({ ...description, uploadedAt: new Date(description.uploadedAt) });
+    expect((await readAll(content)).toString()).toBe('contenido de antes');
+    expect(await store.delete(id)).toBe(true);
+    await expect(store.openDownload(id)).rejects.toBeInstanceOf(ContentNotFoundError);
+  });
+
+  it('refuses a stored file whose end is not its description', async () => {
+    const directory = newDirectory();
+    const store = new LocalFileStore({ directory, maxBytes: 1000 });
+    const stored = await store.upload(Readable.from([Buffer.from('contenido')]), {
+      filename: 'a.txt',
+    });
+    appendFileSync(join(directory, 'files', stored.id), 'x');
+    await expect(store.openDownload(stored.id)).rejects.toThrow(/damaged/);
   });
 
   it('finds its files again when opened anew, as after a restart', async () => {
