@@ -156,6 +156,7 @@ function buildContainer(
         clock: ctx.get(TOKENS.clock),
         logger: ctx.get<Logger>(TOKENS.logger).child({ component: 'sagas' }),
         runStep: sagaStepSpans,
+        onCommitted: (saga) => ctx.get<SagaWaiter>(TOKENS.sagaWaiter).notify(saga),
       }),
   );
   singleton(TOKENS.sagaWaiter, (ctx) => new SagaWaiter(ctx.get(TOKENS.sagaStore)));
@@ -269,7 +270,6 @@ function buildContainer(
       new SagaReplyConsumer(
         ctx.get(TOKENS.bus),
         ctx.get(TOKENS.orchestrator),
-        ctx.get(TOKENS.sagaWaiter),
         ctx.get(TOKENS.metrics),
       ),
   );

@@ -32,6 +32,11 @@ export interface SagaOrchestratorDependencies {
   readonly logger?: Logger;
   /** Runs each step (its local action, or sending its command), a trace span where traces are on. */
   readonly runStep?: StepRunner;
+  /**
+   * Told of each saga as this orchestrator has just committed it: whoever waits for a saga in
+   * this process learns of its end here, without loading it again.
+   */
+  readonly onCommitted?: (saga: SagaState) => void;
 }
 
 /** How the orchestrator runs one step of a saga: `work` itself, by default. */
@@ -272,6 +277,7 @@ export class SagaOrchestrator {
     const steps = async () => this.runLocalSteps(definition, await saved());
     const sagas = this.deps.store;
     const reached = await (sagas.atomically ? sagas.atomically(steps) : steps());
+    this.deps.onCommitted?.(reached);
     return this.publishPending(definition, reached);
   }
 

@@ -249,9 +249,11 @@ describe('the orchestrator, driven directly', () => {
   const envelopes = new EnvelopeFactory(newId, clock);
   const orchestrator = (
     definitions: SagaDefinition<unknown>[] = [openExpedienteSaga(log)],
+    onCommitted?: (saga: SagaState) => void,
   ): SagaOrchestrator =>
     new SagaOrchestrator({
       definitions,
+      onCommitted,
       store,
       envelopes,
       newId,
@@ -307,6 +309,32 @@ describe('the orchestrator, driven directly', () => {
       causationId: reply.id,
       correlationId: 'correlation-1',
     });
+  });
+
+  it('tells onCommitted of the saga as stored after each commit, the end included', async () => {
+    const told: SagaState[] = [];
+    const sagas = orchestrator([openExpedienteSaga(log)], (saga) => told.push(saga));
+    const started = await start(sagas);
+    const stored = async (): Promise<SagaState | null> => store.load(started.sagaId);
+    expect(told).toEqual([await stored()]);
+
+    const registered = replyTo(published[0], 'documents.DocumentsRegistered', {
+      sagaId: started.sagaId,
+      documentIds: ['doc-1'],
+    });
+    await sagas.handleReply(registered);
+    expect(told[1]).toEqual(await stored());
+    expect(told[1]).toMatchObject({ status: 'running', currentStep: 1 });
+
+    await sagas.handleReply(
+      replyTo(published[1], 'bpm.ProcessStarted', { sagaId: started.sagaId, processId: 'p-1' }),
+    );
+    expect(told).toHaveLength(3);
+    expect(told[2]).toEqual(await stored());
+    expect(told[2].status).toBe('completed');
+
+    await sagas.handleReply(registered); // a redelivery, ignored: nothing committed
+    expect(told).toHaveLength(3);
   });
 
   it('re-publishes what a redelivered reply caused when publishing failed the first time', async () => {

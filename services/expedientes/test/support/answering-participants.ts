@@ -16,10 +16,7 @@ export class AnsweringParticipants implements MessagePublisher {
   readonly commands: Envelope[] = [];
   answer: (command: Envelope) => Answer = () => null;
 
-  constructor(
-    private readonly envelopes: EnvelopeFactory,
-    private readonly onReplyHandled: (sagaId: string) => void = () => undefined,
-  ) {}
+  constructor(private readonly envelopes: EnvelopeFactory) {}
 
   async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
     for (const command of messages) {
@@ -35,9 +32,7 @@ export class AnsweringParticipants implements MessagePublisher {
         causedBy: command,
         payload: { ...answer.payload, sagaId },
       });
-      setImmediate(() => {
-        void this.orchestrator?.handleReply(reply).then(() => this.onReplyHandled(sagaId));
-      });
+      setImmediate(() => void this.orchestrator?.handleReply(reply));
     }
   }
 

@@ -22,7 +22,7 @@ export function applicationFixture({ waitMs = 2_000 } = {}) {
   const sagaStore = new InMemorySagaStore();
   const waiter = new SagaWaiter(sagaStore, 5);
   const envelopes = new EnvelopeFactory(fixture.newId, fixture.clock);
-  const participants = new AnsweringParticipants(envelopes, (sagaId) => waiter.notify(sagaId));
+  const participants = new AnsweringParticipants(envelopes);
   participants.answer = cooperativeParticipants();
   const sagas = {
     open: openExpedienteSaga(fixture.deps),
@@ -36,6 +36,7 @@ export function applicationFixture({ waitMs = 2_000 } = {}) {
     envelopes,
     newId: fixture.newId,
     clock: fixture.clock,
+    onCommitted: (saga) => waiter.notify(saga),
   });
   participants.orchestrator = orchestrator;
   const runner = new SagaRunner(orchestrator, waiter, waitMs, fixture.newId);

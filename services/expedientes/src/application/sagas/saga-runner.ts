@@ -12,49 +12,81 @@ import {
 import { RequestMetadata } from '../request';
 import { failureOf, SagaFailure } from './saga-failures';
 
+/** One wait for a saga: what it was told of the saga since it last looked. */
+class SagaWatch {
+  private told: SagaState | null = null;
+  private wake: (() => void) | null = null;
+
+  tell(saga: SagaState): void {
+    if (!this.told || saga.version > this.told.version) this.told = saga;
+    this.wake?.();
+  }
+
+  /** The newest state told since the last call, waiting up to `ms` for one; null if none. */
+  async next(ms: number): Promise<SagaState | null> {
+    if (!this.told) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.wake?.(), ms);
+        this.wake = () => {
+          clearTimeout(timer);
+          this.wake = null;
+          resolve();
+        };
+      });
+    }
+    const told = this.told;
+    this.told = null;
+    return told;
+  }
+}
+
 /**
- * Lets a request wait for the saga it started: woken when a reply moves the saga on in this
- * process, polling the store otherwise (a timeout, another process).
+ * Lets a request wait for the saga it started: told of the saga as this process's
+ * orchestrator commits it, polling the store otherwise (another process moved it on).
  */
 export class SagaWaiter {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly watches = new Map<string, Set<SagaWatch>>();
 
   constructor(
     private readonly store: Pick<SagaStore, 'load'>,
     private readonly pollIntervalMs = 250,
   ) {}
 
-  /** The saga moved: whoever waits for it looks again. */
-  notify(sagaId: string): void {
-    for (const wake of this.waiting.get(sagaId) ?? []) wake();
+  /** The saga as it was just committed: whoever waits for it has it. */
+  notify(saga: SagaState): void {
+    for (const watch of this.watches.get(saga.sagaId) ?? []) watch.tell(saga);
   }
 
-  /** The saga once it has ended, or as it stands after `timeoutMs`. */
-  async waitForEnd(sagaId: string, timeoutMs: number): Promise<SagaState | null> {
+  /**
+   * The saga once it has ended, or as it stands after `timeoutMs`. `known`: the saga as the
+   * caller has just read or saved it, which then need not be loaded.
+   */
+  async waitForEnd(
+    sagaId: string,
+    timeoutMs: number,
+    known?: SagaState,
+  ): Promise<SagaState | null> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const state = await this.store.load(sagaId);
-      const left = deadline - Date.now();
-      if (!state || !isActiveSaga(state) || left <= 0) return state;
-      await this.nextChange(sagaId, Math.min(left, this.pollIntervalMs));
+    // Watching from before the first look, so that nothing told meanwhile is missed.
+    const watch = new SagaWatch();
+    const watches = this.watches.get(sagaId) ?? new Set();
+    this.watches.set(sagaId, watches.add(watch));
+    try {
+      let state = known ?? (await this.store.load(sagaId));
+      for (;;) {
+        const left = deadline - Date.now();
+        if (!state || !isActiveSaga(state) || left <= 0) return state;
+        const told = await watch.next(Math.min(left, this.pollIntervalMs));
+        state = told ? newest(state, told) : await this.store.load(sagaId);
+      }
+    } finally {
+      watches.delete(watch);
+      if (watches.size === 0) this.watches.delete(sagaId);
     }
   }
-
-  private nextChange(sagaId: string, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wakers = this.waiting.get(sagaId) ?? new Set();
-      this.waiting.set(sagaId, wakers);
-      const wake = (): void => {
-        clearTimeout(timer);
-        wakers.delete(wake);
-        if (wakers.size === 0) this.waiting.delete(sagaId);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      wakers.add(wake);
-    });
-  }
 }
+
+const newest = (a: SagaState, b: SagaState): SagaState => (b.version >= a.version ? b : a);
 
 /** What a command that runs a saga answers: its result, or where to follow it. */
 export type SagaCommandOutcome<TResult> =
@@ -179,7 +211,8 @@ export class SagaRunner {
   ): Promise<SagaCommandOutcome<TResult>> {
     if (checkRequest && !ending.sameRequest(stored.data)) throw new IdempotencyKeyReusedError();
     const saga = isActiveSaga(stored)
-      ? (((await this.waiter.waitForEnd(stored.sagaId, this.waitMs)) ?? stored) as SagaState<TData>)
+      ? (((await this.waiter.waitForEnd(stored.sagaId, this.waitMs, stored)) ??
+          stored) as SagaState<TData>)
       : stored;
     if (isActiveSaga(saga)) return { status: 'accepted', sagaId: saga.sagaId };
     if (saga.status === 'completed') {
