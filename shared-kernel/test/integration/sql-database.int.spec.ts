@@ -91,6 +91,24 @@ function sqlDatabaseSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>): 
     expect(rows.map((row) => row.name)).toEqual(['a']);
   });
 
+  it('tells afterCommit once the transaction has committed, and never when it rolls back', async () => {
+    const told: string[] = [];
+    const seen = await db.transaction(async (tx) => {
+      await tx.execute("INSERT INTO counters VALUES ('a', 1)");
+      tx.afterCommit(() => told.push('committed'));
+      return [...told];
+    });
+    expect(seen).toEqual([]);
+    expect(told).toEqual(['committed']);
+    await expect(
+      db.transaction(async (tx) => {
+        tx.afterCommit(() => told.push('rolled back'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(told).toEqual(['committed']);
+  });
+
   it('serialises concurrent read-modify-write transactions', async () => {
     await db.execute("INSERT INTO counters VALUES ('hits', 0)");
     const lock = db.dialect === 'mysql' ? ' FOR UPDATE' : '';
@@ -214,6 +232,46 @@ describe('SqliteDatabase', () => {
       expect(seen).toEqual({ outside: 0, inside: ['kept', 'outer'] });
       const rows = await other.query<{ name: string }>('SELECT name FROM counters ORDER BY name');
       expect(rows.map((row) => row.name)).toEqual(['kept', 'outer']);
+    });
+  });
+
+  it('tells afterCommit of a transaction in a `together` when that commits, of what it kept only', async () => {
+    await withCounters(async (temp) => {
+      const told: string[] = [];
+      const tellLater = (name: string) =>
+        temp.db.transaction(async (tx) => tx.afterCommit(() => told.push(name)));
+      await temp.db.together(async () => {
+        await tellLater('kept');
+        // Rolled back to its savepoint, with the one nested in it.
+        await expect(
+          temp.db.transaction(async (tx) => {
+            tx.afterCommit(() => told.push('rolled back'));
+            await tellLater('inside the rolled back one');
+            throw new Error('fails');
+          }),
+        ).rejects.toThrow('fails');
+        expect(told).toEqual([]);
+      });
+      expect(told).toEqual(['kept']);
+
+      await expect(
+        temp.db.together(async () => {
+          await tellLater('lost with its together');
+          throw new Error('the together fails');
+        }),
+      ).rejects.toThrow('the together fails');
+      expect(told).toEqual(['kept']);
+
+      // In a group, a member that throws rolls back alone, and so do its waiters.
+      await Promise.allSettled(
+        ['m0', 'm1', 'm2'].map((name) =>
+          temp.db.transaction(async (tx) => {
+            tx.afterCommit(() => told.push(name));
+            if (name === 'm1') throw new Error('this one fails');
+          }),
+        ),
+      );
+      expect(told).toEqual(['kept', 'm0', 'm2']);
     });
   });
 

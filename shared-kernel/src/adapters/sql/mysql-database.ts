@@ -1,6 +1,14 @@
 import mysql, { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { applyMigrations } from './migrations';
-import { ExecuteResult, Migration, SqlDatabase, SqlExecutor, SqlParam } from './sql-database';
+import {
+  ExecuteResult,
+  Migration,
+  runAfterCommit,
+  SqlDatabase,
+  SqlExecutor,
+  SqlParam,
+  TransactionExecutor,
+} from './sql-database';
 
 type Queryable = Pool | PoolConnection;
 
@@ -86,12 +94,18 @@ export class MysqlDatabase implements SqlDatabase {
     return this.pooled.execute(sql, params);
   }
 
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
     const connection = await this.pool.getConnection();
     try {
       await connection.beginTransaction();
-      const result = await work(executorOver(connection));
+      const committed: (() => void)[] = [];
+      const tx = {
+        ...executorOver(connection),
+        afterCommit: (callback: () => void) => void committed.push(callback),
+      };
+      const result = await work(tx);
       await connection.commit();
+      runAfterCommit(committed);
       return result;
     } catch (error) {
       await connection.rollback().catch(() => undefined);

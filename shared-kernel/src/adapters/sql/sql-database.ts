@@ -20,6 +20,30 @@ export interface SqlExecutor {
   execute(sql: string, params?: readonly SqlParam[]): Promise<ExecuteResult>;
 }
 
+/** What a transaction's work runs its statements on. */
+export interface TransactionExecutor extends SqlExecutor {
+  /**
+   * Runs `callback` once this transaction has committed, and the ones it is part of (a
+   * `together`, an enclosing transaction); never when any of them rolls back. For telling
+   * others of what is now there to read. It must not throw.
+   */
+  afterCommit(callback: () => void): void;
+}
+
+/** Runs what waited for a commit; one that throws does not keep the others from running. */
+export function runAfterCommit(callbacks: readonly (() => void)[]): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      // A bug of the callback's: surfaced as an uncaught error, the commit stands.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
 /** A versioned schema change; applied once, in version order, recorded in schema_migrations. */
 export interface Migration {
   readonly version: number;
@@ -41,7 +65,10 @@ export interface TransactionOptions {
 
 export interface SqlDatabase extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(
+    work: (tx: TransactionExecutor) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
   /**
    * Runs `work` so that the transactions it runs here, itself or through the stores built on
    * this database, commit as one, or not at all (SQLite: one transaction, each of them a

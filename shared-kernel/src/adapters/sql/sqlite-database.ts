@@ -10,6 +10,8 @@ import {
   SqlDatabase,
   SqlExecutor,
   SqlParam,
+  runAfterCommit,
+  TransactionExecutor,
   TransactionOptions,
 } from './sql-database';
 
@@ -22,9 +24,35 @@ const MMAP_BYTES = 256 * 1024 * 1024;
 /** Distinct statements kept prepared; past that the oldest is prepared again when next used. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/**
+ * One transaction, or a savepoint in one: what its work runs on, and what waits for it to
+ * commit. A savepoint's waiters join its parent's once it is released.
+ */
+class TransactionLevel implements TransactionExecutor {
+  readonly committed: (() => void)[] = [];
+
+  constructor(private readonly direct: SqlExecutor) {}
+
+  get dialect() {
+    return this.direct.dialect;
+  }
+
+  query<TRow = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]) {
+    return this.direct.query<TRow>(sql, params);
+  }
+
+  execute(sql: string, params?: readonly SqlParam[]) {
+    return this.direct.execute(sql, params);
+  }
+
+  afterCommit(callback: () => void): void {
+    this.committed.push(callback);
+  }
+}
+
 /** A transaction waiting for its turn, and for the commit that makes it last. */
 interface QueuedTransaction {
-  readonly work: (tx: SqlExecutor) => Promise<unknown>;
+  readonly work: (tx: TransactionExecutor) => Promise<unknown>;
   readonly redoneIfLost: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
@@ -42,6 +70,8 @@ type Queued = QueuedTransaction | QueuedRead;
 /** The transaction a piece of work runs in, while it is open. */
 interface Ambient {
   open: boolean;
+  /** The innermost transaction or savepoint that the work's own transactions nest in. */
+  readonly level: TransactionLevel;
 }
 
 const isTransaction = (job: Queued): job is QueuedTransaction => 'work' in job;
@@ -152,10 +182,10 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   transaction<T>(
-    work: (tx: SqlExecutor) => Promise<T>,
+    work: (tx: TransactionExecutor) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
-    if (this.inTransaction()) return this.inSavepoint('nested', () => work(this.direct));
+    if (this.inTransaction()) return this.nested(work);
     return new Promise<T>((resolve, reject) =>
       this.enqueue({
         work,
@@ -168,7 +198,9 @@ export class SqliteDatabase implements SqlDatabase {
 
   /** One transaction for all that `work` does on this database (see the class). */
   together<T>(work: () => Promise<T>): Promise<T> {
-    return this.inTransaction() ? work() : this.transaction(() => this.inAmbient(work));
+    return this.inTransaction()
+      ? work()
+      : this.transaction((tx) => this.inAmbient(tx as TransactionLevel, work));
   }
 
   async migrate(component: string, migrations: readonly Migration[]): Promise<void> {
@@ -237,11 +269,12 @@ export class SqliteDatabase implements SqlDatabase {
     // (SQLite takes the setting only outside a transaction.) The setting stays until a group
     // needs the other one: a file whose commits are mostly of one kind seldom changes it.
     if (this.flushes) this.flushCommits(!group.every((job) => job.redoneIfLost));
+    const levels = group.map(() => new TransactionLevel(this.direct));
     try {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
       this.run('BEGIN IMMEDIATE');
-      for (const job of group) {
-        const member = () => job.work(this.direct);
+      for (const [index, job] of group.entries()) {
+        const member = () => job.work(levels[index]);
         try {
           outcomes.push({
             ok: true,
@@ -259,6 +292,9 @@ export class SqliteDatabase implements SqlDatabase {
       for (const job of group) job.reject(error);
       return;
     }
+    runAfterCommit(
+      levels.filter((_, index) => outcomes[index].ok).flatMap((level) => level.committed),
+    );
     group.forEach((job, index) => {
       const { ok, value } = outcomes[index];
       if (ok) job.resolve(value);
@@ -277,8 +313,25 @@ export class SqliteDatabase implements SqlDatabase {
     return this.ambient.getStore()?.open === true;
   }
 
-  private async inAmbient<T>(work: () => Promise<T>): Promise<T> {
-    const ambient: Ambient = { open: true };
+  /** A transaction of work that runs in an open `together`: a savepoint in it. */
+  private async nested<T>(work: (tx: TransactionExecutor) => Promise<T>): Promise<T> {
+    const parent = (this.ambient.getStore() as Ambient).level;
+    const level = new TransactionLevel(this.direct);
+    const ambient: Ambient = { open: true, level };
+    try {
+      // Its own transactions nest in it, and roll back with it.
+      const result = await this.ambient.run(ambient, () =>
+        this.inSavepoint('nested', () => work(level)),
+      );
+      parent.committed.push(...level.committed);
+      return result;
+    } finally {
+      ambient.open = false;
+    }
+  }
+
+  private async inAmbient<T>(level: TransactionLevel, work: () => Promise<T>): Promise<T> {
+    const ambient: Ambient = { open: true, level };
     try {
       return await this.ambient.run(ambient, work);
     } finally {
