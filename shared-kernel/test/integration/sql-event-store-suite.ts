@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SqlDatabase, SqlExecutor } from '../../src/adapters/sql';
+import { SqlDatabase, SqlExecutor, TransactionExecutor } from '../../src/adapters/sql';
 import { SqlEventStore, SqlEventStoreOptions } from '../../src/adapters/sql/sql-event-store';
-import { EventToAppend, WrongExpectedVersionError } from '../../src/ports';
+import { EventToAppend, RecordedEvent, WrongExpectedVersionError } from '../../src/ports';
 import { eventStoreContract, TemporaryDatabase } from '../../src/testing';
 
 /** Quick polls and retries keep the contract suite fast. */
@@ -21,8 +21,9 @@ const anEvent = (id: string = randomUUID()): EventToAppend => ({
  * appends between its version check and its insert (which the append lock normally prevents).
  */
 function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
-  const blind = (executor: SqlExecutor): SqlExecutor => ({
+  const blind = (executor: TransactionExecutor): TransactionExecutor => ({
     dialect: executor.dialect,
+    afterCommit: (callback) => executor.afterCommit(callback),
     query: async <TRow>(sql: string, params?: Parameters<SqlExecutor['query']>[1]) =>
       sql.includes('MAX(stream_version)')
         ? ([{ version: null }] as TRow[])
@@ -40,6 +41,39 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     ping: () => db.ping(),
     close: () => db.close(),
   };
+}
+
+/** `db`, counting the queries whose text has `fragment`. */
+export function countingQueries(
+  db: SqlDatabase,
+  fragment: string,
+): { db: SqlDatabase; count: () => number } {
+  let count = 0;
+  const counting: SqlDatabase = Object.create(db);
+  counting.query = <TRow>(sql: string, params?: Parameters<SqlExecutor['query']>[1]) => {
+    if (sql.includes(fragment)) count += 1;
+    return db.query<TRow>(sql, params);
+  };
+  return { db: counting, count: () => count };
+}
+
+export const until = async (done: () => boolean): Promise<void> => {
+  for (let waited = 0; !done(); waited += 5) {
+    if (waited > 5_000) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+/** Subscriptions, one per list, that put what they are handed in it. */
+export async function subscribed(store: SqlEventStore, prefix: string, lists: RecordedEvent[][]) {
+  const subscriptions = await Promise.all(
+    lists.map((events, index) =>
+      store.subscribeToAll(`${prefix}-${index}`, async (event) => void events.push(event), {
+        streamPrefixes: [prefix],
+      }),
+    ),
+  );
+  return { stop: () => Promise.all(subscriptions.map((each) => each.stop())) };
 }
 
 /** The EventStore contract and what only the SQL adapter has, on one kind of database. */
@@ -93,6 +127,66 @@ export function sqlEventStoreSuite(
         message: expect.stringMatching(/event_store_events/),
       });
       await expect(again).rejects.not.toBeInstanceOf(WrongExpectedVersionError);
+    });
+  });
+
+  describe(`${name}: what the subscriptions read`, () => {
+    let temp: TemporaryDatabase<SqlDatabase>;
+    beforeAll(async () => {
+      temp = await temporaryDatabase();
+    });
+    afterAll(() => temp?.dispose());
+
+    it('hands an append committed here to its subscriptions without reading it back', async () => {
+      const feedReads = countingQueries(temp.db, 'position > ?');
+      // No polls: only appends wake the subscriptions here.
+      const store = await SqlEventStore.open(feedReads.db, { pollIntervalMs: 60_000 });
+      const prefix = `kept-${randomUUID()}`;
+      const seen: RecordedEvent[][] = [[], []];
+      const subscriptions = await subscribed(store, prefix, seen);
+      try {
+        await store.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'no_stream' });
+        await until(() => seen.every((events) => events.length === 1));
+        const before = feedReads.count();
+
+        const appended = await store.appendToStream(`${prefix}-2`, [anEvent(), anEvent()], {
+          expectedVersion: 'no_stream',
+        });
+        await until(() => seen.every((events) => events.length === 3));
+
+        expect(feedReads.count()).toBe(before);
+        expect(seen[1].slice(1)).toEqual(seen[0].slice(1));
+        expect(seen[0][2]).toBe(seen[1][2]);
+        expect(seen[0][2]).toMatchObject({ streamVersion: 1, position: appended.position });
+        expect(await store.readStream(`${prefix}-2`)).toEqual(seen[0].slice(1));
+        expect(() => {
+          (seen[0][2].data as Record<string, unknown>).changed = true;
+        }).toThrow(TypeError);
+      } finally {
+        await subscriptions.stop();
+        await store.close();
+      }
+    });
+
+    it('reads what another process appended in between, then takes appends as before', async () => {
+      const store = await SqlEventStore.open(temp.db, { pollIntervalMs: 20 });
+      const elsewhere = await SqlEventStore.open(temp.reopen());
+      const prefix = `between-${randomUUID()}`;
+      const seen: RecordedEvent[][] = [[]];
+      const subscriptions = await subscribed(store, prefix, seen);
+      try {
+        await store.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'any' });
+        await elsewhere.appendToStream(`${prefix}-2`, [anEvent()], { expectedVersion: 'any' });
+        await store.appendToStream(`${prefix}-3`, [anEvent()], { expectedVersion: 'any' });
+        await until(() => seen[0].length === 3);
+        expect(seen[0].map((event) => event.streamId)).toEqual(
+          ['1', '2', '3'].map((n) => `${prefix}-${n}`),
+        );
+      } finally {
+        await subscriptions.stop();
+        await store.close();
+        await elsewhere.close();
+      }
     });
   });
 }

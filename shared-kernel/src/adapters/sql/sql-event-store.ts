@@ -127,6 +127,19 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   recordedAt: new Date(Number(row.recorded_at)),
 });
 
+/** An event and what it holds, made read-only all the way down. */
+function frozen(event: RecordedEvent): RecordedEvent {
+  deepFreeze(event.data);
+  deepFreeze(event.metadata);
+  return Object.freeze(event);
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  for (const each of Object.values(value)) deepFreeze(each);
+  Object.freeze(value);
+}
+
 /** -1: the version of a stream that does not exist (as a new aggregate's version is). */
 const NO_STREAM_VERSION = -1;
 
@@ -165,7 +178,13 @@ export class SqlEventStore implements EventStore {
   private readonly clock: Clock;
   /** Counts this instance's appends, so a subscription never sleeps through one. */
   private appendCount = 0;
-  private readonly appendWaiters = new Set<() => void>();
+  private readonly appendWaiters = new Set<(byAppend: boolean) => void>();
+  /**
+   * The latest appends committed through this instance, by the position of the event that
+   * came before them in the store: a subscription that stands there takes them from here,
+   * without reading them back.
+   */
+  private readonly appended = new Map<bigint, Appended>();
 
   private constructor(
     private readonly db: SqlDatabase,
@@ -190,17 +209,24 @@ export class SqlEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError(`nothing to append to stream ${streamId}`);
     try {
-      const result = await this.db.transaction(async (tx) => {
+      return await this.db.transaction(async (tx) => {
         const lock = dialectSql[tx.dialect].lockAppends;
         if (lock) await tx.query(lock);
-        const actual = await this.currentVersion(tx, streamId);
+        // With appends taking turns, the store's last event is the one before this append's.
+        const [head] = await tx.query<{ version: number | string | null; last: unknown }>(
+          `SELECT MAX(stream_version) AS version,
+             (SELECT MAX(position) FROM event_store_events) AS last
+           FROM event_store_events WHERE stream_id = ?`,
+          [streamId],
+        );
+        const actual = head?.version == null ? NO_STREAM_VERSION : Number(head.version);
         if (!satisfies(expectedVersion, actual)) {
           throw new WrongExpectedVersionError(streamId, expectedVersion, versionOrNoStream(actual));
         }
-        return this.insert(tx, streamId, actual, events);
+        const { result, recorded } = await this.insert(tx, streamId, actual, events);
+        tx.afterCommit(() => this.committed(BigInt(Number(head?.last ?? 0)), recorded));
+        return result;
       });
-      this.wakeSubscriptions();
-      return result;
     } catch (error) {
       // The unique key is the last guard: should a writer ever get past the turn-taking above
       // (SQLite opened without IMMEDIATE, say), a version still cannot be taken twice.
@@ -260,33 +286,52 @@ export class SqlEventStore implements EventStore {
     return row?.version == null ? NO_STREAM_VERSION : Number(row.version);
   }
 
-  /** One row per event: each insert id is that event's position on both dialects. */
+  /**
+   * One row per event: each insert id is that event's position on both dialects. Returns the
+   * events as a reader would read them back.
+   */
   private async insert(
     tx: SqlExecutor,
     streamId: string,
     actual: number,
     events: readonly EventToAppend[],
-  ): Promise<AppendResult> {
+  ): Promise<{ result: AppendResult; recorded: RecordedEvent[] }> {
     const recordedAt = this.clock().getTime();
-    let position = 0n;
+    const recorded: RecordedEvent[] = [];
     for (const [index, event] of events.entries()) {
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify(traced(event.metadata ?? {}));
       const { insertId } = await tx.execute(
         `INSERT INTO event_store_events
            (stream_id, stream_version, event_id, type, data, metadata, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [
-          streamId,
-          actual + 1 + index,
-          event.id,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(traced(event.metadata ?? {})),
-          recordedAt,
-        ],
+        [streamId, actual + 1 + index, event.id, event.type, data, metadata, recordedAt],
       );
-      position = BigInt(insertId);
+      recorded.push(
+        toRecordedEvent({
+          position: insertId,
+          stream_id: streamId,
+          stream_version: actual + 1 + index,
+          event_id: event.id,
+          type: event.type,
+          data,
+          metadata,
+          recorded_at: recordedAt,
+        }),
+      );
     }
-    return { nextExpectedVersion: actual + events.length, position };
+    const position = recorded[recorded.length - 1].position;
+    return { result: { nextExpectedVersion: actual + events.length, position }, recorded };
+  }
+
+  /** An append has committed: its events are kept for the subscriptions, which it wakes. */
+  private committed(after: bigint, events: readonly RecordedEvent[]): void {
+    this.appendCount += 1;
+    this.appended.set(after, { events: events.map(frozen), count: this.appendCount });
+    if (this.appended.size > KEPT_APPENDS) {
+      this.appended.delete(this.appended.keys().next().value as bigint);
+    }
+    for (const wake of [...this.appendWaiters]) wake(true);
   }
 
   private checkpoints(): CheckpointStore {
@@ -315,43 +360,74 @@ export class SqlEventStore implements EventStore {
     return (after, signal) => this.pollEvents(after, signal, streamPrefixes);
   }
 
-  /** Reads in batches; when caught up, waits for the next poll or an append through this store. */
+  /**
+   * Reads in batches; when caught up, waits for the next poll or an append through this store.
+   * An append committed here right after the feed's position is taken as it was kept; whatever
+   * else may have come (appends of other processes, or past the ones kept) is read.
+   */
   private async *pollEvents(
     after: bigint | undefined,
     signal: AbortSignal,
-    streamPrefixes?: readonly string[],
+    streamPrefixes: readonly string[] = [],
   ): AsyncGenerator<RecordedEvent> {
-    let position = after;
+    let position = after ?? 0n;
+    // The appends through this instance the feed has had, read or kept; -1 reads first.
+    let had = -1;
+    let polled = false;
     while (!signal.aborted) {
-      const appendsBefore = this.appendCount;
-      const batch = await this.readAll({ after: position, limit: this.batchSize, streamPrefixes });
-      for (const event of batch) {
-        yield event;
-        position = event.position;
-      }
-      if (batch.length < this.batchSize && this.appendCount === appendsBefore) {
-        await this.nextAppend(signal);
+      const appended = this.appended.get(position);
+      if (appended) {
+        for (const event of appended.events) {
+          if (within(event, streamPrefixes)) yield event;
+        }
+        position = appended.events[appended.events.length - 1].position;
+        had = Math.max(had, appended.count);
+      } else if (polled || had !== this.appendCount) {
+        polled = false;
+        const appendsBefore = this.appendCount;
+        const batch = await this.readAll({
+          after: position,
+          limit: this.batchSize,
+          streamPrefixes,
+        });
+        for (const event of batch) {
+          yield event;
+          position = event.position;
+        }
+        if (batch.length < this.batchSize) had = appendsBefore;
+      } else {
+        polled = !(await this.nextAppend(signal));
       }
     }
   }
 
-  /** Resolves on the next append through this store, after the poll interval, or on abort. */
-  private nextAppend(signal: AbortSignal): Promise<void> {
+  /** True on the next append through this store; false after the poll interval, or on abort. */
+  private nextAppend(signal: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const wake = (): void => {
+      const wake = (byAppend: boolean): void => {
         clearTimeout(timer);
         this.appendWaiters.delete(wake);
-        signal.removeEventListener('abort', wake);
-        resolve();
+        signal.removeEventListener('abort', stopped);
+        resolve(byAppend);
       };
-      const timer = setTimeout(wake, this.pollIntervalMs);
+      const stopped = (): void => wake(false);
+      const timer = setTimeout(stopped, this.pollIntervalMs);
       this.appendWaiters.add(wake);
-      signal.addEventListener('abort', wake);
+      signal.addEventListener('abort', stopped);
     });
   }
-
-  private wakeSubscriptions(): void {
-    this.appendCount += 1;
-    for (const wake of [...this.appendWaiters]) wake();
-  }
 }
+
+/** How many of the latest appends a store keeps for its subscriptions. */
+const KEPT_APPENDS = 1_000;
+
+interface Appended {
+  /** Read-only: every subscription that takes them holds the same objects. */
+  readonly events: readonly RecordedEvent[];
+  /** Which of this instance's appends it was (see `appendCount`). */
+  readonly count: number;
+}
+
+/** Whether the event is of a stream the subscription follows (all without prefixes). */
+const within = (event: RecordedEvent, streamPrefixes: readonly string[]): boolean =>
+  streamPrefixes.length === 0 || streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
