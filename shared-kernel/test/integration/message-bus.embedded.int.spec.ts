@@ -34,15 +34,28 @@ async function fileOf(db: SqliteDatabase): Promise<string> {
   return main.file;
 }
 
+const envelopes = new EnvelopeFactory(randomUUID);
+/** Note number `seq`, all of one key, so that they are delivered in order. */
+const note = (seq: number) =>
+  envelopes.create({
+    type: noteTaken.type,
+    key: 'expediente-p',
+    payload: { seq, note: `note ${seq}` },
+    actor: { userId: 'bus-tester', roles: ['tester'] },
+  });
+
+/** Subscribes `group` to the notes: the numbers of those it is handed, in order. */
+async function notesOf(bus: EmbeddedMessageBus, group: string): Promise<number[]> {
+  const seen: number[] = [];
+  await bus.subscribe({
+    group,
+    topics: ['notes'],
+    handler: async (message) => void seen.push((message.payload as NoteTaken).seq),
+  });
+  return seen;
+}
+
 describe('EmbeddedMessageBus consumer positions', () => {
-  const envelopes = new EnvelopeFactory(randomUUID);
-  const note = (seq: number) =>
-    envelopes.create({
-      type: noteTaken.type,
-      key: 'expediente-p',
-      payload: { seq, note: `note ${seq}` },
-      actor: { userId: 'position-tester', roles: ['tester'] },
-    });
   const positionOf = async (db: SqliteDatabase, group: string): Promise<number | undefined> => {
     const [row] = await db.query<{ position: number }>(
       'SELECT position FROM bus_group_positions WHERE group_name = ?',
@@ -78,12 +91,7 @@ describe('EmbeddedMessageBus consumer positions', () => {
 
   it('writes a running member’s position within positionSaveMs, one write for many messages', async () => {
     await withBus(200, async (bus, db) => {
-      const delivered: number[] = [];
-      await bus.subscribe({
-        group: 'positions',
-        topics: ['notes'],
-        handler: async (message) => void delivered.push((message.payload as NoteTaken).seq),
-      });
+      const delivered = await notesOf(bus, 'positions');
       await bus.publish('notes', [note(1), note(2), note(3)]);
       await eventually(() => expect(delivered).toEqual([1, 2, 3]));
       // Delivered, not yet written: a member that died now would deliver them again.
@@ -135,26 +143,80 @@ describe('EmbeddedMessageBus consumer positions', () => {
     const first = await open();
     const second = await open();
     try {
-      const byFirst: number[] = [];
-      await first.subscribe({
-        group: 'takeover',
-        topics: ['notes'],
-        handler: async (message) => void byFirst.push((message.payload as NoteTaken).seq),
-      });
+      const byFirst = await notesOf(first, 'takeover');
       await first.publish('notes', [note(1), note(2)]);
       await eventually(() => expect(byFirst).toEqual([1, 2]));
       // As if the first member had stalled past its lease before writing where it got to.
       await temp.db.execute('UPDATE bus_group_positions SET lease_until = 0');
-      const bySecond: number[] = [];
-      await second.subscribe({
-        group: 'takeover',
-        topics: ['notes'],
-        handler: async (message) => void bySecond.push((message.payload as NoteTaken).seq),
-      });
+      const bySecond = await notesOf(second, 'takeover');
       await eventually(() => expect(bySecond).toEqual([1, 2]));
     } finally {
       await Promise.all([first.close(), second.close()]);
       temp.dispose();
+    }
+  });
+});
+
+describe('EmbeddedMessageBus consumers, on what was published through it', () => {
+  /** `db`, counting the consumers' reads of the message log. */
+  const countingReads = (db: SqliteDatabase) => {
+    let reads = 0;
+    const counting: SqliteDatabase = Object.create(db);
+    counting.query = <TRow>(sql: string, params?: Parameters<SqliteDatabase['query']>[1]) => {
+      if (sql.includes('sequence > ?')) reads += 1;
+      return db.query<TRow>(sql, params);
+    };
+    return { db: counting, reads: () => reads };
+  };
+
+  it('hands a consumer what was published through this bus without reading it back', async () => {
+    const temp = temporarySqlite();
+    const log = countingReads(temp.db);
+    // No polls: only publishes wake the consumers here.
+    const bus = await EmbeddedMessageBus.open(log.db, {
+      registry: contractRegistry(),
+      pollIntervalMs: 60_000,
+    });
+    try {
+      const delivered = [await notesOf(bus, 'kept-0'), await notesOf(bus, 'kept-1')];
+      await bus.publish('notes', [note(1)]);
+      await eventually(() => expect(delivered).toEqual([[1], [1]]));
+      const before = log.reads();
+
+      await bus.publish('notes', [note(2), note(3)]);
+      await bus.publish('notes', [note(4)]);
+      await eventually(() =>
+        expect(delivered).toEqual([
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+        ]),
+      );
+      expect(log.reads()).toBe(before);
+    } finally {
+      await bus.close();
+      await temp.dispose();
+    }
+  });
+
+  it('reads, in order, what another writer put between two of its publishes', async () => {
+    const temp = temporarySqlite();
+    const bus = await EmbeddedMessageBus.open(temp.db, {
+      registry: contractRegistry(),
+      pollIntervalMs: 60_000,
+    });
+    try {
+      const delivered = await notesOf(bus, 'between');
+      await bus.publish('notes', [note(1)]);
+      await eventually(() => expect(delivered).toEqual([1]));
+      await temp.db.execute(
+        'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
+        ['notes', 'expediente-p', JSON.stringify(note(2)), Date.now()],
+      );
+      await bus.publish('notes', [note(3)]);
+      await eventually(() => expect(delivered).toEqual([1, 2, 3]));
+    } finally {
+      await bus.close();
+      await temp.dispose();
     }
   });
 });

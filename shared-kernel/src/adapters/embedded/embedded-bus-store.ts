@@ -70,7 +70,18 @@ const processAlive = (pid: number): boolean => {
   }
 };
 
+/** How many of its latest appends a store keeps for its consumers. */
+const KEPT_APPENDS = 1_000;
+
+const keptKey = (topic: string, position: number): string => `${position} ${topic}`;
+
 export class EmbeddedBusStore {
+  /**
+   * The latest appends committed through this store, by topic and the sequence of the topic's
+   * message before them: a consumer that stands there takes them from here, unread.
+   */
+  private readonly kept = new Map<string, readonly StoredMessage[]>();
+
   constructor(
     private readonly database: SqlDatabase,
     private readonly leaseMs: number,
@@ -79,7 +90,18 @@ export class EmbeddedBusStore {
 
   /** With `redoneIfLost`, the commit does not wait for the disk (see `SqlDatabase.flush`). */
   async append(topic: string, envelopes: readonly Envelope[], redoneIfLost = false): Promise<void> {
-    await this.database.transaction((tx) => this.insert(tx, topic, envelopes), { redoneIfLost });
+    await this.database.transaction(
+      async (tx) => {
+        // SQLite's one writer is this transaction: the topic's last message comes right before.
+        const [{ last }] = await tx.query<{ last: number | null }>(
+          'SELECT MAX(sequence) AS last FROM bus_messages WHERE topic = ?',
+          [topic],
+        );
+        const stored = await this.insert(tx, topic, envelopes);
+        tx.afterCommit(() => this.keep(keptKey(topic, Number(last ?? 0)), stored));
+      },
+      { redoneIfLost },
+    );
   }
 
   /**
@@ -146,6 +168,8 @@ export class EmbeddedBusStore {
 
   /** The messages of `topic` after `position`, in order. */
   async pending(topic: string, position: number, limit: number): Promise<StoredMessage[]> {
+    const kept = this.keptAfter(topic, position, limit);
+    if (kept.length > 0) return kept;
     const rows = await this.database.query<{
       sequence: number;
       message_key: string | null;
@@ -178,6 +202,27 @@ export class EmbeddedBusStore {
     });
   }
 
+  /**
+   * The appends kept that follow `position` one after the other. Past them, messages other
+   * processes wrote may come: the consumer reads those at its next look.
+   */
+  private keptAfter(topic: string, position: number, limit: number): StoredMessage[] {
+    const messages: StoredMessage[] = [];
+    for (
+      let next = this.kept.get(keptKey(topic, position));
+      next && messages.length < limit;
+      next = this.kept.get(keptKey(topic, messages[messages.length - 1].sequence))
+    ) {
+      messages.push(...next);
+    }
+    return messages.slice(0, limit);
+  }
+
+  private keep(key: string, messages: readonly StoredMessage[]): void {
+    this.kept.set(key, messages);
+    if (this.kept.size > KEPT_APPENDS) this.kept.delete(this.kept.keys().next().value as string);
+  }
+
   private async move(tx: SqlExecutor, lease: Lease, position: number): Promise<boolean> {
     const moved = await tx.execute(
       `UPDATE bus_group_positions SET position = ?, lease_until = ?
@@ -191,13 +236,17 @@ export class EmbeddedBusStore {
     tx: SqlExecutor,
     topic: string,
     envelopes: readonly Envelope[],
-  ): Promise<void> {
+  ): Promise<StoredMessage[]> {
     const publishedAt = this.now();
+    const stored: StoredMessage[] = [];
     for (const envelope of envelopes) {
-      await tx.execute(
+      const raw = JSON.stringify(envelope);
+      const { insertId } = await tx.execute(
         'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
-        [topic, envelope.key, JSON.stringify(envelope), publishedAt],
+        [topic, envelope.key, raw, publishedAt],
       );
+      stored.push({ sequence: insertId, key: envelope.key, raw });
     }
+    return stored;
   }
 }
