@@ -1,4 +1,5 @@
 import { Envelope } from '../../messaging/envelope';
+import { BoundedMap } from '../shared/bounded-map';
 import { Migration, SqlDatabase, SqlExecutor } from '../sql/sql-database';
 
 /**
@@ -80,7 +81,7 @@ export class EmbeddedBusStore {
    * The latest appends committed through this store, by topic and the sequence of the topic's
    * message before them: a consumer that stands there takes them from here, unread.
    */
-  private readonly kept = new Map<string, readonly StoredMessage[]>();
+  private readonly kept = new BoundedMap<string, readonly StoredMessage[]>(KEPT_APPENDS);
 
   constructor(
     private readonly database: SqlDatabase,
@@ -98,7 +99,7 @@ export class EmbeddedBusStore {
           [topic],
         );
         const stored = await this.insert(tx, topic, envelopes);
-        tx.afterCommit(() => this.keep(keptKey(topic, Number(last ?? 0)), stored));
+        tx.afterCommit(() => this.kept.set(keptKey(topic, Number(last ?? 0)), stored));
       },
       { redoneIfLost },
     );
@@ -216,11 +217,6 @@ export class EmbeddedBusStore {
       messages.push(...next);
     }
     return messages.slice(0, limit);
-  }
-
-  private keep(key: string, messages: readonly StoredMessage[]): void {
-    this.kept.set(key, messages);
-    if (this.kept.size > KEPT_APPENDS) this.kept.delete(this.kept.keys().next().value as string);
   }
 
   private async move(tx: SqlExecutor, lease: Lease, position: number): Promise<boolean> {

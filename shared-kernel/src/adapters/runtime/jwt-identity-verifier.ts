@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, JSONWebKeySet, jwtVerify } from 'jose';
 import { Actor } from '../../messaging/envelope';
 import { IdentityVerifier, UnauthenticatedError } from '../../ports/identity';
+import { BoundedMap } from '../shared/bounded-map';
 
 export interface JwtVerifierOptions {
   readonly issuer: string;
@@ -24,8 +25,7 @@ export interface JwtVerifierOptions {
  */
 export class JwtIdentityVerifier implements IdentityVerifier {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
-  private readonly verified = new Map<string, { actor: Actor; expiresAt: number }>();
-  private readonly cacheSize: number;
+  private readonly verified: BoundedMap<string, { actor: Actor; expiresAt: number }>;
   private readonly now: () => number;
 
   constructor(private readonly options: JwtVerifierOptions) {
@@ -33,7 +33,7 @@ export class JwtIdentityVerifier implements IdentityVerifier {
       options.keys instanceof URL
         ? createRemoteJWKSet(options.keys)
         : createLocalJWKSet(options.keys);
-    this.cacheSize = options.cacheSize ?? 10_000;
+    this.verified = new BoundedMap(options.cacheSize ?? 10_000);
     this.now = options.now ?? Date.now;
   }
 
@@ -42,12 +42,7 @@ export class JwtIdentityVerifier implements IdentityVerifier {
     if (known && this.now() < known.expiresAt) return known.actor;
     if (known) this.verified.delete(credential);
     const { actor, expiresAt } = await this.check(credential);
-    if (this.cacheSize > 0 && expiresAt !== undefined) {
-      if (this.verified.size >= this.cacheSize) {
-        this.verified.delete(this.verified.keys().next().value as string);
-      }
-      this.verified.set(credential, { actor, expiresAt });
-    }
+    if (expiresAt !== undefined) this.verified.set(credential, { actor, expiresAt });
     return actor;
   }
 

@@ -19,6 +19,7 @@ import {
   SubscriptionSettings,
 } from '../checkpointed-subscription';
 import { Migration, SqlDatabase, SqlDialect, SqlExecutor, SqlParam } from './sql-database';
+import { BoundedMap } from '../shared/bounded-map';
 import { traced } from '../shared/tracing';
 
 /**
@@ -184,7 +185,7 @@ export class SqlEventStore implements EventStore {
    * came before them in the store: a subscription that stands there takes them from here,
    * without reading them back.
    */
-  private readonly appended = new Map<bigint, Appended>();
+  private readonly appended = new BoundedMap<bigint, Appended>(KEPT_APPENDS);
 
   private constructor(
     private readonly db: SqlDatabase,
@@ -328,9 +329,6 @@ export class SqlEventStore implements EventStore {
   private committed(after: bigint, events: readonly RecordedEvent[]): void {
     this.appendCount += 1;
     this.appended.set(after, { events: events.map(frozen), count: this.appendCount });
-    if (this.appended.size > KEPT_APPENDS) {
-      this.appended.delete(this.appended.keys().next().value as bigint);
-    }
     for (const wake of [...this.appendWaiters]) wake(true);
   }
 

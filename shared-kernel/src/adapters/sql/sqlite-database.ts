@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { BoundedMap } from '../shared/bounded-map';
 import type { Durability } from '../shared/durability';
 import { applyMigrations } from './migrations';
 import {
@@ -122,7 +123,7 @@ export interface SqliteDatabaseOptions {
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
   private readonly connection: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new BoundedMap<string, Database.Statement>(STATEMENT_CACHE_SIZE);
   private readonly queue: Queued[] = [];
   private draining = false;
   private readonly direct: SqlExecutor;
@@ -367,9 +368,6 @@ export class SqliteDatabase implements SqlDatabase {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.connection.prepare(sql);
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
-        this.statements.delete(this.statements.keys().next().value as string);
-      }
       this.statements.set(sql, statement);
     }
     return statement;
