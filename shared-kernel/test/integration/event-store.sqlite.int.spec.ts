@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SqlEventStore } from '../../src/adapters/sql/sql-event-store';
 import { RecordedEvent } from '../../src/ports';
-import { temporarySqlite } from '../../src/testing';
-import { sqlEventStoreSuite, subscribed, until } from './sql-event-store-suite';
+import { eventually, temporarySqlite } from '../../src/testing';
+import { sqlEventStoreSuite, subscribed } from './sql-event-store-suite';
 
 sqlEventStoreSuite('SqlEventStore on a SQLite file', async () => temporarySqlite());
 
@@ -28,7 +28,7 @@ describe('SqlEventStore on SQLite, inside `together`', () => {
         await append('kept');
         expect(seen[0]).toEqual([]);
       });
-      await until(() => seen[0].length === 1);
+      await eventually(() => expect(seen[0]).toHaveLength(1));
       // Polls have come and gone meanwhile: the rolled back one was never there to be read.
       await new Promise((resolve) => setTimeout(resolve, 60));
       expect(seen[0].map((event) => event.streamId)).toEqual([`${prefix}-kept`]);

@@ -4,6 +4,7 @@ import { SqliteDatabase } from '../../src/adapters/sql';
 import { EnvelopeFactory } from '../../src/messaging/envelope';
 import { eventually, messageBusContract, temporarySqlite } from '../../src/testing';
 import { contractRegistry, noteTaken, NoteTaken } from '../../src/testing/message-bus-fixtures';
+import { countingQueries } from './counting-queries';
 
 const pollIntervalMs = 50;
 
@@ -158,20 +159,9 @@ describe('EmbeddedMessageBus consumer positions', () => {
 });
 
 describe('EmbeddedMessageBus consumers, on what was published through it', () => {
-  /** `db`, counting the consumers' reads of the message log. */
-  const countingReads = (db: SqliteDatabase) => {
-    let reads = 0;
-    const counting: SqliteDatabase = Object.create(db);
-    counting.query = <TRow>(sql: string, params?: Parameters<SqliteDatabase['query']>[1]) => {
-      if (sql.includes('sequence > ?')) reads += 1;
-      return db.query<TRow>(sql, params);
-    };
-    return { db: counting, reads: () => reads };
-  };
-
   it('hands a consumer what was published through this bus without reading it back', async () => {
     const temp = temporarySqlite();
-    const log = countingReads(temp.db);
+    const log = countingQueries(temp.db, 'sequence > ?');
     // No polls: only publishes wake the consumers here.
     const bus = await EmbeddedMessageBus.open(log.db, {
       registry: contractRegistry(),
@@ -181,7 +171,7 @@ describe('EmbeddedMessageBus consumers, on what was published through it', () =>
       const delivered = [await notesOf(bus, 'kept-0'), await notesOf(bus, 'kept-1')];
       await bus.publish('notes', [note(1)]);
       await eventually(() => expect(delivered).toEqual([[1], [1]]));
-      const before = log.reads();
+      const before = log.count();
 
       await bus.publish('notes', [note(2), note(3)]);
       await bus.publish('notes', [note(4)]);
@@ -191,7 +181,7 @@ describe('EmbeddedMessageBus consumers, on what was published through it', () =>
           [1, 2, 3, 4],
         ]),
       );
-      expect(log.reads()).toBe(before);
+      expect(log.count()).toBe(before);
     } finally {
       await bus.close();
       await temp.dispose();

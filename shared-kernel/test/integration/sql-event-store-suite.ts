@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { SqlDatabase, SqlExecutor, TransactionExecutor } from '../../src/adapters/sql';
 import { SqlEventStore, SqlEventStoreOptions } from '../../src/adapters/sql/sql-event-store';
 import { EventToAppend, RecordedEvent, WrongExpectedVersionError } from '../../src/ports';
-import { eventStoreContract, TemporaryDatabase } from '../../src/testing';
+import { eventStoreContract, eventually, TemporaryDatabase } from '../../src/testing';
+import { countingQueries } from './counting-queries';
 
 /** Quick polls and retries keep the contract suite fast. */
 const fastSubscriptions: SqlEventStoreOptions = {
@@ -42,27 +43,6 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     close: () => db.close(),
   };
 }
-
-/** `db`, counting the queries whose text has `fragment`. */
-export function countingQueries(
-  db: SqlDatabase,
-  fragment: string,
-): { db: SqlDatabase; count: () => number } {
-  let count = 0;
-  const counting: SqlDatabase = Object.create(db);
-  counting.query = <TRow>(sql: string, params?: Parameters<SqlExecutor['query']>[1]) => {
-    if (sql.includes(fragment)) count += 1;
-    return db.query<TRow>(sql, params);
-  };
-  return { db: counting, count: () => count };
-}
-
-export const until = async (done: () => boolean): Promise<void> => {
-  for (let waited = 0; !done(); waited += 5) {
-    if (waited > 5_000) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 /** Subscriptions, one per list, that put what they are handed in it. */
 export async function subscribed(store: SqlEventStore, prefix: string, lists: RecordedEvent[][]) {
@@ -146,13 +126,13 @@ export function sqlEventStoreSuite(
       const subscriptions = await subscribed(store, prefix, seen);
       try {
         await store.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'no_stream' });
-        await until(() => seen.every((events) => events.length === 1));
+        await eventually(() => expect(seen.map((events) => events.length)).toEqual([1, 1]));
         const before = feedReads.count();
 
         const appended = await store.appendToStream(`${prefix}-2`, [anEvent(), anEvent()], {
           expectedVersion: 'no_stream',
         });
-        await until(() => seen.every((events) => events.length === 3));
+        await eventually(() => expect(seen.map((events) => events.length)).toEqual([3, 3]));
 
         expect(feedReads.count()).toBe(before);
         expect(seen[1].slice(1)).toEqual(seen[0].slice(1));
@@ -178,7 +158,7 @@ export function sqlEventStoreSuite(
         await store.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'any' });
         await elsewhere.appendToStream(`${prefix}-2`, [anEvent()], { expectedVersion: 'any' });
         await store.appendToStream(`${prefix}-3`, [anEvent()], { expectedVersion: 'any' });
-        await until(() => seen[0].length === 3);
+        await eventually(() => expect(seen[0]).toHaveLength(3));
         expect(seen[0].map((event) => event.streamId)).toEqual(
           ['1', '2', '3'].map((n) => `${prefix}-${n}`),
         );
