@@ -345,6 +345,31 @@ describe('SqliteDatabase', () => {
   });
 });
 
+describe('SqliteDatabase whose commits wait for the disk only when asked', () => {
+  sqlDatabaseSuite(async () => temporarySqlite({ flushes: 'when-asked' }));
+
+  const synchronous = async (db: SqliteDatabase): Promise<number> => {
+    const [setting] = await db.query<{ synchronous: number }>('PRAGMA synchronous');
+    return Number(setting.synchronous);
+  };
+
+  it('commits without a flush, and flushes everything committed before a flush', async () => {
+    await withCounters(
+      async (temp) => {
+        await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
+        expect(await synchronous(temp.db)).toBe(1); // NORMAL
+        await temp.db.flush();
+        expect(await synchronous(temp.db)).toBe(2); // FULL
+        await temp.db.execute("INSERT INTO counters VALUES ('b', 2)");
+        expect(await synchronous(temp.db)).toBe(1);
+        const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+        expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b']);
+      },
+      { flushes: 'when-asked' },
+    );
+  });
+});
+
 describe('SqliteDatabase that survives a process crash, not a power cut', () => {
   sqlDatabaseSuite(async () => temporarySqlite({ durability: 'process-crash' }));
 

@@ -54,7 +54,10 @@ class TransactionLevel implements TransactionExecutor {
 /** A transaction waiting for its turn, and for the commit that makes it last. */
 interface QueuedTransaction {
   readonly work: (tx: TransactionExecutor) => Promise<unknown>;
-  readonly redoneIfLost: boolean;
+  /** Whether its commit waits for the disk. */
+  readonly waitsForDisk: boolean;
+  /** A `flush()`: nothing of its own to commit. */
+  readonly flushOnly?: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -116,8 +119,16 @@ async function inWriteTurn(filename: string, work: () => Promise<void>): Promise
  * Statements are prepared once and kept.
  */
 export interface SqliteDatabaseOptions {
-  /** `power-cut` (the default) flushes every commit that is not redone if lost. */
+  /** `power-cut` (the default) flushes what `flushes` says; `process-crash` never does. */
   readonly durability?: Durability;
+  /**
+   * Under `power-cut`, which commits wait for the disk. `each-commit` (the default): every
+   * one that is not redone if lost. `when-asked`: none, only `flush()`. For the file that the
+   * embedded platform's stores and bus share: its write-ahead log keeps commit order, so a
+   * flush takes every commit before it to the disk, and only what leaves the file (an answer
+   * to a client, a file removed) must wait for one.
+   */
+  readonly flushes?: 'each-commit' | 'when-asked';
 }
 
 export class SqliteDatabase implements SqlDatabase {
@@ -130,22 +141,30 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly ambient = new AsyncLocalStorage<Ambient>();
 
   private readonly filename: string;
-  /** Whether commits wait for the disk unless redone if lost (else none does). */
+  /** Whether anything waits for the disk (`power-cut`). */
   private readonly flushes: boolean;
+  /** Whether a commit waits for the disk unless redone if lost (else only a flush does). */
+  private readonly commitsWait: boolean;
   /** Whether the connection's commits wait for the disk now (see `commitGroup`). */
   private flushing: boolean;
+  /**
+   * Whether a commit since the last one that waited for the disk may not be on it yet (at
+   * first: one of a process that ended before flushing may not).
+   */
+  private unflushed = true;
 
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
     this.flushes = (options.durability ?? 'power-cut') === 'power-cut';
+    this.commitsWait = this.flushes && options.flushes !== 'when-asked';
     this.filename = filename === ':memory:' ? filename : resolve(filename);
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.connection = new Database(filename);
     this.connection.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives a power cut. NORMAL: a process crash only (in WAL
     // mode the log is flushed at checkpoints, and the file is never left corrupt).
-    this.connection.pragma(`synchronous = ${this.flushes ? 'FULL' : 'NORMAL'}`);
-    this.flushing = this.flushes;
+    this.connection.pragma(`synchronous = ${this.commitsWait ? 'FULL' : 'NORMAL'}`);
+    this.flushing = this.commitsWait;
     this.connection.pragma('foreign_keys = ON');
     this.connection.pragma('busy_timeout = 5000');
     // Reads straight from the file's pages in memory, not a read() and a copy per page: with
@@ -187,10 +206,19 @@ export class SqliteDatabase implements SqlDatabase {
     options: TransactionOptions = {},
   ): Promise<T> {
     if (this.inTransaction()) return this.nested(work);
+    return this.queued(work, this.commitsWait && !options.redoneIfLost);
+  }
+
+  private queued<T>(
+    work: (tx: TransactionExecutor) => Promise<T>,
+    waitsForDisk: boolean,
+    flushOnly = false,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) =>
       this.enqueue({
         work,
-        redoneIfLost: options.redoneIfLost ?? false,
+        waitsForDisk,
+        flushOnly,
         resolve: resolve as (value: unknown) => void,
         reject,
       }),
@@ -210,11 +238,12 @@ export class SqliteDatabase implements SqlDatabase {
 
   /**
    * A commit that waits for the disk, of a header field nobody reads: the write-ahead log
-   * keeps commit order, so every commit before it is on the disk too once it returns. Under
-   * `process-crash` durability a plain commit: there nothing waits for the disk.
+   * keeps commit order, so every commit before it is on the disk too once it returns. None
+   * when every commit so far waited for the disk already; under `process-crash` durability a
+   * plain commit: there nothing waits for the disk.
    */
   async flush(): Promise<void> {
-    await this.transaction((tx) => tx.execute('PRAGMA user_version = 0'));
+    await this.queued((tx) => tx.execute('PRAGMA user_version = 0'), this.flushes, true);
   }
 
   async ping(): Promise<void> {
@@ -263,13 +292,19 @@ export class SqliteDatabase implements SqlDatabase {
    * in a savepoint, so that one that throws rolls back alone; none is answered before the commit.
    */
   private async commitGroup(group: readonly QueuedTransaction[]): Promise<void> {
+    if (!this.unflushed && group.every((job) => job.flushOnly)) {
+      // Everything committed so far is on the disk already.
+      for (const job of group) job.resolve(undefined);
+      return;
+    }
     const shared = group.length > 1;
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
-    // A group whose members are all redone if lost commits without waiting for the disk; the
+    // A group none of whose members waits for the disk commits without waiting; the
     // write-ahead log keeps commit order, so the next flushed commit takes it to disk as well.
     // (SQLite takes the setting only outside a transaction.) The setting stays until a group
     // needs the other one: a file whose commits are mostly of one kind seldom changes it.
-    if (this.flushes) this.flushCommits(!group.every((job) => job.redoneIfLost));
+    const waits = this.flushes && group.some((job) => job.waitsForDisk);
+    if (this.flushes) this.flushCommits(waits);
     const levels = group.map(() => new TransactionLevel(this.direct));
     try {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
@@ -288,6 +323,7 @@ export class SqliteDatabase implements SqlDatabase {
         }
       }
       this.run('COMMIT');
+      this.unflushed = !waits;
     } catch (error) {
       if (this.connection.inTransaction) this.run('ROLLBACK');
       for (const job of group) job.reject(error);
