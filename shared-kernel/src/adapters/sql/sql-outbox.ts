@@ -5,45 +5,66 @@ import { OutboxSource, PendingMessage } from '../shared/outbox-relay';
 import { Migration, SqlDatabase, SqlExecutor } from './sql-database';
 import { traced } from '../shared/tracing';
 
+/** Where an outbox keeps its messages unless told otherwise. */
+const DEFAULT_TABLE = 'outbox';
+
+/** A table name, checked: it goes into the SQL as it is. */
+function tableName(name: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`not a table name for an outbox: ${name}`);
+  return name;
+}
+
 /**
- * Apply with `database.migrate('outbox', outboxMigrations)`. A message is pending while
+ * The migrations of an outbox in `table` (for two in one file), as component `table`:
+ * `database.migrate(table, outboxMigrationsOf(table))`. A message is pending while
  * `published_at` is null; the relay publishes pending ones in `sequence` order.
  */
-export const outboxMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'messages waiting to be published',
-    up: {
-      mysql: [
-        `CREATE TABLE outbox (
-          sequence BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-          topic VARCHAR(255) NOT NULL,
-          envelope LONGTEXT NOT NULL,
-          enqueued_at BIGINT NOT NULL,
-          published_at BIGINT NULL,
-          KEY outbox_pending (published_at, sequence)
-        ) ENGINE=InnoDB`,
-      ],
-      sqlite: [
-        `CREATE TABLE outbox (
-          sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-          topic TEXT NOT NULL,
-          envelope TEXT NOT NULL,
-          enqueued_at INTEGER NOT NULL,
-          published_at INTEGER
-        )`,
-        'CREATE INDEX outbox_pending ON outbox (published_at, sequence)',
-      ],
+export function outboxMigrationsOf(table: string): readonly Migration[] {
+  const name = tableName(table);
+  return [
+    {
+      version: 1,
+      name: 'messages waiting to be published',
+      up: {
+        mysql: [
+          `CREATE TABLE ${name} (
+            sequence BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+            topic VARCHAR(255) NOT NULL,
+            envelope LONGTEXT NOT NULL,
+            enqueued_at BIGINT NOT NULL,
+            published_at BIGINT NULL,
+            KEY ${name}_pending (published_at, sequence)
+          ) ENGINE=InnoDB`,
+        ],
+        sqlite: [
+          `CREATE TABLE ${name} (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            topic TEXT NOT NULL,
+            envelope TEXT NOT NULL,
+            enqueued_at INTEGER NOT NULL,
+            published_at INTEGER
+          )`,
+          `CREATE INDEX ${name}_pending ON ${name} (published_at, sequence)`,
+        ],
+      },
     },
-  },
-];
+  ];
+}
+
+/** Apply with `database.migrate('outbox', outboxMigrations)`. */
+export const outboxMigrations = outboxMigrationsOf(DEFAULT_TABLE);
 
 /** The Outbox on MySQL or SQLite; `OutboxRelay` publishes what it holds (`SqlOutboxSource`). */
 export class SqlOutbox implements Outbox<SqlExecutor> {
+  private readonly table: string;
+
   constructor(
     private readonly registry: MessageRegistry,
     private readonly now: () => number = Date.now,
-  ) {}
+    table = DEFAULT_TABLE,
+  ) {
+    this.table = tableName(table);
+  }
 
   /**
    * Validates here, so a message that breaks its contract fails the caller's transaction
@@ -56,21 +77,25 @@ export class SqlOutbox implements Outbox<SqlExecutor> {
     }));
     const enqueuedAt = this.now();
     for (const { topic, envelope } of rows) {
-      await tx.execute('INSERT INTO outbox (topic, envelope, enqueued_at) VALUES (?, ?, ?)', [
-        topic,
-        JSON.stringify(envelope),
-        enqueuedAt,
-      ]);
+      await tx.execute(
+        `INSERT INTO ${this.table} (topic, envelope, enqueued_at) VALUES (?, ?, ?)`,
+        [topic, JSON.stringify(envelope), enqueuedAt],
+      );
     }
   }
 }
 
 /** What `SqlOutbox` holds, for `OutboxRelay`: pending while `published_at` is null. */
 export class SqlOutboxSource implements OutboxSource<number> {
+  private readonly table: string;
+
   constructor(
     private readonly database: SqlDatabase,
     private readonly now: () => number = Date.now,
-  ) {}
+    table = DEFAULT_TABLE,
+  ) {
+    this.table = tableName(table);
+  }
 
   async pending(limit: number, after?: number): Promise<PendingMessage<number>[]> {
     // SQLite's one writer gives sequences in commit order, so none can commit behind `after`;
@@ -81,7 +106,7 @@ export class SqlOutboxSource implements OutboxSource<number> {
       topic: string;
       envelope: string;
     }>(
-      `SELECT sequence, topic, envelope FROM outbox WHERE published_at IS NULL
+      `SELECT sequence, topic, envelope FROM ${this.table} WHERE published_at IS NULL
        ${skip ? 'AND sequence > ?' : ''} ORDER BY sequence LIMIT ?`,
       skip ? [after, limit] : [limit],
     );
@@ -94,7 +119,7 @@ export class SqlOutboxSource implements OutboxSource<number> {
 
   async published(sequences: readonly number[]): Promise<void> {
     await this.database.execute(
-      `UPDATE outbox SET published_at = ? WHERE sequence IN (${sequences.map(() => '?').join(', ')})`,
+      `UPDATE ${this.table} SET published_at = ? WHERE sequence IN (${sequences.map(() => '?').join(', ')})`,
       [this.now(), ...sequences],
       // A mark lost with a power cut publishes the message again, which inboxes absorb.
       { redoneIfLost: true },
