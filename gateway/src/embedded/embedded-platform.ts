@@ -1,11 +1,14 @@
-import { join } from 'node:path';
 import express from 'express';
 import { createBpmService } from '@expedientes/bpm';
 import { createDocumentsService } from '@expedientes/documents';
 import { createExpedientesService } from '@expedientes/expedientes';
 import { createSearchService } from '@expedientes/search';
 import { Logger, MessageBus, publishedLanguage } from '@expedientes/shared-kernel';
-import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
+import {
+  EmbeddedMessageBus,
+  openPlatformDatabase,
+} from '@expedientes/shared-kernel/adapters/embedded';
+import { answersOnceOnDisk } from './answers-once-on-disk';
 import {
   ReadinessCheck,
   ServiceMetrics,
@@ -44,6 +47,8 @@ type ServiceFactory = (
   infrastructure: {
     kind: 'embedded';
     dataDir: string;
+    /** The platform's file, which the bus and the services' stores share. */
+    database: SqliteDatabase;
     durability?: Durability;
     bus: MessageBus;
   } & PlazosOptions,
@@ -61,21 +66,31 @@ export async function startEmbeddedPlatform(
   options: EmbeddedPlatformOptions,
 ): Promise<EmbeddedPlatform> {
   const { dataDir, durability } = options;
-  const busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'), { durability });
-  const bus = await EmbeddedMessageBus.open(busDatabase, {
+  const database = openPlatformDatabase(dataDir, { durability, logger: options.logger });
+  const bus = await EmbeddedMessageBus.open(database, {
     registry: publishedLanguage(),
     logger: options.logger.child({ component: 'bus' }),
+  }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
   });
   const modules: ServiceModule[] = [];
   const stop = async (): Promise<void> => {
     for (const module of [...modules].reverse()) await module.stop();
     await bus.close();
-    await busDatabase.close();
+    await database.close();
   };
   try {
     for (const [name, create] of factories) {
       const module = await create(
-        { kind: 'embedded', dataDir, durability, bus, ...options.plazos },
+        {
+          kind: 'embedded',
+          dataDir,
+          database,
+          durability,
+          bus,
+          ...options.plazos,
+        },
         // `service` is the process's own field; inside the one process, each bounded context says `context`.
         { logger: options.logger.child({ context: name }), metrics: options.metrics },
       );
@@ -87,6 +102,7 @@ export async function startEmbeddedPlatform(
     throw error;
   }
   const api = express.Router();
+  api.use(answersOnceOnDisk(database));
   for (const module of modules) api.use(`/${module.name}`, module.api);
   return {
     modules,

@@ -22,8 +22,6 @@ import {
   outboxMigrations,
   SqlDatabase,
   SqlExecutor,
-  Durability,
-  SqliteDatabase,
   SqlInbox,
   SqlOutbox,
 } from '@expedientes/shared-kernel/adapters/sql';
@@ -60,9 +58,8 @@ import { TOKENS } from './tokens';
 export type BpmInfrastructure = (
   | {
       readonly kind: 'embedded';
-      /** bpm keeps `bpm.db` (SQLite) here. */
-      readonly dataDir: string;
-      readonly durability?: Durability;
+      /** bpm keeps its tables in the host's SQLite database, which the host closes. */
+      readonly database: SqlDatabase;
       readonly bus: MessageBus;
     }
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mysqlUrl: string }
@@ -113,9 +110,7 @@ function buildContainer(
 
   singleton<SqlDatabase>(TOKENS.database, () =>
     infrastructure.kind === 'embedded'
-      ? new SqliteDatabase(join(infrastructure.dataDir, 'bpm.db'), {
-          durability: infrastructure.durability,
-        })
+      ? infrastructure.database
       : new MysqlDatabase(infrastructure.mysqlUrl),
   );
   const millis = (ctx: ResolutionContext) => () => ctx.get<Clock>(TOKENS.clock)().getTime();
@@ -257,11 +252,14 @@ export async function createBpmService(
   const huella = huellaDePlazos(calendario, zonaHoraria);
   const container = buildContainer(infrastructure, common, catalogo, plazos);
   const database = container.get<SqlDatabase>(TOKENS.database);
+  // The embedded host's database is the host's to close.
+  const closeOwnDatabase = (): Promise<void> =>
+    infrastructure.kind === 'distributed' ? database.close() : Promise.resolve();
   try {
     await migrate(database);
     await container.get<RecountPlazos>(TOKENS.recountPlazos).execute(huella);
   } catch (error) {
-    await database.close();
+    await closeOwnDatabase();
     throw error;
   }
   const plazosAbiertos = container.get<SqlPlazosAbiertos>(TOKENS.plazosAbiertos);
@@ -293,7 +291,7 @@ export async function createBpmService(
     async stop() {
       await consumer.stop();
       await relay.stop();
-      await database.close();
+      await closeOwnDatabase();
     },
   };
 }

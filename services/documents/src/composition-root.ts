@@ -28,7 +28,7 @@ import type {
 import {
   OutboxRelay,
   Durability,
-  SqliteDatabase,
+  type SqlDatabase,
   SqlOutboxSource,
 } from '@expedientes/shared-kernel/adapters/sql';
 import { AlmacenDeContenidos } from './application/almacen-de-contenidos';
@@ -48,16 +48,20 @@ import { documentsRouter } from './infrastructure/http/documents-router';
 import { ComandosDeDocumentos } from './infrastructure/messaging/comandos-de-documentos';
 import { MongoDocumentoRepository } from './infrastructure/persistence/mongo-documento-repository';
 import { MongoExpedientesCerrados } from './infrastructure/persistence/mongo-expedientes-cerrados';
-import { SqliteDocumentoRepository } from './infrastructure/persistence/sqlite-documento-repository';
+import {
+  DOCUMENTS_OUTBOX,
+  SqliteDocumentoRepository,
+} from './infrastructure/persistence/sqlite-documento-repository';
 import { SqliteExpedientesCerrados } from './infrastructure/persistence/sqlite-expedientes-cerrados';
 import { TareaPeriodica } from './infrastructure/tarea-periodica';
 import { TOKENS } from './infrastructure/tokens';
 
 export type DocumentsInfrastructure =
-  /** SQLite at `<dataDir>/documents.db`, content under `<dataDir>/documents/`. */
+  /** Its tables in the host's SQLite `database`, content under `<dataDir>/documents/`. */
   | {
       readonly kind: 'embedded';
       readonly dataDir: string;
+      readonly database: SqlDatabase;
       readonly durability?: Durability;
       readonly bus: MessageBus;
     }
@@ -82,13 +86,12 @@ interface Stores {
 }
 
 async function embeddedStores(
-  { dataDir, durability, bus }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
+  { dataDir, database, durability, bus }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
   settings: DocumentsSettings,
   logger: Logger,
   clock: Clock,
 ): Promise<Stores> {
-  const database = new SqliteDatabase(join(dataDir, 'documents.db'), { durability });
-  const relay = new OutboxRelay(new SqlOutboxSource(database), bus, {
+  const relay = new OutboxRelay(new SqlOutboxSource(database, Date.now, DOCUMENTS_OUTBOX), bus, {
     logger: logger.child({ component: 'outbox' }),
   });
   const repository = await SqliteDocumentoRepository.open(database, {
@@ -105,10 +108,8 @@ async function embeddedStores(
       { name: 'files', check: () => access(directory, constants.W_OK) },
     ],
     start: () => relay.start(),
-    stop: async () => {
-      await relay.stop();
-      await database.close();
-    },
+    // The host closes its database.
+    stop: () => relay.stop(),
   };
 }
 

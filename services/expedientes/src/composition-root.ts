@@ -15,7 +15,7 @@ import {
   ServiceMetrics,
   ServiceModule,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import type { Durability } from '@expedientes/shared-kernel/adapters/sql';
+import type { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { AdvancePhase } from './application/advance-phase/advance-phase';
 import { advancePhaseSaga } from './application/advance-phase/advance-phase-saga';
 import { AttachDocumento } from './application/attach-documento/attach-documento';
@@ -63,9 +63,8 @@ import { TOKENS } from './tokens';
 export type ExpedientesInfrastructure =
   | {
       readonly kind: 'embedded';
-      /** `expedientes.db` (events, sagas) and `expedientes-read-models.db` go here. */
-      readonly dataDir: string;
-      readonly durability?: Durability;
+      /** The events, sagas and read models: the host's SQLite database, which the host closes. */
+      readonly database: SqliteDatabase;
       readonly bus: MessageBus;
     }
   | {

@@ -1,4 +1,5 @@
 import { Logger } from '@expedientes/shared-kernel';
+import { openPlatformDatabase } from '@expedientes/shared-kernel/adapters/embedded';
 import { createLogger, loadConfig, runMain } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { ExpedienteProjector } from './application/projections/expediente-projector';
@@ -16,14 +17,18 @@ import {
  *   npm run rebuild-read-models -w services/expedientes
  *     distributed: EVENT_STORE, EVENTSTORE_URL or MYSQL_URL, MONGODB_URL
  *   DATA_DIR=./data npm run rebuild-read-models -w services/expedientes
- *     embedded: the SQLite files under DATA_DIR
+ *     embedded: the platform's SQLite file under DATA_DIR
  *
  * Best run while the service is stopped; a running service does the same, pausing its own
  * projection meanwhile, at POST /admin/rebuild-read-models.
  */
 async function openStores(logger: Logger): Promise<ExpedientesStores> {
   const { DATA_DIR } = loadConfig(z.object({ DATA_DIR: z.string().min(1).optional() }));
-  if (DATA_DIR) return openEmbeddedStores({ dataDir: DATA_DIR }, logger);
+  if (DATA_DIR) {
+    const database = openPlatformDatabase(DATA_DIR, { logger });
+    const stores = await openEmbeddedStores({ database }, logger);
+    return { ...stores, close: () => stores.close().then(() => database.close()) };
+  }
   const config = loadConfig(z.object(distributedStoresVariables));
   return openDistributedStores(
     { eventStore: eventStoreConfigOf(config), mongodbUrl: config.MONGODB_URL },

@@ -1,12 +1,6 @@
-import { join } from 'node:path';
 import { Logger, MessageBus } from '@expedientes/shared-kernel';
 import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
-import {
-  MysqlDatabase,
-  SqlDatabase,
-  Durability,
-  SqliteDatabase,
-} from '@expedientes/shared-kernel/adapters/sql';
+import { MysqlDatabase, SqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { Container } from 'inversify';
 import { SearchIndexer } from './application/index-expedientes/search-indexer';
 import {
@@ -21,11 +15,10 @@ import { SqliteExpedienteSearchIndex } from './infrastructure/sql/sqlite-expedie
 import { tokens } from './infrastructure/tokens';
 
 export type SearchInfrastructure =
-  /** SQLite FTS5 in `${dataDir}/search.db`. */
+  /** SQLite FTS5 in the host's `database`, which the host closes. */
   | {
       readonly kind: 'embedded';
-      readonly dataDir: string;
-      readonly durability?: Durability;
+      readonly database: SqlDatabase;
       readonly bus: MessageBus;
     }
   /** MySQL/MariaDB FULLTEXT in the database of `mysqlUrl`, which must exist. */
@@ -49,11 +42,7 @@ export interface SearchServiceModule extends ServiceModule {
 /** The store of the index, chosen by the kind of infrastructure. */
 function bindStore(container: Container, infrastructure: SearchInfrastructure): void {
   if (infrastructure.kind === 'embedded') {
-    container.bind<SqlDatabase>(tokens.Database).toConstantValue(
-      new SqliteDatabase(join(infrastructure.dataDir, 'search.db'), {
-        durability: infrastructure.durability,
-      }),
-    );
+    container.bind<SqlDatabase>(tokens.Database).toConstantValue(infrastructure.database);
     container
       .bind<SqlExpedienteSearchIndex>(tokens.SearchIndex)
       .toDynamicValue((ctx) => new SqliteExpedienteSearchIndex(ctx.get(tokens.Database)))
@@ -104,10 +93,13 @@ export async function createSearchService(
   const database = container.get<SqlDatabase>(tokens.Database);
   const indexer = container.get<SearchIndexer>(tokens.SearchIndexer);
   const rebuildSearchIndex = container.get<RebuildSearchIndex>(tokens.RebuildSearchIndex);
+  // The embedded host's database is the host's to close.
+  const closeOwnDatabase = (): Promise<void> =>
+    infrastructure.kind === 'distributed' ? database.close() : Promise.resolve();
   try {
     await container.get<SqlExpedienteSearchIndex>(tokens.SearchIndex).migrate();
   } catch (error) {
-    await database.close();
+    await closeOwnDatabase();
     throw error;
   }
 
@@ -128,7 +120,7 @@ export async function createSearchService(
     start: () => indexer.start(),
     stop: async () => {
       await indexer.stop();
-      await database.close();
+      await closeOwnDatabase();
     },
     rebuild: () => rebuildSearchIndex.run(),
   };

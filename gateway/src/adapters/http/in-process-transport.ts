@@ -72,6 +72,7 @@ function captureResponse(
   response: ServerResponse,
   body: PassThrough,
   answered: (status: number, headers: Headers) => void,
+  brokenOff: (error: Error) => void,
 ): { close(): void } {
   let closed = false;
   const close = (): void => {
@@ -123,7 +124,10 @@ function captureResponse(
     destroy(error?: Error) {
       if (!response.writableEnded) {
         response.finished = true;
-        body.destroy(error ?? new Error('the service broke off its answer'));
+        const reason = error ?? new Error('the service broke off its answer');
+        // Before its head, as a connection closed before any answer: the exchange fails.
+        if (!headed) brokenOff(reason);
+        body.destroy(reason);
         close();
       }
       return response;
@@ -153,18 +157,24 @@ export function inProcessTransport(handler: RequestListener): HttpTransport {
       const response = new ServerResponse(request);
       const body = new PassThrough();
       let settled = false;
-      const exchange = captureResponse(response, body, (status, headers) => {
-        if (settled) return;
-        settled = true;
-        if (WITHOUT_BODY.has(status)) {
-          body.resume();
-          resolve(new Response(null, { status, headers }));
-        } else {
-          // Pulled, not Readable.toWeb: Node 20's adapter enqueues a chunk already on its way
-          // after the reader cancels (a client gone mid-download), and throws where none catches.
-          resolve(new Response(ReadableStream.from(body), { status, headers }));
-        }
-      });
+      const exchange = captureResponse(
+        response,
+        body,
+        (status, headers) => {
+          if (settled) return;
+          settled = true;
+          if (WITHOUT_BODY.has(status)) {
+            body.resume();
+            resolve(new Response(null, { status, headers }));
+          } else {
+            // Pulled, not Readable.toWeb: Node 20's adapter enqueues a chunk already on its way
+            // after the reader cancels (a client gone mid-download), and throws where none catches.
+            resolve(new Response(ReadableStream.from(body), { status, headers }));
+          }
+        },
+        // Called only later, once the handler runs.
+        (error) => breakOff(error),
+      );
       const breakOff = (error: unknown): void => {
         if (!settled) {
           settled = true;

@@ -11,7 +11,10 @@ import {
   silentLogger,
   topics,
 } from '@expedientes/shared-kernel';
-import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
+import {
+  EmbeddedMessageBus,
+  openPlatformDatabase,
+} from '@expedientes/shared-kernel/adapters/embedded';
 import { ServiceMetrics, ServiceModule } from '@expedientes/shared-kernel/adapters/runtime';
 import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { createBpmService } from '../../src/composition-root';
@@ -25,15 +28,15 @@ import { usuarios } from '../support/usuarios';
  */
 describe('bpm across a new version of its procedure', () => {
   let dataDir: string;
-  let busDatabase: SqliteDatabase;
+  let database: SqliteDatabase;
   let bus: EmbeddedMessageBus;
   const replies: Envelope[] = [];
   const envelopes = new EnvelopeFactory(randomUUID);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bpm-versions-'));
-    busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'));
-    bus = await EmbeddedMessageBus.open(busDatabase, {
+    database = openPlatformDatabase(dataDir, { logger: silentLogger });
+    bus = await EmbeddedMessageBus.open(database, {
       registry: publishedLanguage(),
       pollIntervalMs: 100,
     });
@@ -46,7 +49,7 @@ describe('bpm across a new version of its procedure', () => {
 
   afterAll(async () => {
     await bus.close();
-    await busDatabase.close();
+    await database.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -61,7 +64,7 @@ describe('bpm across a new version of its procedure', () => {
       );
     }
     const module = await createBpmService(
-      { kind: 'embedded', dataDir, bus, procedimientosDir },
+      { kind: 'embedded', database, bus, procedimientosDir },
       { logger: silentLogger, metrics: new ServiceMetrics('bpm') },
     );
     await module.start();

@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishedLanguage } from '@expedientes/shared-kernel';
-import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
-import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import { publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
+import {
+  EmbeddedMessageBus,
+  openPlatformDatabase,
+} from '@expedientes/shared-kernel/adapters/embedded';
 import { createDocumentsService } from '../../src/composition-root';
 import { documentsServiceSuite, testSettings } from './documents-service-suite';
 
@@ -11,13 +13,13 @@ documentsServiceSuite(
   'documents on the embedded infrastructure (SQLite, files, embedded bus)',
   async (common) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'documents-embedded-'));
-    const busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'));
-    const bus = await EmbeddedMessageBus.open(busDatabase, {
+    const database = openPlatformDatabase(dataDir, { logger: silentLogger });
+    const bus = await EmbeddedMessageBus.open(database, {
       registry: publishedLanguage(),
       pollIntervalMs: 50,
     });
     const module = await createDocumentsService(
-      { kind: 'embedded', dataDir, bus },
+      { kind: 'embedded', dataDir, database, bus },
       common,
       testSettings,
     );
@@ -27,7 +29,7 @@ documentsServiceSuite(
       unfinishedUploads: async () => readdirSync(join(dataDir, 'documents', 'incoming')).length,
       dispose: async () => {
         await bus.close();
-        await busDatabase.close();
+        await database.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { describeError, EventStore, Logger, SagaStore } from '@expedientes/shared-kernel';
 import {
   EventStoreDbEventStore,
@@ -9,7 +8,6 @@ import { ReadinessCheck } from '@expedientes/shared-kernel/adapters/runtime';
 import {
   MysqlDatabase,
   SqlEventStore,
-  Durability,
   SqliteDatabase,
   SqlEventStoreOptions,
   SqlSagaStore,
@@ -48,30 +46,22 @@ async function closeAll(closers: ReadonlyArray<() => Promise<unknown>>): Promise
   for (const close of closers) await close();
 }
 
-/** Embedded: the events and sagas in `expedientes.db`, the read models in their own file. */
+/** Embedded: the events, sagas and read models in the host's `database`, which the host closes. */
 export async function openEmbeddedStores(
-  { dataDir, durability }: { readonly dataDir: string; readonly durability?: Durability },
+  { database }: { readonly database: SqliteDatabase },
   logger: Logger,
 ): Promise<ExpedientesStores> {
-  const writeSide = new SqliteDatabase(join(dataDir, 'expedientes.db'), { durability });
-  const querySide = new SqliteDatabase(join(dataDir, 'expedientes-read-models.db'), {
-    durability,
-  });
-  const eventStore = await SqlEventStore.open(writeSide, subscriptionSettings(logger));
-  const sagaStore = new SqlSagaStore(writeSide);
+  const eventStore = await SqlEventStore.open(database, subscriptionSettings(logger));
+  const sagaStore = new SqlSagaStore(database);
   await sagaStore.migrate();
-  const readModels = new SqliteExpedienteReadModels(querySide);
+  const readModels = new SqliteExpedienteReadModels(database);
   await readModels.migrate();
   return {
     eventStore,
     sagaStore,
     readModels,
-    readiness: [
-      { name: 'event-store', check: () => writeSide.ping() },
-      { name: 'read-models', check: () => querySide.ping() },
-    ],
-    close: () =>
-      closeAll([() => eventStore.close(), () => writeSide.close(), () => querySide.close()]),
+    readiness: [{ name: 'database', check: () => database.ping() }],
+    close: () => eventStore.close(),
   };
 }
 

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fase, publishedLanguage } from '@expedientes/shared-kernel';
-import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
-import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import { Fase, publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
+import {
+  EmbeddedMessageBus,
+  openPlatformDatabase,
+} from '@expedientes/shared-kernel/adapters/embedded';
 import {
   expedientesServiceSuite,
   InfrastructureUnderTest,
@@ -14,16 +16,16 @@ import { ServiceHarness, testSettings } from '../support/service-harness';
 
 async function embedded(): Promise<InfrastructureUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'expedientes-embedded-'));
-  const busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'));
-  const bus = await EmbeddedMessageBus.open(busDatabase, {
+  const database = openPlatformDatabase(dataDir, { logger: silentLogger });
+  const bus = await EmbeddedMessageBus.open(database, {
     registry: publishedLanguage(),
     pollIntervalMs: 50,
   });
   return {
-    infrastructure: { kind: 'embedded', dataDir, bus },
+    infrastructure: { kind: 'embedded', database, bus },
     cleanup: async () => {
       await bus.close();
-      await busDatabase.close();
+      await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

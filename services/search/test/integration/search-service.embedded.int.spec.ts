@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
-import { EmbeddedMessageBus } from '@expedientes/shared-kernel/adapters/embedded';
-import { SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import {
+  EmbeddedMessageBus,
+  openPlatformDatabase,
+} from '@expedientes/shared-kernel/adapters/embedded';
 import { createSearchService } from '../../src/composition-root';
 import { searchServiceScenario } from './search-service.scenario';
 
@@ -11,13 +13,13 @@ describe('the search service on the embedded infrastructure (SQLite FTS5, embedd
   searchServiceScenario(
     async (metrics) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'search-embedded-'));
-      const busDatabase = new SqliteDatabase(join(dataDir, 'bus.db'));
-      const bus = await EmbeddedMessageBus.open(busDatabase, {
+      const database = openPlatformDatabase(dataDir, { logger: silentLogger });
+      const bus = await EmbeddedMessageBus.open(database, {
         registry: publishedLanguage(),
         pollIntervalMs: 100,
       });
       const module = await createSearchService(
-        { kind: 'embedded', dataDir, bus },
+        { kind: 'embedded', database, bus },
         { logger: silentLogger, metrics },
       );
       return {
@@ -25,7 +27,7 @@ describe('the search service on the embedded infrastructure (SQLite FTS5, embedd
         bus,
         dispose: async () => {
           await bus.close();
-          await busDatabase.close();
+          await database.close();
           rmSync(dataDir, { recursive: true, force: true });
         },
       };

@@ -1,2 +1,3 @@
 export { EmbeddedMessageBus } from './embedded-message-bus';
 export type { EmbeddedMessageBusOptions } from './embedded-message-bus';
+export { openPlatformDatabase, PLATFORM_FILE } from './platform-database';

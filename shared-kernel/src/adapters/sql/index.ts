@@ -9,3 +9,4 @@ export { OutboxRelay, type OutboxRelayOptions } from '../shared/outbox-relay';
 export * from './sql-inbox';
 export * from './sql-saga-store';
 export * from './sql-event-store';
+export * from './merge-sqlite-files';

@@ -1,7 +1,7 @@
 import type { MessageRegistry, OutgoingMessage } from '@expedientes/shared-kernel';
 import {
   type Migration,
-  outboxMigrations,
+  outboxMigrationsOf,
   type SqlDatabase,
   type SqlExecutor,
   SqlOutbox,
@@ -89,6 +89,9 @@ function documentosDe(filas: readonly Fila[]): Documento[] {
   return [...porId.values()].map(({ datos }) => Documento.desde(datos));
 }
 
+/** The outbox's table: its own name, for a file that holds another service's outbox too. */
+export const DOCUMENTS_OUTBOX = 'documents_outbox';
+
 const marcadores = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 /**
@@ -111,10 +114,10 @@ export class SqliteDocumentoRepository implements DocumentoRepository {
       throw new Error(`SqliteDocumentoRepository needs SQLite, not ${database.dialect}`);
     }
     await database.migrate('documents', documentosMigrations);
-    await database.migrate('outbox', outboxMigrations);
+    await database.migrate(DOCUMENTS_OUTBOX, outboxMigrationsOf(DOCUMENTS_OUTBOX));
     return new SqliteDocumentoRepository(
       database,
-      new SqlOutbox(options.registry),
+      new SqlOutbox(options.registry, Date.now, DOCUMENTS_OUTBOX),
       options.onCommitted ?? (() => undefined),
     );
   }
@@ -155,6 +158,9 @@ export class SqliteDocumentoRepository implements DocumentoRepository {
       'DELETE FROM documentos WHERE id = ? AND revision = ?',
       [id, revision],
     );
+    // Its content is removed next: the document's removal must be on the disk first, also
+    // where the file's commits wait for the disk only when asked.
+    await this.database.flush();
     return affectedRows === 1;
   }
 }
