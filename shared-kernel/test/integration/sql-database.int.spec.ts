@@ -1,3 +1,4 @@
+import fs, { readlinkSync } from 'node:fs';
 import {
   Migration,
   SqlDatabase,
@@ -31,6 +32,32 @@ const items: Migration = {
     sqlite: ['CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, flag INTEGER, big BIGINT)'],
   },
 };
+
+/**
+ * Watches the fsyncs of write-ahead logs (those that `flush()` runs in the thread pool); each
+ * is held until `release()` when `hold` is set.
+ */
+function watchLogSyncs(hold = false) {
+  const held: Array<() => void> = [];
+  const synced: string[] = [];
+  const original = fs.fsync;
+  const spy = jest.spyOn(fs, 'fsync').mockImplementation(((fd: number, done: never) => {
+    const file = readlinkSync(`/proc/self/fd/${fd}`);
+    if (!file.endsWith('-wal')) return original(fd, done);
+    const run = () =>
+      original(fd, (error) => {
+        synced.push(file);
+        (done as (error: NodeJS.ErrnoException | null) => void)(error);
+      });
+    if (hold) held.push(run);
+    else run();
+  }) as typeof fs.fsync);
+  return {
+    synced,
+    release: () => held.splice(0).forEach((run) => run()),
+    restore: () => spy.mockRestore(),
+  };
+}
 
 /** A fresh SQLite file with the counters table for `work`, deleted afterwards. */
 async function withCounters(
@@ -327,21 +354,66 @@ describe('SqliteDatabase', () => {
     });
   });
 
-  it('flushes with a commit of its own that changes nothing a reader sees', async () => {
-    await withCounters(async (temp) => {
-      await temp.db.execute("INSERT INTO counters VALUES ('mark', 7)", [], { redoneIfLost: true });
-      type Checkpoint = { log: number; checkpointed: number };
-      const [before] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
-      expect(Number(before.log)).toBeGreaterThan(1);
-      await temp.db.flush();
-      // All was checkpointed, so the next commit starts the log again: it is the flush's page.
-      const [after] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
-      expect(Number(after.log)).toBe(1);
-      const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
-      expect(rows.map((row) => Number(row.value))).toEqual([7]);
-      const [version] = await temp.db.query<{ user_version: number }>('PRAGMA user_version');
-      expect(Number(version.user_version)).toBe(0);
-    });
+  it('flushes by syncing the write-ahead log, and only when a commit may not be on the disk', async () => {
+    const syncs = watchLogSyncs();
+    try {
+      await withCounters(async (temp) => {
+        await temp.db.execute("INSERT INTO counters VALUES ('mark', 7)", [], {
+          redoneIfLost: true,
+        });
+        type Checkpoint = { log: number };
+        const [before] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
+        await temp.db.flush();
+        expect(syncs.synced).toHaveLength(1);
+        expect(syncs.synced[0]).toMatch(/test\.db-wal$/);
+        // No commit of its own: the log is as long as before.
+        const [after] = await temp.db.query<Checkpoint>('PRAGMA wal_checkpoint(PASSIVE)');
+        expect(Number(after.log)).toBe(Number(before.log));
+        await temp.db.flush();
+        expect(syncs.synced).toHaveLength(1);
+        // A commit that waited for the disk leaves nothing to flush either.
+        await temp.db.execute("INSERT INTO counters VALUES ('change', 1)");
+        await temp.db.flush();
+        expect(syncs.synced).toHaveLength(1);
+        const rows = await temp.reopen().query<{ value: number }>('SELECT value FROM counters');
+        expect(rows.map((row) => Number(row.value)).sort()).toEqual([1, 7]);
+      });
+    } finally {
+      syncs.restore();
+    }
+  });
+
+  it('answers a flush only once the sync that covers its commits has ended', async () => {
+    const syncs = watchLogSyncs(true);
+    try {
+      await withCounters(async (temp) => {
+        await temp.db.execute("INSERT INTO counters VALUES ('mark', 1)", [], {
+          redoneIfLost: true,
+        });
+        const done: string[] = [];
+        const first = temp.db.flush().then(() => done.push('first'));
+        // Nothing committed in between: it waits for the same sync, not for none.
+        const second = temp.db.flush().then(() => done.push('second'));
+        // Transactions go on meanwhile.
+        await temp.db.execute("UPDATE counters SET value = 2 WHERE name = 'mark'", [], {
+          redoneIfLost: true,
+        });
+        const third = temp.db.flush().then(() => done.push('third'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(done).toEqual([]);
+        syncs.release();
+        await Promise.all([first, second]);
+        expect(done.sort()).toEqual(['first', 'second']);
+        // The update came after the first sync began: a second sync covers it.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(done).not.toContain('third');
+        syncs.release();
+        await third;
+        expect(syncs.synced).toHaveLength(2);
+      });
+    } finally {
+      syncs.restore();
+    }
   });
 });
 
@@ -353,20 +425,24 @@ describe('SqliteDatabase whose commits wait for the disk only when asked', () =>
     return Number(setting.synchronous);
   };
 
-  it('commits without a flush, and flushes everything committed before a flush', async () => {
-    await withCounters(
-      async (temp) => {
-        await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
-        expect(await synchronous(temp.db)).toBe(1); // NORMAL
-        await temp.db.flush();
-        expect(await synchronous(temp.db)).toBe(2); // FULL
-        await temp.db.execute("INSERT INTO counters VALUES ('b', 2)");
-        expect(await synchronous(temp.db)).toBe(1);
-        const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
-        expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b']);
-      },
-      { flushes: 'when-asked' },
-    );
+  it('commits without waiting for the disk, and a flush syncs what came before', async () => {
+    const syncs = watchLogSyncs();
+    try {
+      await withCounters(
+        async (temp) => {
+          await temp.db.execute("INSERT INTO counters VALUES ('a', 1)");
+          expect(await synchronous(temp.db)).toBe(1); // NORMAL
+          expect(syncs.synced).toHaveLength(0);
+          await temp.db.flush();
+          expect(syncs.synced).toHaveLength(1);
+          const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+          expect(rows.map((row) => row.name)).toEqual(['a']);
+        },
+        { flushes: 'when-asked' },
+      );
+    } finally {
+      syncs.restore();
+    }
   });
 });
 

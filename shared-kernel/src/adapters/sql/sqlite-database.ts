@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { BoundedMap } from '../shared/bounded-map';
 import type { Durability } from '../shared/durability';
 import { applyMigrations } from './migrations';
+import { WalSync } from './wal-sync';
 import {
   ExecuteResult,
   Migration,
@@ -56,8 +57,6 @@ interface QueuedTransaction {
   readonly work: (tx: TransactionExecutor) => Promise<unknown>;
   /** Whether its commit waits for the disk. */
   readonly waitsForDisk: boolean;
-  /** A `flush()`: nothing of its own to commit. */
-  readonly flushOnly?: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -69,7 +68,14 @@ interface QueuedRead {
   readonly reject: (error: unknown) => void;
 }
 
-type Queued = QueuedTransaction | QueuedRead;
+/** A `flush()`: its turn comes once everything queued before it has committed. */
+interface QueuedFlush {
+  readonly flush: true;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Queued = QueuedTransaction | QueuedRead | QueuedFlush;
 
 /** The transaction a piece of work runs in, while it is open. */
 interface Ambient {
@@ -79,6 +85,7 @@ interface Ambient {
 }
 
 const isTransaction = (job: Queued): job is QueuedTransaction => 'work' in job;
+const isFlush = (job: Queued): job is QueuedFlush => 'flush' in job;
 
 /**
  * Write turns of the connections of this process, by file. SQLite's own wait for a busy
@@ -148,17 +155,25 @@ export class SqliteDatabase implements SqlDatabase {
   /** Whether the connection's commits wait for the disk now (see `commitGroup`). */
   private flushing: boolean;
   /**
-   * Whether a commit since the last one that waited for the disk may not be on it yet (at
-   * first: one of a process that ended before flushing may not).
+   * Whether a commit since the last one that waited for the disk (or since the last sync of
+   * the log began) may not be on it yet; at first, one of a process that ended before
+   * flushing may not.
    */
   private unflushed = true;
+  /** Syncs the write-ahead log for `flush()`; none for a database in memory. */
+  private readonly log?: WalSync;
+  /** The latest sync of the log begun. */
+  private lastSync: Promise<void> = Promise.resolve();
 
   /** `filename` ':memory:' for a throwaway database; parent folders are created. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
     this.flushes = (options.durability ?? 'power-cut') === 'power-cut';
     this.commitsWait = this.flushes && options.flushes !== 'when-asked';
     this.filename = filename === ':memory:' ? filename : resolve(filename);
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    if (filename !== ':memory:') {
+      mkdirSync(dirname(filename), { recursive: true });
+      this.log = new WalSync(`${this.filename}-wal`);
+    }
     this.connection = new Database(filename);
     this.connection.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives a power cut. NORMAL: a process crash only (in WAL
@@ -206,19 +221,10 @@ export class SqliteDatabase implements SqlDatabase {
     options: TransactionOptions = {},
   ): Promise<T> {
     if (this.inTransaction()) return this.nested(work);
-    return this.queued(work, this.commitsWait && !options.redoneIfLost);
-  }
-
-  private queued<T>(
-    work: (tx: TransactionExecutor) => Promise<T>,
-    waitsForDisk: boolean,
-    flushOnly = false,
-  ): Promise<T> {
     return new Promise<T>((resolve, reject) =>
       this.enqueue({
         work,
-        waitsForDisk,
-        flushOnly,
+        waitsForDisk: this.commitsWait && !options.redoneIfLost,
         resolve: resolve as (value: unknown) => void,
         reject,
       }),
@@ -237,13 +243,13 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * A commit that waits for the disk, of a header field nobody reads: the write-ahead log
-   * keeps commit order, so every commit before it is on the disk too once it returns. None
-   * when every commit so far waited for the disk already; under `process-crash` durability a
-   * plain commit: there nothing waits for the disk.
+   * Once everything queued before it has committed, an fsync of the write-ahead log in the
+   * thread pool (`WalSync`), while the next transactions go on: the log keeps commit order,
+   * so it takes every commit before it to the disk. None when every commit so far waited for
+   * the disk already, nor under `process-crash` durability.
    */
   async flush(): Promise<void> {
-    await this.queued((tx) => tx.execute('PRAGMA user_version = 0'), this.flushes, true);
+    await new Promise((resolve, reject) => this.enqueue({ flush: true, resolve, reject }));
   }
 
   async ping(): Promise<void> {
@@ -254,6 +260,7 @@ export class SqliteDatabase implements SqlDatabase {
     await new Promise((resolve, reject) =>
       this.enqueue({ read: () => this.connection.close(), resolve, reject }),
     );
+    await this.log?.close();
   }
 
   private enqueue(job: Queued): void {
@@ -275,6 +282,8 @@ export class SqliteDatabase implements SqlDatabase {
         await (this.filename === ':memory:'
           ? this.commitGroup(group)
           : inWriteTurn(this.filename, () => this.commitGroup(group)));
+      } else if (isFlush(this.queue[0])) {
+        this.syncLog(this.queue.shift() as QueuedFlush);
       } else {
         const { read, resolve, reject } = this.queue.shift() as QueuedRead;
         try {
@@ -287,16 +296,29 @@ export class SqliteDatabase implements SqlDatabase {
     this.draining = false;
   }
 
+  /** A flush whose turn has come: every commit before it is in the log. */
+  private syncLog({ resolve, reject }: QueuedFlush): void {
+    if (!this.flushes || !this.log) {
+      resolve(undefined);
+      return;
+    }
+    if (this.unflushed) {
+      // A commit from now on may come after the sync has begun: it needs another.
+      this.unflushed = false;
+      this.lastSync = this.log.sync().catch((error: unknown) => {
+        this.unflushed = true;
+        throw error;
+      });
+    }
+    // With nothing committed since, the sync still running (if one is) covers it all.
+    this.lastSync.then(resolve, reject);
+  }
+
   /**
    * One database transaction for the group, one commit. With more than one member, each runs
    * in a savepoint, so that one that throws rolls back alone; none is answered before the commit.
    */
   private async commitGroup(group: readonly QueuedTransaction[]): Promise<void> {
-    if (!this.unflushed && group.every((job) => job.flushOnly)) {
-      // Everything committed so far is on the disk already.
-      for (const job of group) job.resolve(undefined);
-      return;
-    }
     const shared = group.length > 1;
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     // A group none of whose members waits for the disk commits without waiting; the
