@@ -144,4 +144,19 @@ describe('the embedded platform file', () => {
     }
     expect(mergeSqliteFiles(target, [{ path: busFile }])).toEqual([]);
   });
+
+  it('refuses to merge a table that the target defines otherwise, and leaves the file', async () => {
+    const target = join(dataDir, PLATFORM_FILE);
+    const other = join(dataDir, 'other.db');
+    await earlierFile(other, (db) =>
+      db.migrate('other', [
+        { version: 1, name: 'messages', up: ['CREATE TABLE bus_messages (id TEXT PRIMARY KEY)'] },
+      ]),
+    );
+    mergeSqliteFiles(target, [{ path: join(dataDir, 'bus.db') }]);
+    expect(() => mergeSqliteFiles(target, [{ path: other }])).toThrow(
+      'bus_messages is already defined otherwise',
+    );
+    expect(existsSync(other)).toBe(true);
+  });
 });

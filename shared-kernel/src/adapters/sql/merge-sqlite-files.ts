@@ -41,6 +41,54 @@ const definitionIn = (target: Database.Database, name: string): string | undefin
       { sql: string | null } | undefined
   )?.sql ?? undefined;
 
+const alike = (one: string, other: string): boolean =>
+  one.replace(/\s+/g, ' ') === other.replace(/\s+/g, ' ');
+
+/** The file's FTS5 tables; any other kind of virtual table it cannot merge. */
+function fullTextTables(objects: readonly SchemaObject[], file: MergedFile): string[] {
+  return objects
+    .filter((each) => /^CREATE VIRTUAL TABLE/i.test(each.sql))
+    .map((each) => {
+      if (!/USING\s+fts5/i.test(each.sql)) {
+        throw new Error(`${file.path}: cannot merge the virtual table ${each.name}`);
+      }
+      return each.name;
+    });
+}
+
+/** Creates the table unless the target has it alike already; true when its rows are to be copied. */
+function createTable(target: Database.Database, file: MergedFile, table: SchemaObject): boolean {
+  const renamed = file.renamed ?? {};
+  const name = renamedIn(table.name, renamed);
+  const definition = renamedIn(table.sql, renamed);
+  const existing = definitionIn(target, name);
+  // The migration history is shared as it is: its rows are merged one by one.
+  if (table.name === 'schema_migrations') {
+    if (existing === undefined) target.exec(definition);
+    return false;
+  }
+  if (existing !== undefined && !alike(existing, definition)) {
+    throw new Error(`${file.path}: ${name} is already defined otherwise`);
+  }
+  if (existing === undefined) target.exec(definition);
+  return true;
+}
+
+/** The file's migration history, under the components' new names. */
+function copyHistory(target: Database.Database, file: MergedFile): void {
+  const renamed = file.renamed ?? {};
+  const history = target
+    .prepare('SELECT component, version, name, applied_at FROM merged.schema_migrations')
+    .all() as Array<{ component: string; version: number; name: string; applied_at: number }>;
+  const record = target.prepare(
+    `INSERT OR IGNORE INTO main.schema_migrations (component, version, name, applied_at)
+     VALUES (?, ?, ?, ?)`,
+  );
+  for (const row of history) {
+    record.run(renamed[row.component] ?? row.component, row.version, row.name, row.applied_at);
+  }
+}
+
 /**
  * Copies one file's tables, rows, indexes, triggers and migration history into `target`, as
  * one commit. A table the target has already, defined alike (an inbox that two services
@@ -49,7 +97,6 @@ const definitionIn = (target: Database.Database, name: string): string | undefin
  */
 function copyInto(target: Database.Database, file: MergedFile): void {
   const renamed = file.renamed ?? {};
-  const rename = (name: string): string => renamedIn(name, renamed);
   target.prepare('ATTACH DATABASE ? AS merged').run(file.path);
   try {
     target.transaction(() => {
@@ -60,52 +107,27 @@ function copyInto(target: Database.Database, file: MergedFile): void {
            ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid`,
         )
         .all() as SchemaObject[];
-      const fullText = objects
-        .filter((each) => /^CREATE VIRTUAL TABLE/i.test(each.sql))
-        .map((each) => {
-          if (!/USING\s+fts5/i.test(each.sql)) {
-            throw new Error(`${file.path}: cannot merge the virtual table ${each.name}`);
-          }
-          return each.name;
-        });
+      const fullText = fullTextTables(objects, file);
       const ownedByFullText = (name: string) =>
         fullText.some((table) => name.startsWith(`${table}_`));
-      for (const { name, sql } of objects.filter((each) => each.type === 'table')) {
-        if (ownedByFullText(name)) continue;
-        const definition = renamedIn(sql, renamed);
-        const existing = definitionIn(target, rename(name));
-        const alike = (one: string, other: string) =>
-          one.replace(/\s+/g, ' ') === other.replace(/\s+/g, ' ');
-        if (
-          existing !== undefined &&
-          name !== 'schema_migrations' &&
-          !alike(existing, definition)
-        ) {
-          throw new Error(`${file.path}: ${rename(name)} is already defined otherwise`);
-        }
-        if (existing === undefined) target.exec(definition);
-        if (name === 'schema_migrations' || fullText.includes(name)) continue;
+      for (const table of objects.filter((each) => each.type === 'table')) {
+        if (ownedByFullText(table.name)) continue;
+        if (!createTable(target, file, table) || fullText.includes(table.name)) continue;
         target.exec(
-          `INSERT INTO main.${quoted(rename(name))} SELECT * FROM merged.${quoted(name)}`,
+          `INSERT INTO main.${quoted(renamedIn(table.name, renamed))}
+           SELECT * FROM merged.${quoted(table.name)}`,
         );
       }
       // Indexes and triggers after the rows: built once, and firing for none of them.
       for (const { name, sql } of objects.filter((each) => each.type !== 'table')) {
-        if (definitionIn(target, rename(name)) === undefined) target.exec(renamedIn(sql, renamed));
+        if (definitionIn(target, renamedIn(name, renamed)) === undefined) {
+          target.exec(renamedIn(sql, renamed));
+        }
       }
       for (const table of fullText) {
         target.exec(`INSERT INTO main.${quoted(table)} (${quoted(table)}) VALUES ('rebuild')`);
       }
-      const history = target
-        .prepare('SELECT component, version, name, applied_at FROM merged.schema_migrations')
-        .all() as Array<{ component: string; version: number; name: string; applied_at: number }>;
-      const record = target.prepare(
-        `INSERT OR IGNORE INTO main.schema_migrations (component, version, name, applied_at)
-         VALUES (?, ?, ?, ?)`,
-      );
-      for (const row of history) {
-        record.run(renamed[row.component] ?? row.component, row.version, row.name, row.applied_at);
-      }
+      copyHistory(target, file);
       target
         .prepare('INSERT INTO merged_files (file, merged_at) VALUES (?, ?)')
         .run(basename(file.path), Date.now());
