@@ -30,8 +30,6 @@ function mediodia(dia: Dia): number {
 
 const diaDe = (at: number): Dia => new Date(at).toISOString().slice(0, 10);
 
-export const sumarDias = (dia: Dia, dias: number): Dia => diaDe(mediodia(dia) + dias * MS_POR_DIA);
-
 /** Whole days from `desde` to `hasta` (negative when `hasta` comes first). */
 export const diasEntre = (desde: Dia, hasta: Dia): number =>
   Math.round((mediodia(hasta) - mediodia(desde)) / MS_POR_DIA);
@@ -50,25 +48,30 @@ export class CalendarioLaboral {
   }
 
   esHabil(dia: Dia): boolean {
-    const diaDeLaSemana = new Date(mediodia(dia)).getUTCDay();
-    return diaDeLaSemana !== 0 && diaDeLaSemana !== 6 && !this.festivos.has(dia);
+    return this.esHabilA(mediodia(dia));
   }
 
   /** The last day of `plazo` for a phase entered on `inicio`. */
   vencimiento(inicio: Dia, plazo: Plazo): Dia {
-    if (plazo.computo === 'naturales') return this.siguienteHabil(sumarDias(inicio, plazo.dias));
-    let dia = inicio;
-    for (let contados = 0; contados < plazo.dias;) {
-      dia = sumarDias(dia, 1);
-      if (this.esHabil(dia)) contados++;
+    // Counted on instants (noon UTC), each day written out only to ask for a holiday.
+    let at = mediodia(inicio);
+    if (plazo.computo === 'naturales') {
+      // A last day that is not hábil moves to the next día hábil.
+      at += plazo.dias * MS_POR_DIA;
+      while (!this.esHabilA(at)) at += MS_POR_DIA;
+    } else {
+      for (let contados = 0; contados < plazo.dias;) {
+        at += MS_POR_DIA;
+        if (this.esHabilA(at)) contados++;
+      }
     }
-    return dia;
+    return diaDe(at);
   }
 
-  private siguienteHabil(dia: Dia): Dia {
-    let habil = dia;
-    while (!this.esHabil(habil)) habil = sumarDias(habil, 1);
-    return habil;
+  /** Whether the day of `at` (noon UTC of a day) is hábil. */
+  private esHabilA(at: number): boolean {
+    const diaDeLaSemana = new Date(at).getUTCDay();
+    return diaDeLaSemana !== 0 && diaDeLaSemana !== 6 && !this.festivos.has(diaDe(at));
   }
 }
 

@@ -1,10 +1,4 @@
-import {
-  CalendarioLaboral,
-  diaEn,
-  diasEntre,
-  estadoDelPlazo,
-  sumarDias,
-} from '../../src/domain/plazos';
+import { CalendarioLaboral, diaEn, diasEntre, estadoDelPlazo } from '../../src/domain/plazos';
 
 // December 2026: the 5th and 6th, 12th and 13th are a weekend; the 8th is a national holiday.
 const calendario = new CalendarioLaboral(['2026-12-08', '2026-12-25']);
@@ -35,8 +29,15 @@ describe('plazos (Ley 39/2015, art. 30)', () => {
   });
 
   it('crosses months, years and summer time alike', () => {
-    expect(sumarDias('2026-12-31', 1)).toBe('2027-01-01');
-    expect(sumarDias('2026-03-28', 2)).toBe('2026-03-30');
+    const sinFestivos = new CalendarioLaboral([]);
+    // Thursday the 31st + 1: Friday, New Year's Day, not a holiday of this calendar.
+    expect(sinFestivos.vencimiento('2026-12-31', { dias: 1, computo: 'naturales' })).toBe(
+      '2027-01-01',
+    );
+    // Summer time begins on Sunday the 29th of March.
+    expect(sinFestivos.vencimiento('2026-03-28', { dias: 2, computo: 'naturales' })).toBe(
+      '2026-03-30',
+    );
     expect(diasEntre('2026-10-24', '2026-10-26')).toBe(2);
     expect(calendario.vencimiento('2026-12-24', { dias: 2, computo: 'habiles' })).toBe(
       '2026-12-29',
