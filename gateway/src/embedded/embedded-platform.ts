@@ -3,7 +3,7 @@ import { createBpmService } from '@expedientes/bpm';
 import { createDocumentsService } from '@expedientes/documents';
 import { createExpedientesService } from '@expedientes/expedientes';
 import { createSearchService } from '@expedientes/search';
-import { Logger, MessageBus, publishedLanguage } from '@expedientes/shared-kernel';
+import { Logger, MessageBus, Outbox, publishedLanguage } from '@expedientes/shared-kernel';
 import {
   EmbeddedMessageBus,
   openPlatformDatabase,
@@ -14,7 +14,11 @@ import {
   ServiceMetrics,
   ServiceModule,
 } from '@expedientes/shared-kernel/adapters/runtime';
-import { Durability, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
+import {
+  Durability,
+  SqliteDatabase,
+  TransactionExecutor,
+} from '@expedientes/shared-kernel/adapters/sql';
 
 /** Where bpm reads its working calendar, and the time zone its days are in. */
 export interface PlazosOptions {
@@ -49,6 +53,8 @@ type ServiceFactory = (
     dataDir: string;
     /** The platform's file, which the bus and the services' stores share. */
     database: SqliteDatabase;
+    /** The bus's own outbox on it: messages appended in the services' transactions. */
+    outbox: Outbox<TransactionExecutor>;
     durability?: Durability;
     bus: MessageBus;
   } & PlazosOptions,
@@ -87,6 +93,7 @@ export async function startEmbeddedPlatform(
           kind: 'embedded',
           dataDir,
           database,
+          outbox: bus.outbox(),
           durability,
           bus,
           ...options.plazos,

@@ -22,6 +22,7 @@ import {
   outboxMigrations,
   SqlDatabase,
   SqlExecutor,
+  TransactionExecutor,
   SqlInbox,
   SqlOutbox,
 } from '@expedientes/shared-kernel/adapters/sql';
@@ -61,6 +62,8 @@ export type BpmInfrastructure = (
       /** bpm keeps its tables in the host's SQLite database, which the host closes. */
       readonly database: SqlDatabase;
       readonly bus: MessageBus;
+      /** The bus's own outbox on `database`: messages appended in bpm's transactions. */
+      readonly outbox: Outbox<TransactionExecutor>;
     }
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mysqlUrl: string }
 ) & {
@@ -115,10 +118,12 @@ function buildContainer(
   );
   const millis = (ctx: ResolutionContext) => () => ctx.get<Clock>(TOKENS.clock)().getTime();
   singleton<Inbox<SqlExecutor>>(TOKENS.inbox, (ctx) => new SqlInbox(millis(ctx)));
-  singleton<Outbox<SqlExecutor>>(
-    TOKENS.outbox,
-    (ctx) => new SqlOutbox(ctx.get(TOKENS.registry), millis(ctx)),
+  singleton<Outbox<TransactionExecutor>>(TOKENS.outbox, (ctx) =>
+    infrastructure.kind === 'embedded'
+      ? infrastructure.outbox
+      : new SqlOutbox(ctx.get(TOKENS.registry), millis(ctx)),
   );
+  // Embedded: it only publishes what earlier versions left in the table.
   singleton(
     TOKENS.outboxRelay,
     (ctx) =>
@@ -138,7 +143,8 @@ function buildContainer(
       ctx.get(TOKENS.inbox),
       ctx.get(TOKENS.outbox),
       commandsConsumerGroup,
-      () => relay.nudge(),
+      // Embedded, the bus itself is the outbox: nothing waits for the relay.
+      infrastructure.kind === 'distributed' ? () => relay.nudge() : () => undefined,
     );
   });
   singleton<ProcesoRepository>(

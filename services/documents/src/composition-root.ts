@@ -10,6 +10,7 @@ import {
   type IdGenerator,
   type Logger,
   type MessageBus,
+  type Outbox,
   publishedLanguage,
   systemClock,
 } from '@expedientes/shared-kernel';
@@ -30,6 +31,7 @@ import {
   Durability,
   type SqlDatabase,
   SqlOutboxSource,
+  type TransactionExecutor,
 } from '@expedientes/shared-kernel/adapters/sql';
 import { AlmacenDeContenidos } from './application/almacen-de-contenidos';
 import { BarrerSubidasPendientes } from './application/barrer-subidas-pendientes/barrer-subidas-pendientes';
@@ -64,6 +66,8 @@ export type DocumentsInfrastructure =
       readonly database: SqlDatabase;
       readonly durability?: Durability;
       readonly bus: MessageBus;
+      /** The bus's own outbox on `database`: messages appended in each save's transaction. */
+      readonly outbox: Outbox<TransactionExecutor>;
     }
   /** Metadata in MongoDB, content in its GridFS. */
   | { readonly kind: 'distributed'; readonly bus: MessageBus; readonly mongodbUrl: string };
@@ -86,18 +90,22 @@ interface Stores {
 }
 
 async function embeddedStores(
-  { dataDir, database, durability, bus }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
+  {
+    dataDir,
+    database,
+    durability,
+    bus,
+    outbox,
+  }: Extract<DocumentsInfrastructure, { kind: 'embedded' }>,
   settings: DocumentsSettings,
   logger: Logger,
   clock: Clock,
 ): Promise<Stores> {
+  // Publishes what earlier versions left in their outbox table.
   const relay = new OutboxRelay(new SqlOutboxSource(database, Date.now, DOCUMENTS_OUTBOX), bus, {
     logger: logger.child({ component: 'outbox' }),
   });
-  const repository = await SqliteDocumentoRepository.open(database, {
-    registry: publishedLanguage(),
-    onCommitted: () => relay.nudge(),
-  });
+  const repository = await SqliteDocumentoRepository.open(database, outbox);
   const directory = join(dataDir, 'documents');
   return {
     repository,

@@ -210,3 +210,42 @@ describe('EmbeddedMessageBus consumers, on what was published through it', () =>
     }
   });
 });
+
+describe('EmbeddedMessageBus as the outbox of a store on its database', () => {
+  it('delivers what a transaction appends once it commits, and nothing of one rolled back', async () => {
+    const temp = temporarySqlite();
+    const bus = await EmbeddedMessageBus.open(temp.db, {
+      registry: contractRegistry(),
+      pollIntervalMs: 60_000,
+    });
+    try {
+      const seen = await notesOf(bus, 'outbox-readers');
+      const outbox = bus.outbox();
+      await temp.db.transaction((tx) =>
+        outbox.enqueue(
+          tx,
+          [1, 2].map((seq) => ({ topic: 'notes', envelope: note(seq) })),
+        ),
+      );
+      await expect(
+        temp.db.transaction(async (tx) => {
+          await outbox.enqueue(tx, [{ topic: 'notes', envelope: note(3) }]);
+          throw new Error('the change fails');
+        }),
+      ).rejects.toThrow('the change fails');
+      await temp.db.transaction((tx) =>
+        outbox.enqueue(tx, [{ topic: 'notes', envelope: note(4) }]),
+      );
+      // Told at the commit: no poll within the test (every 60 s).
+      await eventually(() => expect(seen).toEqual([1, 2, 4]));
+      // Checked as a publish is: a message that breaks its contract fails the transaction.
+      const broken = { ...note(5), payload: { seq: 'five' } };
+      await expect(
+        temp.db.transaction((tx) => outbox.enqueue(tx, [{ topic: 'notes', envelope: broken }])),
+      ).rejects.toThrow();
+    } finally {
+      await bus.close();
+      await temp.dispose();
+    }
+  });
+});

@@ -64,7 +64,7 @@ describe('bpm across a new version of its procedure', () => {
       );
     }
     const module = await createBpmService(
-      { kind: 'embedded', database, bus, procedimientosDir },
+      { kind: 'embedded', database, bus, outbox: bus.outbox(), procedimientosDir },
       { logger: silentLogger, metrics: new ServiceMetrics('bpm') },
     );
     await module.start();

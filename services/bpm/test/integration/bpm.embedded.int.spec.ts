@@ -18,7 +18,7 @@ bpmServiceScenarios(
       pollIntervalMs: 100,
     });
     return {
-      infrastructure: { kind: 'embedded', database, bus },
+      infrastructure: { kind: 'embedded', database, bus, outbox: bus.outbox() },
       bus,
       close: async () => {
         await bus.close();

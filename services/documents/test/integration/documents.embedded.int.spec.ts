@@ -19,7 +19,7 @@ documentsServiceSuite(
       pollIntervalMs: 50,
     });
     const module = await createDocumentsService(
-      { kind: 'embedded', dataDir, database, bus },
+      { kind: 'embedded', dataDir, database, bus, outbox: bus.outbox() },
       common,
       testSettings,
     );

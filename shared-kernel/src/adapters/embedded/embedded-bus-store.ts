@@ -1,6 +1,6 @@
 import { Envelope } from '../../messaging/envelope';
 import { BoundedMap } from '../shared/bounded-map';
-import { Migration, SqlDatabase, SqlExecutor } from '../sql/sql-database';
+import { Migration, SqlDatabase, SqlExecutor, TransactionExecutor } from '../sql/sql-database';
 
 /**
  * The embedded bus's tables. `bus_messages` is the log of every topic: SQLite has one writer
@@ -91,18 +91,31 @@ export class EmbeddedBusStore {
 
   /** With `redoneIfLost`, the commit does not wait for the disk (see `SqlDatabase.flush`). */
   async append(topic: string, envelopes: readonly Envelope[], redoneIfLost = false): Promise<void> {
-    await this.database.transaction(
-      async (tx) => {
-        // SQLite's one writer is this transaction: the topic's last message comes right before.
-        const [{ last }] = await tx.query<{ last: number | null }>(
-          'SELECT MAX(sequence) AS last FROM bus_messages WHERE topic = ?',
-          [topic],
-        );
-        const stored = await this.insert(tx, topic, envelopes);
-        tx.afterCommit(() => this.kept.set(keptKey(topic, Number(last ?? 0)), stored));
-      },
-      { redoneIfLost },
+    await this.database.transaction((tx) => this.appendIn(tx, topic, envelopes), {
+      redoneIfLost,
+    });
+  }
+
+  /**
+   * Appends in `tx`, a transaction on this store's database: the messages are there if and
+   * once it commits, and `committed` is called then.
+   */
+  async appendIn(
+    tx: TransactionExecutor,
+    topic: string,
+    envelopes: readonly Envelope[],
+    committed: () => void = () => undefined,
+  ): Promise<void> {
+    // SQLite's one writer is this transaction: the topic's last message comes right before.
+    const [{ last }] = await tx.query<{ last: number | null }>(
+      'SELECT MAX(sequence) AS last FROM bus_messages WHERE topic = ?',
+      [topic],
     );
+    const stored = await this.insert(tx, topic, envelopes);
+    tx.afterCommit(() => {
+      this.kept.set(keptKey(topic, Number(last ?? 0)), stored);
+      committed();
+    });
   }
 
   /**

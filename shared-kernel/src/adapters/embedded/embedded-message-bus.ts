@@ -10,9 +10,11 @@ import {
   PublishOptions,
 } from '../../ports/message-bus';
 import { Logger, silentLogger } from '../../ports/logger';
+import { Outbox } from '../../ports/outbox-inbox';
+import { runsByTopic } from '../shared/outbox-relay';
 import { traced } from '../shared/tracing';
 import { gatheredFlush } from '../sql/gathered-flush';
-import { SqlDatabase } from '../sql/sql-database';
+import { SqlDatabase, TransactionExecutor } from '../sql/sql-database';
 import { EmbeddedBusStore, embeddedBusMigrations } from './embedded-bus-store';
 import { EmbeddedConsumerTiming, EmbeddedGroupConsumer } from './embedded-group-consumer';
 
@@ -99,6 +101,31 @@ export class EmbeddedMessageBus implements MessageBus {
     if (envelopes.length === 0) return;
     await this.store.append(topic, envelopes, options.redoneIfLost);
     this.notify(topic);
+  }
+
+  /**
+   * An outbox that is the bus itself, for a store on the bus's own database: the messages are
+   * appended in the caller's transaction and delivered once it commits, with no relay, no
+   * second transaction and no mark. Checked as `publish` checks them.
+   */
+  outbox(): Outbox<TransactionExecutor> {
+    return {
+      enqueue: async (tx, messages) => {
+        const checked = messages.map(({ topic, envelope }) => ({
+          topic,
+          envelope: traced(this.validator.assertValid(envelope)),
+        }));
+        for (const run of runsByTopic(checked)) {
+          const { topic } = run[0];
+          await this.store.appendIn(
+            tx,
+            topic,
+            run.map((message) => message.envelope),
+            () => this.notify(topic),
+          );
+        }
+      },
+    };
   }
 
   /** One flushed commit of the bus for every caller within the window (`flushWindowMs`). */

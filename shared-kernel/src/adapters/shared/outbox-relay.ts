@@ -32,8 +32,8 @@ export interface OutboxRelayOptions {
 }
 
 /** Consecutive messages of one topic, published in one call. */
-const runsByTopic = <TId>(rows: readonly PendingMessage<TId>[]): PendingMessage<TId>[][] =>
-  rows.reduce<PendingMessage<TId>[][]>((runs, row) => {
+export const runsByTopic = <T extends { readonly topic: string }>(rows: readonly T[]): T[][] =>
+  rows.reduce<T[][]>((runs, row) => {
     const last = runs.at(-1);
     if (last && last[0].topic === row.topic) last.push(row);
     else runs.push([row]);

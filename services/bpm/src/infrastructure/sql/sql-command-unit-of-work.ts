@@ -1,5 +1,9 @@
 import { Inbox, Outbox } from '@expedientes/shared-kernel';
-import { SqlDatabase, SqlExecutor } from '@expedientes/shared-kernel/adapters/sql';
+import {
+  SqlDatabase,
+  SqlExecutor,
+  TransactionExecutor,
+} from '@expedientes/shared-kernel/adapters/sql';
 import { CommandTransaction, CommandUnitOfWork } from '../../application/command-unit-of-work';
 import { CatalogoDeProcedimientos } from '../../domain/catalogo-de-procedimientos';
 import { SqlProcesoRepository } from './sql-proceso-repository';
@@ -13,7 +17,7 @@ export class SqlCommandUnitOfWork implements CommandUnitOfWork {
     private readonly db: SqlDatabase,
     private readonly catalogo: CatalogoDeProcedimientos,
     private readonly inbox: Inbox<SqlExecutor>,
-    private readonly outbox: Outbox<SqlExecutor>,
+    private readonly outbox: Outbox<TransactionExecutor>,
     /** The inbox's consumer name: the consumer group the commands come through. */
     private readonly consumer: string,
     /** Called after a commit, so the relay publishes at once instead of at its next poll. */
@@ -38,7 +42,7 @@ export class SqlCommandUnitOfWork implements CommandUnitOfWork {
     this.onCommitted();
   }
 
-  private transactionOn(tx: SqlExecutor): CommandTransaction {
+  private transactionOn(tx: TransactionExecutor): CommandTransaction {
     return {
       procesos: new SqlProcesoRepository(tx, this.catalogo),
       send: (messages) => this.outbox.enqueue(tx, messages),

@@ -1,10 +1,10 @@
-import type { MessageRegistry, OutgoingMessage } from '@expedientes/shared-kernel';
+import type { Outbox, OutgoingMessage } from '@expedientes/shared-kernel';
 import {
   type Migration,
   outboxMigrationsOf,
   type SqlDatabase,
   type SqlExecutor,
-  SqlOutbox,
+  type TransactionExecutor,
 } from '@expedientes/shared-kernel/adapters/sql';
 import type { DocumentoRepository } from '../../application/documento-repository';
 import { type DatosDeDocumento, Documento, type VersionDeDocumento } from '../../domain/documento';
@@ -89,37 +89,39 @@ function documentosDe(filas: readonly Fila[]): Documento[] {
   return [...porId.values()].map(({ datos }) => Documento.desde(datos));
 }
 
-/** The outbox's table: its own name, for a file that holds another service's outbox too. */
+/**
+ * The outbox table of earlier versions, named apart from bpm's in the platform's file; its
+ * messages now go straight to the bus in each save's transaction.
+ */
 export const DOCUMENTS_OUTBOX = 'documents_outbox';
 
 const marcadores = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 /**
  * The documents in SQLite (the embedded mode). A save is one transaction: the documents, each
- * checked against the revision it was read at, and the messages, in the outbox.
+ * checked against the revision it was read at, and the messages, in `outbox` (the embedded
+ * bus's own, on the same database).
  */
 export class SqliteDocumentoRepository implements DocumentoRepository {
   private constructor(
     private readonly database: SqlDatabase,
-    private readonly outbox: SqlOutbox,
-    private readonly onCommitted: () => void,
+    private readonly outbox: Outbox<TransactionExecutor>,
   ) {}
 
-  /** Creates or upgrades its tables and the outbox's. */
+  /**
+   * Creates or upgrades its tables, and the outbox table of earlier versions, whose relay
+   * publishes what they left there.
+   */
   static async open(
     database: SqlDatabase,
-    options: { readonly registry: MessageRegistry; readonly onCommitted?: () => void },
+    outbox: Outbox<TransactionExecutor>,
   ): Promise<SqliteDocumentoRepository> {
     if (database.dialect !== 'sqlite') {
       throw new Error(`SqliteDocumentoRepository needs SQLite, not ${database.dialect}`);
     }
     await database.migrate('documents', documentosMigrations);
     await database.migrate(DOCUMENTS_OUTBOX, outboxMigrationsOf(DOCUMENTS_OUTBOX));
-    return new SqliteDocumentoRepository(
-      database,
-      new SqlOutbox(options.registry, Date.now, DOCUMENTS_OUTBOX),
-      options.onCommitted ?? (() => undefined),
-    );
+    return new SqliteDocumentoRepository(database, outbox);
   }
 
   async buscar(id: string): Promise<Documento | null> {
@@ -140,7 +142,6 @@ export class SqliteDocumentoRepository implements DocumentoRepository {
       for (const documento of documentos) await guardarUno(tx, documento.datosParaGuardar());
       await this.outbox.enqueue(tx, mensajes);
     });
-    if (mensajes.length > 0) this.onCommitted();
   }
 
   async abandonadosAntesDe(limite: Date): Promise<Documento[]> {
