@@ -8,7 +8,6 @@ import {
   EmbeddedMessageBus,
   openPlatformDatabase,
 } from '@expedientes/shared-kernel/adapters/embedded';
-import { answersOnceOnDisk } from './answers-once-on-disk';
 import {
   ReadinessCheck,
   ServiceMetrics,
@@ -19,6 +18,7 @@ import {
   SqliteDatabase,
   TransactionExecutor,
 } from '@expedientes/shared-kernel/adapters/sql';
+import { answersOnceOnDisk } from './answers-once-on-disk';
 
 /** Where bpm reads its working calendar, and the time zone its days are in. */
 export interface PlazosOptions {
