@@ -97,7 +97,7 @@ export class EmbeddedMessageBus implements MessageBus {
     options: PublishOptions = {},
   ): Promise<void> {
     // All or nothing: every message is checked before the first one is written.
-    const envelopes = messages.map((message) => traced(this.validator.assertValid(message)));
+    const envelopes = messages.map((message) => this.checked(message));
     if (envelopes.length === 0) return;
     await this.store.append(topic, envelopes, options.redoneIfLost);
     this.notify(topic);
@@ -113,7 +113,7 @@ export class EmbeddedMessageBus implements MessageBus {
       enqueue: async (tx, messages) => {
         const checked = messages.map(({ topic, envelope }) => ({
           topic,
-          envelope: traced(this.validator.assertValid(envelope)),
+          envelope: this.checked(envelope),
         }));
         for (const run of runsByTopic(checked)) {
           const { topic } = run[0];
@@ -126,6 +126,11 @@ export class EmbeddedMessageBus implements MessageBus {
         }
       },
     };
+  }
+
+  /** The message as it is stored, once its contract is checked (else it throws). */
+  private checked(message: Envelope): Envelope {
+    return traced(this.validator.assertValid(message));
   }
 
   /** One flushed commit of the bus for every caller within the window (`flushWindowMs`). */

@@ -56,15 +56,10 @@ export const outboxMigrations = outboxMigrationsOf(DEFAULT_TABLE);
 
 /** The Outbox on MySQL or SQLite; `OutboxRelay` publishes what it holds (`SqlOutboxSource`). */
 export class SqlOutbox implements Outbox<SqlExecutor> {
-  private readonly table: string;
-
   constructor(
     private readonly registry: MessageRegistry,
     private readonly now: () => number = Date.now,
-    table = DEFAULT_TABLE,
-  ) {
-    this.table = tableName(table);
-  }
+  ) {}
 
   /**
    * Validates here, so a message that breaks its contract fails the caller's transaction
@@ -78,7 +73,7 @@ export class SqlOutbox implements Outbox<SqlExecutor> {
     const enqueuedAt = this.now();
     for (const { topic, envelope } of rows) {
       await tx.execute(
-        `INSERT INTO ${this.table} (topic, envelope, enqueued_at) VALUES (?, ?, ?)`,
+        `INSERT INTO ${DEFAULT_TABLE} (topic, envelope, enqueued_at) VALUES (?, ?, ?)`,
         [topic, JSON.stringify(envelope), enqueuedAt],
       );
     }

@@ -326,7 +326,7 @@ export class SqliteDatabase implements SqlDatabase {
     // (SQLite takes the setting only outside a transaction.) The setting stays until a group
     // needs the other one: a file whose commits are mostly of one kind seldom changes it.
     const waits = this.flushes && group.some((job) => job.waitsForDisk);
-    if (this.flushes) this.flushCommits(waits);
+    this.flushCommits(waits);
     const levels = group.map(() => new TransactionLevel(this.direct));
     try {
       // IMMEDIATE takes the write lock up front, so a second process gets busy, not a deadlock.
