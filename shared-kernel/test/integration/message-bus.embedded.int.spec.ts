@@ -56,6 +56,23 @@ async function notesOf(bus: EmbeddedMessageBus, group: string): Promise<number[]
   return seen;
 }
 
+/** A bus on a fresh file that never polls (only publishes wake its consumers), then closed. */
+async function withUnpolledBus(
+  work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>,
+): Promise<void> {
+  const temp = temporarySqlite();
+  const bus = await EmbeddedMessageBus.open(temp.db, {
+    registry: contractRegistry(),
+    pollIntervalMs: 60_000,
+  });
+  try {
+    await work(bus, temp.db);
+  } finally {
+    await bus.close();
+    await temp.dispose();
+  }
+}
+
 describe('EmbeddedMessageBus consumer positions', () => {
   const positionOf = async (db: SqliteDatabase, group: string): Promise<number | undefined> => {
     const [row] = await db.query<{ position: number }>(
@@ -188,64 +205,44 @@ describe('EmbeddedMessageBus consumers, on what was published through it', () =>
     }
   });
 
-  it('reads, in order, what another writer put between two of its publishes', async () => {
-    const temp = temporarySqlite();
-    const bus = await EmbeddedMessageBus.open(temp.db, {
-      registry: contractRegistry(),
-      pollIntervalMs: 60_000,
-    });
-    try {
+  it('reads, in order, what another writer put between two of its publishes', () =>
+    withUnpolledBus(async (bus, db) => {
       const delivered = await notesOf(bus, 'between');
       await bus.publish('notes', [note(1)]);
       await eventually(() => expect(delivered).toEqual([1]));
-      await temp.db.execute(
+      await db.execute(
         'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
         ['notes', 'expediente-p', JSON.stringify(note(2)), Date.now()],
       );
       await bus.publish('notes', [note(3)]);
       await eventually(() => expect(delivered).toEqual([1, 2, 3]));
-    } finally {
-      await bus.close();
-      await temp.dispose();
-    }
-  });
+    }));
 });
 
 describe('EmbeddedMessageBus as the outbox of a store on its database', () => {
-  it('delivers what a transaction appends once it commits, and nothing of one rolled back', async () => {
-    const temp = temporarySqlite();
-    const bus = await EmbeddedMessageBus.open(temp.db, {
-      registry: contractRegistry(),
-      pollIntervalMs: 60_000,
-    });
-    try {
+  it('delivers what a transaction appends once it commits, and nothing of one rolled back', () =>
+    withUnpolledBus(async (bus, db) => {
       const seen = await notesOf(bus, 'outbox-readers');
       const outbox = bus.outbox();
-      await temp.db.transaction((tx) =>
+      await db.transaction((tx) =>
         outbox.enqueue(
           tx,
           [1, 2].map((seq) => ({ topic: 'notes', envelope: note(seq) })),
         ),
       );
       await expect(
-        temp.db.transaction(async (tx) => {
+        db.transaction(async (tx) => {
           await outbox.enqueue(tx, [{ topic: 'notes', envelope: note(3) }]);
           throw new Error('the change fails');
         }),
       ).rejects.toThrow('the change fails');
-      await temp.db.transaction((tx) =>
-        outbox.enqueue(tx, [{ topic: 'notes', envelope: note(4) }]),
-      );
+      await db.transaction((tx) => outbox.enqueue(tx, [{ topic: 'notes', envelope: note(4) }]));
       // Told at the commit: no poll within the test (every 60 s).
       await eventually(() => expect(seen).toEqual([1, 2, 4]));
       // Checked as a publish is: a message that breaks its contract fails the transaction.
       const broken = { ...note(5), payload: { seq: 'five' } };
       await expect(
-        temp.db.transaction((tx) => outbox.enqueue(tx, [{ topic: 'notes', envelope: broken }])),
+        db.transaction((tx) => outbox.enqueue(tx, [{ topic: 'notes', envelope: broken }])),
       ).rejects.toThrow();
-    } finally {
-      await bus.close();
-      await temp.dispose();
-    }
-  });
+    }));
 });
