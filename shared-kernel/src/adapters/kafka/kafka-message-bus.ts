@@ -44,8 +44,14 @@ const toKafkaMessage = (envelope: Envelope): Message => ({
 });
 
 /**
- * The MessageBus on Kafka. The producer is idempotent with one request in flight, so a retried
- * send neither duplicates nor reorders; topics (and their `.dlq`) are created on first use.
+ * The MessageBus on Kafka, with one request in flight per broker, so that a send retried by
+ * kafkajs is not overtaken by the next send of its caller; topics (and their `.dlq`) are
+ * created on first use. A retry may write a message twice, which consumers absorb.
+ *
+ * The producer is not idempotent: kafkajs rolls a failed batch's sequence numbers back and
+ * gives them to the next batch of that partition, which may be another caller's. When the
+ * failed batch had been written (the broker went down before answering), the broker takes
+ * the next one for its retry and acknowledges it without storing it: a message lost.
  */
 export class KafkaMessageBus implements MessageBus {
   private readonly kafka: Kafka;
@@ -74,7 +80,6 @@ export class KafkaMessageBus implements MessageBus {
       retry: { initialRetryTime: 300, maxRetryTime: 2_000, retries: 8 },
     });
     this.producer = this.kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
@@ -169,9 +174,8 @@ export class KafkaMessageBus implements MessageBus {
   }
 
   /**
-   * The producer connects at the first send: an idempotent producer asks the broker for a
-   * producer id, which a principal that may write nowhere (the gateway's live updates, which
-   * only read) is refused.
+   * The producer connects at the first send, so a bus that only reads (the gateway's live
+   * updates) never opens its connection.
    */
   private connectProducer(): Promise<void> {
     this.producing ??= this.producer.connect().catch((error: unknown) => {
