@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { jsonOf, kindOf, now, Outcome } from '../http';
+import { correlationOf, jsonOf, kindOf, now, Outcome } from '../http';
 import { testServerProcesses } from '../system/distributed';
 import { repoRoot } from '../system/system';
 import { Context, Known, measure, openLoop, pick, Recorder, ScenarioResult } from './harness';
@@ -176,10 +176,10 @@ async function applied(
       recorder.operations++;
       return true;
     }
-    recorder.error(`saga ${end.estado}`, `${what}: ${end.detail}`);
+    recorder.error(`saga ${end.estado}`, `${what}: ${end.detail}`, correlationOf(outcome));
     return false;
   }
-  recorder.error(kindOf(outcome), `${what}: ${describe(outcome)}`);
+  recorder.error(kindOf(outcome), `${what}: ${describe(outcome)}`, correlationOf(outcome));
   return false;
 }
 

@@ -13,6 +13,7 @@ import {
   treeWriteCalls,
 } from '../proc';
 import { Samples, Summary } from '../stats';
+import { logTrail } from '../system/log-trail';
 import { MonitoredProcess, RunningSystem } from '../system/system';
 
 /** An expediente the benchmark created and knows the id of. */
@@ -125,11 +126,20 @@ export class Recorder {
     samples.add(ms);
   }
 
-  /** Counts an error; keeps a few examples of each kind, so that every kind shows one. */
-  error(kind: string, detail: string): void {
+  /** Correlation ids of a few failed operations, whose log trails are shown. */
+  readonly failedCorrelations: string[] = [];
+
+  /**
+   * Counts an error; keeps a few examples of each kind, so that every kind shows one, and the
+   * correlation id of the request, if known, for its trail.
+   */
+  error(kind: string, detail: string, correlationId?: string): void {
     const count = (this.errors.get(kind) ?? 0) + 1;
     this.errors.set(kind, count);
     if (count <= 3 && this.errorExamples.length < 20) this.errorExamples.push(`${kind}: ${detail}`);
+    if (correlationId && this.failedCorrelations.length < 5) {
+      this.failedCorrelations.push(correlationId);
+    }
   }
 
   get errorCount(): number {
@@ -191,6 +201,13 @@ export async function measure(
   }
   await Promise.all(recorder.pending);
   const after = read(processes);
+  for (const correlationId of recorder.failedCorrelations) {
+    const trail = logTrail(context.system.logDir, correlationId);
+    context.log(
+      `${spec.name}: log lines of failed request ${correlationId}:\n` +
+        (trail.length > 0 ? trail.join('\n') : '(none)'),
+    );
+  }
   const seconds = (after.at - before.at) / 1000;
 
   const figures: ProcessFigures[] = processes.map((each) => {

@@ -1,5 +1,5 @@
 import { multipart, pdfLike } from '../documents';
-import { jsonOf, kindOf, now, Outcome } from '../http';
+import { correlationOf, jsonOf, kindOf, now, Outcome } from '../http';
 import { Context, Known, pick, Recorder } from './harness';
 
 /** The file of an `open`: one PDF of 100 KB, as issue 10 measures. */
@@ -167,12 +167,16 @@ export async function openOne(
           recorder.operations++;
           remember(end.expedienteId);
         } else {
-          recorder.error(`saga ${end.estado}`, `${form.codigo}: ${end.detail}`);
+          recorder.error(
+            `saga ${end.estado}`,
+            `${form.codigo}: ${end.detail}`,
+            correlationOf(outcome),
+          );
         }
       }),
     );
     return;
   }
   if (outcome.ok && options.refusals?.has(outcome.status)) return;
-  recorder.error(kind, `${form.codigo}: ${describe(outcome)}`);
+  recorder.error(kind, `${form.codigo}: ${describe(outcome)}`, correlationOf(outcome));
 }

@@ -247,6 +247,7 @@ export async function startDistributed(
   const system: RunningSystem = {
     mode: 'distributed',
     baseUrl: publicUrl,
+    logDir,
     rebuildReadModelsUrl: `${frontOf.expedientes}/admin/rebuild-read-models`,
     rebuildSearchUrl: `${frontOf.search}/admin/rebuild`,
     // One replica's: the rebuild scenario waits for its consumer to go quiet.

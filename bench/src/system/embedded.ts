@@ -49,6 +49,7 @@ export async function startEmbedded(
   const system: RunningSystem = {
     mode: 'embedded',
     baseUrl: url,
+    logDir,
     rebuildReadModelsUrl: `http://127.0.0.1:${opsPort}/internal/expedientes/admin/rebuild-read-models`,
     rebuildSearchUrl: `http://127.0.0.1:${opsPort}/internal/search/admin/rebuild`,
     searchMetricsUrl: `http://127.0.0.1:${opsPort}/metrics`,

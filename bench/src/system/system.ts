@@ -37,6 +37,8 @@ export interface RunningSystem {
   readonly rebuildSearchUrl: string;
   /** The Prometheus metrics of the process that runs search. */
   readonly searchMetricsUrl: string;
+  /** Where the processes' logs are, one `<name>.log` each. */
+  readonly logDir: string;
   /** What the run was configured with, for the report (no secrets). */
   readonly settings: Record<string, string>;
   /** The services' processes that `chaos` may kill and start again (none with one of each). */
