@@ -5,3 +5,11 @@ export const topics = {
   replies: (service: string): string => `${service}.replies`,
   deadLetter: (topic: string): string => `${topic}.dlq`,
 };
+
+/**
+ * Integration events are the history read models are rebuilt from, and dead letters wait for
+ * a person: neither may expire. Commands and replies are transient: a saga gives up on its
+ * command long before a bus forgets it.
+ */
+export const keptForever = (topic: string): boolean =>
+  topic.endsWith(topics.deadLetter('')) || topic.endsWith(topics.events(''));

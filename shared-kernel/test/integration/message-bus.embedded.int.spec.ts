@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedMessageBus } from '../../src/adapters/embedded';
+import { EmbeddedMessageBus, EmbeddedMessageBusOptions } from '../../src/adapters/embedded';
 import { SqliteDatabase } from '../../src/adapters/sql';
 import { EnvelopeFactory } from '../../src/messaging/envelope';
 import { eventually, messageBusContract, temporarySqlite } from '../../src/testing';
@@ -56,15 +56,13 @@ async function notesOf(bus: EmbeddedMessageBus, group: string): Promise<number[]
   return seen;
 }
 
-/** A bus on a fresh file that never polls (only publishes wake its consumers), then closed. */
-async function withUnpolledBus(
+/** A bus with `options` on a fresh file, closed after `work`. */
+async function withBus(
+  options: Omit<EmbeddedMessageBusOptions, 'registry'>,
   work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>,
 ): Promise<void> {
   const temp = temporarySqlite();
-  const bus = await EmbeddedMessageBus.open(temp.db, {
-    registry: contractRegistry(),
-    pollIntervalMs: 60_000,
-  });
+  const bus = await EmbeddedMessageBus.open(temp.db, { registry: contractRegistry(), ...options });
   try {
     await work(bus, temp.db);
   } finally {
@@ -72,6 +70,10 @@ async function withUnpolledBus(
     await temp.dispose();
   }
 }
+
+/** A bus that never polls: only publishes wake its consumers. */
+const withUnpolledBus = (work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>) =>
+  withBus({ pollIntervalMs: 60_000 }, work);
 
 describe('EmbeddedMessageBus consumer positions', () => {
   const positionOf = async (db: SqliteDatabase, group: string): Promise<number | undefined> => {
@@ -244,5 +246,78 @@ describe('EmbeddedMessageBus as the outbox of a store on its database', () => {
       await expect(
         db.transaction((tx) => outbox.enqueue(tx, [{ topic: 'notes', envelope: broken }])),
       ).rejects.toThrow();
+    }));
+});
+
+/** A bus that keeps commands and replies a day, and looks for expired ones every 50 ms. */
+const withRetentionBus = (work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>) =>
+  withBus({ pollIntervalMs, retentionMs: 24 * 60 * 60 * 1000, pruneIntervalMs: 50 }, work);
+
+describe('EmbeddedMessageBus retention', () => {
+  it('deletes the commands and replies past their retention, never events or dead letters', () =>
+    withRetentionBus(async (bus, db) => {
+      const kinds = ['notes.commands', 'notes.replies', 'notes.events', 'notes.commands.dlq'];
+      const seen: string[] = [];
+      await bus.subscribe({
+        group: 'retention-readers',
+        topics: kinds,
+        handler: async (message, { topic }) =>
+          void seen.push(`${topic} ${(message.payload as NoteTaken).seq}`),
+      });
+      // Two days old, as a store that ran that long ago left them.
+      const twoDaysAgo = Date.now() - 2 * 24 * 60 * 60 * 1000;
+      for (const topic of kinds) {
+        await db.execute(
+          'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
+          [topic, 'expediente-p', JSON.stringify(note(1)), twoDaysAgo],
+        );
+      }
+      await bus.publish('notes.commands', [note(2)]);
+      await eventually(() => expect(seen).toHaveLength(5));
+
+      const left = async () =>
+        (
+          await db.query<{ topic: string; seq: number }>(
+            `SELECT topic, json_extract(envelope, '$.payload.seq') AS seq
+             FROM bus_messages ORDER BY topic, sequence`,
+          )
+        ).map((row) => `${row.topic} ${row.seq}`);
+      await eventually(() =>
+        expect(left()).resolves.toEqual([
+          'notes.commands 2',
+          'notes.commands.dlq 1',
+          'notes.events 1',
+        ]),
+      );
+      // The consumers go on from where they were.
+      await bus.publish('notes.replies', [note(3)]);
+      await eventually(() => expect(seen).toContain('notes.replies 3'));
+    }));
+
+  it('keeps a command past its retention until every group has acknowledged it', () =>
+    withRetentionBus(async (bus, db) => {
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let handed = 0;
+      await bus.subscribe({
+        group: 'slow-readers',
+        topics: ['notes.commands'],
+        handler: async () => {
+          handed += 1;
+          await held;
+        },
+      });
+      await db.execute(
+        'INSERT INTO bus_messages (topic, message_key, envelope, published_at) VALUES (?, ?, ?, ?)',
+        ['notes.commands', 'expediente-p', JSON.stringify(note(1)), Date.now() - 2 * 86_400_000],
+      );
+      await eventually(() => expect(handed).toBe(1));
+      const count = async () =>
+        (await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM bus_messages'))[0].n;
+      // Several prunes come and go while the group still holds it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await count()).toBe(1);
+      release();
+      await eventually(() => expect(count()).resolves.toBe(0));
     }));
 });

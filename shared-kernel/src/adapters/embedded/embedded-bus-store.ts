@@ -1,4 +1,5 @@
 import { Envelope } from '../../messaging/envelope';
+import { keptForever } from '../../messaging/topics';
 import { BoundedMap } from '../shared/bounded-map';
 import { Migration, SqlDatabase, SqlExecutor, TransactionExecutor } from '../sql/sql-database';
 
@@ -230,6 +231,37 @@ export class EmbeddedBusStore {
       messages.push(...next);
     }
     return messages.slice(0, limit);
+  }
+
+  /**
+   * Deletes the messages of the topics consumer groups read, those not `keptForever`, that
+   * were published before `before` and that every group reading the topic has acknowledged:
+   * oldest first, `batch` at a time, each batch its own transaction, so that the bus's work
+   * goes on in between. Returns how many it deleted.
+   */
+  async prune(before: number, batch = 1_000): Promise<number> {
+    const read = await this.database.query<{ topic: string }>(
+      'SELECT DISTINCT topic FROM bus_group_positions',
+    );
+    let deleted = 0;
+    for (const { topic } of read.filter((row) => !keptForever(row.topic))) {
+      for (;;) {
+        // A topic's messages are published in the order of their sequence: looking at its
+        // oldest `batch` alone, a topic none of whose messages is old enough costs nothing.
+        const { affectedRows } = await this.database.execute(
+          `DELETE FROM bus_messages WHERE sequence IN (
+             SELECT sequence FROM bus_messages WHERE topic = ? ORDER BY sequence LIMIT ?
+           ) AND published_at < ?
+           AND sequence <= (SELECT MIN(position) FROM bus_group_positions WHERE topic = ?)`,
+          [topic, batch, before, topic],
+          // Deleted again at the next prune, should a power cut lose it.
+          { redoneIfLost: true },
+        );
+        deleted += affectedRows;
+        if (affectedRows < batch) break;
+      }
+    }
+    return deleted;
   }
 
   private async move(tx: SqlExecutor, lease: Lease, position: number): Promise<boolean> {

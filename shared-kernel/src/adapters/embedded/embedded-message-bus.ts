@@ -9,7 +9,7 @@ import {
   MessageBus,
   PublishOptions,
 } from '../../ports/message-bus';
-import { Logger, silentLogger } from '../../ports/logger';
+import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { Outbox } from '../../ports/outbox-inbox';
 import { runsByTopic } from '../shared/outbox-relay';
 import { traced } from '../shared/tracing';
@@ -39,7 +39,17 @@ export interface EmbeddedMessageBusOptions {
    * default. Only marks in outboxes wait for it, never an answer to a user.
    */
   readonly flushWindowMs?: number;
+  /**
+   * How long commands and replies stay in the bus's table, as a Kafka broker keeps them by
+   * default: 7 days; those a consumer group has not acknowledged stay until it has. Events
+   * and dead letters stay (`keptForever`).
+   */
+  readonly retentionMs?: number;
+  /** How often those past their retention are deleted; hourly by default. */
+  readonly pruneIntervalMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The MessageBus of the single-process mode: durable, in SQLite, with Kafka's guarantees.
@@ -53,16 +63,24 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly logger: Logger;
+  private readonly pruning: NodeJS.Timeout;
+  private pruned: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: EmbeddedBusStore,
-    registry: MessageRegistry,
+    private readonly options: EmbeddedMessageBusOptions,
     private readonly timing: EmbeddedConsumerTiming,
     private readonly gatheredFlush: () => Promise<void>,
-    logger?: Logger,
   ) {
-    this.validator = withDeadLetters(registry);
-    this.logger = logger ?? silentLogger;
+    this.validator = withDeadLetters(options.registry);
+    this.logger = options.logger ?? silentLogger;
+    this.pruning = setInterval(
+      () => {
+        this.pruned = this.pruned.then(() => this.prune());
+      },
+      options.pruneIntervalMs ?? 60 * 60 * 1000,
+    );
+    this.pruning.unref();
   }
 
   /** Creates or upgrades the bus's tables, then opens it. SQLite only. */
@@ -84,11 +102,26 @@ export class EmbeddedMessageBus implements MessageBus {
     const store = new EmbeddedBusStore(database, timing.leaseMs);
     return new EmbeddedMessageBus(
       store,
-      options.registry,
+      options,
       timing,
       gatheredFlush(() => database.flush(), options.flushWindowMs),
-      options.logger,
     );
+  }
+
+  /** Deletes the commands and replies past their retention; a failure waits for the next time. */
+  private async prune(): Promise<void> {
+    const retentionMs = this.options.retentionMs ?? 7 * DAY_MS;
+    try {
+      const deleted = await this.store.prune(Date.now() - retentionMs);
+      if (deleted > 0) {
+        this.logger.info(
+          { deleted, retentionMs },
+          'commands and replies past their retention deleted',
+        );
+      }
+    } catch (error) {
+      this.logger.warn({ error: describeError(error) }, 'could not delete the expired messages');
+    }
   }
 
   async publish(
@@ -167,6 +200,8 @@ export class EmbeddedMessageBus implements MessageBus {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pruning);
+    await this.pruned;
     const consumers = [...this.consumers];
     this.consumers.clear();
     await Promise.all(consumers.map((consumer) => consumer.stop()));

@@ -3,7 +3,7 @@ import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { isDeadLetterTopic, MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
-import { topics } from '../../messaging/topics';
+import { keptForever, topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
@@ -221,17 +221,11 @@ export class KafkaMessageBus implements MessageBus {
   }
 }
 
-/**
- * Integration events are the history read models are rebuilt from, and dead letters wait for
- * a person: neither may expire. Commands and replies are transient and keep the broker's default.
- */
+/** For the topics `keptForever`; the others keep the broker's default (7 days). */
 const unlimitedRetention = [
   { name: 'retention.ms', value: '-1' },
   { name: 'retention.bytes', value: '-1' },
 ];
-
-const keptForever = (topic: string): boolean =>
-  isDeadLetterTopic(topic) || topic.endsWith(topics.events(''));
 
 /**
  * A broker that has just started, or several services creating the same topics at once, answer
