@@ -288,6 +288,7 @@ function buildContainer(
         ctx.get(TOKENS.bus),
         ctx.get(TOKENS.followProcess),
         ctx.get(TOKENS.metrics),
+        stores.atomically,
       ),
   );
 

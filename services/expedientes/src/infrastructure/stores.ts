@@ -20,11 +20,20 @@ import {
 } from './read-models/mongo-expediente-read-models';
 import { SqliteExpedienteReadModels } from './read-models/sqlite-expediente-read-models';
 
+/** Runs `work` as one transaction of the stores, where they can take one. */
+export type Atomically = <T>(work: () => Promise<T>) => Promise<T>;
+
 /** Where the service keeps its events, its sagas and its read models, opened and migrated. */
 export interface ExpedientesStores {
   readonly eventStore: EventStore;
   readonly sagaStore: SagaStore;
   readonly readModels: ExpedienteReadModels;
+  /**
+   * Embedded (SQLite): `work`'s reads and writes of the stores in one transaction, queued
+   * behind the others as a saga's handling of a reply is: two that load one expediente and
+   * save it cannot both load it before either saves. Elsewhere `work` runs as it is.
+   */
+  readonly atomically: Atomically;
   readonly readiness: readonly ReadinessCheck[];
   /** Stops the event store's subscriptions, then closes every connection. */
   close(): Promise<void>;
@@ -60,6 +69,7 @@ export async function openEmbeddedStores(
     eventStore,
     sagaStore,
     readModels,
+    atomically: (work) => database.together(work),
     readiness: [{ name: 'database', check: () => database.ping() }],
     close: () => eventStore.close(),
   };
@@ -83,6 +93,7 @@ export async function openDistributedStores(
     eventStore: writeSide.eventStore,
     sagaStore: writeSide.sagaStore,
     readModels: new MongoExpedienteReadModels(db),
+    atomically: (work) => work(),
     readiness: [
       {
         name: 'event-store',

@@ -1,6 +1,7 @@
-import { bpm, Consumer, MessageBus, topics } from '@expedientes/shared-kernel';
+import { bpm, Consumer, Envelope, MessageBus, topics } from '@expedientes/shared-kernel';
 import { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
-import { FollowProcess } from '../../application/follow-process/follow-process';
+import { FollowOutcome, FollowProcess } from '../../application/follow-process/follow-process';
+import { Atomically } from '../stores';
 import { counted } from './message-metrics';
 
 export const BPM_EVENTS_GROUP = 'expedientes.fases-de-bpm';
@@ -17,6 +18,13 @@ export class BpmEventsConsumer {
     private readonly bus: MessageBus,
     private readonly followProcess: FollowProcess,
     private readonly metrics: ServiceMetrics,
+    /**
+     * Around each change the expediente may follow. bpm's reply to the saga that asked for
+     * the transition comes with its event, and the saga records it in one transaction too:
+     * whichever comes second finds it recorded, instead of saving over the other's save,
+     * failing and loading the expediente again.
+     */
+    private readonly atomically: Atomically = (work) => work(),
   ) {}
 
   async start(): Promise<void> {
@@ -27,26 +35,27 @@ export class BpmEventsConsumer {
       // and replayed against expedientes that kept no transition numbers they could move one
       // back to an older phase.
       fromBeginning: false,
-      handler: counted(this.metrics, async (message) => {
-        const request = {
-          actor: message.actor,
-          correlationId: message.correlationId,
-          requestId: message.id,
-        };
-        if (message.type === bpm.PlazoRecalculado.type) {
-          const plazo = bpm.PlazoRecalculado.payload.parse(message.payload);
-          return this.followProcess.recalcularPlazo(plazo, request);
-        }
-        if (message.type !== bpm.FaseCambiada.type) return 'skipped';
-        const { expedienteId, hacia, paso, motivo, vencimiento } = bpm.FaseCambiada.payload.parse(
-          message.payload,
-        );
-        return this.followProcess.execute(
-          { expedienteId, hacia, paso, motivo, vencimiento },
-          request,
-        );
-      }),
+      handler: counted(this.metrics, (message) => this.follow(message)),
     });
+  }
+
+  private async follow(message: Envelope): Promise<FollowOutcome> {
+    const request = {
+      actor: message.actor,
+      correlationId: message.correlationId,
+      requestId: message.id,
+    };
+    if (message.type === bpm.PlazoRecalculado.type) {
+      const plazo = bpm.PlazoRecalculado.payload.parse(message.payload);
+      return this.atomically(() => this.followProcess.recalcularPlazo(plazo, request));
+    }
+    if (message.type !== bpm.FaseCambiada.type) return 'skipped';
+    const { expedienteId, hacia, paso, motivo, vencimiento } = bpm.FaseCambiada.payload.parse(
+      message.payload,
+    );
+    return this.atomically(() =>
+      this.followProcess.execute({ expedienteId, hacia, paso, motivo, vencimiento }, request),
+    );
   }
 
   async stop(): Promise<void> {
