@@ -64,6 +64,32 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
     expect(read.iniciadoPor('saga-exp-roundtrip')).toBe(true);
   });
 
+  it('writes, of a process read back, only the stay it was in and those after it', async () => {
+    const expected = iniciado('exp-stays');
+    await procesos.save(expected);
+    const fases = ['ANALISIS_TECNICO', 'VALIDACION', 'RECHAZADO'];
+    let historyWrites = 0;
+    for (const [index, fase] of fases.entries()) {
+      const proceso = await load('exp-stays');
+      proceso.cambiarDeFase(fase, usuarios.admin, at(index + 1), sinFestivos);
+      expected.cambiarDeFase(fase, usuarios.admin, at(index + 1), sinFestivos);
+      const execute = database.db.execute.bind(database.db);
+      const counting = jest.spyOn(database.db, 'execute').mockImplementation((sql, ...rest) => {
+        if (sql.includes('bpm_historial')) historyWrites += 1;
+        return execute(sql, ...rest);
+      });
+      try {
+        await procesos.save(proceso);
+      } finally {
+        counting.mockRestore();
+      }
+    }
+
+    // Each save: the stay it left and the one it entered, however long the history.
+    expect(historyWrites).toBe(2 * fases.length);
+    expect((await load('exp-stays')).historial).toEqual(expected.historial);
+  });
+
   it('keeps the procedure version a process started with', async () => {
     await procesos.save(iniciado('exp-version-2', 2));
     expect((await load('exp-version-2')).procedimiento.version).toBe(2);

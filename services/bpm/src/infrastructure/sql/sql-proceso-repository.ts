@@ -35,6 +35,9 @@ const upsertPaso: Record<SqlExecutor['dialect'], string> = {
 
 const dateOf = (millis: number | string): Date => new Date(Number(millis));
 
+/** How many stays each process read from the store had then: the older ones cannot change. */
+const staysRead = new WeakMap<Proceso, number>();
+
 /**
  * The processes on MySQL or SQLite: a row per process with a revision for optimistic
  * concurrency, and a row per phase it went through. A stay in a phase only ever gains its
@@ -61,7 +64,7 @@ export class SqlProcesoRepository implements ProcesoRepository {
       first.procedimiento,
       Number(first.procedimiento_version),
     );
-    return Proceso.reconstituir({
+    const proceso = Proceso.reconstituir({
       expedienteId,
       sagaId: first.saga_id,
       procedimiento,
@@ -76,6 +79,8 @@ export class SqlProcesoRepository implements ProcesoRepository {
         salidaPor: row.salida_por,
       })),
     });
+    staysRead.set(proceso, rows.length);
+    return proceso;
   }
 
   async save(proceso: Proceso): Promise<void> {
@@ -101,7 +106,11 @@ export class SqlProcesoRepository implements ProcesoRepository {
       );
       if (affectedRows === 0) throw new ProcesoModificadoError(datos.expedienteId);
     }
+    // A save completes the stay it was in (its exit, its plazo counted again) and adds those
+    // after it: the stays before that one are stored as they are.
+    const unchanged = Math.max(0, (staysRead.get(proceso) ?? 0) - 1);
     for (const [orden, paso] of datos.historial.entries()) {
+      if (orden < unchanged) continue;
       const params: SqlParam[] = [
         datos.expedienteId,
         orden,
