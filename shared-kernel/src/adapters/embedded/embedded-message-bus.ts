@@ -45,9 +45,15 @@ export interface EmbeddedMessageBusOptions {
    * and dead letters stay (`keptForever`).
    */
   readonly retentionMs?: number;
-  /** How often those past their retention are deleted; hourly by default. */
+  /**
+   * How often those past their retention are deleted: hourly by default, the first time a
+   * minute after the start (or sooner, with a shorter interval), so that a platform
+   * restarted more often than that still deletes them.
+   */
   readonly pruneIntervalMs?: number;
 }
+
+const FIRST_PRUNE_MS = 60 * 1000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -63,8 +69,9 @@ export class EmbeddedMessageBus implements MessageBus {
   private readonly envelopes = new EnvelopeFactory(randomUUID);
   private readonly consumers = new Set<EmbeddedGroupConsumer>();
   private readonly logger: Logger;
-  private readonly pruning: NodeJS.Timeout;
+  private pruning?: NodeJS.Timeout;
   private pruned: Promise<void> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     private readonly store: EmbeddedBusStore,
@@ -74,12 +81,20 @@ export class EmbeddedMessageBus implements MessageBus {
   ) {
     this.validator = withDeadLetters(options.registry);
     this.logger = options.logger ?? silentLogger;
-    this.pruning = setInterval(
-      () => {
-        this.pruned = this.pruned.then(() => this.prune());
-      },
-      options.pruneIntervalMs ?? 60 * 60 * 1000,
-    );
+    this.prunesAfter(Math.min(this.pruneIntervalMs, FIRST_PRUNE_MS));
+  }
+
+  private get pruneIntervalMs(): number {
+    return this.options.pruneIntervalMs ?? 60 * 60 * 1000;
+  }
+
+  /** The next sweep in `delayMs`, and the one after it an interval after that one ends. */
+  private prunesAfter(delayMs: number): void {
+    this.pruning = setTimeout(() => {
+      this.pruned = this.prune().finally(() => {
+        if (!this.closed) this.prunesAfter(this.pruneIntervalMs);
+      });
+    }, delayMs);
     this.pruning.unref();
   }
 
@@ -200,7 +215,8 @@ export class EmbeddedMessageBus implements MessageBus {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.pruning);
+    this.closed = true;
+    clearTimeout(this.pruning);
     await this.pruned;
     const consumers = [...this.consumers];
     this.consumers.clear();
