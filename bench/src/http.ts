@@ -105,13 +105,13 @@ function failureOf(error: NodeJS.ErrnoException): Failure {
   return { ok: false, kind: 'network', code: error.code ?? error.message };
 }
 
-/** The JSON body of an answer, or undefined when it is not JSON. */
 /** The correlation id the gateway answered with, which its services log the request's work under. */
 export const correlationOf = (outcome: Outcome): string | undefined => {
   const id = outcome.ok ? outcome.headers['x-correlation-id'] : undefined;
   return typeof id === 'string' ? id : undefined;
 };
 
+/** The JSON body of an answer, or undefined when it is not JSON. */
 export function jsonOf<T = unknown>(answer: Answer): T | undefined {
   try {
     return JSON.parse(answer.body.toString('utf8')) as T;

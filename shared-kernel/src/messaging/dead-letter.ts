@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { Envelope, EnvelopeFactory, systemActor } from './envelope';
-import { topics } from './topics';
 import {
   defineMessage,
   InvalidMessageError,
@@ -90,6 +89,3 @@ export const deadLetterFor = (
       originalMessage: message.raw,
     },
   });
-
-/** True for a `<topic>.dlq` topic. */
-export const isDeadLetterTopic = (topic: string): boolean => topic.endsWith(topics.deadLetter(''));

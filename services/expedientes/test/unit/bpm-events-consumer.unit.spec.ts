@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   bpm,
   ConsumerOptions,
+  Envelope,
   EnvelopeFactory,
   MessageBus,
-  MessageHandler,
 } from '@expedientes/shared-kernel';
 import { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import { FollowProcess } from '../../src/application/follow-process/follow-process';
@@ -22,8 +22,9 @@ describe('BpmEventsConsumer', () => {
       payload,
     });
 
-  /** The consumer's handler, with what ran inside `atomically` noted in `log`. */
-  async function handlerOf(log: string[]): Promise<MessageHandler> {
+  /** What the consumer did with `message`: what FollowProcess was asked, and each transaction. */
+  async function logOf(message: Envelope): Promise<string[]> {
+    const log: string[] = [];
     let subscribed: ConsumerOptions | undefined;
     const bus = {
       subscribe: async (options: ConsumerOptions) => {
@@ -54,36 +55,27 @@ describe('BpmEventsConsumer', () => {
     );
     await consumer.start();
     if (!subscribed) throw new Error('the consumer did not subscribe');
-    return subscribed.handler;
+    await subscribed.handler(message, { topic: 'bpm.events', attempt: 1 });
+    return log;
   }
 
   it('follows a phase change in one transaction, which its saga’s reply is serialized with', async () => {
-    const log: string[] = [];
-    const handle = await handlerOf(log);
-    await handle(
-      event(bpm.FaseCambiada, {
-        expedienteId: 'exp-1',
-        desde: FaseMother.inicial(),
-        hacia: FaseMother.analisis(),
-        paso: 1,
-      }),
-      { topic: 'bpm.events', attempt: 1 },
-    );
-    expect(log).toEqual(['followed in a transaction', 'transaction']);
+    const cambio = event(bpm.FaseCambiada, {
+      expedienteId: 'exp-1',
+      desde: FaseMother.inicial(),
+      hacia: FaseMother.analisis(),
+      paso: 1,
+    });
+    expect(await logOf(cambio)).toEqual(['followed in a transaction', 'transaction']);
   });
 
   it('takes no transaction for an event the expediente does not follow', async () => {
-    const log: string[] = [];
-    const handle = await handlerOf(log);
-    await handle(
-      event(bpm.ProcesoIniciado, {
-        expedienteId: 'exp-1',
-        procedimiento: 'LICENCIA_OBRA',
-        version: 1,
-        fase: FaseMother.inicial(),
-      }),
-      { topic: 'bpm.events', attempt: 1 },
-    );
-    expect(log).toEqual([]);
+    const inicio = event(bpm.ProcesoIniciado, {
+      expedienteId: 'exp-1',
+      procedimiento: 'LICENCIA_OBRA',
+      version: 1,
+      fase: FaseMother.inicial(),
+    });
+    expect(await logOf(inicio)).toEqual([]);
   });
 });

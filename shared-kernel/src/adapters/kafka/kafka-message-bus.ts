@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
-import { isDeadLetterTopic, MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
+import { MessageValidator, withDeadLetters } from '../../messaging/dead-letter';
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
 import { MessageRegistry } from '../../messaging/message-registry';
-import { keptForever, topics } from '../../messaging/topics';
+import { isDeadLetterTopic, keptForever, topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { KafkaGroupConsumer } from './kafka-group-consumer';

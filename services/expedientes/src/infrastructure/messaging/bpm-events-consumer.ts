@@ -24,7 +24,7 @@ export class BpmEventsConsumer {
      * whichever comes second finds it recorded, instead of saving over the other's save,
      * failing and loading the expediente again.
      */
-    private readonly atomically: Atomically = (work) => work(),
+    private readonly atomically: Atomically,
   ) {}
 
   async start(): Promise<void> {
