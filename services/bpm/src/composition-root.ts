@@ -40,6 +40,7 @@ import { CatalogoDeProcedimientos } from './domain/catalogo-de-procedimientos';
 import { ReglaDePlazos } from './domain/regla-de-plazos';
 import { ProcesoRepository } from './domain/proceso-repository';
 import { bpmRouter } from './infrastructure/http/bpm-router';
+import { BpmEndpoints, EndpointCaller } from './infrastructure/api/bpm-endpoints';
 import {
   BpmCommandConsumer,
   commandsConsumerGroup,
@@ -55,6 +56,13 @@ import { SqlCommandUnitOfWork } from './infrastructure/sql/sql-command-unit-of-w
 import { SqlPlazosAbiertos } from './infrastructure/sql/sql-plazos-abiertos';
 import { SqlProcesoRepository } from './infrastructure/sql/sql-proceso-repository';
 import { TOKENS } from './tokens';
+
+export type { BpmEndpoints, EndpointCaller };
+
+/** The module, with its API for a caller in this process: what `api` serves over HTTP. */
+export interface BpmModule extends ServiceModule {
+  readonly endpoints: BpmEndpoints;
+}
 
 export type BpmInfrastructure = (
   | {
@@ -218,14 +226,17 @@ function buildContainer(
         ctx.get(TOKENS.metrics),
       ),
   );
-  singleton(TOKENS.api, (ctx) =>
-    bpmRouter({
-      proceso: ctx.get(TOKENS.getProcess),
-      procedimientos: ctx.get(TOKENS.listProcedures),
-      procedimiento: ctx.get(TOKENS.getProcedure),
-      fasesConTareas: ctx.get(TOKENS.phasesWithTasks),
-    }),
+  singleton(
+    TOKENS.endpoints,
+    (ctx) =>
+      new BpmEndpoints({
+        proceso: ctx.get(TOKENS.getProcess),
+        procedimientos: ctx.get(TOKENS.listProcedures),
+        procedimiento: ctx.get(TOKENS.getProcedure),
+        fasesConTareas: ctx.get(TOKENS.phasesWithTasks),
+      }),
   );
+  singleton(TOKENS.api, (ctx) => bpmRouter(ctx.get(TOKENS.endpoints)));
   return container;
 }
 
@@ -243,7 +254,7 @@ async function migrate(database: SqlDatabase): Promise<void> {
 export async function createBpmService(
   infrastructure: BpmInfrastructure,
   common: BpmCommon,
-): Promise<ServiceModule> {
+): Promise<BpmModule> {
   const procedimientos = await loadProcedureFiles(
     infrastructure.procedimientosDir ?? defaultProcedimientosDir,
   );
@@ -281,6 +292,7 @@ export async function createBpmService(
   return {
     name: 'bpm',
     api: container.get(TOKENS.api),
+    endpoints: container.get(TOKENS.endpoints),
     readiness: [
       { name: 'database', check: () => database.ping() },
       {

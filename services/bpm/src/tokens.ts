@@ -25,5 +25,6 @@ export const TOKENS = {
   getProcedure: Symbol('GetProcedureQuery'),
   phasesWithTasks: Symbol('PhasesWithTasksQuery'),
   commandConsumer: Symbol('BpmCommandConsumer'),
+  endpoints: Symbol('BpmEndpoints'),
   api: Symbol('BpmApi'),
 } as const;

@@ -47,6 +47,7 @@ import { SubirDocumento } from './application/subir-documento/subir-documento';
 import { SubirVersion } from './application/subir-version/subir-version';
 import { type DocumentsSettings, documentsSettings } from './infrastructure/config';
 import { documentsRouter } from './infrastructure/http/documents-router';
+import { DocumentsEndpoints, EndpointCaller } from './infrastructure/api/documents-endpoints';
 import { ComandosDeDocumentos } from './infrastructure/messaging/comandos-de-documentos';
 import { MongoDocumentoRepository } from './infrastructure/persistence/mongo-documento-repository';
 import { MongoExpedientesCerrados } from './infrastructure/persistence/mongo-expedientes-cerrados';
@@ -57,6 +58,13 @@ import {
 import { SqliteExpedientesCerrados } from './infrastructure/persistence/sqlite-expedientes-cerrados';
 import { TareaPeriodica } from './infrastructure/tarea-periodica';
 import { TOKENS } from './infrastructure/tokens';
+
+export type { DocumentsEndpoints, EndpointCaller };
+
+/** The module, with its API for a caller in this process: what `api` serves over HTTP. */
+export interface DocumentsModule extends ServiceModule {
+  readonly endpoints: DocumentsEndpoints;
+}
 
 export type DocumentsInfrastructure =
   /** Its tables in the host's SQLite `database`, content under `<dataDir>/documents/`. */
@@ -153,7 +161,7 @@ export async function createDocumentsService(
   infrastructure: DocumentsInfrastructure,
   common: CommonDependencies,
   settings: DocumentsSettings = documentsSettings(),
-): Promise<ServiceModule> {
+): Promise<DocumentsModule> {
   const logger = common.logger;
   const clock = common.clock ?? systemClock;
   const stores =
@@ -299,15 +307,16 @@ export async function createDocumentsService(
 
   const comandos = container.get<ComandosDeDocumentos>(TOKENS.ComandosDeDocumentos);
   const barrido = container.get<TareaPeriodica>(TOKENS.Barrido);
+  const endpoints = new DocumentsEndpoints({
+    subir: container.get(TOKENS.SubirDocumento),
+    subirVersion: container.get(TOKENS.SubirVersion),
+    consultar: container.get(TOKENS.ConsultarDocumento),
+    descargar: container.get(TOKENS.DescargarContenido),
+  });
   return {
     name: 'documents',
-    api: documentsRouter({
-      subir: container.get(TOKENS.SubirDocumento),
-      subirVersion: container.get(TOKENS.SubirVersion),
-      consultar: container.get(TOKENS.ConsultarDocumento),
-      descargar: container.get(TOKENS.DescargarContenido),
-      maxBytes: settings.maxBytes,
-    }),
+    api: documentsRouter(endpoints, settings.maxBytes),
+    endpoints,
     readiness: [
       ...stores.readiness,
       {

@@ -45,6 +45,7 @@ import {
   loadExpedientesSettings,
 } from './infrastructure/config';
 import { expedientesRouter } from './infrastructure/http/expedientes-router';
+import { EndpointCaller, ExpedientesEndpoints } from './infrastructure/api/expedientes-endpoints';
 import { BpmEventsConsumer } from './infrastructure/messaging/bpm-events-consumer';
 import { DocumentEventsConsumer } from './infrastructure/messaging/document-events-consumer';
 import { integrationEventRelay } from './infrastructure/messaging/integration-event-relay';
@@ -84,10 +85,13 @@ export interface ExpedientesCommon {
 
 // What a host (the embedded launcher, a test) needs besides the factory.
 export type { EventStoreConfig, ExpedientesSettings, RebuildReport };
+export type { EndpointCaller, ExpedientesEndpoints };
 export { loadExpedientesSettings };
 
 /** The module, plus the rebuild of its read models (also at POST /admin/rebuild-read-models). */
 export interface ExpedientesModule extends ServiceModule {
+  /** Its API for a caller in this process: what `api` serves over HTTP. */
+  readonly endpoints: ExpedientesEndpoints;
   rebuildReadModels(): Promise<RebuildReport>;
 }
 
@@ -292,9 +296,10 @@ function buildContainer(
       ),
   );
 
-  singleton(TOKENS.api, (ctx) => {
+  singleton(TOKENS.endpoints, (ctx) => {
     const projection = ctx.get<ReadModelProjection>(TOKENS.readModelProjection);
-    return expedientesRouter(
+    const settings = ctx.get<ExpedientesSettings>(TOKENS.settings);
+    return new ExpedientesEndpoints(
       {
         openExpediente: ctx.get(TOKENS.openExpediente),
         editDescripcion: ctx.get(TOKENS.editDescripcion),
@@ -309,13 +314,14 @@ function buildContainer(
         rebuildReadModels: () => projection.rebuild(),
         plazos: new PlazoALaVista(
           ctx.get(TOKENS.clock),
-          ctx.get<ExpedientesSettings>(TOKENS.settings).zonaHoraria,
-          ctx.get<ExpedientesSettings>(TOKENS.settings).avisoDePlazoDias,
+          settings.zonaHoraria,
+          settings.avisoDePlazoDias,
         ),
       },
       ctx.get(TOKENS.newId),
     );
   });
+  singleton(TOKENS.api, (ctx) => expedientesRouter(ctx.get(TOKENS.endpoints)));
   return container;
 }
 
@@ -346,6 +352,7 @@ export async function createExpedientesService(
   return {
     name: 'expedientes',
     api: container.get(TOKENS.api),
+    endpoints: container.get(TOKENS.endpoints),
     readiness: [
       ...stores.readiness,
       {

@@ -36,5 +36,6 @@ export const TOKENS = {
   sagaReplyConsumer: Symbol('SagaReplyConsumer'),
   documentEventsConsumer: Symbol('DocumentEventsConsumer'),
   bpmEventsConsumer: Symbol('BpmEventsConsumer'),
+  endpoints: Symbol('ExpedientesEndpoints'),
   api: Symbol('ExpedientesApi'),
 } as const;

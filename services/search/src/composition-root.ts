@@ -9,6 +9,7 @@ import {
 } from './application/rebuild-index/rebuild-search-index';
 import { SearchExpedientes } from './application/search-expedientes/search-expedientes';
 import { searchRouter } from './infrastructure/http/search-router';
+import { EndpointCaller, SearchEndpoints } from './infrastructure/api/search-endpoints';
 import { MysqlExpedienteSearchIndex } from './infrastructure/sql/mysql-expediente-search-index';
 import { SqlExpedienteSearchIndex } from './infrastructure/sql/sql-expediente-search-index';
 import { SqliteExpedienteSearchIndex } from './infrastructure/sql/sqlite-expediente-search-index';
@@ -31,7 +32,11 @@ export interface SearchCommon {
   readonly newId?: () => string;
 }
 
+export type { EndpointCaller, SearchEndpoints };
+
 export interface SearchServiceModule extends ServiceModule {
+  /** Its API for a caller in this process: what `api` serves over HTTP. */
+  readonly endpoints: SearchEndpoints;
   /**
    * Empties the index and replays every integration event into it under a new consumer group.
    * Needs the event topics to keep their messages forever (the Kafka bus creates them so).
@@ -103,9 +108,14 @@ export async function createSearchService(
     throw error;
   }
 
+  const endpoints = new SearchEndpoints(
+    container.get(tokens.SearchExpedientes),
+    rebuildSearchIndex,
+  );
   return {
     name: 'search',
-    api: searchRouter(container.get(tokens.SearchExpedientes), rebuildSearchIndex),
+    api: searchRouter(endpoints),
+    endpoints,
     readiness: [
       { name: 'database', check: () => database.ping() },
       {

@@ -10,7 +10,7 @@ import {
 import { TestTokenIssuer } from '@expedientes/shared-kernel/testing';
 import { RebuildStarted } from '../../src/application/rebuild-index/rebuild-search-index';
 import { SearchServiceModule } from '../../src/composition-root';
-import { SearchItem, SearchResponse } from '../../src/infrastructure/http/search-router';
+import { SearchItem, SearchResponse } from '../../src/infrastructure/api/search-endpoints';
 import {
   documentoMother,
   ExpedienteHistory,

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { parseSearchParams } from '../../src/infrastructure/http/search-params';
+import { parseSearchParams } from '../../src/infrastructure/api/search-params';
 
 const fieldErrors = (query: Record<string, unknown>): Record<string, string> => {
   try {

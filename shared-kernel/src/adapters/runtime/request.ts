@@ -37,6 +37,14 @@ export const handle =
 /** Everybody who works with expedientes: whoever holds none of these roles has no business here. */
 export const STAFF_ROLES: readonly string[] = ['tramitador', 'validador', 'admin'];
 
+/** Refuses an actor without one of `roles` (for `what` they would do) with a 403. */
+export function requireRole(actor: Actor, roles: readonly string[], what: string): void {
+  if (actor.roles.some((role) => roles.includes(role))) return;
+  throw new ForbiddenError(`Hace falta el rol ${roles.join(' o ')} para ${what}`, {
+    roles: [...roles],
+  });
+}
+
 /**
  * Lets a request through only for an actor with one of `roles`, before the route reads any of
  * it, so that a caller without them learns nothing from a 400 (as at the gateway). The use
@@ -46,15 +54,8 @@ export const requireRoles =
   (roles: readonly string[], what: string): RequestHandler =>
   (_req, res, next) => {
     try {
-      if (actorOf(res).roles.some((role) => roles.includes(role))) {
-        next();
-        return;
-      }
-      next(
-        new ForbiddenError(`Hace falta el rol ${roles.join(' o ')} para ${what}`, {
-          roles: [...roles],
-        }),
-      );
+      requireRole(actorOf(res), roles, what);
+      next();
     } catch (error) {
       next(error);
     }

@@ -1,33 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ContentTooLargeError, describeError, DomainError } from '@expedientes/shared-kernel';
-import {
-  actorOf,
-  handle,
-  requestContext,
-  requireRoles,
-  STAFF_ROLES,
-} from '@expedientes/shared-kernel/adapters/runtime';
+import { actorOf, handle, requestContext } from '@expedientes/shared-kernel/adapters/runtime';
 import express, { type Request, type Response } from 'express';
-import {
-  type ConsultarDocumento,
-  vistaDeDocumento,
-} from '../../application/consultar-documento/consultar-documento';
-import type { DescargarContenido } from '../../application/descargar-contenido/descargar-contenido';
-import type { SubirDocumento } from '../../application/subir-documento/subir-documento';
-import type { SubirVersion } from '../../application/subir-version/subir-version';
-import { ROLES_QUE_SUBEN } from '../../application/autorizacion';
 import { NombreDeDocumentoInvalido } from '../../domain/errores';
+import { DocumentsEndpoints, EndpointCaller } from '../api/documents-endpoints';
 import { attachment } from './content-disposition';
-
-export interface DocumentsApi {
-  readonly subir: SubirDocumento;
-  readonly subirVersion: SubirVersion;
-  readonly consultar: ConsultarDocumento;
-  readonly descargar: DescargarContenido;
-  /** Bodies declared longer than this are refused before a byte is read. */
-  readonly maxBytes: number;
-}
 
 /** From the `x-file-name` header (URI-encoded, so any name fits in a header) or `?nombre=`. */
 function nombreDe(req: Request): string | undefined {
@@ -108,66 +86,63 @@ async function conCuerpo<T>(
   }
 }
 
-/** The documents' internal HTTP API; the gateway will put multipart uploads in front of it. */
-export function documentsRouter(api: DocumentsApi): express.Router {
+const callerOf = (res: Response): EndpointCaller => ({
+  actor: actorOf(res),
+  correlationId: requestContext(res).correlationId,
+});
+
+/**
+ * The documents' internal HTTP API: raw uploads named by `x-file-name`; the gateway puts
+ * multipart uploads in front of it. An upload's roles are checked before anything of it is
+ * read, then a body declared longer than `maxBytes` is refused before a byte is read.
+ */
+export function documentsRouter(endpoints: DocumentsEndpoints, maxBytes: number): express.Router {
   const router = express.Router();
-  // The roles the public API asks for, checked before a byte of the request is read.
-  router.use(requireRoles(STAFF_ROLES, 'los documentos'));
-  const suben = requireRoles(ROLES_QUE_SUBEN, 'subir documentos');
 
   router.post(
     '/documents',
-    suben,
     handle(async (req, res) => {
-      const actor = actorOf(res);
+      const caller = callerOf(res);
+      endpoints.mayUpload(caller);
       const nombre = nombreDe(req);
-      const { correlationId } = requestContext(res);
-      const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
-        api.subir.ejecutar({ nombre, contenido, actor, correlationId }),
+      const documento = await conCuerpo(req, res, maxBytes, (contenido) =>
+        endpoints.upload({ nombre, contenido }, caller),
       );
-      res.status(201).location(`${req.baseUrl}/documents/${documento.id}`);
-      res.json(vistaDeDocumento(documento));
+      res.status(201).location(`${req.baseUrl}/documents/${documento.documentId}`);
+      res.json(documento);
     }),
   );
 
   router.post(
     '/documents/:id/versions',
-    suben,
     handle(async (req, res) => {
-      const actor = actorOf(res);
+      const caller = callerOf(res);
+      endpoints.mayUpload(caller);
       const nombre = nombreDe(req);
-      const { correlationId } = requestContext(res);
-      const documento = await conCuerpo(req, res, api.maxBytes, (contenido) =>
-        api.subirVersion.ejecutar({
-          documentId: String(req.params.id),
-          nombre,
-          contenido,
-          actor,
-          correlationId,
-        }),
+      const documento = await conCuerpo(req, res, maxBytes, (contenido) =>
+        endpoints.uploadVersion(String(req.params.id), { nombre, contenido }, caller),
       );
-      const { version } = documento.ultimaVersion;
-      res
-        .status(201)
-        .location(`${req.baseUrl}/documents/${documento.id}/content?version=${version}`);
-      res.json(vistaDeDocumento(documento));
+      const { documentId, version } = documento;
+      res.status(201).location(`${req.baseUrl}/documents/${documentId}/content?version=${version}`);
+      res.json(documento);
     }),
   );
 
   router.get(
     '/documents/:id',
     handle(async (req, res) => {
-      res.json(await api.consultar.ejecutar(String(req.params.id)));
+      res.json(await endpoints.get(String(req.params.id), callerOf(res)));
     }),
   );
 
   router.get(
     '/documents/:id/content',
     handle(async (req, res) => {
-      const { version, contenido } = await api.descargar.ejecutar({
-        documentId: String(req.params.id),
-        version: versionDe(req),
-      });
+      const { version, contenido } = await endpoints.download(
+        String(req.params.id),
+        versionDe(req),
+        callerOf(res),
+      );
       res.set({
         'content-type': version.mediaType,
         'content-length': String(version.size),
