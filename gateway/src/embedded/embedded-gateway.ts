@@ -21,6 +21,7 @@ import {
 import { Durability, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import { httpBackends } from '../adapters/http/http-backends';
 import { inProcessTransport } from '../adapters/http/in-process-transport';
+import { inProcessBackends } from '../adapters/in-process/in-process-backends';
 import { SqlIdempotencyRecords } from '../adapters/sql/sql-idempotency-records';
 import { AccountAccess } from '../ports/account-access';
 import { EmbeddedAccountAccess } from './embedded-account-access';
@@ -187,17 +188,23 @@ export async function startEmbeddedGateway(
       logger,
       metrics,
       readiness,
-      // The same internal API, reached in this process rather than through the server's port.
-      backends: httpBackends(
-        {
-          expedientes: `${IN_PROCESS}/expedientes`,
-          documents: `${IN_PROCESS}/documents`,
-          bpm: `${IN_PROCESS}/bpm`,
-          search: `${IN_PROCESS}/search`,
-          auth: auth && `${IN_PROCESS}/${auth.name}`,
-        },
+      backends: inProcessBackends(
+        platform,
+        identity,
         settings.backendTimeoutMs,
-        inProcessTransport(services),
+        platform.flush,
+        // The rest of the internal API, reached in this process rather than through the server's port.
+        httpBackends(
+          {
+            expedientes: `${IN_PROCESS}/expedientes`,
+            documents: `${IN_PROCESS}/documents`,
+            bpm: `${IN_PROCESS}/bpm`,
+            search: `${IN_PROCESS}/search`,
+            auth: auth && `${IN_PROCESS}/${auth.name}`,
+          },
+          settings.backendTimeoutMs,
+          inProcessTransport(services),
+        ),
       ),
       strategies: [
         ['bearer', bearerStrategy(identity)],

@@ -1,8 +1,16 @@
 import express from 'express';
-import { createBpmService } from '@expedientes/bpm';
-import { createDocumentsService } from '@expedientes/documents';
-import { createExpedientesService } from '@expedientes/expedientes';
-import { createSearchService } from '@expedientes/search';
+import { BpmEndpoints, BpmModule, createBpmService } from '@expedientes/bpm';
+import {
+  createDocumentsService,
+  DocumentsEndpoints,
+  DocumentsModule,
+} from '@expedientes/documents';
+import {
+  createExpedientesService,
+  ExpedientesEndpoints,
+  ExpedientesModule,
+} from '@expedientes/expedientes';
+import { createSearchService, SearchEndpoints, SearchServiceModule } from '@expedientes/search';
 import { Logger, MessageBus, Outbox, publishedLanguage } from '@expedientes/shared-kernel';
 import {
   EmbeddedMessageBus,
@@ -44,10 +52,20 @@ export interface EmbeddedPlatform {
   readonly readiness: readonly ReadinessCheck[];
   /** The bus the services talk through, for the gateway to listen to as well. */
   readonly bus: MessageBus;
+  /**
+   * Takes every commit so far to the disk (commits in the platform's file do not wait for it):
+   * what an answer to a change waits for.
+   */
+  flush(): Promise<void>;
+  /** The services' APIs, for the gateway to call in this process. */
+  readonly expedientes: ExpedientesEndpoints;
+  readonly documents: DocumentsEndpoints;
+  readonly bpm: BpmEndpoints;
+  readonly search: SearchEndpoints;
   stop(): Promise<void>;
 }
 
-type ServiceFactory = (
+type ServiceFactory<TModule extends ServiceModule> = (
   infrastructure: {
     kind: 'embedded';
     dataDir: string;
@@ -59,14 +77,7 @@ type ServiceFactory = (
     bus: MessageBus;
   } & PlazosOptions,
   common: { logger: Logger; metrics: ServiceMetrics },
-) => Promise<ServiceModule>;
-
-const factories: ReadonlyArray<readonly [string, ServiceFactory]> = [
-  ['documents', createDocumentsService],
-  ['bpm', createBpmService],
-  ['search', createSearchService],
-  ['expedientes', createExpedientesService],
-];
+) => Promise<TModule>;
 
 export async function startEmbeddedPlatform(
   options: EmbeddedPlatformOptions,
@@ -86,24 +97,37 @@ export async function startEmbeddedPlatform(
     await bus.close();
     await database.close();
   };
+  const start = async <TModule extends ServiceModule>(
+    name: string,
+    create: ServiceFactory<TModule>,
+  ): Promise<TModule> => {
+    const module = await create(
+      {
+        kind: 'embedded',
+        dataDir,
+        database,
+        outbox: bus.outbox(),
+        durability,
+        bus,
+        ...options.plazos,
+      },
+      // `service` is the process's own field; inside the one process, each bounded context says `context`.
+      { logger: options.logger.child({ context: name }), metrics: options.metrics },
+    );
+    modules.push(module);
+    await module.start();
+    return module;
+  };
+  let documents: DocumentsModule;
+  let bpm: BpmModule;
+  let search: SearchServiceModule;
+  let expedientes: ExpedientesModule;
   try {
-    for (const [name, create] of factories) {
-      const module = await create(
-        {
-          kind: 'embedded',
-          dataDir,
-          database,
-          outbox: bus.outbox(),
-          durability,
-          bus,
-          ...options.plazos,
-        },
-        // `service` is the process's own field; inside the one process, each bounded context says `context`.
-        { logger: options.logger.child({ context: name }), metrics: options.metrics },
-      );
-      modules.push(module);
-      await module.start();
-    }
+    // Expedientes last: the participants of its sagas are up first.
+    documents = await start('documents', createDocumentsService);
+    bpm = await start('bpm', createBpmService);
+    search = await start('search', createSearchService);
+    expedientes = await start('expedientes', createExpedientesService);
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
@@ -118,6 +142,11 @@ export async function startEmbeddedPlatform(
       module.readiness.map((check) => ({ ...check, name: `${module.name}.${check.name}` })),
     ),
     bus,
+    expedientes: expedientes.endpoints,
+    documents: documents.endpoints,
+    bpm: bpm.endpoints,
+    search: search.endpoints,
+    flush: () => database.flush(),
     stop,
   };
 }

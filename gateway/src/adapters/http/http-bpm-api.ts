@@ -1,19 +1,7 @@
-import { z } from 'zod';
-import { fase, faseResumida } from '../../model/common';
+import { fasesConTareas, proceso } from '../bpm-answers';
 import { BpmApi } from '../../ports/bpm-api';
 import { CallContext } from '../../ports/caller';
 import { ServiceClient } from './service-client';
-
-/** What the gateway reads of bpm's view of a process. */
-const proceso = z.object({
-  expedienteId: z.string(),
-  faseActual: fase,
-  transicionesDisponibles: z.array(fase),
-  // bpm from before procedures asked for reasons answers without it.
-  conMotivo: z.array(z.string()).default([]),
-});
-
-const fasesConTareas = z.object({ fases: z.array(faseResumida) });
 
 /** bpm's internal API: the process of an expediente, as the asking user may move it. */
 export class HttpBpmApi implements BpmApi {

@@ -6,6 +6,7 @@ import { ProblemError } from '../../problem-error';
 import { HttpTransport } from './in-process-transport';
 import { CallContext } from '../../ports/caller';
 import {
+  parseServiceAnswer,
   ServiceFailedError,
   ServiceOutcomeUnknownError,
   ServiceRefusalError,
@@ -127,12 +128,7 @@ export class ServiceClient {
 
   /** The service's answer read as `schema` says; anything else is the service's fault (502). */
   parse<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    throw new ServiceFailedError(
-      this.service,
-      `unexpected answer: ${z.prettifyError(parsed.error).slice(0, 2_000)}`,
-    );
+    return parseServiceAnswer(this.service, schema, value);
   }
 
   private async exchange(

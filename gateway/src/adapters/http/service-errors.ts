@@ -1,4 +1,5 @@
 import { Problem, problem } from '@expedientes/shared-kernel/adapters/runtime';
+import { z } from 'zod';
 import { ProblemError } from '../../problem-error';
 
 /**
@@ -78,4 +79,18 @@ export class ServiceRefusalError extends ProblemError {
   constructor(refusal: Problem, headers: Readonly<Record<string, string>> = {}) {
     super(refusal, headers);
   }
+}
+
+/** A service's answer read as `schema` says; anything else is the service's fault (502). */
+export function parseServiceAnswer<TSchema extends z.ZodType>(
+  service: string,
+  schema: TSchema,
+  value: unknown,
+): z.output<TSchema> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ServiceFailedError(
+    service,
+    `unexpected answer: ${z.prettifyError(parsed.error).slice(0, 2_000)}`,
+  );
 }

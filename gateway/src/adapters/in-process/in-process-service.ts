@@ -1,0 +1,118 @@
+import { Actor, describeError, IdentityVerifier } from '@expedientes/shared-kernel';
+import { problemFor } from '@expedientes/shared-kernel/adapters/runtime';
+import { z } from 'zod';
+import { Outcome } from '../../model/expedientes';
+import { CallContext } from '../../ports/caller';
+import {
+  parseServiceAnswer,
+  ServiceFailedError,
+  ServiceOutcomeUnknownError,
+  ServiceRefusalError,
+  ServiceTimeoutError,
+} from '../http/service-errors';
+
+/** Who calls a service's endpoints: the actor of the verified token, and the request's ids. */
+export interface InProcessCaller {
+  readonly actor: Actor;
+  readonly correlationId: string;
+  readonly idempotencyKey?: string;
+}
+
+/** What a saga command's use case answers: its result, or the saga to follow. */
+export type SagaOutcome<TResult> =
+  | { readonly status: 'accepted'; readonly sagaId: string }
+  | { readonly status: 'done'; readonly result: TResult };
+
+/**
+ * A service's endpoints called in this process (the embedded mode), as its HTTP API would
+ * answer them: the same roles, validation and refusals, without a request, a response, two
+ * JSON encodings and a second pass through the service's HTTP middleware on each call.
+ * Answers go through JSON and the gateway's schemas as over the wire, so that both modes hand
+ * the gateway the same values; a refusal is passed on as the same problem, a failure is the
+ * same 502, a call that outlasts the deadline the same 504.
+ */
+export class InProcessService {
+  constructor(
+    readonly name: string,
+    /** The caller's token, already checked by the gateway: verified again from its cache. */
+    private readonly identity: IdentityVerifier,
+    private readonly timeoutMs: number,
+    /** Takes every commit so far to the disk (the platform database's flush). */
+    private readonly onDisk: () => Promise<void>,
+  ) {}
+
+  /**
+   * `work` as the caller of `call`. The deadline runs from the start or, for an upload
+   * (`deadlineOnceSent`), from when `work` calls `sent`, once its last byte has been read. A
+   * `change` is answered, whatever its outcome, only once `onDisk` has taken it to the disk,
+   * as the services' HTTP handler in this process answers (`answersOnceOnDisk`).
+   */
+  async call<T>(
+    call: CallContext,
+    work: (caller: InProcessCaller, sent: () => void) => Promise<T>,
+    kind: { readonly change?: boolean; readonly deadlineOnceSent?: boolean } = {},
+  ): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let expire!: (error: Error) => void;
+    const deadline = new Promise<never>((_resolve, reject) => (expire = reject));
+    const sent = (): void => {
+      if (settled || timer) return;
+      timer = setTimeout(
+        () => expire(new ServiceTimeoutError(this.name, this.timeoutMs)),
+        this.timeoutMs,
+      );
+    };
+    if (!kind.deadlineOnceSent) sent();
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      const actor = await this.identity.verify(call.token);
+      const { correlationId, idempotencyKey } = call;
+      const caller = {
+        actor,
+        correlationId,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      };
+      outcome = { ok: true, value: await Promise.race([work(caller, sent), deadline]) };
+    } catch (error) {
+      // Past the deadline the change may still be under way: nothing to wait for.
+      if (error instanceof ServiceTimeoutError) throw error;
+      outcome = { ok: false, error };
+    } finally {
+      settled = true;
+      clearTimeout(timer);
+    }
+    if (kind.change) await this.waitForDisk();
+    if (outcome.ok) return outcome.value;
+    throw this.refusalOrFailure(outcome.error);
+  }
+
+  private async waitForDisk(): Promise<void> {
+    try {
+      await this.onDisk();
+    } catch (error) {
+      throw new ServiceOutcomeUnknownError(this.name, describeError(error));
+    }
+  }
+
+  /** The value as it would have crossed the wire (dates as text), read as `schema` says. */
+  answer<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
+    return parseServiceAnswer(this.name, schema, JSON.parse(JSON.stringify(value)) as unknown);
+  }
+
+  /** A saga command's outcome: the saga to follow, or its result read as `schema` says. */
+  outcome<TSchema extends z.ZodType>(
+    outcome: SagaOutcome<unknown>,
+    schema: TSchema,
+  ): Outcome<z.output<TSchema>> {
+    if (outcome.status === 'accepted') return { status: 'accepted', sagaId: outcome.sagaId };
+    return { status: 'done', result: this.answer(schema, outcome.result) };
+  }
+
+  /** The service's refusal (4xx) passed on as it is; anything else its failure (502). */
+  private refusalOrFailure(error: unknown): Error {
+    const refusal = problemFor(error);
+    if (refusal.status < 500) return new ServiceRefusalError(refusal);
+    return new ServiceFailedError(this.name, (error as Error)?.stack ?? describeError(error));
+  }
+}
