@@ -38,4 +38,25 @@ describe('SqlEventStore on SQLite, inside `together`', () => {
       await temp.dispose();
     }
   });
+
+  it('keeps nothing of a stream read inside a together that rolled back', async () => {
+    const temp = temporarySqlite();
+    const store = await SqlEventStore.open(temp.db);
+    const streamId = `rolled-back-${randomUUID()}`;
+    try {
+      await expect(
+        temp.db.together(async () => {
+          await store.appendToStream(streamId, [{ id: randomUUID(), type: 't', data: {} }], {
+            expectedVersion: 'no_stream',
+          });
+          expect(await store.readStream(streamId)).toHaveLength(1);
+          throw new Error('the step after the read fails');
+        }),
+      ).rejects.toThrow('fails');
+      await expect(store.readStream(streamId)).resolves.toEqual([]);
+    } finally {
+      await store.close();
+      await temp.dispose();
+    }
+  });
 });

@@ -37,6 +37,7 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     execute: (sql, params) => db.execute(sql, params),
     transaction: (work) => db.transaction((tx) => work(blind(tx))),
     together: (work) => db.together(work),
+    afterCommit: (callback) => db.afterCommit(callback),
     migrate: (component, migrations) => db.migrate(component, migrations),
     flush: () => db.flush(),
     ping: () => db.ping(),
@@ -145,6 +146,35 @@ export function sqlEventStoreSuite(
       } finally {
         await subscriptions.stop();
         await store.close();
+      }
+    });
+
+    it('reads a stream again from where what it keeps of it ends, and what others appended', async () => {
+      const asked: unknown[] = [];
+      const watched: SqlDatabase = Object.create(temp.db);
+      watched.query = <TRow>(sql: string, params?: Parameters<SqlExecutor['query']>[1]) => {
+        if (sql.includes('stream_version >= ?')) asked.push(params?.[1]);
+        return temp.db.query<TRow>(sql, params);
+      };
+      const store = await SqlEventStore.open(watched);
+      const elsewhere = await SqlEventStore.open(temp.reopen());
+      const streamId = `kept-stream-${randomUUID()}`;
+      const [first, second, third] = [anEvent(), anEvent(), anEvent()];
+      const idsRead = async (fromVersion?: number) =>
+        (await store.readStream(streamId, { fromVersion })).map((event) => event.id);
+      try {
+        await store.appendToStream(streamId, [first], { expectedVersion: 'no_stream' });
+        expect(await idsRead()).toEqual([first.id]);
+        await elsewhere.appendToStream(streamId, [second], { expectedVersion: 0 });
+        expect(await idsRead()).toEqual([first.id, second.id]);
+        await store.appendToStream(streamId, [third], { expectedVersion: 1 });
+        expect(await idsRead()).toEqual([first.id, second.id, third.id]);
+        expect(await idsRead(2)).toEqual([third.id]);
+        // Each read asked only for what followed the events it kept.
+        expect(asked).toEqual([1, 1, 3, 3]);
+      } finally {
+        await store.close();
+        await elsewhere.close();
       }
     });
 

@@ -123,6 +123,11 @@ export class MysqlDatabase implements SqlDatabase {
     return work();
   }
 
+  /** What a call outside `transaction` did here is committed already. */
+  afterCommit(callback: () => void): void {
+    callback();
+  }
+
   /**
    * MySQL commits DDL implicitly, so a transaction cannot make migrations exclusive: a named
    * lock does, for replicas of a service starting at the same time.

@@ -82,6 +82,12 @@ export interface SqlDatabase extends SqlExecutor {
     params?: readonly SqlParam[],
     options?: TransactionOptions,
   ): Promise<ExecuteResult>;
+  /**
+   * Runs `callback` once what has been read and written here so far is committed: at once,
+   * unless within a `together`, then when it commits (never, if it rolls back). For keeping
+   * in memory what a read saw only once it cannot be undone.
+   */
+  afterCommit(callback: () => void): void;
   /** Applies the migrations of `component` not applied yet (each component has its own versions). */
   migrate(component: string, migrations: readonly Migration[]): Promise<void>;
   /**

@@ -186,6 +186,11 @@ export class SqlEventStore implements EventStore {
    * without reading them back.
    */
   private readonly appended = new BoundedMap<bigint, Appended>(KEPT_APPENDS);
+  /**
+   * The streams read or appended to lately, each with its committed events from the first
+   * on (read-only): an aggregate loaded again for each command reads only what is new.
+   */
+  private readonly streams = new BoundedMap<string, readonly RecordedEvent[]>(KEPT_STREAMS);
 
   private constructor(
     private readonly db: SqlDatabase,
@@ -237,13 +242,21 @@ export class SqlEventStore implements EventStore {
     }
   }
 
+  /**
+   * The events of a stream kept in memory (`streams`) are not read again: only those after
+   * them. The result is the same, events being never changed nor removed once committed.
+   */
   async readStream(streamId: string, { fromVersion = 0 } = {}): Promise<RecordedEvent[]> {
+    const known = this.streams.get(streamId) ?? [];
     const rows = await this.db.query<EventRow>(
       `SELECT ${eventColumns} FROM event_store_events
        WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version`,
-      [streamId, fromVersion],
+      [streamId, Math.max(fromVersion, known.length)],
     );
-    return rows.map(toRecordedEvent);
+    const read = rows.map((row) => frozen(toRecordedEvent(row)));
+    // Read within a `together`, they may still be rolled back.
+    if (read.length > 0) this.db.afterCommit(() => this.remember(streamId, read));
+    return [...known.slice(fromVersion), ...read];
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -328,8 +341,25 @@ export class SqlEventStore implements EventStore {
   /** An append has committed: its events are kept for the subscriptions, which it wakes. */
   private committed(after: bigint, events: readonly RecordedEvent[]): void {
     this.appendCount += 1;
-    this.appended.set(after, { events: events.map(frozen), count: this.appendCount });
+    const kept = events.map(frozen);
+    this.appended.set(after, { events: kept, count: this.appendCount });
+    this.remember(kept[0].streamId, kept);
     for (const wake of [...this.appendWaiters]) wake(true);
+  }
+
+  /**
+   * Adds committed events of a stream to what is kept of it, where they follow on from it (a
+   * stream not kept, or read from a later version, is kept from its first event only).
+   */
+  private remember(streamId: string, events: readonly RecordedEvent[]): void {
+    const known = this.streams.get(streamId) ?? [];
+    const first = events[0].streamVersion;
+    if (first > known.length) return;
+    const added = events.slice(known.length - first);
+    if (added.length === 0) return;
+    // Deleted first, so that the stream counts as the latest used.
+    this.streams.delete(streamId);
+    this.streams.set(streamId, [...known, ...added]);
   }
 
   private checkpoints(): CheckpointStore {
@@ -418,6 +448,8 @@ export class SqlEventStore implements EventStore {
 
 /** How many of the latest appends a store keeps for its subscriptions. */
 const KEPT_APPENDS = 1_000;
+/** How many streams, the latest used, a store keeps the events of. */
+const KEPT_STREAMS = 1_000;
 
 interface Appended {
   /** Read-only: every subscription that takes them holds the same objects. */

@@ -238,6 +238,11 @@ export class SqliteDatabase implements SqlDatabase {
       : this.transaction((tx) => this.inAmbient(tx as TransactionLevel, work));
   }
 
+  afterCommit(callback: () => void): void {
+    if (this.inTransaction()) (this.ambient.getStore() as Ambient).level.afterCommit(callback);
+    else callback();
+  }
+
   async migrate(component: string, migrations: readonly Migration[]): Promise<void> {
     await this.transaction((tx) => applyMigrations(tx, component, migrations));
   }
