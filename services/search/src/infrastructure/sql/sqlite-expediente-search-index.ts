@@ -5,6 +5,13 @@ import {
   TextMatch,
 } from './sql-expediente-search-index';
 
+/** An updated row's words, out of the text index and in again. */
+const reindexed = `INSERT INTO search_expedientes_text
+    (search_expedientes_text, rowid, codigo, descripcion, documentos)
+  VALUES ('delete', old.seq, old.codigo, old.descripcion, old.documentos);
+  INSERT INTO search_expedientes_text (rowid, codigo, descripcion, documentos)
+  VALUES (new.seq, new.codigo, new.descripcion, new.documentos);`;
+
 /**
  * An FTS5 index over the text columns of `search_expedientes`, kept in step by triggers.
  * `remove_diacritics 2` folds accents in the text and in the query alike, so `analisis`
@@ -43,13 +50,24 @@ const sqliteMigrations: readonly Migration[] = [
         VALUES ('delete', old.seq, old.codigo, old.descripcion, old.documentos);
       END`,
       `CREATE TRIGGER search_expedientes_updated AFTER UPDATE ON search_expedientes BEGIN
-        INSERT INTO search_expedientes_text
-          (search_expedientes_text, rowid, codigo, descripcion, documentos)
-        VALUES ('delete', old.seq, old.codigo, old.descripcion, old.documentos);
-        INSERT INTO search_expedientes_text (rowid, codigo, descripcion, documentos)
-        VALUES (new.seq, new.codigo, new.descripcion, new.documentos);
+        ${reindexed}
       END`,
       ...generationTable,
+    ],
+  },
+  {
+    version: 2,
+    name: 'the text index rewritten only when the text changes',
+    // A phase change rewrote the expediente's words in the index (a new FTS5 segment to write,
+    // and later to merge) although none of them had changed.
+    up: [
+      'DROP TRIGGER search_expedientes_updated',
+      `CREATE TRIGGER search_expedientes_updated AFTER UPDATE ON search_expedientes
+       WHEN old.codigo IS NOT new.codigo OR old.descripcion IS NOT new.descripcion
+         OR old.documentos IS NOT new.documentos OR old.seq IS NOT new.seq
+       BEGIN
+        ${reindexed}
+      END`,
     ],
   },
 ];
