@@ -185,15 +185,16 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
   ): Promise<void> {
     const { listItem, detail } = views;
     if (listItem) {
+      // An expediente's code, initial option and creation time never change: left out of the
+      // update, so that SQLite does not rewrite their indexes at every change of the view.
       await tx.execute(
         `INSERT INTO expediente_list
            (id, codigo, estado, fase_codigo, fase_nombre, opcion_inicial, creado_at, search_text,
             asignado_a, vencimiento_orden, position, view)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
-           codigo = excluded.codigo, estado = excluded.estado,
+           estado = excluded.estado,
            fase_codigo = excluded.fase_codigo, fase_nombre = excluded.fase_nombre,
-           opcion_inicial = excluded.opcion_inicial, creado_at = excluded.creado_at,
            search_text = excluded.search_text, asignado_a = excluded.asignado_a,
            vencimiento_orden = excluded.vencimiento_orden, position = excluded.position, view = excluded.view
          WHERE expediente_list.position < excluded.position`,
