@@ -2,6 +2,7 @@ import type { DocumentsEndpoints } from '@expedientes/documents';
 import { Actor, IdentityVerifier } from '@expedientes/shared-kernel';
 import { InProcessDocumentsApi } from '../../src/adapters/in-process/in-process-documents-api';
 import { InProcessService } from '../../src/adapters/in-process/in-process-service';
+import { UploadTooLargeError } from '../../src/api/api-errors';
 import { problemOf } from '../support/problem-of';
 import { DocumentsApi } from '../../src/ports/documents-api';
 
@@ -99,6 +100,27 @@ describe('The documents API called in process', () => {
       status: 504,
       code: 'API.SERVICE_TIMEOUT',
     });
+  });
+
+  it('answers with what the file itself failed with, however the store passed it on', async () => {
+    const tooLarge = new UploadTooLargeError(3);
+    async function* overTheLimit(): AsyncIterable<Uint8Array> {
+      yield Buffer.from('abc');
+      throw tooLarge;
+    }
+    const api = apiWith({
+      async upload(archivo) {
+        try {
+          for await (const chunk of archivo.contenido) void chunk;
+        } catch (error) {
+          throw new Error(`the store gave up: ${String(error)}`);
+        }
+        return vista;
+      },
+    });
+    const refused = api.upload({ nombre: 'grande.pdf', contenido: overTheLimit() }, call);
+    // The gateway answers it as its own: a 413.
+    await expect(refused).rejects.toBe(tooLarge);
   });
 
   it('leaves downloads to the service’s HTTP handler', async () => {

@@ -47,7 +47,11 @@ import { SubirDocumento } from './application/subir-documento/subir-documento';
 import { SubirVersion } from './application/subir-version/subir-version';
 import { type DocumentsSettings, documentsSettings } from './infrastructure/config';
 import { documentsRouter } from './infrastructure/http/documents-router';
-import { DocumentsEndpoints, EndpointCaller } from './infrastructure/api/documents-endpoints';
+import {
+  ArchivoSubido,
+  DocumentsEndpoints,
+  EndpointCaller,
+} from './infrastructure/api/documents-endpoints';
 import { ComandosDeDocumentos } from './infrastructure/messaging/comandos-de-documentos';
 import { MongoDocumentoRepository } from './infrastructure/persistence/mongo-documento-repository';
 import { MongoExpedientesCerrados } from './infrastructure/persistence/mongo-expedientes-cerrados';
@@ -59,7 +63,7 @@ import { SqliteExpedientesCerrados } from './infrastructure/persistence/sqlite-e
 import { TareaPeriodica } from './infrastructure/tarea-periodica';
 import { TOKENS } from './infrastructure/tokens';
 
-export type { DocumentsEndpoints, EndpointCaller };
+export type { ArchivoSubido, DocumentsEndpoints, EndpointCaller };
 
 /** The module, with its API for a caller in this process: what `api` serves over HTTP. */
 export interface DocumentsModule extends ServiceModule {

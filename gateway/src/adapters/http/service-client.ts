@@ -289,9 +289,10 @@ function problemIn(text: string, status: number): Problem {
 
 /**
  * A request body as it streams: `sent()` once it has all been handed over, and the error of
- * its source, if it failed (fetch keeps only that error's message).
+ * its source, if it failed (fetch keeps only that error's message; a service in this process
+ * may wrap it in its own).
  */
-class StreamedBody {
+export class StreamedBody {
   failure: unknown;
 
   constructor(

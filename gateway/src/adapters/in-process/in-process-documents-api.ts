@@ -1,4 +1,4 @@
-import type { DocumentsEndpoints } from '@expedientes/documents';
+import type { ArchivoSubido, DocumentsEndpoints } from '@expedientes/documents';
 import { documento } from '../../model/documents';
 import { CallContext } from '../../ports/caller';
 import {
@@ -7,19 +7,11 @@ import {
   DocumentsApi,
   PeticionDeContenido,
 } from '../../ports/documents-api';
-import { InProcessService } from './in-process-service';
+import { StreamedBody } from '../http/service-client';
+import { InProcessCaller, InProcessService } from './in-process-service';
 
 /** A change, answered once on the disk, whose deadline runs once its last byte is in. */
 const UPLOAD = { change: true, deadlineOnceSent: true };
-
-/** `source` as it is, calling `ended` once its last chunk has been read. */
-async function* endingWith(
-  source: AsyncIterable<Uint8Array>,
-  ended: () => void,
-): AsyncIterable<Uint8Array> {
-  yield* source;
-  ended();
-}
 
 /**
  * The documents service's endpoints, called in this process (see InProcessService): an
@@ -34,31 +26,14 @@ export class InProcessDocumentsApi implements DocumentsApi {
     private readonly downloads: Pick<DocumentsApi, 'download'>,
   ) {}
 
-  async upload(archivo: ArchivoEntrante, call: CallContext) {
-    const subido = await this.service.call(
-      call,
-      (caller, sent) =>
-        this.endpoints.upload(
-          { nombre: archivo.nombre, contenido: endingWith(archivo.contenido, sent) },
-          caller,
-        ),
-      UPLOAD,
-    );
-    return this.service.answer(documento, subido);
+  upload(archivo: ArchivoEntrante, call: CallContext) {
+    return this.store(archivo, call, (subido, caller) => this.endpoints.upload(subido, caller));
   }
 
-  async uploadVersion(documentId: string, archivo: ArchivoEntrante, call: CallContext) {
-    const subido = await this.service.call(
-      call,
-      (caller, sent) =>
-        this.endpoints.uploadVersion(
-          documentId,
-          { nombre: archivo.nombre, contenido: endingWith(archivo.contenido, sent) },
-          caller,
-        ),
-      UPLOAD,
+  uploadVersion(documentId: string, archivo: ArchivoEntrante, call: CallContext) {
+    return this.store(archivo, call, (subido, caller) =>
+      this.endpoints.uploadVersion(documentId, subido, caller),
     );
-    return this.service.answer(documento, subido);
   }
 
   async get(documentId: string, call: CallContext) {
@@ -68,5 +43,28 @@ export class InProcessDocumentsApi implements DocumentsApi {
 
   download(peticion: PeticionDeContenido, call: CallContext): Promise<ContenidoDeDocumento> {
     return this.downloads.download(peticion, call);
+  }
+
+  /** `send` with the file as it streams in; should the file itself fail, that is the answer. */
+  private async store(
+    archivo: ArchivoEntrante,
+    call: CallContext,
+    send: (subido: ArchivoSubido, caller: InProcessCaller) => Promise<unknown>,
+  ) {
+    let body: StreamedBody | undefined;
+    try {
+      const subido = await this.service.call(
+        call,
+        (caller, sent) => {
+          body = new StreamedBody(archivo.contenido, sent);
+          return send({ nombre: archivo.nombre, contenido: body.chunks() }, caller);
+        },
+        UPLOAD,
+      );
+      return this.service.answer(documento, subido);
+    } catch (error) {
+      // An upload over the limit, a form cut short: the store may have wrapped it in its own.
+      throw body?.failure ?? error;
+    }
   }
 }
