@@ -1,4 +1,5 @@
 import { Actor, DomainError } from '@expedientes/shared-kernel';
+import { z } from 'zod';
 import { InProcessService } from '../../src/adapters/in-process/in-process-service';
 import { problemOf } from '../support/problem-of';
 
@@ -17,14 +18,10 @@ describe('A service called in process', () => {
   it('answers a change only once it is on the disk', async () => {
     const events: string[] = [];
     const service = serviceRecording(events);
-    const answer = await service.call(
-      call,
-      async () => {
-        events.push('changed');
-        return 'done';
-      },
-      { change: true },
-    );
+    const answer = await service.change(call, z.string(), async () => {
+      events.push('changed');
+      return 'done';
+    });
     events.push(`answered ${answer}`);
     expect(events).toEqual(['changed', 'flush', 'answered done']);
   });
@@ -32,14 +29,10 @@ describe('A service called in process', () => {
   it('takes a refused change to the disk too before it answers the refusal', async () => {
     const events: string[] = [];
     const service = serviceRecording(events);
-    const refused = service.call(
-      call,
-      async () => {
-        events.push('refused');
-        throw new DomainError('EXPEDIENTE.CERRADO', 'conflict', 'El expediente está cerrado');
-      },
-      { change: true },
-    );
+    const refused = service.change(call, z.string(), async () => {
+      events.push('refused');
+      throw new DomainError('EXPEDIENTE.CERRADO', 'conflict', 'El expediente está cerrado');
+    });
     expect(await problemOf(refused)).toMatchObject({ status: 409, code: 'EXPEDIENTE.CERRADO' });
     expect(events).toEqual(['refused', 'flush']);
   });
@@ -48,14 +41,14 @@ describe('A service called in process', () => {
     const service = serviceRecording([], async () => {
       throw new Error('EIO');
     });
-    const failed = service.call(call, async () => 'done', { change: true });
+    const failed = service.change(call, z.string(), async () => 'done');
     expect(await problemOf(failed)).toMatchObject({ status: 502, code: 'API.OUTCOME_UNKNOWN' });
   });
 
   it('answers a read without waiting for the disk', async () => {
     const events: string[] = [];
     const service = serviceRecording(events);
-    await expect(service.call(call, async () => 'read')).resolves.toBe('read');
+    await expect(service.read(call, z.string(), async () => 'read')).resolves.toBe('read');
     expect(events).toEqual([]);
   });
 });

@@ -11,17 +11,16 @@ export class InProcessBpmApi implements BpmApi {
     private readonly service: InProcessService,
   ) {}
 
-  async transitions(expedienteId: string, call: CallContext) {
-    const view = await this.service.call(call, (caller) =>
+  transitions(expedienteId: string, call: CallContext) {
+    return this.service.read(call, proceso, (caller) =>
       this.endpoints.proceso(expedienteId, caller),
     );
-    return this.service.answer(proceso, view);
   }
 
   async phasesWithTasks(call: CallContext) {
-    const answer = await this.service.call(call, async (caller) =>
+    const { fases } = await this.service.read(call, fasesConTareas, async (caller) =>
       this.endpoints.fasesConTareas(caller),
     );
-    return this.service.answer(fasesConTareas, answer).fases;
+    return fases;
   }
 }

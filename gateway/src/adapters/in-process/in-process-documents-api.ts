@@ -10,9 +10,6 @@ import {
 import { StreamedBody } from '../http/service-client';
 import { InProcessCaller, InProcessService } from './in-process-service';
 
-/** A change, answered once on the disk, whose deadline runs once its last byte is in. */
-const UPLOAD = { change: true, deadlineOnceSent: true };
-
 /**
  * The documents service's endpoints, called in this process (see InProcessService): an
  * upload streams into its store as it arrives, its deadline running once the last byte is in.
@@ -36,9 +33,8 @@ export class InProcessDocumentsApi implements DocumentsApi {
     );
   }
 
-  async get(documentId: string, call: CallContext) {
-    const vista = await this.service.call(call, (caller) => this.endpoints.get(documentId, caller));
-    return this.service.answer(documento, vista);
+  get(documentId: string, call: CallContext) {
+    return this.service.read(call, documento, (caller) => this.endpoints.get(documentId, caller));
   }
 
   download(peticion: PeticionDeContenido, call: CallContext): Promise<ContenidoDeDocumento> {
@@ -53,15 +49,15 @@ export class InProcessDocumentsApi implements DocumentsApi {
   ) {
     let body: StreamedBody | undefined;
     try {
-      const subido = await this.service.call(
+      return await this.service.change(
         call,
+        documento,
         (caller, sent) => {
           body = new StreamedBody(archivo.contenido, sent);
           return send({ nombre: archivo.nombre, contenido: body.chunks() }, caller);
         },
-        UPLOAD,
+        { deadlineOnceSent: true },
       );
-      return this.service.answer(documento, subido);
     } catch (error) {
       // An upload over the limit, a form cut short: the store may have wrapped it in its own.
       throw body?.failure ?? error;

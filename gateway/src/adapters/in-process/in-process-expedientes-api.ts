@@ -15,9 +15,6 @@ import { CallContext } from '../../ports/caller';
 import { CriteriosDeLista, ExpedientesApi, SolicitudDeApertura } from '../../ports/expedientes-api';
 import { InProcessService } from './in-process-service';
 
-/** A change: answered once it is on the disk. */
-const CHANGE = { change: true };
-
 /** The expedientes service's endpoints, called in this process (see InProcessService). */
 export class InProcessExpedientesApi implements ExpedientesApi {
   constructor(
@@ -25,91 +22,71 @@ export class InProcessExpedientesApi implements ExpedientesApi {
     private readonly service: InProcessService,
   ) {}
 
-  async open(solicitud: SolicitudDeApertura, call: CallContext) {
-    const outcome = await this.service.call(
-      call,
-      (caller) => this.endpoints.open(solicitud, caller),
-      CHANGE,
+  open(solicitud: SolicitudDeApertura, call: CallContext) {
+    return this.service.command(call, expedienteAbierto, (caller) =>
+      this.endpoints.open(solicitud, caller),
     );
-    return this.service.outcome(outcome, expedienteAbierto);
   }
 
-  async list({ sinAsignar, ...criterios }: CriteriosDeLista, call: CallContext) {
+  list({ sinAsignar, ...criterios }: CriteriosDeLista, call: CallContext) {
     // As a query string carries it.
     const query = { ...criterios, ...(sinAsignar ? { sinAsignar: 'true' } : {}) };
-    const page = await this.service.call(call, (caller) => this.endpoints.list(query, caller));
-    return this.service.answer(paginaDeExpedientes, page);
+    return this.service.read(call, paginaDeExpedientes, (caller) =>
+      this.endpoints.list(query, caller),
+    );
   }
 
-  async get(expedienteId: string, wanted: { readonly asOf?: string }, call: CallContext) {
-    const detail = await this.service.call(call, (caller) =>
+  get(expedienteId: string, wanted: { readonly asOf?: string }, call: CallContext) {
+    return this.service.read(call, expediente, (caller) =>
       this.endpoints.get(expedienteId, wanted, caller),
     );
-    return this.service.answer(expediente, detail);
   }
 
-  async editDescripcion(
+  editDescripcion(
     expedienteId: string,
     cambio: { readonly descripcion: string; readonly expectedVersion: number },
     call: CallContext,
   ) {
-    const edited = await this.service.call(
-      call,
-      (caller) => this.endpoints.edit(expedienteId, cambio, undefined, caller),
-      CHANGE,
+    return this.service.change(call, descripcionEditada, (caller) =>
+      this.endpoints.edit(expedienteId, cambio, undefined, caller),
     );
-    return this.service.answer(descripcionEditada, edited);
   }
 
-  async comment(expedienteId: string, texto: string, call: CallContext) {
-    const comentado = await this.service.call(
-      call,
-      (caller) => this.endpoints.comment(expedienteId, { texto }, caller),
-      CHANGE,
+  comment(expedienteId: string, texto: string, call: CallContext) {
+    return this.service.change(call, comentarioAnadido, (caller) =>
+      this.endpoints.comment(expedienteId, { texto }, caller),
     );
-    return this.service.answer(comentarioAnadido, comentado);
   }
 
-  async assign(expedienteId: string, asignadoA: string | null, call: CallContext) {
-    const asignado = await this.service.call(
-      call,
-      (caller) => this.endpoints.assign(expedienteId, { asignadoA }, caller),
-      CHANGE,
+  assign(expedienteId: string, asignadoA: string | null, call: CallContext) {
+    return this.service.change(call, asignacion, (caller) =>
+      this.endpoints.assign(expedienteId, { asignadoA }, caller),
     );
-    return this.service.answer(asignacion, asignado);
   }
 
-  async history(expedienteId: string, call: CallContext) {
-    const entradas = await this.service.call(call, (caller) =>
+  history(expedienteId: string, call: CallContext) {
+    return this.service.read(call, historial, (caller) =>
       this.endpoints.history(expedienteId, caller),
     );
-    return this.service.answer(historial, entradas);
   }
 
-  async requestTransition(
+  requestTransition(
     expedienteId: string,
     cambio: { readonly hacia: string; readonly motivo?: string },
     call: CallContext,
   ) {
-    const outcome = await this.service.call(
-      call,
-      (caller) => this.endpoints.transition(expedienteId, cambio, caller),
-      CHANGE,
+    return this.service.command(call, faseCambiada, (caller) =>
+      this.endpoints.transition(expedienteId, cambio, caller),
     );
-    return this.service.outcome(outcome, faseCambiada);
   }
 
-  async attachDocumento(expedienteId: string, documentId: string, call: CallContext) {
-    const outcome = await this.service.call(
-      call,
-      (caller) => this.endpoints.attach(expedienteId, { documentId }, caller),
-      CHANGE,
+  attachDocumento(expedienteId: string, documentId: string, call: CallContext) {
+    return this.service.command(call, documentoAdjuntado, (caller) =>
+      this.endpoints.attach(expedienteId, { documentId }, caller),
     );
-    return this.service.outcome(outcome, documentoAdjuntado);
   }
 
-  async saga(sagaId: string, call: CallContext) {
-    const saga = await this.service.call(call, (caller) => this.endpoints.saga(sagaId, caller));
-    return this.service.answer(operacion, saga);
+  saga(sagaId: string, call: CallContext) {
+    return this.service.read(call, operacion, (caller) => this.endpoints.saga(sagaId, caller));
   }
 }

@@ -11,10 +11,9 @@ export class InProcessSearchApi implements SearchApi {
     private readonly service: InProcessService,
   ) {}
 
-  async search(criterios: CriteriosDeBusqueda, call: CallContext) {
-    const found = await this.service.call(call, (caller) =>
+  search(criterios: CriteriosDeBusqueda, call: CallContext) {
+    return this.service.read(call, searchAnswer, (caller) =>
       this.endpoints.search(searchQuery(criterios), caller),
     );
-    return this.service.answer(searchAnswer, found);
   }
 }

@@ -41,16 +41,48 @@ export class InProcessService {
     private readonly onDisk: () => Promise<void>,
   ) {}
 
+  /** A read: what `work` answers, read as `schema` says. */
+  async read<TSchema extends z.ZodType>(
+    call: CallContext,
+    schema: TSchema,
+    work: (caller: InProcessCaller) => Promise<unknown>,
+  ): Promise<z.output<TSchema>> {
+    return this.answer(schema, await this.call(call, work, {}));
+  }
+
   /**
-   * `work` as the caller of `call`. The deadline runs from the start or, for an upload
-   * (`deadlineOnceSent`), from when `work` calls `sent`, once its last byte has been read. A
-   * `change` is answered, whatever its outcome, only once `onDisk` has taken it to the disk,
-   * as the services' HTTP handler in this process answers (`answersOnceOnDisk`).
+   * A change: what `work` answers, read as `schema` says, once it is on the disk. An upload's
+   * deadline (`deadlineOnceSent`) runs from when `work` calls `sent`, once its last byte is read.
    */
-  async call<T>(
+  async change<TSchema extends z.ZodType>(
+    call: CallContext,
+    schema: TSchema,
+    work: (caller: InProcessCaller, sent: () => void) => Promise<unknown>,
+    { deadlineOnceSent = false } = {},
+  ): Promise<z.output<TSchema>> {
+    return this.answer(schema, await this.call(call, work, { change: true, deadlineOnceSent }));
+  }
+
+  /** A change that runs a saga: the saga to follow, or its result read as `schema` says. */
+  async command<TSchema extends z.ZodType>(
+    call: CallContext,
+    schema: TSchema,
+    work: (caller: InProcessCaller) => Promise<SagaOutcome<unknown>>,
+  ): Promise<Outcome<z.output<TSchema>>> {
+    const outcome = await this.call(call, work, { change: true });
+    if (outcome.status === 'accepted') return { status: 'accepted', sagaId: outcome.sagaId };
+    return { status: 'done', result: this.answer(schema, outcome.result) };
+  }
+
+  /**
+   * `work` as the caller of `call`, within the deadline. A `change` is answered, whatever its
+   * outcome, only once `onDisk` has taken it to the disk, as the services' HTTP handler in
+   * this process answers (`answersOnceOnDisk`).
+   */
+  private async call<T>(
     call: CallContext,
     work: (caller: InProcessCaller, sent: () => void) => Promise<T>,
-    kind: { readonly change?: boolean; readonly deadlineOnceSent?: boolean } = {},
+    kind: { readonly change?: boolean; readonly deadlineOnceSent?: boolean },
   ): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
@@ -96,17 +128,8 @@ export class InProcessService {
   }
 
   /** The value as it would have crossed the wire (dates as text), read as `schema` says. */
-  answer<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
+  private answer<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
     return parseServiceAnswer(this.name, schema, JSON.parse(JSON.stringify(value)) as unknown);
-  }
-
-  /** A saga command's outcome: the saga to follow, or its result read as `schema` says. */
-  outcome<TSchema extends z.ZodType>(
-    outcome: SagaOutcome<unknown>,
-    schema: TSchema,
-  ): Outcome<z.output<TSchema>> {
-    if (outcome.status === 'accepted') return { status: 'accepted', sagaId: outcome.sagaId };
-    return { status: 'done', result: this.answer(schema, outcome.result) };
   }
 
   /** The service's refusal (4xx) passed on as it is; anything else its failure (502). */
