@@ -23,6 +23,15 @@ const toSqlite = (params: readonly SqlParam[]): unknown[] =>
 /** How much of each file is read through a memory map. */
 const MMAP_BYTES = 256 * 1024 * 1024;
 
+/**
+ * How many pages the write-ahead log grows to (4 KiB each) before a commit copies them into
+ * the file. Each commit appends every page it changed, so the pages most written (a table's
+ * last leaf, an index's) are in the log many times over, and a checkpoint copies each page
+ * once: ten times SQLite's default copies them a tenth as often (a transition wrote 103
+ * times, now 96), for a log of up to 40 MiB.
+ */
+const CHECKPOINT_PAGES = 10_000;
+
 /** Distinct statements kept prepared; past that the oldest is prepared again when next used. */
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -186,6 +195,7 @@ export class SqliteDatabase implements SqlDatabase {
     // the default 2 MB page cache, a search over a word in thousands of expedientes read most
     // of its rows from the file again on every query. Address space, not memory of its own.
     this.connection.pragma(`mmap_size = ${MMAP_BYTES}`);
+    this.connection.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
     this.direct = {
       dialect: this.dialect,
       query: async (sql, params = []) => this.runQuery(sql, params),
