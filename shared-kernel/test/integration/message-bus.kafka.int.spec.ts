@@ -123,6 +123,51 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
     }
   });
 
+  it('commits a running member’s position once per commitIntervalMs, for all it handled meanwhile', async () => {
+    const brokers = url().split(',');
+    const topic = `commits${randomUUID().slice(0, 8)}.events`;
+    const group = `commits-${randomUUID().slice(0, 8)}`;
+    const commitIntervalMs = 3_000;
+    const bus = new KafkaMessageBus({
+      brokers,
+      ...kafkaSecurity(),
+      clientId: 'commits',
+      registry: contractRegistry(),
+      groupTiming: { ...groupTiming, commitIntervalMs },
+    });
+    const admin = new Kafka({
+      clientId: 'commits-admin',
+      brokers,
+      ...kafkaSecurity(),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    const note = notesOf('commits');
+    const committed = async (): Promise<string[]> => {
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return offsets.partitions.map((partition) => partition.offset).filter((at) => at !== '-1');
+    };
+    try {
+      await admin.connect();
+      const seen: number[] = [];
+      await bus.subscribe({
+        group,
+        topics: [topic],
+        handler: async (message) => void seen.push((message.payload as { seq: number }).seq),
+      });
+      const handledFrom = Date.now();
+      for (let seq = 1; seq <= 5; seq++) await bus.publish(topic, [note(seq)]);
+      await eventually(() => expect(seen).toEqual([1, 2, 3, 4, 5]));
+
+      // Handled one by one, committed not yet: the first commit waits for the interval.
+      if (Date.now() - handledFrom < commitIntervalMs / 2) expect(await committed()).toEqual([]);
+      // Then once for the five (they share a key, so a partition), while the member runs on.
+      await eventually(async () => expect(await committed()).toEqual(['5']), 2 * commitIntervalMs);
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  });
+
   it('keeps no position for a group that lives as long as its consumer, which starts at the end', async () => {
     const brokers = url().split(',');
     const topic = `transient${randomUUID().slice(0, 8)}.events`;

@@ -12,21 +12,35 @@ export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>)
  * One member of a Kafka consumer group. It handles the messages of a fetched batch of a
  * partition one at a time, so retrying in place keeps the order of a key. An offset is
  * resolved only after its message was handled or dead-lettered, and what is resolved is
- * committed once per batch (and when the member stops or the group rebalances): one commit
- * serves every message of the batch. A group that keeps no position commits nothing.
+ * committed `commitIntervalMs` later, one commit for whatever was resolved meanwhile, and
+ * when the member stops. A commit is a request and a write of the broker's own log: made
+ * for each batch (mostly one message), they were a quarter of the broker's writes for an open.
+ * A member that dies, or loses a partition to a rebalance, leaves up to that interval's
+ * messages to be delivered again, which consumers absorb, as they do any message whose
+ * consumer died before committing it (a late commit of a partition moved meanwhile can only
+ * take the group back to messages delivered again). A group that keeps no position commits
+ * nothing.
  */
 export class KafkaGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
   private stopped?: Promise<void>;
   /** kafkajs' run(), which resolves once the member has joined (or crashed). */
   private running: Promise<void> = Promise.resolve();
+  /** The last offset resolved of each partition since the last commit. */
+  private readonly resolved = new Map<string, ResolvedOffset>();
+  private nextCommit?: NodeJS.Timeout;
 
   constructor(
     private readonly consumer: KafkaConsumer,
     private readonly options: ConsumerOptions,
     private readonly delivery: Omit<DeliveryOptions, 'signal' | 'betweenAttempts'>,
     private readonly sendDeadLetter: DeadLetterSender,
+    private readonly commitIntervalMs: number,
   ) {}
+
+  private get keepsPosition(): boolean {
+    return this.options.keepsPosition !== false;
+  }
 
   /**
    * Connects and subscribes; with `joinFirst`, resolves only once the member has joined its
@@ -46,11 +60,11 @@ export class KafkaGroupConsumer implements Consumer {
       await this.consumer.connect();
       await this.consumer.subscribe({
         topics: [...this.options.topics],
-        fromBeginning: this.options.keepsPosition !== false && (this.options.fromBeginning ?? true),
+        fromBeginning: this.keepsPosition && (this.options.fromBeginning ?? true),
       });
       this.running = this.consumer.run({
-        // A group without committed offsets has no lag, and the broker drops it once empty.
-        autoCommit: this.options.keepsPosition !== false,
+        // kafkajs would commit after every batch; `commitLater` gathers the commits instead.
+        autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: (payload) => this.handle(payload),
       });
@@ -76,13 +90,15 @@ export class KafkaGroupConsumer implements Consumer {
       this.stopping.abort();
       // kafkajs ignores a stop while the member is still joining, which then runs on.
       await this.running.catch(() => undefined);
+      clearTimeout(this.nextCommit);
+      await this.commitResolved();
       await this.consumer.disconnect();
     })();
     return this.stopped;
   }
 
   private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
-    const { topic } = batch;
+    const { topic, partition } = batch;
     for (const message of batch.messages) {
       // Stopping, or the group moved the partition: the rest stays unresolved, uncommitted.
       if (this.stopping.signal.aborted || !isRunning() || isStale()) return;
@@ -97,7 +113,50 @@ export class KafkaGroupConsumer implements Consumer {
       // Offsets are committed from what is resolved, at any moment after this.
       await this.options.durable?.();
       resolveOffset(message.offset);
+      if (this.keepsPosition) this.commitLater({ topic, partition, offset: message.offset });
       await heartbeat();
     }
   }
+
+  private commitLater(offset: ResolvedOffset): void {
+    this.resolved.set(`${offset.partition} ${offset.topic}`, offset);
+    this.nextCommit ??= setTimeout(() => {
+      this.nextCommit = undefined;
+      void this.commitResolved();
+    }, this.commitIntervalMs).unref();
+  }
+
+  /**
+   * What was resolved, as the group's position: the next member starts after it. What could
+   * not be committed (the group is rebalancing) is tried again at the next commit.
+   */
+  private async commitResolved(): Promise<void> {
+    const resolved = [...this.resolved.values()];
+    this.resolved.clear();
+    if (resolved.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(
+        resolved.map(({ topic, partition, offset }) => ({
+          topic,
+          partition,
+          offset: (BigInt(offset) + 1n).toString(),
+        })),
+      );
+    } catch (error) {
+      this.delivery.logger.warn(
+        { group: this.options.group, error: describeError(error) },
+        'could not commit the offsets of a consumer; should it stop before the next commit, their messages come again',
+      );
+      for (const offset of resolved) {
+        const key = `${offset.partition} ${offset.topic}`;
+        if (!this.resolved.has(key) && !this.stopping.signal.aborted) this.commitLater(offset);
+      }
+    }
+  }
+}
+
+interface ResolvedOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
 }

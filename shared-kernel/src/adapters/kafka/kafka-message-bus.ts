@@ -19,6 +19,11 @@ export interface KafkaGroupTiming {
   readonly rebalanceTimeoutMs?: number;
   /** Longest wait of an idle fetch: a stopping consumer may wait for it. */
   readonly maxWaitTimeMs?: number;
+  /**
+   * How often a member commits its position, at most (and when it stops); 1 s. A member
+   * that dies leaves that much to be delivered again.
+   */
+  readonly commitIntervalMs?: number;
 }
 
 export interface KafkaMessageBusOptions extends KafkaSecurity {
@@ -141,6 +146,7 @@ export class KafkaMessageBus implements MessageBus {
         logger: this.logger,
       },
       (topic, deadLetter) => this.send(topic, [deadLetter]),
+      timing.commitIntervalMs ?? 1_000,
     );
   }
 
