@@ -26,6 +26,8 @@ const detailWrite = (
 describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mongodb) => {
   let close: () => Promise<void>;
   let readModels: MongoExpedienteReadModels;
+  /** Another process's read models on the same database. */
+  let replica: MongoExpedienteReadModels;
 
   beforeAll(async () => {
     const url = new URL(mongodb());
@@ -33,6 +35,7 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     const connection = await connectMongo(url.toString(), { appName: 'test', maxAttempts: 1 });
     await ensureIndexes(connection.db(), readModelIndexes);
     readModels = new MongoExpedienteReadModels(connection.db());
+    replica = new MongoExpedienteReadModels(connection.db());
     close = async () => {
       await connection.db().dropDatabase();
       await connection.close();
@@ -58,6 +61,22 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     ]);
     expect(await codigoOf('e1')).toBe('newer');
     expect(await codigoOf('e3')).toBe('e3');
+  });
+
+  it('loads the views it wrote lately without reading them back, until cleared', async () => {
+    // As the projection does: what is stored first, then the views folded from it.
+    expect(await readModels.load('known')).toEqual({ listItem: null, detail: null });
+    await readModels.write([detailWrite('known', 'mine', 5n, true)]);
+    // Another replica, ahead of this one, stores a newer view: this one folds on from its own.
+    await replica.write([detailWrite('known', 'theirs', 9n)]);
+
+    const known = await readModels.load('known');
+    expect(known.detail).toEqual({ view: detailCoded('mine'), position: 5n });
+    expect(known.listItem).toBeNull();
+    expect(await codigoOf('known')).toBe('theirs');
+
+    await readModels.clear();
+    expect(await readModels.load('known')).toEqual({ listItem: null, detail: null });
   });
 
   it('replaces stored views a hundred at a time, older ones only', async () => {
