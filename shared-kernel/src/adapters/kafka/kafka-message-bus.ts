@@ -6,6 +6,7 @@ import { MessageRegistry } from '../../messaging/message-registry';
 import { isDeadLetterTopic, keptForever, topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
+import { quietIdleRequestQueues } from './idle-request-queues';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
 import { traced } from '../shared/tracing';
@@ -71,6 +72,7 @@ export class KafkaMessageBus implements MessageBus {
   private producing?: Promise<void>;
 
   constructor(private readonly options: KafkaMessageBusOptions) {
+    quietIdleRequestQueues();
     this.logger = options.logger ?? silentLogger;
     this.validator = withDeadLetters(options.registry);
     this.kafka = new Kafka({
