@@ -49,6 +49,10 @@ export class MysqlDatabase implements SqlDatabase {
       bigNumberStrings: true,
       timezone: 'Z',
       charset: 'utf8mb4',
+      // mysql2 captures a stack trace for every statement, for the caller's frames in a
+      // failure's stack: 3 % of expedientes' CPU under load. Failures name their statement's
+      // error and code without it.
+      trace: false,
     });
     this.pooled = executorOver(this.pool);
   }
