@@ -13,13 +13,13 @@ export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>)
  * partition one at a time, so retrying in place keeps the order of a key. An offset is
  * resolved only after its message was handled or dead-lettered, and what is resolved is
  * committed `commitIntervalMs` later, one commit for whatever was resolved meanwhile, and
- * when the member stops. A commit is a request and a write of the broker's own log: made
- * for each batch (mostly one message), they were a quarter of the broker's writes for an open.
- * A member that dies, or loses a partition to a rebalance, leaves up to that interval's
- * messages to be delivered again, which consumers absorb, as they do any message whose
- * consumer died before committing it (a late commit of a partition moved meanwhile can only
- * take the group back to messages delivered again). A group that keeps no position commits
- * nothing.
+ * when the member stops or its group rebalances. A commit is a request and a write of the
+ * broker's own log: made for each batch (mostly one message), they were a quarter of the
+ * broker's writes for an open. A member that dies (or is dropped from its group) leaves up
+ * to that interval's messages to be delivered again, which consumers absorb, as they do any
+ * message whose consumer died before committing it (a late commit of a partition moved
+ * meanwhile can only take the group back to messages delivered again). A group that keeps
+ * no position commits nothing.
  */
 export class KafkaGroupConsumer implements Consumer {
   private readonly stopping = new AbortController();
@@ -48,7 +48,11 @@ export class KafkaGroupConsumer implements Consumer {
    * (kafkajs retries it, and logs a crash it cannot recover from).
    */
   async start({ joinFirst }: { readonly joinFirst: boolean }): Promise<void> {
-    const { GROUP_JOIN, CRASH } = this.consumer.events;
+    const { GROUP_JOIN, CRASH, REBALANCING } = this.consumer.events;
+    // What was handled is committed before the member joins again, as kafkajs' own commits
+    // would be: partitions handed to another member start after it. (Sent before the join,
+    // on the same connection to the coordinator, it still counts for the ending generation.)
+    this.consumer.on(REBALANCING, () => void this.commitResolved());
     const joined = new Promise<void>((resolve, reject) => {
       this.consumer.on(GROUP_JOIN, () => resolve());
       this.consumer.on(CRASH, ({ payload }) => {
