@@ -144,6 +144,7 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
       const before = this.known.get(expedienteId);
       // Either view not written is kept as loaded; without a load, both must have been written.
       if (!before && !(noneStored && views.listItem && views.detail)) continue;
+      // Deleted first, so that it counts as the latest used.
       this.known.delete(expedienteId);
       this.known.set(expedienteId, {
         listItem: views.listItem ? { view: views.listItem, position } : (before?.listItem ?? null),
