@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectMongo, ensureIndexes } from '@expedientes/shared-kernel/adapters/mongodb';
 import { describeWithServerAs } from '@expedientes/shared-kernel/testing';
+import { Db } from 'mongodb';
 import { ExpedienteDetail } from '../../src/application/projections/expediente-detail';
 import { ViewsWrite } from '../../src/application/projections/read-models';
 import {
@@ -25,6 +26,7 @@ const detailWrite = (
 
 describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mongodb) => {
   let close: () => Promise<void>;
+  let db: Db;
   let readModels: MongoExpedienteReadModels;
   /** Another process's read models on the same database. */
   let replica: MongoExpedienteReadModels;
@@ -33,7 +35,8 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     const url = new URL(mongodb());
     url.pathname = `/expedientes_test_${randomBytes(4).toString('hex')}`;
     const connection = await connectMongo(url.toString(), { appName: 'test', maxAttempts: 1 });
-    await ensureIndexes(connection.db(), readModelIndexes);
+    db = connection.db();
+    await ensureIndexes(db, readModelIndexes);
     readModels = new MongoExpedienteReadModels(connection.db());
     replica = new MongoExpedienteReadModels(connection.db());
     close = async () => {
@@ -77,6 +80,17 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
 
     await readModels.clear();
     expect(await readModels.load('known')).toEqual({ listItem: null, detail: null });
+  });
+
+  it('clears every view, and the list keeps the indexes it is queried by', async () => {
+    await readModels.write([detailWrite('cleared', 'c', 4n, true)]);
+    await readModels.clear();
+    expect(await db.collection('expediente_detail').countDocuments()).toBe(0);
+    expect(await readModels.detail('cleared')).toBeNull();
+    const indexes = (await db.collection('expediente_list').indexes()).map((index) => index.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(readModelIndexes.expediente_list.map((index) => index.name)),
+    );
   });
 
   it('replaces stored views a hundred at a time, older ones only', async () => {

@@ -55,7 +55,7 @@ export class ExpedienteProjector {
   }
 
   /**
-   * Folds a batch (a rebuild reads them 500 at a time): each expediente's views are loaded
+   * Folds a batch (a rebuild reads them 2,000 at a time): each expediente's views are loaded
    * once, all at the same time, take all its events, and every view changed is written in
    * one go. A rebuild passes the expedientes it has written since it cleared the views: any
    * other has none stored, and is not looked up (the set grows with this batch's).

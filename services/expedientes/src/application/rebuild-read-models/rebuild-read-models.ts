@@ -17,7 +17,7 @@ export class RebuildReadModels {
     private readonly eventStore: Pick<EventStore, 'readAll'>,
     private readonly readModels: ExpedienteReadModels,
     private readonly projector: ExpedienteProjector,
-    private readonly batchSize = 500,
+    private readonly batchSize = 2000,
   ) {}
 
   async execute(): Promise<RebuildReport> {
