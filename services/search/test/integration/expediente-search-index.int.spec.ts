@@ -79,4 +79,37 @@ describeWithServerAs('mysql', 'search', 'MysqlExpedienteSearchIndex (FULLTEXT)',
     await index.migrate();
     return { index, dispose: database.dispose };
   });
+
+  it('loses no change when two replicas update one expediente at the same time', async () => {
+    const database = await temporaryMysql(url());
+    const replicas = [database.db, database.reopen()].map(
+      (db) => new MysqlExpedienteSearchIndex(db),
+    );
+    await replicas[0].migrate();
+    const expedienteId = randomUUID();
+    // Each message adds one document, as a document's events do, on either replica.
+    const addDocument = (index: MysqlExpedienteSearchIndex, nombre: string) =>
+      index.update({
+        generation: 1,
+        messageId: randomUUID(),
+        expedienteId,
+        change: (view) => ({
+          expedienteId,
+          datos: view?.datos ?? null,
+          documentos: [...(view?.documentos ?? []), { documentId: nombre, nombre, version: 1 }],
+          actualizadoAt: '2024-02-01T09:30:00.000Z',
+        }),
+      });
+    try {
+      await addDocument(replicas[0], 'first');
+      const nombres = Array.from({ length: 20 }, (_, index) => `doc-${index}`);
+      await Promise.all(nombres.map((nombre, index) => addDocument(replicas[index % 2], nombre)));
+      const indexed = await replicas[1].find(expedienteId);
+      expect(indexed?.documentos.map((documento) => documento.nombre).sort()).toEqual(
+        ['first', ...nombres].sort(),
+      );
+    } finally {
+      await database.dispose();
+    }
+  });
 });

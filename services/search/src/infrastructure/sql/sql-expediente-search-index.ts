@@ -52,6 +52,9 @@ interface EntryRow {
 /** An index update is redone when lost: the consumer's position is recorded after `durable()`. */
 const redoneIfLost: TransactionOptions = { redoneIfLost: true };
 
+/** One expediente's entry; each store adds how an update locks it (`entryForUpdateSql`). */
+export const ENTRY_SQL = 'SELECT entry FROM search_expedientes WHERE expediente_id = ?';
+
 const found = (row: EntryRow): FoundExpediente => JSON.parse(row.entry) as FoundExpediente;
 
 /** The values of the columns that follow from an entry, in `entryColumns` order. */
@@ -120,6 +123,13 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
    */
   protected abstract readonly generationForUpdateSql: string;
 
+  /**
+   * Reads an expediente's entry inside an update's transaction, so that another update of it
+   * (another replica's, from another topic) waits until this one commits: each folds its
+   * event into what the other stored, and neither change is lost.
+   */
+  protected abstract readonly entryForUpdateSql: string;
+
   /** Creates or upgrades its tables and the inbox's. */
   async migrate(): Promise<void> {
     await this.db.migrate('inbox', inboxMigrations);
@@ -160,7 +170,7 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
       if (!(await this.inbox.markProcessed(tx, indexConsumerGroup(generation), messageId))) {
         return 'duplicate';
       }
-      const current = await this.entryIn(tx, expedienteId);
+      const current = await this.entryIn(tx, expedienteId, this.entryForUpdateSql);
       const next = change(current);
       if (next === null) {
         if (current) {
@@ -190,7 +200,7 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
   }
 
   find(expedienteId: string): Promise<IndexedExpediente | null> {
-    return this.entryIn(this.db, expedienteId);
+    return this.entryIn(this.db, expedienteId, ENTRY_SQL);
   }
 
   async search({ terms, filters, page, pageSize }: SearchQuery): Promise<SearchPage> {
@@ -235,11 +245,9 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
   private async entryIn(
     executor: SqlExecutor,
     expedienteId: string,
+    sql: string,
   ): Promise<IndexedExpediente | null> {
-    const [row] = await executor.query<EntryRow>(
-      'SELECT entry FROM search_expedientes WHERE expediente_id = ?',
-      [expedienteId],
-    );
+    const [row] = await executor.query<EntryRow>(sql, [expedienteId]);
     return row ? (JSON.parse(row.entry) as IndexedExpediente) : null;
   }
 }

@@ -1,5 +1,6 @@
 import { Migration, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
+  ENTRY_SQL,
   generationTable,
   SqlExpedienteSearchIndex,
   TextMatch,
@@ -81,6 +82,7 @@ export class SqliteExpedienteSearchIndex extends SqlExpedienteSearchIndex {
   // SQLite runs one write transaction at a time: a plain read is as good as a lock.
   protected readonly generationForUpdateSql =
     'SELECT generation FROM search_index_generation WHERE id = 1';
+  protected readonly entryForUpdateSql = ENTRY_SQL;
 
   constructor(db: SqliteDatabase) {
     super(db, sqliteMigrations);
