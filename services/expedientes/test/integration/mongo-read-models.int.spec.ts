@@ -37,10 +37,10 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     const connection = await connectMongo(url.toString(), { appName: 'test', maxAttempts: 1 });
     db = connection.db();
     await ensureIndexes(db, readModelIndexes);
-    readModels = new MongoExpedienteReadModels(connection.db());
-    replica = new MongoExpedienteReadModels(connection.db());
+    readModels = new MongoExpedienteReadModels(db);
+    replica = new MongoExpedienteReadModels(db);
     close = async () => {
-      await connection.db().dropDatabase();
+      await db.dropDatabase();
       await connection.close();
     };
   });
