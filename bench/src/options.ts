@@ -37,6 +37,8 @@ export interface Options {
   readonly readConcurrency: number;
   /** Seconds each timed scenario runs (each read kind runs this long too). */
   readonly durationSeconds: number;
+  /** Untimed seconds of the same work before open and before transition (see `warmUp`). */
+  readonly warmUpSeconds: number;
   /** How long a request may take before the client gives up on it (a `timeout` answer). */
   readonly timeoutSeconds: number;
   readonly scenarios: readonly ScenarioName[];
@@ -75,6 +77,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --visibility-rate R          opens/s while visibility is measured (default 20)
   --read-concurrency C         clients of the read scenarios (default 1)
   --duration S                 seconds per timed scenario (default 20)
+  --warm-up S                  untimed seconds of opens before open, and of transitions
+                               before transition, for the JIT (default 20 embedded,
+                               60 distributed; smoke 1)
   --timeout S                  seconds before a request counts as timed out (default 60)
   --scenarios a,b,...          among ${SCENARIOS.join(', ')} (default all but chaos,
                                in that order)
@@ -84,7 +89,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --chaos-rate R               chaos: opens/s, each then walked to Finalizado (default 3)
   --out DIR                    where the reports go (default .servers/bench)
   --smoke                      tiny sizes (n 30, concurrency 4, rate 5, visibility rate 2,
-                               duration 3): a quick check that every flow works
+                               duration 3, warm-up 1): a quick check that every flow works
   --profile                    the platform's Node processes write CPU profiles (.cpuprofile,
                                for Chrome DevTools or speedscope) into the logs folder
   --help                       this text
@@ -96,6 +101,7 @@ const SMOKE = {
   rate: 5,
   visibilityRate: 2,
   durationSeconds: 3,
+  warmUpSeconds: 1,
 };
 
 interface Flag {
@@ -111,6 +117,7 @@ const FLAGS: Record<string, Flag> = {
   '--visibility-rate': { key: 'visibilityRate', kind: 'number' },
   '--read-concurrency': { key: 'readConcurrency', kind: 'int' },
   '--duration': { key: 'durationSeconds', kind: 'number' },
+  '--warm-up': { key: 'warmUpSeconds', kind: 'number' },
   '--timeout': { key: 'timeoutSeconds', kind: 'number' },
   '--scenarios': { key: 'scenarios', kind: 'scenarios' },
   '--out': { key: 'out', kind: 'string' },
@@ -201,6 +208,7 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     rate: mode === 'embedded' ? 50 : 20,
     visibilityRate: 20,
     durationSeconds: 20,
+    warmUpSeconds: mode === 'embedded' ? 20 : 60,
     ...(smoke ? SMOKE : {}),
   };
   const pick = <K extends keyof Options>(key: K, fallback: Options[K]): Options[K] =>
@@ -221,6 +229,7 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     visibilityRate: pick('visibilityRate', base.visibilityRate),
     readConcurrency: pick('readConcurrency', 1),
     durationSeconds: pick('durationSeconds', base.durationSeconds),
+    warmUpSeconds: pick('warmUpSeconds', base.warmUpSeconds),
     timeoutSeconds: pick('timeoutSeconds', 60),
     scenarios,
     out: pick('out', defaultOut),

@@ -12,6 +12,7 @@ describe('parseArgs', () => {
       visibilityRate: 20,
       readConcurrency: 1,
       durationSeconds: 20,
+      warmUpSeconds: 20,
       timeoutSeconds: 60,
       scenarios: DEFAULT_SCENARIOS,
       out: '/out',
@@ -28,14 +29,18 @@ describe('parseArgs', () => {
     expect(parse('--profile')).toMatchObject({ profile: true, n: 10_000 });
   });
 
-  it('drives the distributed mode at its own default rate', () => {
-    expect(parse('--mode', 'distributed')).toMatchObject({ mode: 'distributed', rate: 20 });
+  it('drives the distributed mode at its own default rate and warm-up', () => {
+    expect(parse('--mode', 'distributed')).toMatchObject({
+      mode: 'distributed',
+      rate: 20,
+      warmUpSeconds: 60,
+    });
   });
 
   it('takes values after a space or an equals sign', () => {
-    expect(parse('--n', '1000', '--concurrency=8', '--rate', '12.5', '--duration=5')).toMatchObject(
-      { n: 1000, concurrency: 8, rate: 12.5, durationSeconds: 5 },
-    );
+    expect(
+      parse('--n', '1000', '--concurrency=8', '--rate', '12.5', '--duration=5', '--warm-up', '30'),
+    ).toMatchObject({ n: 1000, concurrency: 8, rate: 12.5, durationSeconds: 5, warmUpSeconds: 30 });
   });
 
   it('makes everything tiny with --smoke, but what is given explicitly wins', () => {
@@ -46,6 +51,7 @@ describe('parseArgs', () => {
       rate: 5,
       visibilityRate: 2,
       durationSeconds: 3,
+      warmUpSeconds: 1,
     });
     expect(parse('--n', '50', '--smoke')).toMatchObject({ smoke: true, n: 50, concurrency: 4 });
   });

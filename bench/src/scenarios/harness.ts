@@ -280,6 +280,80 @@ export async function measure(
   return result;
 }
 
+/** A scenario stops early once it has seen this many errors: the system is not working. */
+export const ERROR_LIMIT = 500;
+
+/** The errors a preparation step met count in the scenario it prepared. */
+export function carryErrors(from: Recorder, to: Recorder): void {
+  for (const [kind, count] of from.errors) to.errors.set(kind, (to.errors.get(kind) ?? 0) + count);
+  to.errorExamples.push(...from.errorExamples.slice(0, 20 - to.errorExamples.length));
+}
+
+/** What a warm-up did, to carry into the scenario it warmed. */
+export interface WarmedUp {
+  readonly recorder: Recorder;
+  readonly note: string;
+  /** Operations per second in the last round (0 if there was none). */
+  readonly perSecond: number;
+}
+
+/**
+ * Untimed work before a measured scenario, for the option's `warmUpSeconds`, in rounds whose
+ * CPU per operation (the platform's processes) goes into the note: a reader sees whether it
+ * had levelled off. On 2 cores the JIT of the distributed mode's six processes takes most of
+ * a minute to compile a flow's code (an open cost 78 CPU-ms in the first 5 s, 38 after 40 s,
+ * 33 after two minutes), so a figure taken sooner measures the compilers as much as the
+ * flow. `prepare` runs before each round, outside its figure, told the operations per second
+ * of the round before.
+ */
+export async function warmUp(
+  context: Context,
+  operation: string,
+  round: (recorder: Recorder, deadline: number) => Promise<void>,
+  prepare: (perSecond: number) => Promise<Recorder | void> = async () => undefined,
+): Promise<WarmedUp> {
+  const { warmUpSeconds } = context.options;
+  const roundSeconds = warmUpRoundSeconds(warmUpSeconds);
+  const recorder = new Recorder();
+  const platform = context.system.processes().filter((each) => each.kind === 'node');
+  const rounds: string[] = [];
+  const end = now() + warmUpSeconds * 1000;
+  let perSecond = 0;
+  context.log(`${operation}: warming up for ${warmUpSeconds} s`);
+  while (now() < end && recorder.errorCount < ERROR_LIMIT) {
+    const prepared = await prepare(perSecond);
+    if (prepared) carryErrors(prepared, recorder);
+    const operationsBefore = recorder.operations;
+    const before = read(platform);
+    await round(recorder, Math.min(end, now() + roundSeconds * 1000));
+    await Promise.all(recorder.pending);
+    const after = read(platform);
+    const operations = recorder.operations - operationsBefore;
+    perSecond = operations / Math.max(0.001, (after.at - before.at) / 1000);
+    const cpuMs = cpuMsBetween(summedTicks(before), summedTicks(after), context.ticksPerSecond);
+    rounds.push(perOperation(cpuMs, operations)?.toFixed(1) ?? '?');
+  }
+  const note =
+    `after a warm-up of ${warmUpSeconds} s, ${recorder.operations} ${operation}s; ` +
+    `CPU-ms per ${operation} (Node) by round of ${roundSeconds} s: ${rounds.join(', ')}`;
+  context.log(`${operation}: ${note}`);
+  return { recorder, note, perSecond };
+}
+
+/** Rounds of a sixth of the warm-up, between 1 and 5 s. */
+export const warmUpRoundSeconds = (warmUpSeconds: number): number =>
+  Math.min(5, Math.max(1, Math.round(warmUpSeconds / 6)));
+
+/** The ticks of the processes read, summed; null if one of them was unreadable. */
+function summedTicks(reading: Reading): number | null {
+  let sum = 0;
+  for (const ticks of reading.ticks.values()) {
+    if (ticks === null) return null;
+    sum += ticks;
+  }
+  return sum;
+}
+
 /**
  * `clients` workers calling `step` one after the other until it returns false or the
  * deadline passes (closed loop: a new request only when the last one answered).

@@ -2,8 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonOf, kindOf, now, Outcome } from '../http';
 import { Samples } from '../stats';
 import {
+  carryErrors,
   closedLoop,
   Context,
+  ERROR_LIMIT,
   Known,
   measure,
   openLoop,
@@ -12,7 +14,7 @@ import {
   ScenarioResult,
 } from './harness';
 import { describe, OPEN_FILE_BYTES, openOne, VOCABULARY } from './opening';
-import { carryErrors, ensureFresh, ERROR_LIMIT, listTotal } from './writes';
+import { ensureFresh, listTotal } from './writes';
 
 const PAGE = 20;
 

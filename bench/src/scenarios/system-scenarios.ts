@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonOf, kindOf, now } from '../http';
 import { messagesHandled } from '../metrics';
-import { closedLoop, Context, measure, openLoop, Recorder, ScenarioResult } from './harness';
+import {
+  carryErrors,
+  closedLoop,
+  Context,
+  ERROR_LIMIT,
+  measure,
+  openLoop,
+  Recorder,
+  ScenarioResult,
+} from './harness';
 import { describe, OPEN_FILE_BYTES, OpenForm, openOne } from './opening';
-import { carryErrors, ensureFresh, ERROR_LIMIT, listTotal } from './writes';
+import { ensureFresh, listTotal } from './writes';
 
 /** How long a rebuild may take: 5 minutes, or 20 ms per expediente (50/s) if longer. */
 const rebuildTimeoutMs = (expedientes: number): number => Math.max(300_000, expedientes * 20);

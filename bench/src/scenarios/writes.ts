@@ -1,16 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonOf, kindOf, now } from '../http';
-import { closedLoop, Context, measure, openLoop, Recorder, ScenarioResult } from './harness';
+import {
+  carryErrors,
+  closedLoop,
+  Context,
+  ERROR_LIMIT,
+  Known,
+  measure,
+  openLoop,
+  Recorder,
+  ScenarioResult,
+  warmUp,
+  warmUpRoundSeconds,
+} from './harness';
 import { describe, LOAD_FILE_BYTES, OPEN_FILE_BYTES, openOne, SAGA_TIMEOUT_MS } from './opening';
-
-/** A scenario stops early once it has seen this many errors: the system is not working. */
-export const ERROR_LIMIT = 500;
-
-/** The errors a preparation step met count in the scenario it prepared. */
-export function carryErrors(from: Recorder, to: Recorder): void {
-  for (const [kind, count] of from.errors) to.errors.set(kind, (to.errors.get(kind) ?? 0) + count);
-  to.errorExamples.push(...from.errorExamples.slice(0, 20 - to.errorExamples.length));
-}
 
 /** Opens expedientes (untimed) until at least `count` are in Fase inicial and untaken. */
 export async function ensureFresh(context: Context, count: number): Promise<Recorder> {
@@ -30,15 +33,13 @@ export async function ensureFresh(context: Context, count: number): Promise<Reco
 
 export async function openScenario(context: Context): Promise<ScenarioResult> {
   const { concurrency, durationSeconds } = context.options;
-  // A warm-up first (untimed): the JIT, the caches and the first pages of every store.
-  const warmUpSeconds = Math.min(5, Math.max(1, durationSeconds / 4));
-  context.log(`open: warming up for ${warmUpSeconds} s`);
-  const warmUp = new Recorder();
-  await closedLoop(concurrency, now() + warmUpSeconds * 1000, async () => {
-    await openOne(context, warmUp, { fileBytes: OPEN_FILE_BYTES });
-    return warmUp.errorCount < ERROR_LIMIT;
-  });
-  await Promise.all(warmUp.pending);
+  // Untimed first: the JIT, the caches and the first pages of every store.
+  const warmed = await warmUp(context, 'open', (recorder, deadline) =>
+    closedLoop(concurrency, deadline, async () => {
+      await openOne(context, recorder, { fileBytes: OPEN_FILE_BYTES });
+      return recorder.errorCount < ERROR_LIMIT;
+    }),
+  );
   const result = await measure(
     context,
     {
@@ -47,8 +48,8 @@ export async function openScenario(context: Context): Promise<ScenarioResult> {
       operation: 'open',
     },
     async (recorder) => {
-      carryErrors(warmUp, recorder);
-      recorder.notes.push(`after a warm-up of ${warmUpSeconds} s (${warmUp.operations} opens)`);
+      carryErrors(warmed.recorder, recorder);
+      recorder.notes.push(warmed.note);
       await closedLoop(concurrency, now() + durationSeconds * 1000, async () => {
         await openOne(context, recorder, { fileBytes: OPEN_FILE_BYTES });
         return recorder.errorCount < ERROR_LIMIT;
@@ -92,9 +93,26 @@ export const PROCEDURE_WALK = [
   'FINALIZADO',
 ] as const;
 
+/** Expedientes in Fase inicial for `seconds` of transitions at `perSecond`, with a margin. */
+const expedientesFor = (context: Context, perSecond: number, seconds: number): number =>
+  Math.max(
+    context.options.concurrency * 8,
+    Math.ceil((perSecond * seconds * 1.5) / PROCEDURE_WALK.length) + context.options.concurrency,
+  );
+
 export async function transitionScenario(context: Context): Promise<ScenarioResult> {
   const { concurrency, durationSeconds } = context.options;
-  const prepared = await ensureFresh(context, concurrency * 8);
+  const roundSeconds = warmUpRoundSeconds(context.options.warmUpSeconds);
+  const warmed = await warmUp(
+    context,
+    'transition',
+    async (recorder, deadline) => void (await walkUntil(context, recorder, deadline)),
+    (perSecond) => ensureFresh(context, expedientesFor(context, perSecond, roundSeconds)),
+  );
+  const prepared = await ensureFresh(
+    context,
+    expedientesFor(context, warmed.perSecond, durationSeconds),
+  );
   return measure(
     context,
     {
@@ -106,67 +124,92 @@ export async function transitionScenario(context: Context): Promise<ScenarioResu
       operation: 'transition',
     },
     async (recorder) => {
+      carryErrors(warmed.recorder, recorder);
       carryErrors(prepared, recorder);
-      const deadline = now() + durationSeconds * 1000;
-      let finished: string | undefined;
-      let walked = 0;
-      let exhausted = false;
-      await closedLoop(concurrency, deadline, async () => {
-        const expediente = context.fresh.shift();
-        if (!expediente) {
-          exhausted = true;
-          return false;
-        }
-        for (const hacia of PROCEDURE_WALK) {
-          if (now() >= deadline || recorder.errorCount >= ERROR_LIMIT) return false;
-          const startedAt = now();
-          const outcome = await context.api.postJson(
-            `/expedientes/${encodeURIComponent(expediente.id)}/transitions`,
-            transitionTo(hacia),
-          );
-          const ms = now() - startedAt;
-          const kind = kindOf(outcome);
-          recorder.requests++;
-          recorder.answer(kind, ms);
-          if (outcome.ok && outcome.status === 200) {
-            const reached = jsonOf<{ hacia?: { codigo?: string } }>(outcome)?.hacia?.codigo;
-            if (reached !== hacia) {
-              recorder.error(
-                '200 with another phase',
-                `${expediente.codigo}: ${reached} ≠ ${hacia}`,
-              );
-              return true;
-            }
-            recorder.latency.add(ms);
-            recorder.operations++;
-          } else if (outcome.ok && outcome.status === 202) {
-            recorder.latency.add(ms);
-            recorder.accepted++;
-            const sagaId = jsonOf<{ sagaId?: string }>(outcome)?.sagaId ?? '';
-            const end = await context.api.settleSaga(sagaId, SAGA_TIMEOUT_MS);
-            if (end.estado !== 'completed') {
-              recorder.error(
-                `saga ${end.estado}`,
-                `${expediente.codigo} → ${hacia}: ${end.detail}`,
-              );
-              return true;
-            }
-            recorder.operations++;
-          } else {
-            recorder.error(kind, `${expediente.codigo} → ${hacia}: ${describe(outcome)}`);
-            return true; // this one is stuck; the client takes the next
-          }
-          expediente.fase = hacia;
-        }
-        walked++;
-        finished = expediente.id;
-        return true;
-      });
-      recorder.notes.push(`${walked} expedientes walked to Finalizado`);
-      if (exhausted) recorder.notes.push('ran out of expedientes in Fase inicial before the end');
-      if (finished) await checkFinished(context, recorder, finished);
+      recorder.notes.push(warmed.note);
+      const walk = await walkUntil(context, recorder, now() + durationSeconds * 1000);
+      recorder.notes.push(`${walk.walked} expedientes walked to Finalizado`);
+      if (walk.exhausted) {
+        recorder.notes.push('ran out of expedientes in Fase inicial before the end');
+      }
+      if (walk.finished) await checkFinished(context, recorder, walk.finished);
     },
   );
+}
+
+interface Walk {
+  walked: number;
+  /** The last expediente walked to Finalizado. */
+  finished?: string;
+  /** Whether the clients ran out of expedientes in Fase inicial. */
+  exhausted: boolean;
+}
+
+/** Each client walks one fresh expediente after another through PROCEDURE_WALK. */
+async function walkUntil(context: Context, recorder: Recorder, deadline: number): Promise<Walk> {
+  const walk: Walk = { walked: 0, exhausted: false };
+  await closedLoop(context.options.concurrency, deadline, async () => {
+    const expediente = context.fresh.shift();
+    if (!expediente) {
+      walk.exhausted = true;
+      return false;
+    }
+    const reached = await walkOne(context, recorder, expediente, deadline);
+    if (reached === 'finished') {
+      walk.walked++;
+      walk.finished = expediente.id;
+    }
+    return reached !== 'stopped';
+  });
+  return walk;
+}
+
+/**
+ * One expediente through PROCEDURE_WALK: 'finished', 'stuck' on an error (the client takes
+ * the next one), or 'stopped' by the deadline or too many errors.
+ */
+async function walkOne(
+  context: Context,
+  recorder: Recorder,
+  expediente: Known,
+  deadline: number,
+): Promise<'finished' | 'stuck' | 'stopped'> {
+  for (const hacia of PROCEDURE_WALK) {
+    if (now() >= deadline || recorder.errorCount >= ERROR_LIMIT) return 'stopped';
+    const startedAt = now();
+    const outcome = await context.api.postJson(
+      `/expedientes/${encodeURIComponent(expediente.id)}/transitions`,
+      transitionTo(hacia),
+    );
+    const ms = now() - startedAt;
+    const kind = kindOf(outcome);
+    recorder.requests++;
+    recorder.answer(kind, ms);
+    if (outcome.ok && outcome.status === 200) {
+      const reached = jsonOf<{ hacia?: { codigo?: string } }>(outcome)?.hacia?.codigo;
+      if (reached !== hacia) {
+        recorder.error('200 with another phase', `${expediente.codigo}: ${reached} ≠ ${hacia}`);
+        return 'stuck';
+      }
+      recorder.latency.add(ms);
+      recorder.operations++;
+    } else if (outcome.ok && outcome.status === 202) {
+      recorder.latency.add(ms);
+      recorder.accepted++;
+      const sagaId = jsonOf<{ sagaId?: string }>(outcome)?.sagaId ?? '';
+      const end = await context.api.settleSaga(sagaId, SAGA_TIMEOUT_MS);
+      if (end.estado !== 'completed') {
+        recorder.error(`saga ${end.estado}`, `${expediente.codigo} → ${hacia}: ${end.detail}`);
+        return 'stuck';
+      }
+      recorder.operations++;
+    } else {
+      recorder.error(kind, `${expediente.codigo} → ${hacia}: ${describe(outcome)}`);
+      return 'stuck';
+    }
+    expediente.fase = hacia;
+  }
+  return 'finished';
 }
 
 /** The detail of a walked expediente shows Finalizado and its whole phase history. */
