@@ -156,6 +156,22 @@ export function expedientesServiceSuite(
       expect((await page('sort=nombre')).status).toBe(400);
     });
 
+    it('gives the same total on a full page, the last one and one past the end', async () => {
+      for (let made = 0; made < 3; made++) await open(newCodigo());
+      const page = (query: string) =>
+        harness.request('GET', `/expedientes?q=${encodeURIComponent(`EXP-${run}`)}&${query}`);
+      const all = await page('pageSize=100');
+      const total: number = all.body.total;
+      expect(total).toBeGreaterThanOrEqual(3);
+      expect(all.body.items).toHaveLength(total);
+      const pages = Math.ceil(total / 2);
+      expect((await page('pageSize=2')).body).toMatchObject({ total, page: 1 });
+      const last = await page(`pageSize=2&page=${pages}`);
+      expect(last.body).toMatchObject({ total, page: pages });
+      expect(last.body.items).toHaveLength(total - 2 * (pages - 1));
+      expect((await page(`pageSize=2&page=${pages + 1}`)).body).toMatchObject({ total, items: [] });
+    });
+
     it('shows the plazo of the current phase, flagged as it stands today, and sorts by it', async () => {
       const [lejos, vencido] = [(await open()).expedienteId, (await open()).expedienteId];
       const otroLejos = (await open()).expedienteId;

@@ -62,6 +62,21 @@ export interface Page<TItem> {
 }
 
 /**
+ * The total a page tells by itself, without counting: a page with items that is not full is
+ * the last one, and an empty first page has no items before it. Undefined when only a count
+ * knows (a full page, or one past the end). A search that finds a few expedientes, the usual
+ * one, then costs one query instead of two, each of which reads every view its filter does
+ * not narrow down through an index.
+ */
+export function totalOfPage(
+  criteria: Pick<ListCriteria, 'page' | 'pageSize'>,
+  found: number,
+): number | undefined {
+  if (found >= criteria.pageSize || (found === 0 && criteria.page > 1)) return undefined;
+  return (criteria.page - 1) * criteria.pageSize + found;
+}
+
+/**
  * Where the list and detail views of the expedientes are kept (the query side). Writes are
  * idempotent: a view is only written over one folded from an earlier position, so an event
  * delivered again, or a replay, changes nothing.

@@ -14,6 +14,7 @@ import {
   Page,
   searchTextOf,
   StoredViews,
+  totalOfPage,
   ViewsWrite,
 } from '../../application/projections/read-models';
 import { regexOf, searchTermsOf } from './search-terms';
@@ -172,22 +173,27 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
   async list(criteria: ListCriteria): Promise<Page<ExpedienteListItem>> {
     const filter = filterOf(criteria);
     const direction = criteria.order === 'desc' ? -1 : 1;
-    const [documents, total] = await Promise.all([
-      this.listItems
-        .find(filter)
-        .sort(
-          Object.fromEntries(
-            [...sortFields[criteria.sort], '_id'].map((field) => [field, direction]),
-          ),
-        )
-        .skip((criteria.page - 1) * criteria.pageSize)
-        .limit(criteria.pageSize)
-        .toArray(),
-      // Unfiltered, the collection's own count: counting every document grows with the list.
-      Object.keys(filter).length === 0
-        ? this.listItems.estimatedDocumentCount()
-        : this.listItems.countDocuments(filter),
-    ]);
+    const found = this.listItems
+      .find(filter)
+      .sort(
+        Object.fromEntries(
+          [...sortFields[criteria.sort], '_id'].map((field) => [field, direction]),
+        ),
+      )
+      .skip((criteria.page - 1) * criteria.pageSize)
+      .limit(criteria.pageSize)
+      .toArray();
+    let documents: ListDocument[];
+    let total: number;
+    if (Object.keys(filter).length === 0) {
+      // Unfiltered, the collection's own count, asked alongside: counting every document
+      // would grow with the list.
+      [documents, total] = await Promise.all([found, this.listItems.estimatedDocumentCount()]);
+    } else {
+      documents = await found;
+      total =
+        totalOfPage(criteria, documents.length) ?? (await this.listItems.countDocuments(filter));
+    }
     return {
       items: documents.map(listItemOf),
       total,

@@ -19,6 +19,7 @@ import {
   Positioned,
   searchTextOf,
   StoredViews,
+  totalOfPage,
   ViewsToWrite,
   ViewsWrite,
 } from '../../application/projections/read-models';
@@ -114,7 +115,9 @@ const positioned = <TView>(row: StoredRow | undefined): Positioned<TView> | null
   row ? { view: JSON.parse(row.view) as TView, position: BigInt(row.position) } : null;
 
 /** WHERE of the list, and its parameters, from the criteria. */
-function whereOf(criteria: ListCriteria): { sql: string; params: SqlParam[] } {
+type Where = { readonly sql: string; readonly params: SqlParam[] };
+
+function whereOf(criteria: ListCriteria): Where {
   const conditions: string[] = [];
   const params: SqlParam[] = [];
   const add = (condition: string, ...values: SqlParam[]): void => {
@@ -249,18 +252,23 @@ export class SqliteExpedienteReadModels implements ExpedienteReadModels {
        LIMIT ? OFFSET ?`,
       [...where.params, criteria.pageSize, (criteria.page - 1) * criteria.pageSize],
     );
-    const [count] = await this.db.query<{ total: number }>(
-      `SELECT COUNT(*) AS total FROM expediente_list ${where.sql}`,
-      where.params,
-    );
+    const total = totalOfPage(criteria, rows.length) ?? (await this.count(where));
     return {
       items: rows.map((row) =>
         listItemWithCurrentFields(JSON.parse(row.view) as ExpedienteListItem),
       ),
-      total: Number(count?.total ?? 0),
+      total,
       page: criteria.page,
       pageSize: criteria.pageSize,
     };
+  }
+
+  private async count(where: Where): Promise<number> {
+    const [count] = await this.db.query<{ total: number }>(
+      `SELECT COUNT(*) AS total FROM expediente_list ${where.sql}`,
+      where.params,
+    );
+    return Number(count?.total ?? 0);
   }
 
   async detail(expedienteId: string): Promise<ExpedienteDetail | null> {
