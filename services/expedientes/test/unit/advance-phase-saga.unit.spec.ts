@@ -17,6 +17,7 @@ describe('the AdvancePhase saga', () => {
   });
 
   it('asks bpm for the transition, then records the new phase', async () => {
+    const before = (await fixture.expedientes.findById('exp-1'))!.version;
     await sagaScript(saga)
       .start({ expedienteId: 'exp-1', hacia: 'ANALISIS_TECNICO', transicion: null })
       .expectCommand('bpm.RequestTransition', { expedienteId: 'exp-1', hacia: 'ANALISIS_TECNICO' })
@@ -26,7 +27,11 @@ describe('the AdvancePhase saga', () => {
         hacia: FaseMother.analisis(),
         paso: 1,
       })
-      .expectCompleted();
+      .expectCompleted()
+      // What the answer to the request is made from, without reading the stream again.
+      .expectData({
+        resultante: { estado: 'abierto', fase: FaseMother.analisis(), version: before + 1 },
+      });
 
     const expediente = await fixture.expedientes.findById('exp-1');
     expect(expediente?.faseActual).toEqual(FaseMother.analisis());

@@ -3,6 +3,11 @@ import { ActorMother, DocumentoMother, FaseMother } from '../support/mothers';
 import { applicationFixture } from '../support/application-fixture';
 import { RecordDocumentVersion } from '../../src/application/record-document-version/record-document-version';
 import { silentLogger } from '@expedientes/shared-kernel';
+import {
+  ADVANCE_PHASE,
+  AdvancePhaseData,
+} from '../../src/application/advance-phase/advance-phase-saga';
+import { keyedId } from '../../src/application/sagas/saga-runner';
 
 const abrir = {
   codigo: 'EXP-2030/001',
@@ -173,6 +178,22 @@ describe('the commands', () => {
   });
 
   describe('AdvancePhase', () => {
+    it('answers a retry whose saga ended before it kept its result, from the stored expediente', async () => {
+      const id = await opened();
+      const change = { expedienteId: id, hacia: 'ANALISIS_TECNICO' };
+      const request = { ...app.request(), idempotencyKey: 'fase-antigua' };
+      const first = await app.advancePhase.execute(change, request);
+      const sagaId = keyedId(ADVANCE_PHASE, request)!;
+      const stored = (await app.sagaStore.load(sagaId))!;
+      const { resultante, ...older } = stored.data as AdvancePhaseData;
+      expect(resultante).toEqual({ estado: 'abierto', fase: FaseMother.analisis(), version: 2 });
+      await app.sagaStore.save(
+        { ...stored, data: older, version: stored.version + 1 },
+        stored.version,
+      );
+      await expect(app.advancePhase.execute(change, request)).resolves.toEqual(first);
+    });
+
     it('answers with the transition bpm recorded', async () => {
       const id = await opened();
       await expect(

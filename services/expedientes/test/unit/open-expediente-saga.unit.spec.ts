@@ -44,7 +44,12 @@ describe('the OpenExpediente saga', () => {
       .expectCommand('bpm.StartProcess', { expedienteId: 'exp-1', procedimiento: 'estandar' })
       .reply('bpm.ProcessStarted', processStarted)
       .expectCompleted()
-      .expectData({ documentos, fase: FaseMother.inicial() });
+      .expectData({
+        documentos,
+        fase: FaseMother.inicial(),
+        // solicitado (version 0) and abierto (1): the answer is made from this.
+        resultante: { estado: 'abierto', fase: FaseMother.inicial(), version: 1 },
+      });
 
     const expediente = await fixture.expedientes.findById('exp-1');
     expect(expediente?.estadoActual).toBe('abierto');

@@ -10,6 +10,7 @@ import {
 } from '@expedientes/shared-kernel';
 import { seguirTransicion } from '../follow-process/follow-process';
 import { causaOfSaga } from '../request';
+import { ExpedienteResultante } from '../sagas/expediente-resultante';
 import { SagaDependencies } from '../sagas/saga-dependencies';
 import { reasonOf } from '../sagas/saga-failures';
 
@@ -29,6 +30,8 @@ export interface AdvancePhaseData {
     /** The last day of the new phase's plazo (null: none), where bpm gave one. */
     readonly vencimiento?: string | null;
   } | null;
+  /** The expediente once it has taken the phase. */
+  readonly resultante?: ExpedienteResultante;
 }
 
 /**
@@ -78,12 +81,13 @@ export function advancePhaseSaga({
           const { expedienteId, transicion, motivo } = data;
           if (!transicion) throw new Error(`saga of ${expedienteId} lost bpm's reply`);
           const { hacia, paso, vencimiento } = transicion;
-          await seguirTransicion(
+          const seguida = await seguirTransicion(
             expedientes,
             clock,
             { expedienteId, hacia, paso, motivo, vencimiento },
             causaOfSaga(context),
           );
+          return { ...data, resultante: seguida.expediente };
         }),
       },
     ],

@@ -3,6 +3,7 @@ import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { EstadoDeExpediente } from '../../domain/expediente';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
 import { quienOf, RequestMetadata } from '../request';
+import { resultanteGuardado } from '../sagas/expediente-resultante';
 import { SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { AdvancePhaseData } from './advance-phase-saga';
 import { CambioDeFaseRechazadoError } from './errors';
@@ -44,15 +45,15 @@ export class AdvancePhase {
     const ending: SagaEnding<AdvancePhaseData, PhaseAdvanced> = {
       sameRequest: (stored) =>
         stored.expedienteId === expedienteId && stored.hacia === hacia && stored.motivo === motivo,
-      completed: async ({ transicion }, saga) => {
-        const now = await this.expedientes.findById(expedienteId);
+      completed: async ({ transicion, resultante }, saga) => {
+        const now = resultante ?? (await resultanteGuardado(this.expedientes, expedienteId));
         if (!now || !transicion) throw new Error(`saga ${saga.sagaId} completed without its phase`);
         return {
           expedienteId,
           desde: transicion.desde,
           hacia: transicion.hacia,
           ...(motivo === undefined ? {} : { motivo }),
-          estado: now.estadoActual,
+          estado: now.estado,
           version: now.version,
         };
       },

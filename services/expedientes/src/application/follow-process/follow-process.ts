@@ -3,6 +3,7 @@ import { ExpedienteNoEncontradoError } from '../../domain/errors';
 import { Causa, ExpedienteRepository } from '../../domain/expediente-repository';
 import { causaOfRequest, RequestMetadata } from '../request';
 import { retryOnConflict } from '../retry-on-conflict';
+import { ExpedienteResultante, resultanteDe } from '../sagas/expediente-resultante';
 
 /** A transition bpm recorded in the process of an expediente. */
 export interface TransicionDelProceso {
@@ -16,26 +17,32 @@ export interface TransicionDelProceso {
   readonly vencimiento?: string | null;
 }
 
+/** Whether the expediente took the transition now ('known': it had already), and as what. */
+export interface TransicionSeguida {
+  readonly outcome: 'followed' | 'known';
+  readonly expediente: ExpedienteResultante;
+}
+
 /**
- * The expediente follows a transition of its process, on behalf of `causa`'s actor: 'known'
- * when it had already. Shared by the AdvancePhase saga (bpm's reply) and FollowProcess (bpm's
- * event), so whichever comes first changes the phase and the other finds it done. Throws a
- * DomainError when the expediente cannot take it.
+ * The expediente follows a transition of its process, on behalf of `causa`'s actor. Shared by
+ * the AdvancePhase saga (bpm's reply) and FollowProcess (bpm's event), so whichever comes
+ * first changes the phase and the other finds it done. Throws a DomainError when the
+ * expediente cannot take it.
  */
 export function seguirTransicion(
   expedientes: ExpedienteRepository,
   clock: Clock,
   transicion: TransicionDelProceso,
   causa: Causa,
-): Promise<'followed' | 'known'> {
+): Promise<TransicionSeguida> {
   const { expedienteId, hacia, paso, motivo, vencimiento } = transicion;
   return retryOnConflict(async () => {
     const expediente = await expedientes.findById(expedienteId);
     if (!expediente) throw new ExpedienteNoEncontradoError(expedienteId);
     const autoria = { por: causa.actor.userId, at: clock() };
-    if (!expediente.cambiarFase(hacia, autoria, paso, motivo, vencimiento)) return 'known';
-    await expedientes.save(expediente, causa);
-    return 'followed';
+    const followed = expediente.cambiarFase(hacia, autoria, paso, motivo, vencimiento);
+    if (followed) await expedientes.save(expediente, causa);
+    return { outcome: followed ? 'followed' : 'known', expediente: resultanteDe(expediente) };
   });
 }
 
@@ -69,12 +76,13 @@ export class FollowProcess {
       return 'skipped';
     }
     try {
-      return await seguirTransicion(
+      const seguida = await seguirTransicion(
         this.expedientes,
         this.clock,
         transicion,
         causaOfRequest(request),
       );
+      return seguida.outcome;
     } catch (error) {
       if (!isDomainError(error)) throw error;
       this.logger.warn(

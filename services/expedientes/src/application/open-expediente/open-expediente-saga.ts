@@ -17,6 +17,7 @@ import { OpcionInicial } from '../../domain/opcion-inicial';
 import { SolicitudDeExpediente } from '../../domain/solicitud-de-expediente';
 import { autoria, causaOfSaga } from '../request';
 import { retryOnConflict } from '../retry-on-conflict';
+import { ExpedienteResultante, resultanteDe } from '../sagas/expediente-resultante';
 import { SagaDependencies } from '../sagas/saga-dependencies';
 import { failureOf, reasonOf } from '../sagas/saga-failures';
 
@@ -36,6 +37,8 @@ export interface OpenExpedienteData {
   readonly fase: Fase | null;
   /** The last day of that phase's plazo (null: none), where bpm gave one. */
   readonly vencimiento?: string | null;
+  /** The expediente once opened. */
+  readonly resultante?: ExpedienteResultante;
 }
 
 /**
@@ -118,13 +121,17 @@ export function openExpedienteSaga({
           const { fase, documentos, vencimiento } = data;
           if (!fase || !documentos)
             throw new Error(`saga of ${data.expedienteId} lost its replies`);
-          await retryOnConflict(async () => {
+          const resultante = await retryOnConflict(async () => {
             const expediente = await expedientes.findById(data.expedienteId);
             if (!expediente) throw new Error(`expediente ${data.expedienteId} is not stored`);
-            if (expediente.estadoActual !== 'pendiente') return; // opened before a restart
-            expediente.abrir({ fase, documentos, vencimiento }, autoria(context.actor, clock()));
-            await expedientes.save(expediente, causaOfSaga(context));
+            // Opened before a restart when no longer pendiente.
+            if (expediente.estadoActual === 'pendiente') {
+              expediente.abrir({ fase, documentos, vencimiento }, autoria(context.actor, clock()));
+              await expedientes.save(expediente, causaOfSaga(context));
+            }
+            return resultanteDe(expediente);
           });
+          return { ...data, resultante };
         }),
       },
     ],

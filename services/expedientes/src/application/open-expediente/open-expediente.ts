@@ -4,6 +4,7 @@ import { EstadoDeExpediente } from '../../domain/expediente';
 import { ExpedienteRepository } from '../../domain/expediente-repository';
 import { SolicitudDeExpediente } from '../../domain/solicitud-de-expediente';
 import { RequestMetadata, requireRole, ROLES_QUE_TRAMITAN } from '../request';
+import { resultanteGuardado } from '../sagas/expediente-resultante';
 import { keyedId, SagaCommandOutcome, SagaEnding, SagaRunner } from '../sagas/saga-runner';
 import { CreacionRechazadaError } from './errors';
 import { OpenExpedienteData } from './open-expediente-saga';
@@ -60,16 +61,11 @@ export class OpenExpediente {
         stored.opcionInicial === data.opcionInicial &&
         stored.descripcion === data.descripcion &&
         stored.documentIds.join() === data.documentIds.join(),
-      completed: async () => {
-        const expediente = await this.expedientes.findById(expedienteId);
+      completed: async ({ resultante }) => {
+        const expediente = resultante ?? (await resultanteGuardado(this.expedientes, expedienteId));
         if (!expediente) throw new Error(`the opened expediente ${expedienteId} is not stored`);
-        return {
-          expedienteId,
-          codigo: expediente.codigo.valor,
-          estado: expediente.estadoActual,
-          fase: expediente.faseActual,
-          version: expediente.version,
-        };
+        const { estado, fase, version } = expediente;
+        return { expedienteId, codigo: data.codigo, estado, fase, version };
       },
       refused: (failure, saga) =>
         failure.code === CODIGO_DUPLICADO
