@@ -304,13 +304,14 @@ export interface WarmedUp {
  * a minute to compile a flow's code (an open cost 78 CPU-ms in the first 5 s, 38 after 40 s,
  * 33 after two minutes), so a figure taken sooner measures the compilers as much as the
  * flow. `prepare` runs before each round, outside its figure, told the operations per second
- * of the round before.
+ * of the round before and how long the next one lasts at most.
  */
 export async function warmUp(
   context: Context,
   operation: string,
   round: (recorder: Recorder, deadline: number) => Promise<void>,
-  prepare: (perSecond: number) => Promise<Recorder | void> = async () => undefined,
+  prepare: (perSecond: number, roundSeconds: number) => Promise<Recorder | void> = async () =>
+    undefined,
 ): Promise<WarmedUp> {
   const { warmUpSeconds } = context.options;
   const roundSeconds = warmUpRoundSeconds(warmUpSeconds);
@@ -321,8 +322,10 @@ export async function warmUp(
   let perSecond = 0;
   context.log(`${operation}: warming up for ${warmUpSeconds} s`);
   while (now() < end && recorder.errorCount < ERROR_LIMIT) {
-    const prepared = await prepare(perSecond);
+    const prepared = await prepare(perSecond, roundSeconds);
     if (prepared) carryErrors(prepared, recorder);
+    // A preparation that used up the warm-up leaves no round: an empty one would tell nothing.
+    if (now() >= end) break;
     const operationsBefore = recorder.operations;
     const before = read(platform);
     await round(recorder, Math.min(end, now() + roundSeconds * 1000));
@@ -341,7 +344,7 @@ export async function warmUp(
 }
 
 /** Rounds of a sixth of the warm-up, between 1 and 5 s. */
-export const warmUpRoundSeconds = (warmUpSeconds: number): number =>
+const warmUpRoundSeconds = (warmUpSeconds: number): number =>
   Math.min(5, Math.max(1, Math.round(warmUpSeconds / 6)));
 
 /** The ticks of the processes read, summed; null if one of them was unreadable. */

@@ -11,7 +11,6 @@ import {
   Recorder,
   ScenarioResult,
   warmUp,
-  warmUpRoundSeconds,
 } from './harness';
 import { describe, LOAD_FILE_BYTES, OPEN_FILE_BYTES, openOne, SAGA_TIMEOUT_MS } from './opening';
 
@@ -102,12 +101,12 @@ const expedientesFor = (context: Context, perSecond: number, seconds: number): n
 
 export async function transitionScenario(context: Context): Promise<ScenarioResult> {
   const { concurrency, durationSeconds } = context.options;
-  const roundSeconds = warmUpRoundSeconds(context.options.warmUpSeconds);
   const warmed = await warmUp(
     context,
     'transition',
     async (recorder, deadline) => void (await walkUntil(context, recorder, deadline)),
-    (perSecond) => ensureFresh(context, expedientesFor(context, perSecond, roundSeconds)),
+    (perSecond, roundSeconds) =>
+      ensureFresh(context, expedientesFor(context, perSecond, roundSeconds)),
   );
   const prepared = await ensureFresh(
     context,
