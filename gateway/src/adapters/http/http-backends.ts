@@ -5,6 +5,7 @@ import { HttpExpedientesApi } from './http-expedientes-api';
 import { HttpSearchApi } from './http-search-api';
 import { HttpUsersApi } from './http-users-api';
 import { HttpTransport } from './in-process-transport';
+import { nodeHttpTransport } from './node-http-transport';
 import { ServiceClient } from './service-client';
 
 export interface ServiceUrls {
@@ -23,7 +24,7 @@ export interface ServiceUrls {
 export function httpBackends(
   urls: ServiceUrls,
   timeoutMs: number,
-  transport?: HttpTransport,
+  transport: HttpTransport = nodeHttpTransport(),
 ): Backends {
   const client = (service: string, baseUrl: string, honorsIdempotencyKeys = false) =>
     new ServiceClient({

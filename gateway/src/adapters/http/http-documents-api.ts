@@ -84,12 +84,7 @@ export class HttpDocumentsApi implements DocumentsApi {
       `${documentPath(peticion.documentId)}/content`,
       {
         query: { version: peticion.version },
-        headers: {
-          'if-none-match': peticion.ifNoneMatch,
-          // fetch marks a conditional request `no-cache` unless told otherwise, and then no
-          // server may answer 304; max-age=0 asks for the same revalidation.
-          ...(peticion.ifNoneMatch ? { 'cache-control': 'max-age=0' } : {}),
-        },
+        headers: { 'if-none-match': peticion.ifNoneMatch },
       },
       call,
     );

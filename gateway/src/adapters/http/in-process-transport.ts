@@ -2,7 +2,7 @@ import { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 
-/** How a ServiceClient sends its requests: fetch's signature, which the default is. */
+/** How a ServiceClient sends its requests: fetch's signature. */
 export type HttpTransport = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Statuses whose answer has no body, which a Response refuses one for. */

@@ -4,6 +4,7 @@ import { currentTraceparent, problem, Problem } from '@expedientes/shared-kernel
 import { z } from 'zod';
 import { ProblemError } from '../../problem-error';
 import { HttpTransport } from './in-process-transport';
+import { CONNECT_TIMEOUT } from './node-http-transport';
 import { CallContext } from '../../ports/caller';
 import {
   parseServiceAnswer,
@@ -26,8 +27,8 @@ export interface ServiceClientOptions {
    * a change whose outcome is unknown, or that it turned away, is tried once more too.
    */
   readonly honorsIdempotencyKeys?: boolean;
-  /** How requests travel: fetch over the network unless the service is in this process. */
-  readonly transport?: HttpTransport;
+  /** How requests travel: over the network, or into the service's handler in this process. */
+  readonly transport: HttpTransport;
 }
 
 export interface ServiceRequest {
@@ -61,14 +62,14 @@ export interface ServiceReply {
 /** Headers a refusal may carry that the client should still see. */
 const refusalHeaders = ['retry-after', 'www-authenticate'];
 
-/** Failures of fetch that happen before anything of the request reached the service. */
+/** Failures of a transport that happen before anything of the request reached the service. */
 const NOT_SENT = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
+  CONNECT_TIMEOUT,
 ]);
 
 /** The pause before another try of a call the service did not take (a replica restarting). */
@@ -201,7 +202,7 @@ export class ServiceClient {
     }
     if (!request.body) startDeadline();
     try {
-      const response = await (this.options.transport ?? fetch)(this.urlOf(path, request.query), {
+      const response = await this.options.transport(this.urlOf(path, request.query), {
         method: request.method ?? 'GET',
         headers,
         body,
