@@ -22,8 +22,9 @@ function responseOf(answer: IncomingMessage): Response {
   const raw = answer.rawHeaders;
   for (let index = 0; index < raw.length; index += 2) headers.append(raw[index], raw[index + 1]);
   const status = answer.statusCode ?? 502;
+  let body: ReadableStream | null = null;
   if (WITHOUT_BODY.has(status)) answer.resume();
-  const body = WITHOUT_BODY.has(status) ? null : (Readable.toWeb(answer) as ReadableStream);
+  else body = Readable.toWeb(answer) as ReadableStream;
   return new Response(body, { status, statusText: answer.statusMessage, headers });
 }
 
@@ -48,19 +49,17 @@ export interface NodeHttpTransportOptions {
 
 /**
  * Requests over node:http(s) with keep-alive connections, answered as fetch answers: fetch
- * (undici) spent several times the CPU of a plain request on each call. A failure before any answer rejects as fetch does, a TypeError
- * whose `cause` is the socket's error (with its `code`); an aborted signal breaks the
- * exchange off, the answer's body included.
+ * (undici) spent several times the CPU of a plain request on each call. A failure before
+ * any answer rejects as fetch does, a TypeError whose `cause` is the socket's error (with
+ * its `code`); an aborted signal breaks the exchange off, the answer's body included.
  */
 export function nodeHttpTransport({
   connectTimeoutMs = 10_000,
   lookup,
 }: NodeHttpTransportOptions = {}): HttpTransport {
   // Node drops an idle connection before the server's announced keep-alive timeout ends.
-  const agents = {
-    'http:': new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
-    'https:': new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
-  };
+  const plain = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
+  const tls = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
   return (target, init) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(target);
@@ -68,10 +67,12 @@ export function nodeHttpTransport({
       const options = {
         method: init.method ?? 'GET',
         headers: Object.fromEntries(new Headers(init.headers)),
-        agent: secure ? agents['https:'] : agents['http:'],
+        agent: secure ? tls : plain,
         signal: init.signal ?? undefined,
         ...(lookup ? { lookup } : {}),
       };
+      // Once answered, a failure is the answer's body's own (a service closing the connection
+      // on the rest of an upload it refused is none of the exchange's).
       let answered = false;
       const failed = (error: unknown): void => {
         if (!answered) reject(new TypeError(`request to ${url.host} failed`, { cause: error }));
@@ -97,8 +98,7 @@ export function nodeHttpTransport({
         socket.once('connect', () => clearTimeout(timer));
         socket.once('close', () => clearTimeout(timer));
       });
-      // Once answered, the rest of the body is not wanted (a refusal before the end of an
-      // upload): the service closing the connection on it is no failure of the exchange.
+      // A body that fails stops the request (pipeline destroyed it already, if streamed).
       send(request, init.body).catch((error: unknown) => {
         request.destroy(error instanceof Error ? error : new Error(String(error)));
         failed(error);
