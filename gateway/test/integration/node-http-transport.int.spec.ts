@@ -13,6 +13,8 @@ describe('The transport the gateway calls the services with (node:http)', () => 
 
   beforeAll(async () => {
     server = createServer((req, res) => handler(req, res));
+    // No idle close cuts a held upload short: a transport that waits for its end hangs.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -61,22 +63,24 @@ describe('The transport the gateway calls the services with (node:http)', () => 
     expect(seen[1].port).toBe(seen[0].port);
   });
 
-  it('streams a body, and takes an answer given before its end', async () => {
-    let received = 0;
+  it('hands on a refusal given before the end of an upload, its body included', async () => {
     handler = (req, res) => {
-      req.on('data', (chunk: Buffer) => (received += chunk.length));
+      req.resume();
       req.once('data', () => res.writeHead(413).end('too large'));
     };
+    // The upload goes on only once the refusal is in hand; the service may then close the
+    // connection on the rest of it.
+    let answerInHand = (): void => undefined;
+    const inHand = new Promise<void>((resolve) => (answerInHand = resolve));
     async function* upload(): AsyncIterable<Uint8Array> {
-      for (let chunk = 0; chunk < 64; chunk++) {
-        yield new Uint8Array(64 * 1024);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      yield new Uint8Array(64 * 1024);
+      await inHand;
+      yield new Uint8Array(64 * 1024);
     }
     const answer = await transport(`${url}/upload`, { method: 'POST', body: upload() as never });
+    answerInHand();
     expect(answer.status).toBe(413);
     expect(await answer.text()).toBe('too large');
-    expect(received).toBeLessThan(64 * 64 * 1024);
   });
 
   it('answers a 304 without a body', async () => {
