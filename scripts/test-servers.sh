@@ -613,11 +613,16 @@ postgres_start() {
   # From /, which every user may enter. Large values (a GridFS chunk of a
   # document, as JSON) are compressed with lz4, as MongoDB's storage compresses
   # with snappy: the default pglz took a fifth of PostgreSQL's CPU per open.
+  # FerretDB prepares `_jsonb->$1 @> $2` with the field name as a parameter: a
+  # generic plan of it cannot use the index on `_jsonb->'_id'` (see
+  # postgres_id_indexes) and reads the whole table, which PostgreSQL picks once a
+  # statement has run five times on a small table. Planned with its values each
+  # time, every lookup by id stays an index scan.
   (cd / && spawn postgres "${prefix[@]}" "$bin/postgres" -D "$dir/data" \
     -c listen_addresses="$HOST" -c port="$POSTGRES_PORT" \
     -c unix_socket_directories="$(postgres_socket_dir)" -c unix_socket_permissions=0700 \
     -c hba_file="$dir/pg_hba.conf" -c max_connections=200 \
-    -c default_toast_compression=lz4)
+    -c default_toast_compression=lz4 -c plan_cache_mode=force_custom_plan)
 }
 
 # psql as the superuser through the private socket (trusted), or as FerretDB's
