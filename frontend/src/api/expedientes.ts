@@ -32,14 +32,10 @@ export const listExpedientes = async (
 export const getTareas = async (limite?: number): Promise<Tareas> =>
   (await request<Tareas>('/tasks', { query: limite ? { limite: String(limite) } : {} })).data;
 
-/**
- * The expediente with exactly this code, or null. The list's `q` also matches other codes and
- * descriptions that contain it: by code, the first 100 are plenty to find the one.
- */
+/** The expediente with exactly this code (whatever its case), or null. */
 export async function findByCodigo(codigo: string): Promise<ExpedienteEnLista | null> {
-  const buscado = codigo.trim().toUpperCase();
-  const { items } = await listExpedientes({ q: buscado, sort: 'codigo', pageSize: '100' });
-  return items.find((item) => item.codigo.toUpperCase() === buscado) ?? null;
+  const { items } = await listExpedientes({ codigo: codigo.trim() });
+  return items[0] ?? null;
 }
 
 /** Search results, as rows of the list. */

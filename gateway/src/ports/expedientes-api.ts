@@ -26,6 +26,8 @@ export interface CriteriosDeLista {
   readonly fase?: string;
   readonly estado?: EstadoDeExpediente;
   readonly opcionInicial?: string;
+  /** This code exactly, whatever its case. */
+  readonly codigo?: string;
   readonly desde?: string;
   readonly hasta?: string;
   readonly q?: string;

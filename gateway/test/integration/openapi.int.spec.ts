@@ -119,6 +119,7 @@ describe('The OpenAPI document and the interactive docs', () => {
       'fase',
       'estado',
       'opcionInicial',
+      'codigo',
       'desde',
       'hasta',
       'q',

@@ -65,6 +65,13 @@ const listQuery = z.object({
     .describe('El código de la fase, p. ej. INICIAL'),
   estado: estadoDeExpediente.optional(),
   opcionInicial: opcionInicial.optional(),
+  codigo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .describe('El expediente con este código exacto, en mayúsculas o no (q busca texto en todos)'),
   desde: dayOrInstant.optional().describe('Creados desde ese día (AAAA-MM-DD) o instante'),
   hasta: dayOrInstant.optional().describe('Creados hasta ese día (incluido) o instante'),
   q: z.string().max(200).optional().describe('Texto en el código o la descripción'),

@@ -63,7 +63,7 @@ export function expedientesServiceSuite(
         expect(answer.body.version).toBe(version);
         const listed = await harness.request(
           'GET',
-          `/expedientes?q=${encodeURIComponent(answer.body.codigo)}&pageSize=100`,
+          `/expedientes?codigo=${encodeURIComponent(answer.body.codigo)}`,
         );
         const item = listed.body.items.find((entry: { id: string }) => entry.id === id);
         expect(item?.version).toBe(version);
@@ -154,6 +154,15 @@ export function expedientesServiceSuite(
       const beforeToday = await page(`hasta=2000-01-01`);
       expect(beforeToday.body).toMatchObject({ total: 0, items: [] });
       expect((await page('sort=nombre')).status).toBe(400);
+
+      // By code, exactly and whatever its case: a code that only begins with it is not it.
+      const byCodigo = (codigo: string) =>
+        harness.request('GET', `/expedientes?codigo=${encodeURIComponent(codigo)}`);
+      const second = await byCodigo(` ${mine[2].toLowerCase()} `);
+      expect(second.body).toMatchObject({ total: 1 });
+      expect(second.body.items.map((item: { id: string }) => item.id)).toEqual([ids[2]]);
+      expect((await byCodigo(`EXP-${run}`)).body).toMatchObject({ total: 0, items: [] });
+      expect((await byCodigo(' ')).status).toBe(400);
     });
 
     it('gives the same total on a full page, the last one and one past the end', async () => {

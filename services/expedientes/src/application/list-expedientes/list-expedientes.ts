@@ -13,6 +13,8 @@ export interface ListExpedientesQuery {
   readonly fase?: string;
   readonly estado?: EstadoDeExpediente;
   readonly opcionInicial?: OpcionInicial;
+  /** The expediente with this code, whatever its case: one lookup in an index, where `q` reads them all. */
+  readonly codigo?: string;
   /** A day (`2025-03-01`, from its start) or an instant: created at or after it. */
   readonly desde?: string;
   /** A day (`2025-03-31`, to its end) or an instant: created at or before it. */
@@ -47,10 +49,12 @@ export class ListExpedientes {
 
   execute(query: ListExpedientesQuery): Promise<Page<ExpedienteListItem>> {
     const q = query.q?.trim();
+    const codigo = query.codigo?.trim().toUpperCase();
     const criteria: ListCriteria = {
       fase: query.fase,
       estado: query.estado,
       opcionInicial: query.opcionInicial,
+      codigo: codigo || undefined,
       desde: query.desde === undefined ? undefined : startOf(query.desde),
       hastaAntesDe: query.hasta === undefined ? undefined : endOf(query.hasta),
       q: q ? searchTextOf(q) : undefined,

@@ -38,6 +38,8 @@ export interface ListCriteria {
   readonly fase?: string;
   readonly estado?: EstadoDeExpediente;
   readonly opcionInicial?: OpcionInicial;
+  /** This code exactly, as stored (in capitals). */
+  readonly codigo?: string;
   /** ISO instants: created at or after `desde`, strictly before `hastaAntesDe`. */
   readonly desde?: string;
   readonly hastaAntesDe?: string;

@@ -68,6 +68,7 @@ const listQuery = z.object({
   fase: text.optional(),
   estado: z.enum(['pendiente', 'abierto', 'finalizado', 'creacion_rechazada']).optional(),
   opcionInicial: z.enum(['SEDE_ELECTRONICA', 'PETICION_DEPARTAMENTO']).optional(),
+  codigo: text.optional(),
   desde: instantOrDay.optional(),
   hasta: instantOrDay.optional(),
   q: z.string().optional(),

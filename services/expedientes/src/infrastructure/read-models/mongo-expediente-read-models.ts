@@ -66,6 +66,7 @@ function filterOf(criteria: ListCriteria): Filter<ListDocument> {
   if (criteria.fase) filter['fase.codigo'] = criteria.fase;
   if (criteria.estado) filter.estado = criteria.estado;
   if (criteria.opcionInicial) filter.opcionInicial = criteria.opcionInicial;
+  if (criteria.codigo) filter.codigo = criteria.codigo;
   // null also matches the documents written before assignment existed, which have no field.
   if (criteria.asignadoA !== undefined) filter.asignadoA = criteria.asignadoA;
   if (criteria.mencionado) filter.mencionados = criteria.mencionado;

@@ -127,6 +127,7 @@ function whereOf(criteria: ListCriteria): Where {
   if (criteria.fase) add('fase_codigo = ?', criteria.fase);
   if (criteria.estado) add('estado = ?', criteria.estado);
   if (criteria.opcionInicial) add('opcion_inicial = ?', criteria.opcionInicial);
+  if (criteria.codigo) add('codigo = ?', criteria.codigo);
   if (criteria.mencionado) {
     add(
       'id IN (SELECT expediente_id FROM expediente_list_mencion WHERE username = ?)',
