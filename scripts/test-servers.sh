@@ -615,7 +615,7 @@ postgres_start() {
   # with snappy: the default pglz took a fifth of PostgreSQL's CPU per open.
   # FerretDB prepares `_jsonb->$1 @> $2` with the field name as a parameter: a
   # generic plan of it cannot use the index on `_jsonb->'_id'` (see
-  # postgres_id_indexes) and reads the whole table, which PostgreSQL picks once a
+  # postgres_lookup_indexes) and reads the whole table, which PostgreSQL picks once a
   # statement has run five times on a small table. Planned with its values each
   # time, every lookup by id stays an index scan.
   (cd / && spawn postgres "${prefix[@]}" "$bin/postgres" -D "$dir/data" \
@@ -657,34 +657,42 @@ CREATE SCHEMA IF NOT EXISTS $account AUTHORIZATION $account;
   done
   postgres_super >/dev/null <<<"$sql" || fail_with_log postgres "could not create the services' roles"
 }
-# FerretDB v1 turns `_id` in a filter into `_jsonb -> '_id' @> <value>`, which
-# the btree index it makes for `_id` cannot serve: every lookup by id, and every
-# conditional update (`{_id, position: {$lt: p}}`), read the whole table, so its
-# cost grew with the data where MongoDB's _id index keeps it flat. An event
-# trigger gives each table FerretDB creates a GIN index on that expression, which
-# PostgreSQL uses for it. The index is PostgreSQL's alone: FerretDB lists only
-# the indexes it made, and drops this one with its table.
-postgres_id_indexes() {
-  postgres_super -d "$PG_DB" >/dev/null <<'SQL' || fail_with_log postgres "could not create the _id index trigger"
-CREATE OR REPLACE FUNCTION public.ferretdb_id_index() RETURNS event_trigger
+# FerretDB v1 turns an equality filter (`{_id: x}`, `{codigo: x}`) into
+# `_jsonb -> 'field' @> <value>`, which the btree index it makes for that field
+# cannot serve: every lookup by id, every conditional update (`{_id, position:
+# {$lt: p}}`) and the list's lookup by code read the whole table, so their cost
+# grew with the data where MongoDB's indexes keep it flat. An event trigger gives
+# each index FerretDB makes on `_id` or `codigo` (its first key) a GIN twin on
+# that expression, which PostgreSQL uses for `@>`. Only those two: they are the
+# lookups by a value that picks one document, and each GIN index costs every
+# write. The twin is PostgreSQL's alone: FerretDB lists only the indexes it
+# made, and drops this one with its table.
+postgres_lookup_indexes() {
+  postgres_super -d "$PG_DB" >/dev/null <<'SQL' || fail_with_log postgres "could not create the lookup index trigger"
+DROP EVENT TRIGGER IF EXISTS ferretdb_id_index;
+DROP FUNCTION IF EXISTS public.ferretdb_id_index();
+CREATE OR REPLACE FUNCTION public.ferretdb_lookup_index() RETURNS event_trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  created record;
+  made record;
 BEGIN
-  FOR created IN
-    SELECT objid::regclass AS tbl FROM pg_event_trigger_ddl_commands()
-    WHERE command_tag = 'CREATE TABLE' AND object_type = 'table'
+  -- The twins are GIN, so creating one does not make another.
+  FOR made IN
+    SELECT i.indrelid::regclass AS tbl, pg_get_indexdef(i.indexrelid, 1, true) AS key
+    FROM pg_event_trigger_ddl_commands() AS command
+    JOIN pg_index AS i ON i.indexrelid = command.objid
+    JOIN pg_class AS c ON c.oid = i.indexrelid
+    JOIN pg_am AS am ON am.oid = c.relam
+    WHERE command.command_tag = 'CREATE INDEX' AND am.amname = 'btree'
   LOOP
-    IF EXISTS (SELECT FROM pg_attribute
-               WHERE attrelid = created.tbl AND attname = '_jsonb' AND NOT attisdropped) THEN
-      EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> ''_id'') jsonb_path_ops)',
-                     created.tbl);
+    IF made.key IN ('(_jsonb -> ''_id''::text)', '(_jsonb -> ''codigo''::text)') THEN
+      EXECUTE format('CREATE INDEX ON %s USING gin (%s jsonb_path_ops)', made.tbl, made.key);
     END IF;
   END LOOP;
 END $$;
-DROP EVENT TRIGGER IF EXISTS ferretdb_id_index;
-CREATE EVENT TRIGGER ferretdb_id_index ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
-  EXECUTE FUNCTION public.ferretdb_id_index();
+DROP EVENT TRIGGER IF EXISTS ferretdb_lookup_index;
+CREATE EVENT TRIGGER ferretdb_lookup_index ON ddl_command_end WHEN TAG IN ('CREATE INDEX')
+  EXECUTE FUNCTION public.ferretdb_lookup_index();
 SQL
 }
 postgres_isready() { "$(postgres_bin_dir)/pg_isready" -q -h "$HOST" -p "$POSTGRES_PORT" -d postgres; }
@@ -703,7 +711,7 @@ SELECT 'CREATE DATABASE $PG_DB OWNER $PG_USER ENCODING ''UTF8'' LC_COLLATE ''C''
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_DB')\gexec
 SQL
   postgres_service_roles
-  postgres_id_indexes
+  postgres_lookup_indexes
   # A query answered over TCP, as FerretDB connects.
   wait_until postgres "SELECT 1 as $PG_USER over TCP" postgres_tcp -c 'SELECT 1'
 }
