@@ -204,6 +204,18 @@ describe('the query side', () => {
       await projector.project(first);
       await projector.project(second);
       expect(readModels.writes.map((write) => write.noneStored)).toEqual([true, false]);
+      // Only the second was looked up: views of an expediente come from its own events.
+      expect(readModels.loads).toEqual([id]);
+    });
+
+    it("keeps the later views when an expediente's first event is delivered again", async () => {
+      const readModels = new InMemoryReadModels();
+      const projector = new ExpedienteProjector(readModels);
+      const recorded = await recordedOf(app, id);
+      for (const event of recorded) await projector.project(event);
+      await projector.project(recorded[0]);
+      expect(await readModels.detail(id)).toEqual(recorded.reduce(evolveDetail, null));
+      expect(readModels.listItems.get(id)?.position).toBe(recorded.at(-1)!.position);
     });
   });
 

@@ -58,7 +58,10 @@ export class ExpedienteProjector {
    * Folds a batch (a rebuild reads them 2,000 at a time): each expediente's views are loaded
    * once, all at the same time, take all its events, and every view changed is written in
    * one go. A rebuild passes the expedientes it has written since it cleared the views: any
-   * other has none stored, and is not looked up (the set grows with this batch's).
+   * other has none stored, and is not looked up (the set grows with this batch's). Nor is one
+   * whose events start with its first: views are stored only from its events, so what a
+   * store may hold is from a delivery of these again, and the write of a view folded from
+   * an earlier position never goes over a later one.
    */
   async projectAll(
     events: readonly RecordedExpedienteEvent[],
@@ -66,7 +69,11 @@ export class ExpedienteProjector {
   ): Promise<void> {
     const groups = [...byExpediente(events)];
     const loaded = await Promise.all(
-      groups.map(([id]) => (rebuilt && !rebuilt.has(id) ? NONE_STORED : this.readModels.load(id))),
+      groups.map(([id, own]) =>
+        (rebuilt && !rebuilt.has(id)) || own[0].streamVersion === 0
+          ? NONE_STORED
+          : this.readModels.load(id),
+      ),
     );
     const writes: ViewsWrite[] = [];
     for (const [index, [expedienteId, own]] of groups.entries()) {
