@@ -1,3 +1,4 @@
+import { ObjectId } from 'mongodb';
 import { MongoOutbox } from '../../src/adapters/mongodb';
 import { OutboxRelay } from '../../src/adapters/shared/outbox-relay';
 import { Envelope } from '../../src/messaging/envelope';
@@ -51,6 +52,36 @@ describeWithServer('mongodb', 'MongoOutbox and OutboxRelay', (url) => {
     relay.nudge();
 
     await eventually(() => expect(bus.ids()).toEqual(messages.map((message) => message.id)));
+    await eventually(async () => expect(await left()).toBe(0));
+  });
+
+  it('relays its own messages from memory, and what another process left at its next read', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    outbox = new MongoOutbox(database.db(), registry, () => new Date(clock), { rescanMs: 1_000 });
+    relay = new OutboxRelay(outbox, bus, { pollIntervalMs: 60_000, retryDelayMs: 20 });
+    relay.start(); // its first call reads the collection: empty
+    await eventually(() => expect(bus.published).toEqual([]));
+    const leftBehind = opened('exp-5', 'E-5');
+    await database
+      .db()
+      .collection('outbox')
+      .insertOne({
+        _id: new ObjectId(),
+        topic: 'expedientes.events',
+        envelope: JSON.stringify(leftBehind),
+        enqueuedAt: new Date(clock),
+      });
+    const own = opened('exp-6', 'E-6');
+
+    await enqueue([own]);
+    relay.nudge();
+    await eventually(() => expect(bus.ids()).toEqual([own.id]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(bus.ids()).toEqual([own.id]);
+
+    clock += 1_000;
+    relay.nudge();
+    await eventually(() => expect(bus.ids()).toEqual([own.id, leftBehind.id]));
     await eventually(async () => expect(await left()).toBe(0));
   });
 

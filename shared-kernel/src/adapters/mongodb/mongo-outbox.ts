@@ -14,48 +14,105 @@ interface StoredMessage {
   enqueuedAt: Date;
 }
 
+/** One of this process's messages, from before its insert until it is marked published. */
+interface OwnMessage {
+  readonly message: StoredMessage;
+  stored: boolean;
+}
+
+export interface MongoOutboxOptions {
+  /**
+   * How often, at most, `pending` reads the collection for messages this process did not
+   * enqueue (another replica's, or left by a crash); 1 s by default, the relay's fallback poll.
+   */
+  readonly rescanMs?: number;
+}
+
 /**
  * An outbox in a MongoDB collection, for a store without transactions (FerretDB): the caller
  * enqueues a change's messages right after the writes they describe, so a request no longer
  * waits for the broker (or fails while it is away); `OutboxRelay` publishes them in the order
  * of their ids (a process's own in the order it enqueued them) and deletes them.
+ *
+ * The process's own messages are handed to its relay from memory once stored: reading them
+ * back cost a query per nudge, and FerretDB reads, and sorts itself, the whole collection for
+ * each. The collection is read at the relay's first call and until it has been drained of
+ * what was there, then at most every `rescanMs`.
  */
 export class MongoOutbox implements OutboxSource<ObjectId> {
   private readonly messages;
+  private readonly rescanMs: number;
+  /** By the key of their id, in the order enqueued. */
+  private readonly own = new Map<string, OwnMessage>();
+  private scannedAt = Number.NEGATIVE_INFINITY;
+  /** The last read of the collection filled its page: it is read until it holds less. */
+  private backlog = true;
 
   constructor(
     db: Db,
     private readonly registry: MessageRegistry,
     private readonly now: () => Date = () => new Date(),
+    options: MongoOutboxOptions = {},
   ) {
     this.messages = db.collection<StoredMessage>(COLLECTION);
+    this.rescanMs = options.rescanMs ?? 1_000;
   }
 
   /** Validates here, so a message that breaks its contract fails its caller, not the relay. */
   async enqueue(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const enqueuedAt = this.now();
-    await this.messages.insertMany(
-      messages.map(({ topic, envelope }) => ({
+    const own = messages.map(({ topic, envelope }) => ({
+      message: {
         _id: new ObjectId(),
         topic,
         envelope: JSON.stringify(traced(this.registry.assertValid(envelope))),
         enqueuedAt,
-      })),
-      { ordered: true },
-    );
+      },
+      stored: false,
+    }));
+    // Known before the insert: a read of the collection meanwhile may relay them, and their
+    // mark then forgets them here too.
+    for (const each of own) this.own.set(each.message._id.toHexString(), each);
+    try {
+      await this.messages.insertMany(
+        own.map(({ message }) => message),
+        { ordered: true },
+      );
+    } catch (error) {
+      // Any stored before the failure are found by the next read of the collection.
+      for (const { message } of own) this.own.delete(message._id.toHexString());
+      throw error;
+    }
+    for (const each of own) each.stored = true;
   }
 
   async pending(limit: number): Promise<PendingMessage<ObjectId>[]> {
-    const stored = await this.messages.find({}).sort({ _id: 1 }).limit(limit).toArray();
-    return stored.map(({ _id, topic, envelope }) => ({
-      id: _id,
-      topic,
-      envelope: JSON.parse(envelope) as Envelope,
-    }));
+    const at = this.now().getTime();
+    if (this.backlog || at - this.scannedAt >= this.rescanMs) {
+      this.scannedAt = at;
+      const stored = await this.messages.find({}).sort({ _id: 1 }).limit(limit).toArray();
+      // Older messages than its own, left by a crash, go out first.
+      this.backlog = stored.length >= limit;
+      return stored.map(pendingOf);
+    }
+    const ready: PendingMessage<ObjectId>[] = [];
+    // Up to the first one still being inserted, so that they go out in the order enqueued.
+    for (const { message, stored } of this.own.values()) {
+      if (!stored || ready.length === limit) break;
+      ready.push(pendingOf(message));
+    }
+    return ready;
   }
 
   async published(ids: readonly ObjectId[]): Promise<void> {
     await this.messages.deleteMany({ _id: { $in: [...ids] } });
+    for (const id of ids) this.own.delete(id.toHexString());
   }
 }
+
+const pendingOf = ({ _id, topic, envelope }: StoredMessage): PendingMessage<ObjectId> => ({
+  id: _id,
+  topic,
+  envelope: JSON.parse(envelope) as Envelope,
+});
