@@ -282,8 +282,10 @@ export class SqliteDatabase implements SqlDatabase {
     this.queue.push(job);
     if (this.draining) return;
     this.draining = true;
-    // Later in this turn of the event loop, so that what is queued with it joins its commit.
-    queueMicrotask(() => void this.drain());
+    // Once this turn of the event loop has run its I/O callbacks and what they led to, so
+    // that what they queue joins its commit: a microtask later, most commits held one
+    // transaction (1.13 on average in the benchmark's transitions, 2.36 so).
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
