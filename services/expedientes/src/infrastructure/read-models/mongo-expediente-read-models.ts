@@ -120,7 +120,12 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     return stored;
   }
 
-  /** Each collection's views in bulk writes; the list first, as a single write did. */
+  /**
+   * Each collection's views in bulk writes, both at once: the live projection writes an
+   * event's views before it takes the next, and one after the other they held it for two
+   * round trips. Each write is conditional on its own, so a crash or a failure of either
+   * leaves the other for the replay to find done.
+   */
   async write(writes: readonly ViewsWrite[]): Promise<void> {
     const lists: Array<ToWrite<ListDocument>> = [];
     const details: Array<ToWrite<DetailDocument>> = [];
@@ -140,8 +145,12 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
       if (detail)
         details.push({ document: { _id: expedienteId, position: at, view: detail }, noneStored });
     }
-    await writeViews(this.listItems, lists);
-    await writeViews(this.details, details);
+    // Both settled before a failure goes on: a retry must not race the other write.
+    const written = await Promise.allSettled([
+      writeViews(this.listItems, lists),
+      writeViews(this.details, details),
+    ]);
+    for (const outcome of written) if (outcome.status === 'rejected') throw outcome.reason;
     for (const { expedienteId, views, position, noneStored } of writes) {
       const before = this.known.get(expedienteId);
       // Either view not written is kept as loaded; without a load, both must have been written.
