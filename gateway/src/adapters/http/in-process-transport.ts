@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 export type HttpTransport = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Statuses whose answer has no body, which a Response refuses one for. */
-const WITHOUT_BODY = new Set([101, 204, 205, 304]);
+export const WITHOUT_BODY: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 
 type Body = NonNullable<RequestInit['body']>;
 

@@ -8,13 +8,10 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HttpTransport } from './in-process-transport';
+import { HttpTransport, WITHOUT_BODY } from './in-process-transport';
 
 /** The code of a connection that was not made in time: nothing reached the service. */
 export const CONNECT_TIMEOUT = 'CONNECT_TIMEOUT';
-
-/** Statuses whose answer has no body, which a Response refuses one for. */
-const WITHOUT_BODY = new Set([204, 205, 304]);
 
 /** The answer's head as fetch gives it, its body streamed as it arrives. */
 function responseOf(answer: IncomingMessage): Response {
