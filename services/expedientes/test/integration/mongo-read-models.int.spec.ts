@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectMongo, ensureIndexes } from '@expedientes/shared-kernel/adapters/mongodb';
 import { describeWithServerAs } from '@expedientes/shared-kernel/testing';
-import { Db } from 'mongodb';
+import { Db, Long } from 'mongodb';
 import { ExpedienteDetail } from '../../src/application/projections/expediente-detail';
 import { ViewsWrite } from '../../src/application/projections/read-models';
 import {
@@ -103,5 +103,33 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     // Half of them older than what is stored: FerretDB dropped the whole bulk at the first.
     await readModels.write(ids.map((id, index) => detailWrite(id, 'v3', index % 2 ? 30n : 15n)));
     expect(await codigos()).toEqual(ids.map((_, index) => (index % 2 ? 'v3' : 'v2')));
+  });
+
+  it('inserts a rebuild of many views in bulks, keeping those stored newer meanwhile', async () => {
+    const ids = Array.from({ length: 600 }, (_, index) => `rebuilt-${index}`);
+    // Another replica's live projection stored a few, some of them in the last bulk.
+    const newer = new Set([3, 260, 599].map((index) => ids[index]));
+    await replica.write([...newer].map((id) => detailWrite(id, 'live', 50n, true)));
+    await readModels.write(ids.map((id) => detailWrite(id, 'rebuilt', 40n, true)));
+    expect(await Promise.all(ids.map(codigoOf))).toEqual(
+      ids.map((id) => (newer.has(id) ? 'live' : 'rebuilt')),
+    );
+  });
+
+  it('keeps a detail as JSON text, and reads one stored as a document before', async () => {
+    await readModels.write([detailWrite('as-text', 'text', 2n, true)]);
+    const stored = await db.collection('expediente_detail').findOne({ _id: 'as-text' as never });
+    expect(JSON.parse(stored?.view as string)).toEqual(detailCoded('text'));
+
+    await db.collection('expediente_detail').insertOne({
+      _id: 'as-document' as never,
+      position: Long.fromNumber(3),
+      view: detailCoded('old'),
+    });
+    expect(await codigoOf('as-document')).toBe('old');
+    expect((await replica.load('as-document')).detail).toEqual({
+      view: detailCoded('old'),
+      position: 3n,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { ordenDeVencimiento } from '@expedientes/shared-kernel';
 import { ensureIndexes, IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
-import { BoundedMap } from '@expedientes/shared-kernel/adapters/shared';
+import { BoundedMap, chunksOf } from '@expedientes/shared-kernel/adapters/shared';
 import { Collection, Db, Document, Filter, Long, MongoBulkWriteError } from 'mongodb';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
 import {
@@ -30,7 +30,17 @@ type ListDocument = ExpedienteListItem & {
   vencimientoOrden?: string;
   position: Long;
 };
-type DetailDocument = { _id: string; position: Long; view: ExpedienteDetail };
+/**
+ * The detail as JSON text, as the embedded store keeps it: it is only ever read and written
+ * whole, by its id, so the store has no use for its fields. Parsed as a document, its dozens
+ * of nested fields were most of what FerretDB and its PostgreSQL did for each write and read
+ * (a real MongoDB takes either at about the same cost). Documents written before hold the
+ * view as a document, until the next rebuild.
+ */
+type DetailDocument = { _id: string; position: Long; view: string | ExpedienteDetail };
+
+const detailOf = ({ view }: DetailDocument): ExpedienteDetail =>
+  typeof view === 'string' ? (JSON.parse(view) as ExpedienteDetail) : view;
 
 /** The list's default order, and the filters people use most with it, are served by an index. */
 export const readModelIndexes: IndexPlan = {
@@ -114,7 +124,7 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
     ]);
     const stored: StoredViews = {
       listItem: list ? { view: listItemOf(list), position: positionOf(list.position) } : null,
-      detail: detail ? { view: detail.view, position: positionOf(detail.position) } : null,
+      detail: detail ? { view: detailOf(detail), position: positionOf(detail.position) } : null,
     };
     this.known.set(expedienteId, stored);
     return stored;
@@ -142,8 +152,10 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
         };
         lists.push({ document, noneStored });
       }
-      if (detail)
-        details.push({ document: { _id: expedienteId, position: at, view: detail }, noneStored });
+      if (detail) {
+        const document = { _id: expedienteId, position: at, view: JSON.stringify(detail) };
+        details.push({ document, noneStored });
+      }
     }
     // Both settled before a failure goes on: a retry must not race the other write.
     const written = await Promise.allSettled([
@@ -213,7 +225,8 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
   }
 
   async detail(expedienteId: string): Promise<ExpedienteDetail | null> {
-    return (await this.details.findOne({ _id: expedienteId }))?.view ?? null;
+    const document = await this.details.findOne({ _id: expedienteId });
+    return document ? detailOf(document) : null;
   }
 }
 
@@ -251,6 +264,14 @@ interface ToWrite<TDocument extends PositionedDocument> {
 const REPLACEMENTS_PER_BULK = 32;
 
 /**
+ * A rebuild's inserts go in bulk writes of this many, all at once: the store takes each bulk
+ * in order on one connection (FerretDB on one PostgreSQL backend), so that one bulk of a
+ * thousand kept one core busy while the other waited. With four at once, a rebuild on the
+ * test servers went from about 9,600 to 10,500 events a second.
+ */
+const INSERTS_PER_BULK = 250;
+
+/**
  * Inserts the views of which none was stored (one insert for all: a new expediente, or a
  * rebuild); every other view, and one whose insert met a view stored meanwhile, replaces the
  * stored one if that is older.
@@ -261,7 +282,11 @@ async function writeViews<TDocument extends PositionedDocument>(
 ): Promise<void> {
   const inserts = views.filter((view) => view.noneStored).map((view) => view.document);
   const replacements = views.filter((view) => !view.noneStored).map((view) => view.document);
-  const storedMeanwhile = await insertUnlessStored(collection, inserts);
+  const storedMeanwhile = (
+    await Promise.all(
+      chunksOf(inserts, INSERTS_PER_BULK).map((some) => insertUnlessStored(collection, some)),
+    )
+  ).flat();
   await replaceIfOlder(collection, [...replacements, ...storedMeanwhile]);
 }
 
@@ -285,8 +310,8 @@ async function replaceIfOlder<TDocument extends PositionedDocument>(
   collection: Collection<TDocument>,
   documents: readonly TDocument[],
 ): Promise<void> {
-  for (let start = 0; start < documents.length; start += REPLACEMENTS_PER_BULK) {
-    await refusedForKeyAmong(documents.slice(start, start + REPLACEMENTS_PER_BULK), (some) =>
+  for (const bulk of chunksOf(documents, REPLACEMENTS_PER_BULK)) {
+    await refusedForKeyAmong(bulk, (some) =>
       collection.bulkWrite(
         some.map((document) => ({
           replaceOne: {
