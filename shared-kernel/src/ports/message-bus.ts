@@ -8,6 +8,20 @@ export interface MessageContext {
 
 export type MessageHandler = (message: Envelope, context: MessageContext) => Promise<void>;
 
+/** A message with what its handler would be told of it. */
+export interface DeliveredMessage {
+  readonly message: Envelope;
+  readonly context: MessageContext;
+}
+
+/**
+ * Handles consecutive messages of one partition at once, leaving things as the handler would
+ * have left them after each in turn (one transaction for all of them, say, where the handler
+ * had one for each). It must be all or nothing, or leave what it did to be found done: when
+ * it throws, every one of them goes to the handler.
+ */
+export type BatchHandler = (messages: readonly DeliveredMessage[]) => Promise<void>;
+
 export interface RetryPolicy {
   /** Tries before the message goes to the dead-letter topic. */
   readonly maxAttempts: number;
@@ -26,6 +40,12 @@ export interface ConsumerOptions {
   readonly group: string;
   readonly topics: readonly string[];
   readonly handler: MessageHandler;
+  /**
+   * Where the bus has several messages of a partition in hand, it may give them here at once
+   * instead of to `handler` one by one; when this fails, or one of them breaks its contract,
+   * it gives them to `handler` one by one, which retries and dead-letters each on its own.
+   */
+  readonly batchHandler?: BatchHandler;
   readonly retry?: RetryPolicy;
   /** Where a new group starts: `earliest` (default) reads what was published before it. */
   readonly fromBeginning?: boolean;

@@ -31,6 +31,8 @@ export interface MessageBusHarness {
   injectRaw(topic: string, key: string, raw: string): Promise<void>;
   /** How a child process opens the same bus (the suite kills one mid-message). */
   readonly childBus: ChildBusSpec;
+  /** Whether its consumers give several messages at once to a batch handler. */
+  readonly handsBatches: boolean;
   /** How long a group may take to give a dead member's messages to another (Kafka waits out its session). */
   readonly takeoverTimeoutMs: number;
   /** Closes what the harness opened; the suite has closed its buses by then. */
@@ -261,21 +263,21 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
       expect(received.deliveries.map(({ context }) => context.attempt)).toEqual([1, 2, 3, 1]);
     });
 
-    describe('dead letters', () => {
-      const deadLettersOf = async (topic: string) => {
-        const dead = recorder();
-        await subscribe(bus, {
-          group: unique('dlq-reader'),
-          topics: [topics.deadLetter(topic)],
-          handler: dead.handler,
-        });
-        return {
-          dead,
-          payloads: (): DeadLetter[] =>
-            dead.deliveries.map(({ message }) => message.payload as DeadLetter),
-        };
+    const deadLettersOf = async (topic: string) => {
+      const dead = recorder();
+      await subscribe(bus, {
+        group: unique('dlq-reader'),
+        topics: [topics.deadLetter(topic)],
+        handler: dead.handler,
+      });
+      return {
+        dead,
+        payloads: (): DeadLetter[] =>
+          dead.deliveries.map(({ message }) => message.payload as DeadLetter),
       };
+    };
 
+    describe('dead letters', () => {
       it('sends a message whose handler keeps failing to <topic>.dlq and goes on', async () => {
         const topic = unique('poison');
         const group = unique('group');
@@ -343,6 +345,61 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
           'expediente-i',
           'expediente-i',
         ]);
+      });
+    });
+
+    describe('batch handler', () => {
+      /** Both handlers of a consumer, recording in one list what each was handed, in turn. */
+      const batchRecorder = (failBatches = false) => {
+        const handled: Array<{ readonly ids: string[]; readonly at: 'batch' | 'one' }> = [];
+        return {
+          handled,
+          handler: (async (message) => {
+            handled.push({ ids: [message.id], at: 'one' });
+          }) as MessageHandler,
+          batchHandler: async (messages: readonly Delivery[]) => {
+            if (failBatches) throw new Error('this batch cannot be taken at once');
+            handled.push({ ids: messages.map(({ message }) => message.id), at: 'batch' });
+          },
+          ids: () => handled.flatMap(({ ids }) => ids),
+        };
+      };
+
+      it('hands every message once and in order, several at once where the bus can', async () => {
+        const topic = unique('batched');
+        const sent = Array.from({ length: 40 }, (_, seq) => note('expediente-batch', seq));
+        // Published before the group starts: there are many in hand at its first fetch.
+        await bus.publish(topic, sent);
+        const received = batchRecorder();
+        await subscribe(bus, { group: unique('group'), topics: [topic], ...received });
+
+        await eventually(() => expect(received.ids()).toHaveLength(sent.length));
+        expect(received.ids()).toEqual(sent.map((message) => message.id));
+        const batches = received.handled.filter(({ at }) => at === 'batch');
+        if (harness.handsBatches) {
+          expect(batches.some(({ ids }) => ids.length > 1)).toBe(true);
+        } else {
+          expect(batches).toEqual([]);
+        }
+      });
+
+      it('gives the messages of a failing batch to the handler one by one, and dead-letters one that breaks its contract', async () => {
+        const topic = unique('batch-failing');
+        const sent = Array.from({ length: 10 }, (_, seq) => note('expediente-bf', seq));
+        const invalid = JSON.stringify({ ...note('expediente-bf', 99), payload: { seq: 'x' } });
+        await bus.publish(topic, sent.slice(0, 5));
+        await harness.injectRaw(topic, 'expediente-bf', invalid);
+        await bus.publish(topic, sent.slice(5));
+        const { dead, payloads } = await deadLettersOf(topic);
+        const received = batchRecorder(true);
+        await subscribe(bus, { group: unique('group'), topics: [topic], ...received });
+
+        await eventually(() => {
+          expect(received.ids()).toEqual(sent.map((message) => message.id));
+          expect(dead.deliveries).toHaveLength(1);
+        });
+        expect(received.handled.every(({ at }) => at === 'one')).toBe(true);
+        expect(payloads()[0].originalMessage).toEqual(invalid);
       });
     });
 

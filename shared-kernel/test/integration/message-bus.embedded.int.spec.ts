@@ -23,6 +23,7 @@ messageBusContract('EmbeddedMessageBus on a SQLite file', async () => {
       );
     },
     childBus: { adapter: 'embedded', file, pollIntervalMs },
+    handsBatches: true,
     takeoverTimeoutMs: 5_000,
     close: () => temp.dispose(),
   };

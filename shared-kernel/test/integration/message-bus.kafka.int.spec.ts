@@ -64,6 +64,7 @@ describeWithServer('kafka', 'KafkaMessageBus', (url) => {
         await raw.send({ topic, messages: [{ key, value }] });
       },
       childBus: { adapter: 'kafka', brokers, ...kafkaSecurity(), groupTiming },
+      handsBatches: true,
       takeoverTimeoutMs: 30_000,
       close: () => raw.disconnect(),
     };

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions } from '../../ports/message-bus';
 import { Logger, describeError } from '../../ports/logger';
-import { deliver, DeliveryOptions } from '../shared/message-delivery';
+import { deliver, deliverAtOnce, DeliveryOptions } from '../shared/message-delivery';
 import { pause, Wakeup } from '../shared/wakeup';
-import { EmbeddedBusStore, Lease } from './embedded-bus-store';
+import { EmbeddedBusStore, Lease, StoredMessage } from './embedded-bus-store';
 
 export interface EmbeddedConsumerTiming {
   /** Fallback poll for messages written by other processes and for free leases. */
@@ -28,7 +28,8 @@ interface Hold {
 /**
  * One member of a consumer group on the embedded bus. Per topic, the member holding the
  * group's lease delivers the messages one at a time in publish order (so per-key order holds
- * trivially); other members stand by and take over when it stops, dies or stalls past its lease.
+ * trivially), or a batch read at once to a batch handler; other members stand by and take
+ * over when it stops, dies or stalls past its lease.
  *
  * Like a Kafka consumer committing its offsets, the member writes where it has got to after
  * a short while (`positionSaveMs`), one commit for all its topics, and when it stops: one
@@ -119,6 +120,7 @@ export class EmbeddedGroupConsumer implements Consumer {
     const hold = this.holds.get(topic) ?? (await this.claim(topic));
     if (!hold) return 0;
     const batch = await this.store.pending(topic, hold.position, this.timing.batchSize);
+    if (await this.deliveredAtOnce(topic, hold, batch)) return batch.length;
     let delivered = 0;
     for (const message of batch) {
       if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) break;
@@ -144,6 +146,23 @@ export class EmbeddedGroupConsumer implements Consumer {
       delivered++;
     }
     return delivered;
+  }
+
+  /** True once the batch handler, where there is one, has handled all of `batch` at once. */
+  private async deliveredAtOnce(
+    topic: string,
+    hold: Hold,
+    batch: readonly StoredMessage[],
+  ): Promise<boolean> {
+    const { batchHandler } = this.delivery;
+    if (!batchHandler || batch.length < 2) return false;
+    if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) return false;
+    const received = batch.map(({ key, raw }) => ({ topic, key, raw }));
+    const delivery = { ...this.delivery, batchHandler, signal: this.stopping.signal };
+    if (!(await deliverAtOnce(received, delivery))) return false;
+    hold.position = batch[batch.length - 1].sequence;
+    this.saveSoon();
+    return true;
   }
 
   private async claim(topic: string): Promise<Hold | undefined> {

@@ -193,6 +193,7 @@ export class EmbeddedMessageBus implements MessageBus {
       {
         group: options.group,
         handler: options.handler,
+        batchHandler: options.batchHandler,
         retry: options.retry ?? defaultRetryPolicy,
         validator: this.validator,
         envelopes: this.envelopes,

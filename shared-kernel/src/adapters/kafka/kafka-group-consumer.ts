@@ -1,16 +1,29 @@
-import { EachBatchPayload, Consumer as KafkaConsumer } from 'kafkajs';
+import { EachBatchPayload, Consumer as KafkaConsumer, KafkaMessage } from 'kafkajs';
 import { DeadLetter } from '../../messaging/dead-letter';
 import { Envelope } from '../../messaging/envelope';
 import { topics } from '../../messaging/topics';
 import { describeError } from '../../ports/logger';
 import { Consumer, ConsumerOptions } from '../../ports/message-bus';
-import { deliver, DeliveryOptions } from '../shared/message-delivery';
+import { chunksOf } from '../shared/chunks';
+import {
+  deliver,
+  deliverAtOnce,
+  DeliveryOptions,
+  ReceivedMessage,
+} from '../shared/message-delivery';
+
+/**
+ * The most messages a batch handler is given at once: a fetch may bring thousands, and one
+ * transaction of a few hundred already serves most of what batching saves.
+ */
+const MESSAGES_AT_ONCE = 500;
 
 export type DeadLetterSender = (topic: string, deadLetter: Envelope<DeadLetter>) => Promise<void>;
 
 /**
- * One member of a Kafka consumer group. It handles the messages of a fetched batch of a
- * partition one at a time, so retrying in place keeps the order of a key. An offset is
+ * One member of a Kafka consumer group. It hands the messages of a fetched batch of a
+ * partition to the batch handler, where there is one, a few hundred at a time, or else one
+ * at a time, so retrying in place keeps the order of a key. An offset is
  * resolved only after its message was handled or dead-lettered, and what is resolved is
  * committed `commitIntervalMs` later, one commit for whatever was resolved meanwhile, and
  * when the member stops or its group rebalances. A commit is a request and a write of the
@@ -101,25 +114,50 @@ export class KafkaGroupConsumer implements Consumer {
     return this.stopped;
   }
 
-  private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) {
+  private async handle(payload: EachBatchPayload) {
+    const { batch, resolveOffset, heartbeat } = payload;
     const { topic, partition } = batch;
-    for (const message of batch.messages) {
-      // Stopping, or the group moved the partition: the rest stays unresolved, uncommitted.
-      if (this.stopping.signal.aborted || !isRunning() || isStale()) return;
-      const outcome = await deliver(
-        { topic, key: message.key?.toString() || null, raw: message.value?.toString() ?? '' },
-        { ...this.delivery, signal: this.stopping.signal, betweenAttempts: heartbeat },
-      );
+    const received = (message: KafkaMessage): ReceivedMessage => ({
+      topic,
+      key: message.key?.toString() || null,
+      raw: message.value?.toString() ?? '',
+    });
+    /** Offsets are committed from what is resolved, at any moment after this. */
+    const resolve = async (offset: string) => {
+      await this.options.durable?.();
+      resolveOffset(offset);
+      if (this.keepsPosition) this.commitLater({ topic, partition, offset });
+      await heartbeat();
+    };
+    let oneByOne = batch.messages;
+    const { batchHandler } = this.delivery;
+    if (batchHandler) {
+      for (const some of chunksOf(batch.messages, MESSAGES_AT_ONCE)) {
+        if (this.leaving(payload)) return;
+        const delivery = { ...this.delivery, batchHandler, signal: this.stopping.signal };
+        if (some.length < 2 || !(await deliverAtOnce(some.map(received), delivery))) break;
+        await resolve(some[some.length - 1].offset);
+        oneByOne = oneByOne.slice(some.length);
+      }
+    }
+    for (const message of oneByOne) {
+      if (this.leaving(payload)) return;
+      const outcome = await deliver(received(message), {
+        ...this.delivery,
+        signal: this.stopping.signal,
+        betweenAttempts: heartbeat,
+      });
       if (outcome.kind === 'abandoned') return;
       if (outcome.kind === 'dead-lettered') {
         await this.sendDeadLetter(topics.deadLetter(topic), outcome.deadLetter);
       }
-      // Offsets are committed from what is resolved, at any moment after this.
-      await this.options.durable?.();
-      resolveOffset(message.offset);
-      if (this.keepsPosition) this.commitLater({ topic, partition, offset: message.offset });
-      await heartbeat();
+      await resolve(message.offset);
     }
+  }
+
+  /** Stopping, or the group moved the partition: the rest stays unresolved, uncommitted. */
+  private leaving({ isRunning, isStale }: EachBatchPayload): boolean {
+    return this.stopping.signal.aborted || !isRunning() || isStale();
   }
 
   private commitLater(offset: ResolvedOffset): void {

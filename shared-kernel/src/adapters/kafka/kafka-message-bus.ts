@@ -142,6 +142,7 @@ export class KafkaMessageBus implements MessageBus {
       {
         group: options.group,
         handler: options.handler,
+        batchHandler: options.batchHandler,
         retry: options.retry ?? defaultRetryPolicy,
         validator: this.validator,
         envelopes: this.envelopes,

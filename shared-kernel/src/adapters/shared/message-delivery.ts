@@ -6,7 +6,12 @@
  */
 import { DeadLetter, deadLetterFor, MessageValidator } from '../../messaging/dead-letter';
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
-import { MessageHandler, RetryPolicy } from '../../ports/message-bus';
+import {
+  BatchHandler,
+  DeliveredMessage,
+  MessageHandler,
+  RetryPolicy,
+} from '../../ports/message-bus';
 import { Logger, describeError } from '../../ports/logger';
 import { contextOf, inSpan, SpanKind } from './tracing';
 import { pause } from './wakeup';
@@ -29,6 +34,7 @@ export type DeliveryOutcome =
 export interface DeliveryOptions {
   readonly group: string;
   readonly handler: MessageHandler;
+  readonly batchHandler?: BatchHandler;
   readonly retry: RetryPolicy;
   readonly validator: MessageValidator;
   readonly envelopes: EnvelopeFactory;
@@ -50,6 +56,56 @@ const parse = (raw: string): { ok: true; value: unknown } | { ok: false; reason:
   }
 };
 
+const validated = (message: ReceivedMessage, validator: MessageValidator) => {
+  const parsed = parse(message.raw);
+  return parsed.ok ? validator.validate(parsed.value) : parsed;
+};
+
+/**
+ * Hands consecutive messages of a partition to the batch handler at once, as first
+ * deliveries: true once it has handled them all. False when one of them breaks its contract
+ * or the batch handler fails; nothing is acknowledged then, and the adapter delivers each
+ * one (`deliver`), which dead-letters the one that breaks its contract and retries a failing
+ * one on its own. The batch is one span, linked to the trace of each message.
+ */
+export async function deliverAtOnce(
+  messages: readonly ReceivedMessage[],
+  options: DeliveryOptions & { readonly batchHandler: BatchHandler },
+): Promise<boolean> {
+  const delivered: DeliveredMessage[] = [];
+  for (const message of messages) {
+    const validation = validated(message, options.validator);
+    if (!validation.ok) return false;
+    delivered.push({ message: validation.envelope, context: { topic: message.topic, attempt: 1 } });
+  }
+  try {
+    await inSpan(
+      `${messages[0].topic} process`,
+      SpanKind.CONSUMER,
+      {
+        'messaging.destination.name': messages[0].topic,
+        'messaging.consumer.group.name': options.group,
+        'messaging.batch.message_count': messages.length,
+      },
+      () => options.batchHandler(delivered),
+      contextOf(undefined),
+      delivered.map(({ message }) => contextOf(message.traceparent)),
+    );
+    return true;
+  } catch (error) {
+    options.logger.warn(
+      {
+        topic: messages[0].topic,
+        group: options.group,
+        messages: messages.length,
+        reason: describeError(error),
+      },
+      'a batch of messages failed at once; they are handled one by one',
+    );
+    return false;
+  }
+}
+
 export async function deliver(
   message: ReceivedMessage,
   options: DeliveryOptions,
@@ -64,8 +120,7 @@ export async function deliver(
     return { kind: 'dead-lettered', deadLetter: deadLetterFor(envelopes, undeliverable) };
   };
 
-  const parsed = parse(message.raw);
-  const validation = parsed.ok ? validator.validate(parsed.value) : parsed;
+  const validation = validated(message, validator);
   if (!validation.ok) return giveUp(`invalid message: ${validation.reason}`, 0);
   const { envelope } = validation;
 

@@ -86,8 +86,14 @@ export async function inSpan<T>(
   attributes: Record<string, string | number>,
   work: (span: Span) => Promise<T>,
   parent: Context = context.active(),
+  /** The traces of what the work serves besides its parent (the messages of a batch). */
+  linked: readonly Context[] = [],
 ): Promise<T> {
-  return tracer().startActiveSpan(name, { kind, attributes }, parent, async (span) => {
+  const links = linked.flatMap((each) => {
+    const spanContext = trace.getSpanContext(each);
+    return spanContext ? [{ context: spanContext }] : [];
+  });
+  return tracer().startActiveSpan(name, { kind, attributes, links }, parent, async (span) => {
     try {
       return await work(span);
     } catch (error) {
