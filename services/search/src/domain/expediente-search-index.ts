@@ -31,10 +31,11 @@ export interface ExpedienteSearchIndex {
   /** Empties the index and moves to the next generation, as one step; returns it. */
   startNextGeneration(): Promise<number>;
   /**
-   * Applies `change` to the current entry once per generation and message: the record that
-   * the message was applied commits with the entry, so a redelivered message changes nothing.
+   * Applies each update's `change`, in order, to the current entry once per generation and
+   * message, all of them as one step: the record that a message was applied commits with the
+   * entries, so a redelivered message changes nothing. The outcomes, in the same order.
    */
-  update(update: IndexUpdate): Promise<IndexUpdateOutcome>;
+  update(updates: readonly IndexUpdate[]): Promise<IndexUpdateOutcome[]>;
   /**
    * Resolves once every update so far is on the disk: an update may answer before (a power
    * cut then loses it, and the message is delivered again, since the consumer's position is

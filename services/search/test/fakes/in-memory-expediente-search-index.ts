@@ -29,20 +29,17 @@ export class InMemoryExpedienteSearchIndex implements ExpedienteSearchIndex {
     return this.generation;
   }
 
-  async update({
-    generation,
-    messageId,
-    expedienteId,
-    change,
-  }: IndexUpdate): Promise<IndexUpdateOutcome> {
-    if (generation !== this.generation) return 'stale';
-    const key = `${generation}/${messageId}`;
-    if (this.applied.has(key)) return 'duplicate';
-    this.applied.add(key);
-    const next = change(this.entries.get(expedienteId) ?? null);
-    if (next) this.entries.set(expedienteId, next);
-    else this.entries.delete(expedienteId);
-    return 'applied';
+  async update(updates: readonly IndexUpdate[]): Promise<IndexUpdateOutcome[]> {
+    return updates.map(({ generation, messageId, expedienteId, change }) => {
+      if (generation !== this.generation) return 'stale';
+      const key = `${generation}/${messageId}`;
+      if (this.applied.has(key)) return 'duplicate';
+      this.applied.add(key);
+      const next = change(this.entries.get(expedienteId) ?? null);
+      if (next) this.entries.set(expedienteId, next);
+      else this.entries.delete(expedienteId);
+      return 'applied';
+    });
   }
 
   async find(expedienteId: string): Promise<IndexedExpediente | null> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExpedienteSearchIndex } from '../../src/domain/expediente-search-index';
+import { ExpedienteSearchIndex, IndexUpdate } from '../../src/domain/expediente-search-index';
 import { DatosDeExpediente, IndexedExpediente } from '../../src/domain/indexed-expediente';
 import { SearchFilters, SearchPage, searchTerms } from '../../src/domain/search';
 import { fases } from '../mothers/expediente-history.mother';
@@ -102,8 +102,11 @@ export function expedienteSearchIndexContract(open: () => Promise<IndexUnderTest
 
   afterEach(() => subject.dispose());
 
+  /** One update on its own: its outcome. */
+  const updateOne = async (update: IndexUpdate) => (await index.update([update]))[0];
+
   const put = (view: IndexedExpediente, generation = 1) =>
-    index.update({
+    updateOne({
       generation,
       messageId: randomUUID(),
       expedienteId: view.expedienteId,
@@ -135,8 +138,8 @@ export function expedienteSearchIndexContract(open: () => Promise<IndexUnderTest
       const change = jest.fn(() => view);
       const update = { generation: 1, messageId, expedienteId: view.expedienteId, change };
 
-      expect(await index.update(update)).toBe('applied');
-      expect(await index.update({ ...update, change: () => null })).toBe('duplicate');
+      expect(await updateOne(update)).toBe('applied');
+      expect(await updateOne({ ...update, change: () => null })).toBe('duplicate');
 
       expect(change).toHaveBeenCalledWith(null);
       expect(await index.find(view.expedienteId)).toEqual(view);
@@ -147,7 +150,7 @@ export function expedienteSearchIndexContract(open: () => Promise<IndexUnderTest
       const edited = { ...view, datos: { ...view.datos!, descripcion: 'Vertido al río' } };
       const change = jest.fn(() => edited);
 
-      await index.update({
+      await updateOne({
         generation: 1,
         messageId: randomUUID(),
         expedienteId: view.expedienteId,
@@ -163,7 +166,7 @@ export function expedienteSearchIndexContract(open: () => Promise<IndexUnderTest
     it('removes the entry when the change returns nothing', async () => {
       await put(view);
 
-      await index.update({
+      await updateOne({
         generation: 1,
         messageId: randomUUID(),
         expedienteId: view.expedienteId,
@@ -182,16 +185,70 @@ export function expedienteSearchIndexContract(open: () => Promise<IndexUnderTest
     it('starts the next generation empty, where every message applies anew', async () => {
       const messageId = randomUUID();
       const update = { messageId, expedienteId: view.expedienteId, change: () => view };
-      await index.update({ ...update, generation: 1 });
+      await updateOne({ ...update, generation: 1 });
 
       expect(await index.startNextGeneration()).toBe(2);
 
       expect(await index.currentGeneration()).toBe(2);
       expect(await index.find(view.expedienteId)).toBeNull();
       expect((await search()).total).toBe(0);
-      expect(await index.update({ ...update, generation: 1 })).toBe('stale');
-      expect(await index.update({ ...update, generation: 2 })).toBe('applied');
+      expect(await updateOne({ ...update, generation: 1 })).toBe('stale');
+      expect(await updateOne({ ...update, generation: 2 })).toBe('applied');
       expect(await index.find(view.expedienteId)).toEqual(view);
+    });
+  });
+
+  describe('updates in a batch', () => {
+    const { pozo, web } = dataset;
+    const changing = (
+      expedienteId: string,
+      change: IndexUpdate['change'],
+      messageId = randomUUID(),
+    ) => ({
+      generation: 1,
+      messageId,
+      expedienteId,
+      change,
+    });
+
+    it('applies them in order, each message once, as the same updates one by one would', async () => {
+      await put(web);
+      const opened = changing(pozo.expedienteId, () => pozo);
+      const edited = { ...pozo, datos: { ...pozo.datos!, descripcion: 'Vertido al río' } };
+      const edit = jest.fn(() => edited);
+
+      const outcomes = await index.update([
+        opened,
+        changing(pozo.expedienteId, edit),
+        changing(web.expedienteId, () => null),
+        // Published twice: the second is the same message.
+        { ...opened, change: () => null },
+        { ...opened, generation: 2 },
+      ]);
+
+      expect(outcomes).toEqual(['applied', 'applied', 'applied', 'duplicate', 'stale']);
+      expect(edit).toHaveBeenCalledWith(pozo);
+      expect(await index.find(pozo.expedienteId)).toEqual(edited);
+      expect(await index.find(web.expedienteId)).toBeNull();
+      expect((await search('vertido')).total).toBe(1);
+      expect(await index.update([opened, changing(web.expedienteId, () => web)])).toEqual([
+        'duplicate',
+        'applied',
+      ]);
+      expect(await index.find(web.expedienteId)).toEqual(web);
+    });
+
+    it('stores an entry removed and made again within one batch as made last', async () => {
+      await put(pozo);
+      const again = { ...pozo, datos: { ...pozo.datos!, descripcion: 'Pozo, otra vez' } };
+
+      await index.update([
+        changing(pozo.expedienteId, () => null),
+        changing(pozo.expedienteId, (current) => (current === null ? again : pozo)),
+      ]);
+
+      expect(await index.find(pozo.expedienteId)).toEqual(again);
+      expect((await search('otra')).total).toBe(1);
     });
   });
 

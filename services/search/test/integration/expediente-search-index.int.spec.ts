@@ -23,12 +23,14 @@ describe('SqliteExpedienteSearchIndex (FTS5)', () => {
     const index = new SqliteExpedienteSearchIndex(database.db);
     await index.migrate();
     const put = (view: IndexedExpediente) =>
-      index.update({
-        generation: 1,
-        messageId: randomUUID(),
-        expedienteId: view.expedienteId,
-        change: () => view,
-      });
+      index.update([
+        {
+          generation: 1,
+          messageId: randomUUID(),
+          expedienteId: view.expedienteId,
+          change: () => view,
+        },
+      ]);
     // FTS5 writes a segment of the text index for each transaction that changes it.
     const segments = async () =>
       (
@@ -89,17 +91,19 @@ describeWithServerAs('mysql', 'search', 'MysqlExpedienteSearchIndex (FULLTEXT)',
     const expedienteId = randomUUID();
     // Each message adds one document, as a document's events do, on either replica.
     const addDocument = (index: MysqlExpedienteSearchIndex, nombre: string) =>
-      index.update({
-        generation: 1,
-        messageId: randomUUID(),
-        expedienteId,
-        change: (view) => ({
+      index.update([
+        {
+          generation: 1,
+          messageId: randomUUID(),
           expedienteId,
-          datos: view?.datos ?? null,
-          documentos: [...(view?.documentos ?? []), { documentId: nombre, nombre, version: 1 }],
-          actualizadoAt: '2024-02-01T09:30:00.000Z',
-        }),
-      });
+          change: (view) => ({
+            expedienteId,
+            datos: view?.datos ?? null,
+            documentos: [...(view?.documentos ?? []), { documentId: nombre, nombre, version: 1 }],
+            actualizadoAt: '2024-02-01T09:30:00.000Z',
+          }),
+        },
+      ]);
     try {
       await addDocument(replicas[0], 'first');
       const nombres = Array.from({ length: 20 }, (_, index) => `doc-${index}`);

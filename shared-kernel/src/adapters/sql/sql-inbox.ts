@@ -35,14 +35,52 @@ export class SqlInbox implements Inbox<SqlExecutor> {
   constructor(private readonly now: () => number = Date.now) {}
 
   async markProcessed(tx: SqlExecutor, consumer: string, messageId: string): Promise<boolean> {
-    if (consumer.length > maxLength || messageId.length > maxLength) {
-      throw new RangeError(`inbox consumer and message id must be at most ${maxLength} characters`);
-    }
+    checkLength(consumer, messageId);
     const insert = tx.dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
     const result = await tx.execute(
       `${insert} INTO inbox (consumer, message_id, processed_at) VALUES (?, ?, ?)`,
       [consumer, messageId, this.now()],
     );
     return result.affectedRows === 1;
+  }
+
+  /**
+   * Marks several messages at once (two statements, one for a single message): the ids this
+   * consumer had not handled before. One that another transaction marks meanwhile makes the
+   * insert, and so the caller's transaction, fail.
+   */
+  async markAllProcessed(
+    tx: SqlExecutor,
+    consumer: string,
+    messageIds: readonly string[],
+  ): Promise<Set<string>> {
+    const ids = [...new Set(messageIds)];
+    if (ids.length <= 1) {
+      const fresh = await Promise.all(ids.map((id) => this.markProcessed(tx, consumer, id)));
+      return new Set(ids.filter((_, index) => fresh[index]));
+    }
+    checkLength(consumer, ...ids);
+    const handled = await tx.query<{ message_id: string }>(
+      `SELECT message_id FROM inbox
+       WHERE consumer = ? AND message_id IN (${ids.map(() => '?').join(', ')})`,
+      [consumer, ...ids],
+    );
+    const before = new Set(handled.map((row) => row.message_id));
+    const fresh = ids.filter((id) => !before.has(id));
+    if (fresh.length > 0) {
+      const processedAt = this.now();
+      await tx.execute(
+        `INSERT INTO inbox (consumer, message_id, processed_at)
+         VALUES ${fresh.map(() => '(?, ?, ?)').join(', ')}`,
+        fresh.flatMap((id) => [consumer, id, processedAt]),
+      );
+    }
+    return new Set(fresh);
+  }
+}
+
+function checkLength(...values: readonly string[]): void {
+  if (values.some((value) => value.length > maxLength)) {
+    throw new RangeError(`inbox consumer and message id must be at most ${maxLength} characters`);
   }
 }

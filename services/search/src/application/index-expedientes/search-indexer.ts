@@ -1,16 +1,18 @@
 import {
   Consumer,
+  DeliveredMessage,
   describeError,
   Envelope,
   Logger,
   MessageBus,
-  MessageContext,
 } from '@expedientes/shared-kernel';
 import {
   ExpedienteSearchIndex,
   indexConsumerGroup,
+  IndexUpdate,
   IndexUpdateOutcome,
 } from '../../domain/expediente-search-index';
+import { IndexedExpediente } from '../../domain/indexed-expediente';
 import { evolve, expedienteIdOf, indexedTopics } from './expediente-projection';
 
 /** What became of one message: an index update outcome, or `ignored` (not about an expediente). */
@@ -68,20 +70,24 @@ export class SearchIndexer {
     });
   }
 
-  private async handle(generation: number, event: Envelope, context: MessageContext) {
-    const expedienteId = expedienteIdOf(event);
-    const outcome: IndexingOutcome =
-      expedienteId === null
-        ? 'ignored'
-        : await this.index.update({
-            generation,
-            messageId: event.id,
-            expedienteId,
-            change: (view) => evolve(view, event),
-          });
-    this.observe(event, context.topic, outcome);
+  /** Indexes the messages in order, as one update of the index. */
+  private async handle(generation: number, messages: readonly DeliveredMessage[]) {
+    const about = messages.map(({ message }) => expedienteIdOf(message));
+    const updates = messages.flatMap(({ message }, index): IndexUpdate[] => {
+      const expedienteId = about[index];
+      if (expedienteId === null) return [];
+      const change = (view: IndexedExpediente | null) => evolve(view, message);
+      return [{ generation, messageId: message.id, expedienteId, change }];
+    });
+    const applied = await this.index.update(updates);
+    const outcomes = about.map((id): IndexingOutcome =>
+      id === null ? 'ignored' : applied.shift()!,
+    );
+    for (const [index, { message, context }] of messages.entries()) {
+      this.observe(message, context.topic, outcomes[index]);
+    }
     // Not awaited: moving to another group stops this consumer, which waits for this handler.
-    if (outcome === 'stale') void this.followCurrentGeneration();
+    if (outcomes.includes('stale')) void this.followCurrentGeneration();
   }
 
   private followCurrentGeneration(): Promise<void> {
@@ -107,7 +113,8 @@ export class SearchIndexer {
       group: indexConsumerGroup(generation),
       topics: indexedTopics,
       fromBeginning: true,
-      handler: (event, context) => this.handle(generation, event, context),
+      handler: (message, context) => this.handle(generation, [{ message, context }]),
+      batchHandler: (messages) => this.handle(generation, messages),
       durable: () => this.index.durable(),
     });
     this.subscription = { generation, consumer };

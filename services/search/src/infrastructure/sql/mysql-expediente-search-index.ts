@@ -1,6 +1,5 @@
 import { Migration, MysqlDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  ENTRY_SQL,
   generationTable,
   SqlExpedienteSearchIndex,
   TextMatch,
@@ -54,10 +53,10 @@ export class MysqlExpedienteSearchIndex extends SqlExpedienteSearchIndex {
   // A shared lock: updates run side by side, and a rebuild waits for them (and they for it).
   protected readonly generationForUpdateSql =
     'SELECT generation FROM search_index_generation WHERE id = 1 LOCK IN SHARE MODE';
-  // The row's write lock, and the latest committed entry rather than the transaction's
+  // The rows' write locks, and the latest committed entries rather than the transaction's
   // snapshot. Two first updates of one expediente may then deadlock on the gap before its
-  // row: InnoDB refuses one, and its consumer tries the message again.
-  protected readonly entryForUpdateSql = `${ENTRY_SQL} FOR UPDATE`;
+  // row: InnoDB refuses one, and its consumer tries its messages again.
+  protected readonly lockForUpdate = ' FOR UPDATE';
 
   constructor(db: MysqlDatabase) {
     super(db, mysqlMigrations);

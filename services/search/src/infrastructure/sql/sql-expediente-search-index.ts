@@ -5,6 +5,7 @@ import {
   SqlDatabase,
   SqlExecutor,
   SqlInbox,
+  SqlDialect,
   SqlParam,
   TransactionOptions,
 } from '@expedientes/shared-kernel/adapters/sql';
@@ -52,9 +53,6 @@ interface EntryRow {
 /** An index update is redone when lost: the consumer's position is recorded after `durable()`. */
 const redoneIfLost: TransactionOptions = { redoneIfLost: true };
 
-/** One expediente's entry; each store adds how an update locks it (`entryForUpdateSql`). */
-export const ENTRY_SQL = 'SELECT entry FROM search_expedientes WHERE expediente_id = ?';
-
 const found = (row: EntryRow): FoundExpediente => JSON.parse(row.entry) as FoundExpediente;
 
 /** The values of the columns that follow from an entry, in `entryColumns` order. */
@@ -78,6 +76,12 @@ const entryColumns = [
   'estado',
   'creado_at',
 ];
+
+/** An entry written over the stored one, if there is one: its columns all take the new values. */
+const upsertSql: Record<SqlDialect, string> = {
+  mysql: `ON DUPLICATE KEY UPDATE ${entryColumns.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
+  sqlite: `ON CONFLICT (expediente_id) DO UPDATE SET ${entryColumns.map((column) => `${column} = excluded.${column}`).join(', ')}`,
+};
 
 const filterConditions = (filters: SearchFilters): SqlFragment[] => {
   const conditions: SqlFragment[] = [{ sql: 'e.estado IS NOT NULL', params: [] }];
@@ -124,11 +128,11 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
   protected abstract readonly generationForUpdateSql: string;
 
   /**
-   * Reads an expediente's entry inside an update's transaction, so that another update of it
-   * (another replica's, from another topic) waits until this one commits: each folds its
-   * event into what the other stored, and neither change is lost.
+   * What a read of entries inside an update's transaction ends with, so that another update
+   * of them (another replica's, from another topic) waits until this one commits: each folds
+   * its events into what the other stored, and no change is lost.
    */
-  protected abstract readonly entryForUpdateSql: string;
+  protected abstract readonly lockForUpdate: string;
 
   /** Creates or upgrades its tables and the inbox's. */
   async migrate(): Promise<void> {
@@ -159,39 +163,31 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
     });
   }
 
-  update({
-    generation,
-    messageId,
-    expedienteId,
-    change,
-  }: IndexUpdate): Promise<IndexUpdateOutcome> {
+  update(updates: readonly IndexUpdate[]): Promise<IndexUpdateOutcome[]> {
+    if (updates.length === 0) return Promise.resolve([]);
     return this.db.transaction(async (tx) => {
-      if ((await this.generationIn(tx, this.generationForUpdateSql)) !== generation) return 'stale';
-      if (!(await this.inbox.markProcessed(tx, indexConsumerGroup(generation), messageId))) {
-        return 'duplicate';
-      }
-      const current = await this.entryIn(tx, expedienteId, this.entryForUpdateSql);
-      const next = change(current);
-      if (next === null) {
-        if (current) {
-          await tx.execute('DELETE FROM search_expedientes WHERE expediente_id = ?', [
-            expedienteId,
-          ]);
-        }
-      } else if (current) {
-        await tx.execute(
-          `UPDATE search_expedientes SET ${entryColumns.map((column) => `${column} = ?`).join(', ')}
-           WHERE expediente_id = ?`,
-          [...columnsOf(next), expedienteId],
-        );
-      } else {
-        await tx.execute(
-          `INSERT INTO search_expedientes (expediente_id, ${entryColumns.join(', ')})
-           VALUES (?, ${entryColumns.map(() => '?').join(', ')})`,
-          [expedienteId, ...columnsOf(next)],
-        );
-      }
-      return 'applied';
+      const generation = await this.generationIn(tx, this.generationForUpdateSql);
+      const current = updates.filter((update) => update.generation === generation);
+      const fresh = await this.inbox.markAllProcessed(
+        tx,
+        indexConsumerGroup(generation),
+        current.map((update) => update.messageId),
+      );
+      const entries = await this.entriesIn(tx, [
+        ...new Set(current.map((update) => update.expedienteId)),
+      ]);
+      const stored = new Set(entries.keys());
+      const changed = new Set<string>();
+      const outcomes = updates.map((update): IndexUpdateOutcome => {
+        if (update.generation !== generation) return 'stale';
+        // A message twice in one batch (published again) is applied once.
+        if (!fresh.delete(update.messageId)) return 'duplicate';
+        entries.set(update.expedienteId, update.change(entries.get(update.expedienteId) ?? null));
+        changed.add(update.expedienteId);
+        return 'applied';
+      });
+      await this.store(tx, changed, entries, stored);
+      return outcomes;
     }, redoneIfLost);
   }
 
@@ -199,8 +195,12 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
     return this.flushed();
   }
 
-  find(expedienteId: string): Promise<IndexedExpediente | null> {
-    return this.entryIn(this.db, expedienteId, ENTRY_SQL);
+  async find(expedienteId: string): Promise<IndexedExpediente | null> {
+    const [row] = await this.db.query<EntryRow>(
+      'SELECT entry FROM search_expedientes WHERE expediente_id = ?',
+      [expedienteId],
+    );
+    return row ? (JSON.parse(row.entry) as IndexedExpediente) : null;
   }
 
   async search({ terms, filters, page, pageSize }: SearchQuery): Promise<SearchPage> {
@@ -242,12 +242,51 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
     return Number(row.generation);
   }
 
-  private async entryIn(
-    executor: SqlExecutor,
-    expedienteId: string,
-    sql: string,
-  ): Promise<IndexedExpediente | null> {
-    const [row] = await executor.query<EntryRow>(sql, [expedienteId]);
-    return row ? (JSON.parse(row.entry) as IndexedExpediente) : null;
+  /**
+   * The stored entries of these expedientes, each row's write lock taken (see
+   * `lockForUpdate`); absent ones have none.
+   */
+  private async entriesIn(
+    tx: SqlExecutor,
+    expedienteIds: readonly string[],
+  ): Promise<Map<string, IndexedExpediente | null>> {
+    if (expedienteIds.length === 0) return new Map();
+    const rows = await tx.query<EntryRow & { expediente_id: string }>(
+      `SELECT expediente_id, entry FROM search_expedientes
+       WHERE expediente_id IN (${expedienteIds.map(() => '?').join(', ')})${this.lockForUpdate}`,
+      expedienteIds,
+    );
+    return new Map(
+      rows.map((row) => [row.expediente_id, JSON.parse(row.entry) as IndexedExpediente]),
+    );
+  }
+
+  /** Writes the entries `changed`: deleted, inserted or replaced, as few statements as it takes. */
+  private async store(
+    tx: SqlExecutor,
+    changed: ReadonlySet<string>,
+    entries: ReadonlyMap<string, IndexedExpediente | null>,
+    stored: ReadonlySet<string>,
+  ): Promise<void> {
+    const removed = [...changed].filter((id) => entries.get(id) === null && stored.has(id));
+    const kept = [...changed].flatMap((id) => {
+      const entry = entries.get(id);
+      return entry ? [[id, entry] as const] : [];
+    });
+    if (removed.length > 0) {
+      await tx.execute(
+        `DELETE FROM search_expedientes
+         WHERE expediente_id IN (${removed.map(() => '?').join(', ')})`,
+        removed,
+      );
+    }
+    if (kept.length > 0) {
+      const row = `(?, ${entryColumns.map(() => '?').join(', ')})`;
+      await tx.execute(
+        `INSERT INTO search_expedientes (expediente_id, ${entryColumns.join(', ')})
+         VALUES ${kept.map(() => row).join(', ')} ${upsertSql[tx.dialect]}`,
+        kept.flatMap(([id, entry]) => [id, ...columnsOf(entry)]),
+      );
+    }
   }
 }

@@ -1,6 +1,5 @@
 import { Migration, SqliteDatabase } from '@expedientes/shared-kernel/adapters/sql';
 import {
-  ENTRY_SQL,
   generationTable,
   SqlExpedienteSearchIndex,
   TextMatch,
@@ -82,7 +81,7 @@ export class SqliteExpedienteSearchIndex extends SqlExpedienteSearchIndex {
   // SQLite runs one write transaction at a time: a plain read is as good as a lock.
   protected readonly generationForUpdateSql =
     'SELECT generation FROM search_index_generation WHERE id = 1';
-  protected readonly entryForUpdateSql = ENTRY_SQL;
+  protected readonly lockForUpdate = '';
 
   constructor(db: SqliteDatabase) {
     super(db, sqliteMigrations);
