@@ -268,6 +268,20 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
 
       expect(await Promise.all([first, second])).toEqual([true, false]);
     });
+
+    it('marks several messages at once, telling which it had not handled before', async () => {
+      const [seen, fresh, twice] = [randomUUID(), randomUUID(), randomUUID()];
+      const markAll = (ids: string[]) =>
+        db.transaction((tx) => inbox.markAllProcessed(tx, 'consumer', ids));
+      await db.transaction((tx) => inbox.markProcessed(tx, 'consumer', seen));
+
+      expect(await markAll([seen, fresh, twice, twice])).toEqual(new Set([fresh, twice]));
+      expect(await markAll([fresh, twice])).toEqual(new Set());
+      expect(await markAll([])).toEqual(new Set());
+      const alone = randomUUID();
+      expect(await markAll([alone])).toEqual(new Set([alone]));
+      expect(await markAll([alone])).toEqual(new Set());
+    });
   });
 }
 
