@@ -10,3 +10,4 @@ export * from './sql-inbox';
 export * from './sql-saga-store';
 export * from './sql-event-store';
 export * from './merge-sqlite-files';
+export * from './statement-shapes';

@@ -1,5 +1,6 @@
 import { Inbox } from '../../ports/outbox-inbox';
 import { Migration, SqlExecutor } from './sql-database';
+import { inList, inPowersOfTwo } from './statement-shapes';
 
 /** Apply with `database.migrate('inbox', inboxMigrations)`. */
 export const inboxMigrations: readonly Migration[] = [
@@ -60,19 +61,19 @@ export class SqlInbox implements Inbox<SqlExecutor> {
       return new Set(ids.filter((_, index) => fresh[index]));
     }
     checkLength(consumer, ...ids);
+    const among = inList(ids);
     const handled = await tx.query<{ message_id: string }>(
-      `SELECT message_id FROM inbox
-       WHERE consumer = ? AND message_id IN (${ids.map(() => '?').join(', ')})`,
-      [consumer, ...ids],
+      `SELECT message_id FROM inbox WHERE consumer = ? AND message_id IN ${among.sql}`,
+      [consumer, ...among.params],
     );
     const before = new Set(handled.map((row) => row.message_id));
     const fresh = ids.filter((id) => !before.has(id));
-    if (fresh.length > 0) {
-      const processedAt = this.now();
+    const processedAt = this.now();
+    for (const some of inPowersOfTwo(fresh)) {
       await tx.execute(
         `INSERT INTO inbox (consumer, message_id, processed_at)
-         VALUES ${fresh.map(() => '(?, ?, ?)').join(', ')}`,
-        fresh.flatMap((id) => [consumer, id, processedAt]),
+         VALUES ${some.map(() => '(?, ?, ?)').join(', ')}`,
+        some.flatMap((id) => [consumer, id, processedAt]),
       );
     }
     return new Set(fresh);

@@ -1,6 +1,8 @@
 import {
   gatheredFlush,
   inboxMigrations,
+  inList,
+  inPowersOfTwo,
   Migration,
   SqlDatabase,
   SqlExecutor,
@@ -251,10 +253,11 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
     expedienteIds: readonly string[],
   ): Promise<Map<string, IndexedExpediente | null>> {
     if (expedienteIds.length === 0) return new Map();
+    const among = inList(expedienteIds);
     const rows = await tx.query<EntryRow & { expediente_id: string }>(
       `SELECT expediente_id, entry FROM search_expedientes
-       WHERE expediente_id IN (${expedienteIds.map(() => '?').join(', ')})${this.lockForUpdate}`,
-      expedienteIds,
+       WHERE expediente_id IN ${among.sql}${this.lockForUpdate}`,
+      among.params,
     );
     return new Map(
       rows.map((row) => [row.expediente_id, JSON.parse(row.entry) as IndexedExpediente]),
@@ -274,18 +277,18 @@ export abstract class SqlExpedienteSearchIndex implements ExpedienteSearchIndex 
       return entry ? [[id, entry] as const] : [];
     });
     if (removed.length > 0) {
+      const among = inList(removed);
       await tx.execute(
-        `DELETE FROM search_expedientes
-         WHERE expediente_id IN (${removed.map(() => '?').join(', ')})`,
-        removed,
+        `DELETE FROM search_expedientes WHERE expediente_id IN ${among.sql}`,
+        among.params,
       );
     }
-    if (kept.length > 0) {
-      const row = `(?, ${entryColumns.map(() => '?').join(', ')})`;
+    const row = `(?, ${entryColumns.map(() => '?').join(', ')})`;
+    for (const some of inPowersOfTwo(kept)) {
       await tx.execute(
         `INSERT INTO search_expedientes (expediente_id, ${entryColumns.join(', ')})
-         VALUES ${kept.map(() => row).join(', ')} ${upsertSql[tx.dialect]}`,
-        kept.flatMap(([id, entry]) => [id, ...columnsOf(entry)]),
+         VALUES ${some.map(() => row).join(', ')} ${upsertSql[tx.dialect]}`,
+        some.flatMap(([id, entry]) => [id, ...columnsOf(entry)]),
       );
     }
   }
