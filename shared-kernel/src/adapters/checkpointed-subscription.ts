@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventHandler, EventSubscription, RecordedEvent } from '../ports/event-store';
+import {
+  EventBatchHandler,
+  EventHandler,
+  EventSubscription,
+  RecordedEvent,
+} from '../ports/event-store';
 import { Rerun } from './shared/rerun';
 import { contextOf, inSpan, SpanKind } from './shared/tracing';
 
@@ -46,13 +51,23 @@ export interface CheckpointStore {
 }
 
 /**
- * The events strictly after `after` (from the first one when undefined), past then live. It ends
- * only when `signal` aborts; anything else that ends it is thrown.
+ * The events strictly after `after` (from the first one when undefined), past then live, in
+ * order, as many at a time as the store has in hand (never none). It ends only when `signal`
+ * aborts; anything else that ends it is thrown.
  */
 export type EventFeed = (
   after: bigint | undefined,
   signal: AbortSignal,
-) => AsyncIterable<RecordedEvent>;
+) => AsyncIterable<readonly RecordedEvent[]>;
+
+/** What a subscription hands its events to. */
+export interface SubscriptionHandlers {
+  readonly handler: EventHandler;
+  /** Several events at once, where the feed has them (see `SubscribeOptions`). */
+  readonly batchHandler?: EventBatchHandler;
+  /** See `SubscribeOptions.durable`. */
+  readonly durable?: () => Promise<void>;
+}
 
 /** Resolves true after `ms`, false as soon as `signal` aborts. */
 export const pause = (ms: number, signal: AbortSignal): Promise<boolean> =>
@@ -71,9 +86,11 @@ const backoff = (policy: HandlerRetryPolicy, attempt: number): number =>
   Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
 
 /**
- * Hands the feed's events to the handler one at a time and stores the checkpoint after each
- * success. A failing event is retried with backoff, never skipped, so a subscriber sees every
- * event in order; a failing store is re-read from the last checkpoint.
+ * Hands the feed's events to the handler one at a time, or those the feed has in hand to the
+ * batch handler at once, and stores the checkpoint after each success. A failing batch goes
+ * to the handler one event at a time; a failing event is retried with backoff, never skipped,
+ * so a subscriber sees every event in order; a failing store is re-read from the last
+ * checkpoint.
  *
  * With `durable`, the checkpoint trails: it is stored once `durable()` has resolved, covering
  * every event handled before the call, and at most every `CHECKPOINT_INTERVAL_MS` (at once
@@ -95,17 +112,16 @@ class CheckpointedSubscription implements EventSubscription {
 
   constructor(
     private readonly subscriberId: string,
-    private readonly handler: EventHandler,
     private readonly feed: EventFeed,
+    private readonly handlers: SubscriptionHandlers,
     private readonly checkpoints: CheckpointStore,
     private readonly settings: SubscriptionSettings,
-    private readonly durable?: () => Promise<void>,
   ) {
     this.retry = settings.handlerRetry ?? defaultHandlerRetry;
     this.finished = this.run();
   }
 
-  /** Lets the event in hand finish (unless its handler is failing) and store its checkpoint. */
+  /** Lets the events in hand finish (unless a handler is failing) and store their checkpoint. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.finished;
@@ -124,11 +140,16 @@ class CheckpointedSubscription implements EventSubscription {
             ? this.handled
             : loaded;
         if (signal.aborted) return;
-        for await (const event of this.feed(after, signal)) {
-          if (!(await this.handle(event))) return;
-          this.handled = event.position;
-          if (this.durable) this.trailing.request();
-          else await this.checkpoints.save(this.subscriberId, event.position);
+        for await (const events of this.feed(after, signal)) {
+          if (await this.handledAtOnce(events)) {
+            await this.checkpoint(events[events.length - 1].position);
+          } else {
+            for (const event of events) {
+              if (!(await this.handle(event))) return;
+              await this.checkpoint(event.position);
+              if (signal.aborted) return;
+            }
+          }
           failures = 0;
           if (signal.aborted) return;
         }
@@ -151,7 +172,7 @@ class CheckpointedSubscription implements EventSubscription {
     for (let failures = 1; ; failures += 1) {
       const position = this.handled as bigint;
       try {
-        await (this.durable as () => Promise<void>)();
+        await (this.handlers.durable as () => Promise<void>)();
         await this.checkpoints.save(this.subscriberId, position);
         this.stored = position;
         this.storedAt = Date.now();
@@ -163,6 +184,33 @@ class CheckpointedSubscription implements EventSubscription {
     }
   }
 
+  private async checkpoint(position: bigint): Promise<void> {
+    this.handled = position;
+    if (this.handlers.durable) this.trailing.request();
+    else await this.checkpoints.save(this.subscriberId, position);
+  }
+
+  /** True once the batch handler, where there is one, has handled all of `events` at once. */
+  private async handledAtOnce(events: readonly RecordedEvent[]): Promise<boolean> {
+    const { batchHandler } = this.handlers;
+    if (!batchHandler || events.length < 2) return false;
+    try {
+      await inSpan(
+        'events project',
+        SpanKind.CONSUMER,
+        { 'subscriber.id': this.subscriberId, 'messaging.batch.message_count': events.length },
+        () => batchHandler(events),
+        contextOf(undefined),
+        events.map((event) => contextOf(text(event.metadata.traceparent))),
+      );
+      return true;
+    } catch (error) {
+      // Each event on its own, with retries, tells which one fails.
+      this.report(error);
+      return false;
+    }
+  }
+
   /** True once the handler succeeded; false when stopped while it keeps failing. */
   private async handle(event: RecordedEvent): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
@@ -171,7 +219,7 @@ class CheckpointedSubscription implements EventSubscription {
           `${event.type} project`,
           SpanKind.CONSUMER,
           { 'subscriber.id': this.subscriberId },
-          () => this.handler(event),
+          () => this.handlers.handler(event),
           contextOf(text(event.metadata.traceparent)),
         );
         return true;
@@ -200,19 +248,13 @@ export class Subscriptions {
     private readonly settings: SubscriptionSettings,
   ) {}
 
-  start(
-    subscriberId: string,
-    handler: EventHandler,
-    feed: EventFeed,
-    durable?: () => Promise<void>,
-  ): EventSubscription {
+  start(subscriberId: string, feed: EventFeed, handlers: SubscriptionHandlers): EventSubscription {
     const subscription = new CheckpointedSubscription(
       subscriberId,
-      handler,
       feed,
+      handlers,
       this.checkpoints,
       this.settings,
-      durable,
     );
     this.running.add(subscription);
     return {

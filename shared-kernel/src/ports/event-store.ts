@@ -51,8 +51,21 @@ export interface ReadAllOptions {
 
 export type EventHandler = (event: RecordedEvent) => Promise<void>;
 
+/**
+ * Handles consecutive events at once, leaving things as the handler would have left them
+ * after each in turn. It must be all or nothing, or leave what it did to be found done: when
+ * it throws, every one of them goes to the handler.
+ */
+export type EventBatchHandler = (events: readonly RecordedEvent[]) => Promise<void>;
+
 export interface SubscribeOptions {
   readonly streamPrefixes?: readonly string[];
+  /**
+   * Where the store has several events in hand (appends that came while the handler was
+   * busy, a read of past events), it may give them here at once instead of to the handler
+   * one by one; when this fails, they go to the handler one by one, with its retries.
+   */
+  readonly batchHandler?: EventBatchHandler;
   /**
    * For a handler whose effect reaches the disk a moment after it returns (it publishes on a
    * bus with `redoneIfLost`): resolves once what it did so far is durable. The checkpoint is
@@ -62,7 +75,7 @@ export interface SubscribeOptions {
 }
 
 export interface EventSubscription {
-  /** Stops after the event in hand is handled and its checkpoint stored. */
+  /** Stops after the events in hand are handled and their checkpoint stored. */
   stop(): Promise<void>;
 }
 

@@ -15,6 +15,8 @@ export interface EventStoreUnderTest {
   readonly reopen?: () => Promise<EventStore>;
   /** Closes what is still open and removes the data. */
   readonly cleanup: () => Promise<void>;
+  /** Whether its subscriptions give a batch handler several events at once (else none). */
+  readonly handsBatches: boolean;
 }
 
 const newEvent = (data: Record<string, unknown> = {}, metadata?: EventMetadata): EventToAppend => ({
@@ -421,6 +423,58 @@ export function eventStoreContract(
         await eventually(() => expect(resumed.seen).toHaveLength(1));
         expect(idsOf(resumed.seen)).toEqual([later.id]);
         expect(idsOf(seen)).toEqual(idsOf(events));
+      });
+
+      describe('with a batch handler', () => {
+        /** Both handlers, recording in one list, in turn, what each was handed. */
+        const subscribeBoth = async (prefix: string, failBatches = false) => {
+          const handed: Array<{ readonly ids: string[]; readonly at: 'batch' | 'one' }> = [];
+          const subscription = await store.subscribeToAll(
+            randomUUID(),
+            async (event) => void handed.push({ ids: [event.id], at: 'one' }),
+            {
+              streamPrefixes: [prefix],
+              batchHandler: async (events) => {
+                if (failBatches) throw new Error('not all at once');
+                handed.push({ ids: idsOf(events), at: 'batch' });
+              },
+            },
+          );
+          subscriptions.push(subscription);
+          return { handed, ids: () => handed.flatMap(({ ids }) => ids) };
+        };
+
+        it('hands every event once and in order, several at once where the store can', async () => {
+          const prefix = uniquePrefix();
+          const past = newEvents(4);
+          await store.appendToStream(`${prefix}a`, past, { expectedVersion: 'no_stream' });
+          const { handed, ids } = await subscribeBoth(prefix);
+          await eventually(() => expect(ids()).toHaveLength(4));
+          const live = newEvents(3);
+          // Appended at once, while the subscriber may still be busy with the last ones.
+          await Promise.all(
+            live.map((event, index) =>
+              store.appendToStream(`${prefix}${index}`, [event], { expectedVersion: 'no_stream' }),
+            ),
+          );
+
+          await eventually(() => expect(ids()).toHaveLength(7));
+          expect(new Set(ids())).toEqual(new Set(idsOf([...past, ...live])));
+          expect(ids().slice(0, 4)).toEqual(idsOf(past));
+          const batches = handed.filter(({ at }) => at === 'batch');
+          if (underTest.handsBatches) expect(batches[0].ids).toEqual(idsOf(past));
+          else expect(batches).toEqual([]);
+        });
+
+        it('hands the events of a failing batch to the handler one by one', async () => {
+          const prefix = uniquePrefix();
+          const events = newEvents(3);
+          await store.appendToStream(`${prefix}a`, events, { expectedVersion: 'no_stream' });
+          const { handed, ids } = await subscribeBoth(prefix, true);
+
+          await eventually(() => expect(ids()).toEqual(idsOf(events)));
+          expect(handed.every(({ at }) => at === 'one')).toBe(true);
+        });
       });
 
       it('stops after the event in hand is handled and checkpointed', async () => {

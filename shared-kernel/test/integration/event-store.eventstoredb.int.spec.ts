@@ -9,6 +9,7 @@ describeWithServer('eventstore', 'EventStoreDbEventStore', (url) => {
     const opened = [EventStoreDbEventStore.connect(url(), fastRetries)];
     return {
       store: opened[0],
+      handsBatches: false,
       reopen: async () => {
         const store = EventStoreDbEventStore.connect(url(), fastRetries);
         opened.push(store);

@@ -69,6 +69,7 @@ export function sqlEventStoreSuite(
       store,
       // A connection of its own, as a restarted process opens it; dispose closes them all.
       reopen: () => SqlEventStore.open(temp.reopen(), fastSubscriptions),
+      handsBatches: true,
       cleanup: async () => {
         await store.close();
         await temp.dispose();

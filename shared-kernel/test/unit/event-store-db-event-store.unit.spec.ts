@@ -10,6 +10,7 @@ eventStoreContract('EventStoreDbEventStore on an in-memory client', async () => 
   const store = new EventStoreDbEventStore(client.asClient(), options);
   return {
     store,
+    handsBatches: false,
     reopen: async () => new EventStoreDbEventStore(client.asClient(), options),
     cleanup: () => store.close(),
   };

@@ -167,7 +167,7 @@ describe('the query side', () => {
       const readModels = new InMemoryReadModels();
       const projector = new ExpedienteProjector(readModels);
       const recorded = await recordedOf(app, id);
-      for (const event of [...recorded, ...recorded.slice(2)]) await projector.project(event);
+      for (const event of [...recorded, ...recorded.slice(2)]) await projector.projectAll([event]);
       expect(readModels.writes).toHaveLength(recorded.length);
       expect(await readModels.detail(id)).toEqual(recorded.reduce(evolveDetail, null));
     });
@@ -175,7 +175,7 @@ describe('the query side', () => {
     it('rebuilds from the whole history the views the live projection built', async () => {
       const live = new InMemoryReadModels();
       const projector = new ExpedienteProjector(live);
-      for (const event of await recordedOf(app, id)) await projector.project(event);
+      for (const event of await recordedOf(app, id)) await projector.projectAll([event]);
       const liveViews = { items: new Map(live.listItems), details: new Map(live.details) };
       await live.write([
         {
@@ -201,8 +201,8 @@ describe('the query side', () => {
       const readModels = new InMemoryReadModels();
       const projector = new ExpedienteProjector(readModels);
       const [first, second] = await recordedOf(app, id);
-      await projector.project(first);
-      await projector.project(second);
+      await projector.projectAll([first]);
+      await projector.projectAll([second]);
       expect(readModels.writes.map((write) => write.noneStored)).toEqual([true, false]);
       // Only the second was looked up: views of an expediente come from its own events.
       expect(readModels.loads).toEqual([id]);
@@ -212,8 +212,8 @@ describe('the query side', () => {
       const readModels = new InMemoryReadModels();
       const projector = new ExpedienteProjector(readModels);
       const recorded = await recordedOf(app, id);
-      for (const event of recorded) await projector.project(event);
-      await projector.project(recorded[0]);
+      for (const event of recorded) await projector.projectAll([event]);
+      await projector.projectAll([recorded[0]]);
       expect(await readModels.detail(id)).toEqual(recorded.reduce(evolveDetail, null));
       expect(readModels.listItems.get(id)?.position).toBe(recorded.at(-1)!.position);
     });
@@ -245,12 +245,12 @@ describe('the query side', () => {
 
     // The projection has reached version 3 only.
     const projector = new ExpedienteProjector(readModels);
-    for (const event of recorded.slice(0, 4)) await projector.project(event);
+    for (const event of recorded.slice(0, 4)) await projector.projectAll([event]);
     expect((await readModels.detail(id))!.version).toBe(3);
     expect(await get.execute(id)).toEqual(current);
 
     // Once the projection has caught up, the read model is what answers.
-    for (const event of recorded.slice(4)) await projector.project(event);
+    for (const event of recorded.slice(4)) await projector.projectAll([event]);
     const caughtUp = await readModels.detail(id);
     expect(caughtUp).toEqual(current);
     expect(await get.execute(id)).toBe(caughtUp);

@@ -208,9 +208,13 @@ export class EventStoreDbEventStore implements EventStore {
   async subscribeToAll(
     subscriberId: string,
     handler: EventHandler,
-    { streamPrefixes = [], durable }: SubscribeOptions = {},
+    { streamPrefixes = [], batchHandler, durable }: SubscribeOptions = {},
   ): Promise<EventSubscription> {
-    return this.subscriptions.start(subscriberId, handler, this.catchUp(streamPrefixes), durable);
+    return this.subscriptions.start(subscriberId, this.catchUp(streamPrefixes), {
+      handler,
+      batchHandler,
+      durable,
+    });
   }
 
   async close(): Promise<void> {
@@ -241,7 +245,7 @@ export class EventStoreDbEventStore implements EventStore {
     signal: AbortSignal,
     filter: Filter,
     streamPrefixes: readonly string[],
-  ): AsyncGenerator<RecordedEvent> {
+  ): AsyncGenerator<readonly RecordedEvent[]> {
     const subscription = this.client.subscribeToAll({
       fromPosition: toReadPosition(after),
       filter,
@@ -252,7 +256,8 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       for await (const resolved of subscription) {
         const event = wanted(resolved, after, streamPrefixes);
-        if (event) yield event;
+        // One at a time: the client hands them over so.
+        if (event) yield [event];
       }
     } catch (error) {
       if (!signal.aborted) throw error;

@@ -282,9 +282,13 @@ export class SqlEventStore implements EventStore {
   async subscribeToAll(
     subscriberId: string,
     handler: EventHandler,
-    { streamPrefixes, durable }: SubscribeOptions = {},
+    { streamPrefixes, batchHandler, durable }: SubscribeOptions = {},
   ): Promise<EventSubscription> {
-    return this.subscriptions.start(subscriberId, handler, this.poll(streamPrefixes), durable);
+    return this.subscriptions.start(subscriberId, this.poll(streamPrefixes), {
+      handler,
+      batchHandler,
+      durable,
+    });
   }
 
   /** Stops the subscriptions; the database stays open for its owner to close. */
@@ -397,19 +401,24 @@ export class SqlEventStore implements EventStore {
     after: bigint | undefined,
     signal: AbortSignal,
     streamPrefixes: readonly string[] = [],
-  ): AsyncGenerator<RecordedEvent> {
+  ): AsyncGenerator<readonly RecordedEvent[]> {
     let position = after ?? 0n;
     // The appends through this instance the feed has had, read or kept; -1 reads first.
     let had = -1;
     let polled = false;
     while (!signal.aborted) {
-      const appended = this.appended.get(position);
+      let appended = this.appended.get(position);
       if (appended) {
-        for (const event of appended.events) {
-          if (within(event, streamPrefixes)) yield event;
+        // Every kept append that follows on, at once: those that came while the subscriber
+        // was busy with the last ones.
+        const kept: RecordedEvent[] = [];
+        while (appended && kept.length < this.batchSize) {
+          kept.push(...appended.events.filter((event) => within(event, streamPrefixes)));
+          position = appended.events[appended.events.length - 1].position;
+          had = Math.max(had, appended.count);
+          appended = this.appended.get(position);
         }
-        position = appended.events[appended.events.length - 1].position;
-        had = Math.max(had, appended.count);
+        if (kept.length > 0) yield kept;
       } else if (polled || had !== this.appendCount) {
         polled = false;
         const appendsBefore = this.appendCount;
@@ -418,9 +427,9 @@ export class SqlEventStore implements EventStore {
           limit: this.batchSize,
           streamPrefixes,
         });
-        for (const event of batch) {
-          yield event;
-          position = event.position;
+        if (batch.length > 0) {
+          yield batch;
+          position = batch[batch.length - 1].position;
         }
         if (batch.length < this.batchSize) had = appendsBefore;
       } else {

@@ -50,12 +50,9 @@ function byExpediente(
 export class ExpedienteProjector {
   constructor(private readonly readModels: ExpedienteReadModels) {}
 
-  async project(recorded: RecordedExpedienteEvent): Promise<void> {
-    await this.projectAll([recorded]);
-  }
-
   /**
-   * Folds a batch (a rebuild reads them 2,000 at a time): each expediente's views are loaded
+   * Folds a batch (a rebuild reads them 2,000 at a time; the live projection, those the store
+   * has in hand, one on a retry): each expediente's views are loaded
    * once, all at the same time, take all its events, and every view changed is written in
    * one go. A rebuild passes the expedientes it has written since it cleared the views: any
    * other has none stored, and is not looked up (the set grows with this batch's). Nor is one

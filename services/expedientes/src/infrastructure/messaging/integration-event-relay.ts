@@ -12,16 +12,13 @@ export const INTEGRATION_EVENTS_SUBSCRIBER = 'expedientes.integration-events';
  * absorb.
  */
 export function integrationEventRelay(store: EventStore, bus: MessageBus): StoreSubscription {
-  return new StoreSubscription(
-    store,
-    INTEGRATION_EVENTS_SUBSCRIBER,
-    async (recorded) => {
-      await bus.publish(
+  return new StoreSubscription(store, INTEGRATION_EVENTS_SUBSCRIBER, {
+    handleAll: (events) =>
+      bus.publish(
         topics.events('expedientes'),
-        [integrationEventFor(fromRecorded(recorded))],
+        events.map((recorded) => integrationEventFor(fromRecorded(recorded))),
         { redoneIfLost: true },
-      );
-    },
-    () => bus.durable(),
-  );
+      ),
+    durable: () => bus.durable(),
+  });
 }

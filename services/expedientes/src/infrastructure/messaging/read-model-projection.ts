@@ -26,12 +26,10 @@ export class ReadModelProjection {
     private readonly rebuilder: RebuildReadModels,
   ) {
     // The checkpoint trails what the read models have on the disk.
-    this.live = new StoreSubscription(
-      store,
-      READ_MODELS_SUBSCRIBER,
-      (recorded) => projector.project(fromRecorded(recorded)),
-      () => readModels.durable(),
-    );
+    this.live = new StoreSubscription(store, READ_MODELS_SUBSCRIBER, {
+      handleAll: (events) => projector.projectAll(events.map(fromRecorded)),
+      durable: () => readModels.durable(),
+    });
   }
 
   async start(): Promise<void> {
