@@ -185,6 +185,8 @@ export async function measure(
   context: Context,
   spec: { name: string; title: string; operation: string },
   body: (recorder: Recorder) => Promise<void>,
+  /** What checks the outcome afterwards, outside the figures (a count of the rebuilt list). */
+  check?: (recorder: Recorder) => Promise<void>,
 ): Promise<ScenarioResult> {
   context.http.reset();
   const processes: Accounted[] = [
@@ -194,13 +196,17 @@ export async function measure(
   const recorder = new Recorder();
   context.log(`${spec.name}: ${spec.title}`);
   const before = read(processes);
-  try {
-    await body(recorder);
-  } catch (error) {
-    recorder.error('scenario failed', error instanceof Error ? error.message : String(error));
-  }
+  const run = async (work: (recorder: Recorder) => Promise<void>) => {
+    try {
+      await work(recorder);
+    } catch (error) {
+      recorder.error('scenario failed', error instanceof Error ? error.message : String(error));
+    }
+  };
+  await run(body);
   await Promise.all(recorder.pending);
   const after = read(processes);
+  if (check) await run(check);
   for (const correlationId of recorder.failedCorrelations) {
     const trail = logTrail(context.system.logDir, correlationId);
     context.log(
