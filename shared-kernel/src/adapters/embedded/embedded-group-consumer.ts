@@ -154,12 +154,11 @@ export class EmbeddedGroupConsumer implements Consumer {
     hold: Hold,
     batch: readonly StoredMessage[],
   ): Promise<boolean> {
-    const { batchHandler } = this.delivery;
-    if (!batchHandler || batch.length < 2) return false;
+    // Before the lease is checked: most consumers have no batch handler.
+    if (!this.delivery.batchHandler || batch.length < 2) return false;
     if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) return false;
     const received = batch.map(({ key, raw }) => ({ topic, key, raw }));
-    const delivery = { ...this.delivery, batchHandler, signal: this.stopping.signal };
-    if (!(await deliverAtOnce(received, delivery))) return false;
+    if (!(await deliverAtOnce(received, this.delivery))) return false;
     hold.position = batch[batch.length - 1].sequence;
     this.saveSoon();
     return true;

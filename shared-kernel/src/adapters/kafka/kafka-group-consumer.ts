@@ -130,12 +130,11 @@ export class KafkaGroupConsumer implements Consumer {
       await heartbeat();
     };
     let oneByOne = batch.messages;
-    const { batchHandler } = this.delivery;
-    if (batchHandler) {
+    // Only a consumer with a batch handler has the fetched batch cut up.
+    if (this.delivery.batchHandler) {
       for (const some of chunksOf(batch.messages, MESSAGES_AT_ONCE)) {
         if (this.leaving(payload)) return;
-        const delivery = { ...this.delivery, batchHandler, signal: this.stopping.signal };
-        if (some.length < 2 || !(await deliverAtOnce(some.map(received), delivery))) break;
+        if (!(await deliverAtOnce(some.map(received), this.delivery))) break;
         await resolve(some[some.length - 1].offset);
         oneByOne = oneByOne.slice(some.length);
       }

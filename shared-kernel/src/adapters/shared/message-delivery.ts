@@ -62,16 +62,20 @@ const validated = (message: ReceivedMessage, validator: MessageValidator) => {
 };
 
 /**
- * Hands consecutive messages of a partition to the batch handler at once, as first
- * deliveries: true once it has handled them all. False when one of them breaks its contract
- * or the batch handler fails; nothing is acknowledged then, and the adapter delivers each
- * one (`deliver`), which dead-letters the one that breaks its contract and retries a failing
- * one on its own. The batch is one span, linked to the trace of each message.
+ * Hands consecutive messages of a partition to the consumer's batch handler at once, as
+ * first deliveries: true once it has handled them all. False, with nothing handled, when
+ * the consumer has no batch handler or there are fewer than two; false too when one of them
+ * breaks its contract or the batch handler fails. Nothing is acknowledged then, and the
+ * adapter delivers each one (`deliver`), which dead-letters the one that breaks its contract
+ * and retries a failing one on its own. The batch is one span, linked to the trace of each
+ * message.
  */
 export async function deliverAtOnce(
   messages: readonly ReceivedMessage[],
-  options: DeliveryOptions & { readonly batchHandler: BatchHandler },
+  options: Pick<DeliveryOptions, 'group' | 'batchHandler' | 'validator' | 'logger'>,
 ): Promise<boolean> {
+  const { batchHandler } = options;
+  if (!batchHandler || messages.length < 2) return false;
   const delivered: DeliveredMessage[] = [];
   for (const message of messages) {
     const validation = validated(message, options.validator);
@@ -87,7 +91,7 @@ export async function deliverAtOnce(
         'messaging.consumer.group.name': options.group,
         'messaging.batch.message_count': messages.length,
       },
-      () => options.batchHandler(delivered),
+      () => batchHandler(delivered),
       contextOf(undefined),
       delivered.map(({ message }) => contextOf(message.traceparent)),
     );

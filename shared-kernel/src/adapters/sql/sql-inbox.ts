@@ -56,9 +56,9 @@ export class SqlInbox implements Inbox<SqlExecutor> {
     messageIds: readonly string[],
   ): Promise<Set<string>> {
     const ids = [...new Set(messageIds)];
-    if (ids.length <= 1) {
-      const fresh = await Promise.all(ids.map((id) => this.markProcessed(tx, consumer, id)));
-      return new Set(ids.filter((_, index) => fresh[index]));
+    if (ids.length === 0) return new Set();
+    if (ids.length === 1) {
+      return (await this.markProcessed(tx, consumer, ids[0])) ? new Set(ids) : new Set();
     }
     checkLength(consumer, ...ids);
     const among = inList(ids);
