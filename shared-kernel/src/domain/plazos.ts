@@ -30,6 +30,8 @@ function mediodia(dia: Dia): number {
 
 const diaDe = (at: number): Dia => new Date(at).toISOString().slice(0, 10);
 
+const numeroDeDia = (at: number): number => Math.floor(at / MS_POR_DIA);
+
 /** Whole days from `desde` to `hasta` (negative when `hasta` comes first). */
 export const diasEntre = (desde: Dia, hasta: Dia): number =>
   Math.round((mediodia(hasta) - mediodia(desde)) / MS_POR_DIA);
@@ -39,12 +41,11 @@ export const diasEntre = (desde: Dia, hasta: Dia): number =>
  * regional and local alike) are just days here; where they come from is the calendar files'.
  */
 export class CalendarioLaboral {
-  private readonly festivos: ReadonlySet<Dia>;
+  /** By their number since 1970 (noon UTC over a day's length): no day written out to ask. */
+  private readonly festivos: ReadonlySet<number>;
 
   constructor(festivos: Iterable<Dia>) {
-    const dias = [...festivos];
-    for (const dia of dias) mediodia(dia);
-    this.festivos = new Set(dias);
+    this.festivos = new Set([...festivos].map((dia) => numeroDeDia(mediodia(dia))));
   }
 
   esHabil(dia: Dia): boolean {
@@ -53,7 +54,7 @@ export class CalendarioLaboral {
 
   /** The last day of `plazo` for a phase entered on `inicio`. */
   vencimiento(inicio: Dia, plazo: Plazo): Dia {
-    // Counted on instants (noon UTC), each day written out only to ask for a holiday.
+    // Counted on instants (noon UTC); only the last day is written out.
     let at = mediodia(inicio);
     if (plazo.computo === 'naturales') {
       // A last day that is not hábil moves to the next día hábil.
@@ -71,7 +72,7 @@ export class CalendarioLaboral {
   /** Whether the day of `at` (noon UTC of a day) is hábil. */
   private esHabilA(at: number): boolean {
     const diaDeLaSemana = new Date(at).getUTCDay();
-    return diaDeLaSemana !== 0 && diaDeLaSemana !== 6 && !this.festivos.has(diaDe(at));
+    return diaDeLaSemana !== 0 && diaDeLaSemana !== 6 && !this.festivos.has(numeroDeDia(at));
   }
 }
 

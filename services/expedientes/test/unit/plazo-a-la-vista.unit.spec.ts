@@ -28,4 +28,19 @@ describe('PlazoALaVista', () => {
       plazo: null,
     });
   });
+
+  it('shows a page of views on one day, read from the clock once', () => {
+    const clock = jest.fn(() => new Date('2026-12-03T23:30:00Z'));
+    const pagina = new PlazoALaVista(clock, 'Europe/Madrid', 3).mostrarTodas([
+      { id: 'exp-1', vencimiento: '2026-12-03' },
+      { id: 'exp-2', vencimiento: null },
+      { id: 'exp-3', vencimiento: '2026-12-07' },
+    ]);
+    expect(pagina).toEqual([
+      { id: 'exp-1', plazo: { vencimiento: '2026-12-03', estado: 'vencido' } },
+      { id: 'exp-2', plazo: null },
+      { id: 'exp-3', plazo: { vencimiento: '2026-12-07', estado: 'en-plazo' } },
+    ]);
+    expect(clock).toHaveBeenCalledTimes(1);
+  });
 });

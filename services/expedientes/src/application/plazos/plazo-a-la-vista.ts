@@ -23,14 +23,24 @@ export class PlazoALaVista {
    * (now, unless the view is of an earlier instant).
    */
   mostrar<TView extends { readonly vencimiento: string | null }>(
-    { vencimiento, ...view }: TView,
+    view: TView,
     at: Date = this.clock(),
   ): Omit<TView, 'vencimiento'> & { plazo: Plazo | null } {
-    if (vencimiento === null) return { ...view, plazo: null };
+    return this.mostrarTodas([view], at)[0];
+  }
+
+  /** `mostrar` for every view of a page, on the one day of the asking. */
+  mostrarTodas<TView extends { readonly vencimiento: string | null }>(
+    views: readonly TView[],
+    at: Date = this.clock(),
+  ): (Omit<TView, 'vencimiento'> & { plazo: Plazo | null })[] {
     const hoy = diaEn(at, this.zonaHoraria);
-    return {
+    return views.map(({ vencimiento, ...view }) => ({
       ...view,
-      plazo: { vencimiento, estado: estadoDelPlazo(vencimiento, hoy, this.avisoDias) },
-    };
+      plazo:
+        vencimiento === null
+          ? null
+          : { vencimiento, estado: estadoDelPlazo(vencimiento, hoy, this.avisoDias) },
+    }));
   }
 }

@@ -115,7 +115,7 @@ export class ExpedientesEndpoints {
   async list(query: unknown, caller: EndpointCaller) {
     this.staff(caller);
     const page = await this.useCases.listExpedientes.execute(listQuery.parse(query));
-    return { ...page, items: page.items.map((item) => this.useCases.plazos.mostrar(item)) };
+    return { ...page, items: this.useCases.plazos.mostrarTodas(page.items) };
   }
 
   /** As it stood at `asOf` (an instant), or as it is now; `version` says which version it is. */
