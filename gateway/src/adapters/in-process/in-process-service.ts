@@ -10,6 +10,7 @@ import {
   ServiceRefusalError,
   ServiceTimeoutError,
 } from '../http/service-errors';
+import { asOverTheWire } from './as-over-the-wire';
 
 /** Who calls a service's endpoints: the actor of the verified token, and the request's ids. */
 export interface InProcessCaller {
@@ -27,9 +28,9 @@ export type SagaOutcome<TResult> =
  * A service's endpoints called in this process (the embedded mode), as its HTTP API would
  * answer them: the same roles, validation and refusals, without a request, a response, two
  * JSON encodings and a second pass through the service's HTTP middleware on each call.
- * Answers go through JSON and the gateway's schemas as over the wire, so that both modes hand
- * the gateway the same values; a refusal is passed on as the same problem, a failure is the
- * same 502, a call that outlasts the deadline the same 504.
+ * Answers are read as they would come over the wire (`asOverTheWire`), by the gateway's
+ * schemas, so that both modes hand the gateway the same values; a refusal is passed on as the
+ * same problem, a failure is the same 502, a call that outlasts the deadline the same 504.
  */
 export class InProcessService {
   constructor(
@@ -129,7 +130,7 @@ export class InProcessService {
 
   /** The value as it would have crossed the wire (dates as text), read as `schema` says. */
   private answer<TSchema extends z.ZodType>(schema: TSchema, value: unknown): z.output<TSchema> {
-    return parseServiceAnswer(this.name, schema, JSON.parse(JSON.stringify(value)) as unknown);
+    return parseServiceAnswer(this.name, schema, asOverTheWire(value));
   }
 
   /** The service's refusal (4xx) passed on as it is; anything else its failure (502). */
