@@ -79,7 +79,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S                 seconds per timed scenario (default 20)
   --warm-up S                  untimed seconds of opens before open, and of transitions
                                before transition, for the JIT (default 20 embedded,
-                               60 distributed; smoke 1)
+                               150 distributed; smoke 1)
   --timeout S                  seconds before a request counts as timed out (default 60)
   --scenarios a,b,...          among ${SCENARIOS.join(', ')} (default all but chaos,
                                in that order)
@@ -208,7 +208,7 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     rate: mode === 'embedded' ? 50 : 20,
     visibilityRate: 20,
     durationSeconds: 20,
-    warmUpSeconds: mode === 'embedded' ? 20 : 60,
+    warmUpSeconds: mode === 'embedded' ? 20 : 150,
     ...(smoke ? SMOKE : {}),
   };
   const pick = <K extends keyof Options>(key: K, fallback: Options[K]): Options[K] =>

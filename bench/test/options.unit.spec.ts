@@ -33,7 +33,7 @@ describe('parseArgs', () => {
     expect(parse('--mode', 'distributed')).toMatchObject({
       mode: 'distributed',
       rate: 20,
-      warmUpSeconds: 60,
+      warmUpSeconds: 150,
     });
   });
 
