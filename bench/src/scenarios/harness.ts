@@ -308,7 +308,8 @@ export interface WarmedUp {
  * CPU per operation (the platform's processes) goes into the note: a reader sees whether it
  * had levelled off. On 2 cores the distributed mode's six processes take two minutes and more
  * to run an open's code at full speed (79 CPU-ms in the first 5 s, 46 after a minute, 24–25
- * after two and a half), so a figure taken sooner measures the compilers as much as the flow. `prepare` runs before each round, outside its figure, told the operations per second
+ * after two and a half), so a figure taken sooner measures the compilers as much as the
+ * flow. `prepare` runs before each round, outside its figure, told the operations per second
  * of the round before and how long the next one lasts at most.
  */
 export async function warmUp(

@@ -8,7 +8,10 @@ export function asOverTheWire(value: unknown): unknown {
   return isJsonData(value) ? value : JSON.parse(JSON.stringify(value));
 }
 
-/** Whether JSON gives `value` back unchanged: strings, finite numbers, booleans, null, and plain arrays and objects of them. */
+/**
+ * Whether JSON gives `value` back unchanged: strings, finite numbers, booleans, null, and
+ * plain arrays and objects of them.
+ */
 function isJsonData(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
