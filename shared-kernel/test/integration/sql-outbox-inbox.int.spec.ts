@@ -8,6 +8,7 @@ import {
   SqlInbox,
   SqlOutbox,
 } from '../../src/adapters/sql';
+import type { OutboxSource } from '../../src/adapters/shared/outbox-relay';
 import { Envelope } from '../../src/messaging/envelope';
 import { InvalidMessageError } from '../../src/messaging/message-registry';
 import {
@@ -179,6 +180,64 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       await stopping;
 
       expect(await pendingCount()).toBe(0);
+    });
+
+    describe('with a mark delay', () => {
+      /** A relay whose marks wait `markDelayMs`, and the ids of each of its marks. */
+      const delayedRelay = (markDelayMs: number) => {
+        const source = new SqlOutboxSource(db);
+        const marks: number[][] = [];
+        const counted: OutboxSource<number> = {
+          pending: (limit, after) => source.pending(limit, after),
+          published: async (ids) => {
+            marks.push([...ids]);
+            await source.published(ids);
+          },
+        };
+        return {
+          relay: new OutboxRelay(counted, bus, { pollIntervalMs: 60_000, markDelayMs }),
+          marks,
+        };
+      };
+
+      it('marks what it published meanwhile with one write', async () => {
+        const delayed = delayedRelay(1_000);
+        delayed.relay.start();
+        const messages = [
+          opened('exp-d', 'E-d1'),
+          opened('exp-d', 'E-d2'),
+          opened('exp-d', 'E-d3'),
+        ];
+        try {
+          for (const message of messages) {
+            await openExpediente([message]);
+            delayed.relay.nudge();
+            await eventually(() => expect(bus.ids()).toContain(message.id));
+          }
+          expect(await pendingCount()).toBe(3);
+          await eventually(async () => expect(await pendingCount()).toBe(0));
+        } finally {
+          await delayed.relay.stop();
+        }
+
+        expect(delayed.marks).toHaveLength(1);
+        expect(delayed.marks[0]).toHaveLength(3);
+        expect(bus.ids()).toEqual(messages.map((message) => message.id));
+      });
+
+      it('marks at once when it stops', async () => {
+        const delayed = delayedRelay(60_000);
+        const message = opened('exp-d', 'E-d4');
+        await openExpediente([message]);
+        delayed.relay.start();
+        await eventually(() => expect(bus.ids()).toEqual([message.id]));
+
+        const started = Date.now();
+        await delayed.relay.stop();
+
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(await pendingCount()).toBe(0);
+      });
     });
 
     it('loses nothing with two relays on one outbox (two replicas)', async () => {

@@ -26,6 +26,12 @@ export interface MongoOutboxOptions {
    * enqueue (another replica's, or left by a crash); 1 s by default, the relay's fallback poll.
    */
   readonly rescanMs?: number;
+  /**
+   * How old a message this process does not hold must be before its relay takes it: 5 s by
+   * default. Younger, it is most likely another replica's, published or about to be, whose
+   * mark is yet to come; one left by a crash goes out that much later.
+   */
+  readonly strayAfterMs?: number;
 }
 
 /**
@@ -37,11 +43,13 @@ export interface MongoOutboxOptions {
  * The process's own messages are handed to its relay from memory once stored: reading them
  * back cost a query per nudge, and FerretDB reads, and sorts itself, the whole collection for
  * each. The collection is read at the relay's first call and until it has been drained of
- * what was there, then at most every `rescanMs`.
+ * what was there, then at most every `rescanMs`, for the messages of no live process (those
+ * older than `strayAfterMs`): a replica that took another's young ones published them twice.
  */
 export class MongoOutbox implements OutboxSource<ObjectId> {
   private readonly messages;
   private readonly rescanMs: number;
+  private readonly strayAfterMs: number;
   /** By the key of their id, in the order enqueued. */
   private readonly own = new Map<string, OwnMessage>();
   private scannedAt = Number.NEGATIVE_INFINITY;
@@ -56,6 +64,7 @@ export class MongoOutbox implements OutboxSource<ObjectId> {
   ) {
     this.messages = db.collection<StoredMessage>(COLLECTION);
     this.rescanMs = options.rescanMs ?? 1_000;
+    this.strayAfterMs = options.strayAfterMs ?? 5_000;
   }
 
   /** Validates here, so a message that breaks its contract fails its caller, not the relay. */
@@ -88,19 +97,24 @@ export class MongoOutbox implements OutboxSource<ObjectId> {
   }
 
   async pending(limit: number): Promise<PendingMessage<ObjectId>[]> {
+    const ready: PendingMessage<ObjectId>[] = [];
     const at = this.now().getTime();
     if (this.backlog || at - this.scannedAt >= this.rescanMs) {
       this.scannedAt = at;
-      const stored = await this.messages.find({}).sort({ _id: 1 }).limit(limit).toArray();
-      // Older messages than its own, left by a crash, go out first.
-      this.backlog = stored.length >= limit;
-      return stored.map(pendingOf);
+      const strays = await this.messages
+        .find({ enqueuedAt: { $lte: new Date(at - this.strayAfterMs) } })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .toArray();
+      this.backlog = strays.length >= limit;
+      // Older than its own, they go out first.
+      ready.push(...strays.map(pendingOf));
     }
-    const ready: PendingMessage<ObjectId>[] = [];
+    const taken = new Set(ready.map(({ id }) => id.toHexString()));
     // Up to the first one still being inserted, so that they go out in the order enqueued.
-    for (const { message, stored } of this.own.values()) {
-      if (!stored || ready.length === limit) break;
-      ready.push(pendingOf(message));
+    for (const [key, { message, stored }] of this.own) {
+      if (!stored || ready.length >= limit) break;
+      if (!taken.has(key)) ready.push(pendingOf(message));
     }
     return ready;
   }

@@ -28,6 +28,12 @@ export interface OutboxRelayOptions {
   /** Wait after a failed publish before trying again; 1 s by default. */
   readonly retryDelayMs?: number;
   readonly batchSize?: number;
+  /**
+   * How long a published message may wait for its mark, so that one mark (a write to the
+   * store) covers every message published meanwhile; 0, at once, by default. A crash in that
+   * while publishes those messages again, which consumers' inboxes absorb.
+   */
+  readonly markDelayMs?: number;
   readonly logger?: Logger;
 }
 
@@ -129,6 +135,9 @@ export class OutboxRelay<TId = unknown> {
    */
   private async markDurable(): Promise<boolean> {
     while (this.unmarked.size > 0) {
+      // A stopping relay marks at once (its signal aborted cuts the wait short).
+      const delay = this.options.markDelayMs ?? 0;
+      if (delay > 0 && this.running) await pause(delay, this.running.stopping.signal);
       const ids = [...this.unmarked.values()];
       try {
         await this.bus.durable();
