@@ -1,4 +1,5 @@
 import { Envelope } from '../messaging/envelope';
+import type { OutgoingMessage } from './outbox-inbox';
 
 export interface MessageContext {
   readonly topic: string;
@@ -91,6 +92,12 @@ export interface PublishOptions {
  */
 export interface MessageBus {
   publish(topic: string, messages: readonly Envelope[], options?: PublishOptions): Promise<void>;
+  /**
+   * Publishes messages of several topics at once (Kafka: one request per broker), each topic's
+   * in the order given. Checked as `publish` checks them, all before any is sent; when it
+   * fails, some may have gone out, and the caller publishes them all again.
+   */
+  publishAll(messages: readonly OutgoingMessage[], options?: PublishOptions): Promise<void>;
   /** Resolves once everything published before the call survives a power cut. */
   durable(): Promise<void>;
   subscribe(options: ConsumerOptions): Promise<Consumer>;

@@ -163,6 +163,31 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
       }
     });
 
+    it('publishes messages of several topics at once, each topic in its order', async () => {
+      const [first, second] = [unique('all-a'), unique('all-b')];
+      const received = recorder();
+      await subscribe(bus, {
+        group: unique('group'),
+        topics: [first, second],
+        handler: received.handler,
+      });
+      const sent = [note('expediente-m', 1), note('expediente-m', 2), note('expediente-m', 3)];
+
+      await bus.publishAll([
+        { topic: first, envelope: sent[0] },
+        { topic: second, envelope: sent[1] },
+        { topic: first, envelope: sent[2] },
+      ]);
+
+      await eventually(() => expect(received.deliveries).toHaveLength(3));
+      const onTopic = (topic: string) =>
+        received.deliveries
+          .filter(({ context }) => context.topic === topic)
+          .map(({ message }) => message.id);
+      expect(onTopic(first)).toEqual([sent[0].id, sent[2].id]);
+      expect(onTopic(second)).toEqual([sent[1].id]);
+    });
+
     it('gives every group all messages and each message to one member of a group', async () => {
       const topic = unique('groups');
       const sent = Array.from({ length: 12 }, (_, seq) => note(`expediente-${seq % 4}`, seq));
@@ -411,6 +436,12 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
 
       await expect(bus.publish(topic, [valid, unknownType])).rejects.toThrow(InvalidMessageError);
       await expect(bus.publish(topic, [badPayload])).rejects.toThrow(/payload/);
+      await expect(
+        bus.publishAll([
+          { topic, envelope: valid },
+          { topic: unique('refused-too'), envelope: unknownType },
+        ]),
+      ).rejects.toThrow(InvalidMessageError);
 
       const received = recorder();
       await subscribe(bus, { group: unique('group'), topics: [topic], handler: received.handler });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
 import { defineMessage, MessageRegistry } from '../../src/messaging/message-registry';
 import { Consumer, MessageBus } from '../../src/ports/message-bus';
+import type { OutgoingMessage } from '../../src/ports/outbox-inbox';
 
 /** What the outbox specs enqueue and relay. */
 const expedienteOpened = defineMessage(
@@ -26,15 +27,22 @@ export const opened = (key: string, code: string): Envelope =>
  */
 export class RecordingBus implements MessageBus {
   readonly published: { topic: string; message: Envelope }[] = [];
+  /** Publishes that went through. */
+  calls = 0;
   failures = 0;
   private held?: { promise: Promise<void>; release: () => void };
 
-  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+  publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    return this.publishAll(messages.map((envelope) => ({ topic, envelope })));
+  }
+
+  async publishAll(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.failures > 0) {
       this.failures--;
       throw new Error('broker unavailable');
     }
-    for (const message of messages) this.published.push({ topic, message });
+    this.calls++;
+    for (const { topic, envelope } of messages) this.published.push({ topic, message: envelope });
   }
 
   durable(): Promise<void> {

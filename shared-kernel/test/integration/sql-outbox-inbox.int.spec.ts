@@ -84,6 +84,26 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       expect(bus.published).toHaveLength(all.length);
     });
 
+    it('publishes what it finds of several topics with one call to the bus', async () => {
+      const event = opened('exp-t', 'E-t');
+      const reply = opened('exp-t', 'E-t-reply');
+      await db.transaction((tx) =>
+        outbox.enqueue(tx, [
+          { topic: 'expedientes.events', envelope: event },
+          { topic: 'expedientes.replies', envelope: reply },
+        ]),
+      );
+
+      relay.start();
+
+      await eventually(async () => expect(await pendingCount()).toBe(0));
+      expect(bus.calls).toBe(1);
+      expect(bus.published).toEqual([
+        { topic: 'expedientes.events', message: event },
+        { topic: 'expedientes.replies', message: reply },
+      ]);
+    });
+
     it('never publishes the messages of a rolled-back transaction', async () => {
       await expect(openExpediente([opened('exp-3', 'E-3')], true)).rejects.toThrow('failed');
       const committed = opened('exp-4', 'E-4');

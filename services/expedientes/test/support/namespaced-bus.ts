@@ -3,6 +3,7 @@ import {
   ConsumerOptions,
   Envelope,
   MessageBus,
+  OutgoingMessage,
   PublishOptions,
 } from '@expedientes/shared-kernel';
 
@@ -19,6 +20,14 @@ export class NamespacedBus implements MessageBus {
 
   publish(topic: string, messages: readonly Envelope[], options?: PublishOptions): Promise<void> {
     return this.inner.publish(this.topic(topic), messages, options);
+  }
+
+  publishAll(messages: readonly OutgoingMessage[], options?: PublishOptions): Promise<void> {
+    const namespaced = messages.map(({ topic, envelope }) => ({
+      topic: this.topic(topic),
+      envelope,
+    }));
+    return this.inner.publishAll(namespaced, options);
   }
 
   durable(): Promise<void> {

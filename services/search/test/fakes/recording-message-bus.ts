@@ -13,6 +13,10 @@ export class RecordingMessageBus implements MessageBus {
     throw new Error('the search service publishes nothing');
   }
 
+  async publishAll(): Promise<void> {
+    throw new Error('the search service publishes nothing');
+  }
+
   async durable(): Promise<void> {}
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {

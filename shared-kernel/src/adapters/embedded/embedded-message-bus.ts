@@ -10,7 +10,7 @@ import {
   PublishOptions,
 } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
-import { Outbox } from '../../ports/outbox-inbox';
+import { Outbox, OutgoingMessage } from '../../ports/outbox-inbox';
 import { runsByTopic } from '../shared/outbox-relay';
 import { traced } from '../shared/tracing';
 import { gatheredFlush } from '../sql/gathered-flush';
@@ -139,16 +139,25 @@ export class EmbeddedMessageBus implements MessageBus {
     }
   }
 
-  async publish(
+  publish(
     topic: string,
     messages: readonly Envelope[],
     options: PublishOptions = {},
   ): Promise<void> {
-    // All or nothing: every message is checked before the first one is written.
-    const envelopes = messages.map((message) => this.checked(message));
-    if (envelopes.length === 0) return;
-    await this.store.append(topic, envelopes, options.redoneIfLost);
-    this.notify(topic);
+    return this.publishAll(
+      messages.map((envelope) => ({ topic, envelope })),
+      options,
+    );
+  }
+
+  async publishAll(
+    messages: readonly OutgoingMessage[],
+    options: PublishOptions = {},
+  ): Promise<void> {
+    for (const { topic, envelopes } of this.checkedRuns(messages)) {
+      await this.store.append(topic, envelopes, options.redoneIfLost);
+      this.notify(topic);
+    }
   }
 
   /**
@@ -159,21 +168,26 @@ export class EmbeddedMessageBus implements MessageBus {
   outbox(): Outbox<TransactionExecutor> {
     return {
       enqueue: async (tx, messages) => {
-        const checked = messages.map(({ topic, envelope }) => ({
-          topic,
-          envelope: this.checked(envelope),
-        }));
-        for (const run of runsByTopic(checked)) {
-          const { topic } = run[0];
-          await this.store.appendIn(
-            tx,
-            topic,
-            run.map((message) => message.envelope),
-            () => this.notify(topic),
-          );
+        for (const { topic, envelopes } of this.checkedRuns(messages)) {
+          await this.store.appendIn(tx, topic, envelopes, () => this.notify(topic));
         }
       },
     };
+  }
+
+  /**
+   * The messages in runs of one topic, in their order, every one checked before the first is
+   * written: all or nothing.
+   */
+  private checkedRuns(messages: readonly OutgoingMessage[]) {
+    const checked = messages.map(({ topic, envelope }) => ({
+      topic,
+      envelope: this.checked(envelope),
+    }));
+    return runsByTopic(checked).map((run) => ({
+      topic: run[0].topic,
+      envelopes: run.map((message) => message.envelope),
+    }));
   }
 
   /** The message as it is stored, once its contract is checked (else it throws). */

@@ -6,6 +6,7 @@ import { MessageRegistry } from '../../messaging/message-registry';
 import { isDeadLetterTopic, keptForever, topics } from '../../messaging/topics';
 import { Consumer, ConsumerOptions, defaultRetryPolicy, MessageBus } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
+import { OutgoingMessage } from '../../ports/outbox-inbox';
 import { quietIdleRequestQueues } from './idle-request-queues';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logging';
@@ -93,10 +94,20 @@ export class KafkaMessageBus implements MessageBus {
     this.admin = this.kafka.admin();
   }
 
-  async publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+  publish(topic: string, messages: readonly Envelope[]): Promise<void> {
+    return this.publishAll(messages.map((envelope) => ({ topic, envelope })));
+  }
+
+  async publishAll(messages: readonly OutgoingMessage[]): Promise<void> {
     // All or nothing: every message is checked before the first one is sent.
-    const envelopes = messages.map((message) => traced(this.validator.assertValid(message)));
-    if (envelopes.length > 0) await this.send(topic, envelopes);
+    const byTopic = new Map<string, Envelope[]>();
+    for (const { topic, envelope } of messages) {
+      const checked = traced(this.validator.assertValid(envelope));
+      const ofTopic = byTopic.get(topic);
+      if (ofTopic) ofTopic.push(checked);
+      else byTopic.set(topic, [checked]);
+    }
+    if (byTopic.size > 0) await this.send(byTopic);
   }
 
   async subscribe(options: ConsumerOptions): Promise<Consumer> {
@@ -148,7 +159,7 @@ export class KafkaMessageBus implements MessageBus {
         envelopes: this.envelopes,
         logger: this.logger,
       },
-      (topic, deadLetter) => this.send(topic, [deadLetter]),
+      (topic, deadLetter) => this.send(new Map([[topic, [deadLetter]]])),
       timing.commitIntervalMs ?? 1_000,
     );
   }
@@ -168,10 +179,16 @@ export class KafkaMessageBus implements MessageBus {
     await Promise.all(open.map((client) => client.disconnect()));
   }
 
-  private async send(topic: string, envelopes: readonly Envelope[]): Promise<void> {
-    await this.ensureTopic(topic);
+  /** Each topic's messages in order, all in one request to each broker that leads some. */
+  private async send(byTopic: ReadonlyMap<string, readonly Envelope[]>): Promise<void> {
+    await Promise.all([...byTopic.keys()].map((topic) => this.ensureTopic(topic)));
     await this.connectProducer();
-    await this.producer.send({ topic, messages: envelopes.map(toKafkaMessage) });
+    await this.producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, envelopes]) => ({
+        topic,
+        messages: envelopes.map(toKafkaMessage),
+      })),
+    });
   }
 
   private connect(): Promise<void> {
