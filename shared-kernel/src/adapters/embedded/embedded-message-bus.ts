@@ -11,7 +11,6 @@ import {
 } from '../../ports/message-bus';
 import { describeError, Logger, silentLogger } from '../../ports/logger';
 import { Outbox, OutgoingMessage } from '../../ports/outbox-inbox';
-import { runsByTopic } from '../shared/outbox-relay';
 import { traced } from '../shared/tracing';
 import { gatheredFlush } from '../sql/gathered-flush';
 import { SqlDatabase, TransactionExecutor } from '../sql/sql-database';
@@ -176,18 +175,18 @@ export class EmbeddedMessageBus implements MessageBus {
   }
 
   /**
-   * The messages in runs of one topic, in their order, every one checked before the first is
-   * written: all or nothing.
+   * The messages in runs of consecutive ones of a topic, in their order, every one checked
+   * before the first is written: all or nothing.
    */
   private checkedRuns(messages: readonly OutgoingMessage[]) {
-    const checked = messages.map(({ topic, envelope }) => ({
-      topic,
-      envelope: this.checked(envelope),
-    }));
-    return runsByTopic(checked).map((run) => ({
-      topic: run[0].topic,
-      envelopes: run.map((message) => message.envelope),
-    }));
+    const runs: { topic: string; envelopes: Envelope[] }[] = [];
+    for (const { topic, envelope } of messages) {
+      const checked = this.checked(envelope);
+      const last = runs.at(-1);
+      if (last?.topic === topic) last.envelopes.push(checked);
+      else runs.push({ topic, envelopes: [checked] });
+    }
+    return runs;
   }
 
   /** The message as it is stored, once its contract is checked (else it throws). */

@@ -37,15 +37,6 @@ export interface OutboxRelayOptions {
   readonly logger?: Logger;
 }
 
-/** Consecutive messages of one topic, published in one call. */
-export const runsByTopic = <T extends { readonly topic: string }>(rows: readonly T[]): T[][] =>
-  rows.reduce<T[][]>((runs, row) => {
-    const last = runs.at(-1);
-    if (last && last[0].topic === row.topic) last.push(row);
-    else runs.push([row]);
-    return runs;
-  }, []);
-
 /**
  * Publishes what an outbox holds, oldest first, and marks it published once the bus holds it
  * durably. A failed publish is retried from the first unpublished message, so order holds
