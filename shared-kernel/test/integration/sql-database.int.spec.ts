@@ -60,6 +60,14 @@ function watchLogSyncs(hold = false) {
 }
 
 /** A fresh SQLite file with the counters table for `work`, deleted afterwards. */
+const readlinkOrNothing = (path: string): string => {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return ''; // a descriptor closed since the folder was read
+  }
+};
+
 async function withCounters(
   work: (temp: TemporaryDatabase<SqliteDatabase>) => Promise<void>,
   options: SqliteDatabaseOptions = {},
@@ -299,6 +307,35 @@ describe('SqliteDatabase', () => {
         ),
       );
       expect(told).toEqual(['kept', 'm0', 'm2']);
+    });
+  });
+
+  it('keeps the journal of a savepoint in memory, however much it holds', async () => {
+    await withCounters(async (temp) => {
+      const rows = Array.from({ length: 1000 }, (_, index) => index);
+      await temp.db.transaction(async (tx) => {
+        for (const row of rows) {
+          await tx.execute('INSERT INTO counters VALUES (?, ?)', [`${row}`.padEnd(200, 'x'), 1]);
+        }
+      });
+      const temporaryFiles = () =>
+        fs
+          .readdirSync('/proc/self/fd')
+          .map((fd) => readlinkOrNothing(`/proc/self/fd/${fd}`))
+          .filter((file) => /etilqs_/.test(file));
+      let seen: string[] = [];
+      await temp.db.together(() =>
+        // A transaction in a `together` runs in a savepoint: each page it changes is journaled.
+        temp.db.transaction(async (tx) => {
+          await tx.execute("UPDATE counters SET name = name || 'y', value = value + 1");
+          seen = temporaryFiles();
+        }),
+      );
+      expect(seen).toEqual([]);
+      const [{ total }] = await temp.db.query<{ total: number }>(
+        'SELECT SUM(value) AS total FROM counters',
+      );
+      expect(total).toBe(2000);
     });
   });
 
