@@ -521,4 +521,43 @@ describeWithServer('mysql', 'MysqlDatabase', (url) => {
       await temp.dispose();
     }
   });
+
+  it('begins each transaction with its first statement, not a START TRANSACTION of its own', async () => {
+    const temp = await temporaryMysql(url());
+    try {
+      await temp.db.migrate('test', [counters]);
+      const seen: { connection: number; open: number; begun: number }[] = [];
+      for (const name of ['a', 'b', 'c']) {
+        seen.push(
+          await temp.db.transaction(async (tx) => {
+            await tx.execute('INSERT INTO counters VALUES (?, 1)', [name]);
+            const [{ connection, open }] = await tx.query<{ connection: number; open: number }>(
+              'SELECT CONNECTION_ID() AS connection, @@in_transaction AS open',
+            );
+            const [begun] = await tx.query<{ Value: string }>(
+              "SHOW SESSION STATUS LIKE 'Com_begin'",
+            );
+            return {
+              connection: Number(connection),
+              open: Number(open),
+              begun: Number(begun.Value),
+            };
+          }),
+        );
+      }
+      // One after the other, the three took the same connection of the pool.
+      expect(new Set(seen.map((each) => each.connection)).size).toBe(1);
+      expect(seen.map(({ open, begun }) => ({ open, begun }))).toEqual([
+        { open: 1, begun: 0 },
+        { open: 1, begun: 0 },
+        { open: 1, begun: 0 },
+      ]);
+      // And a single statement still commits on its own: another connection sees it at once.
+      await temp.db.execute("INSERT INTO counters VALUES ('d', 1)");
+      const rows = await temp.reopen().query<{ name: string }>('SELECT name FROM counters');
+      expect(rows.map((row) => row.name).sort()).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      await temp.dispose();
+    }
+  });
 });
