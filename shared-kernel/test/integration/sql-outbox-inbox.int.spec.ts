@@ -84,6 +84,31 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
       expect(bus.published).toHaveLength(all.length);
     });
 
+    it('enqueues the messages of one call with one statement, in their order', async () => {
+      const messages = ['E-s1', 'E-s2', 'E-s3', 'E-s4'].map((codigo) => opened('exp-s', codigo));
+      let statements = 0;
+      await db.transaction((tx) =>
+        outbox.enqueue(
+          {
+            dialect: tx.dialect,
+            query: (sql, params) => tx.query(sql, params),
+            execute: (sql, params) => {
+              statements += 1;
+              return tx.execute(sql, params);
+            },
+          },
+          messages.map((envelope) => ({ topic: 'expedientes.events', envelope })),
+        ),
+      );
+      expect(statements).toBe(1);
+      const rows = await db.query<{ envelope: string }>(
+        'SELECT envelope FROM outbox ORDER BY sequence',
+      );
+      expect(rows.map((row) => (JSON.parse(row.envelope) as Envelope).id)).toEqual(
+        messages.map((message) => message.id),
+      );
+    });
+
     it('publishes what it finds of several topics with one call to the bus', async () => {
       const event = opened('exp-t', 'E-t');
       const reply = opened('exp-t', 'E-t-reply');
