@@ -76,23 +76,40 @@ export class CalendarioLaboral {
   }
 }
 
-/** One formatter per time zone: making one costs far more than formatting with it. */
-const formatosDeDia = new Map<string, Intl.DateTimeFormat>();
+/** Per time zone, its formatter and the day of the second asked last. */
+interface DiasDeZona {
+  readonly formato: Intl.DateTimeFormat;
+  segundo: number;
+  dia: Dia;
+}
 
-/** The day an instant falls on in `zonaHoraria` (an IANA name such as Europe/Madrid). */
+/** Making a formatter costs far more than formatting with it, and formatting than a lookup. */
+const diasPorZona = new Map<string, DiasDeZona>();
+
+/**
+ * The day an instant falls on in `zonaHoraria` (an IANA name such as Europe/Madrid). Every
+ * offset a zone ever had is a whole number of seconds, so a day begins on a second's boundary:
+ * the instants of one second share their day, and a busy process formats it once.
+ */
 export function diaEn(at: Date, zonaHoraria: string): Dia {
-  let formato = formatosDeDia.get(zonaHoraria);
-  if (!formato) {
+  let zona = diasPorZona.get(zonaHoraria);
+  if (!zona) {
     // en-CA writes dates as YYYY-MM-DD.
-    formato = new Intl.DateTimeFormat('en-CA', {
+    const formato = new Intl.DateTimeFormat('en-CA', {
       timeZone: zonaHoraria,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
     });
-    formatosDeDia.set(zonaHoraria, formato);
+    zona = { formato, segundo: Number.NaN, dia: '' };
+    diasPorZona.set(zonaHoraria, zona);
   }
-  return formato.format(at);
+  const segundo = Math.floor(at.getTime() / 1000);
+  if (segundo !== zona.segundo) {
+    zona.dia = zona.formato.format(at);
+    zona.segundo = segundo;
+  }
+  return zona.dia;
 }
 
 /**

@@ -64,6 +64,12 @@ export interface StartSaga<TData> {
  */
 export type ReplyOutcome = 'handled' | 'resumed' | 'ignored';
 
+/** A saga's move not yet stored: from the saga as stored (null: not yet) to where it stands. */
+interface Move {
+  readonly stored: SagaState | null;
+  readonly reached: SagaState;
+}
+
 export class UnknownSagaTypeError extends Error {
   constructor(type: string) {
     super(`no saga definition of type ${type} is registered with this orchestrator`);
@@ -84,9 +90,10 @@ export class UnexpectedSagaReplyError extends Error {
 /**
  * Runs sagas: sends each step's command, moves on with the replies, compensates on failure and
  * timeout. Every transition is saved (with optimistic concurrency) before its command is
- * published or its local action runs; where the store can (`SagaStore.atomically`), the saves
- * and local actions from one reply (or the start) up to the next command commit as one, so
- * that a failure among them leaves the saga where it stood before them. Thus:
+ * published or its local action runs; where the store can (`SagaStore.atomically`), the
+ * local actions from one reply (or the start) up to the next command commit as one with the
+ * saga, written once where they lead, so that a failure among them leaves the saga where it
+ * stood before them. Thus:
  * - a process killed at any point finishes its sagas after `resume()`: it re-publishes each
  *   pending command with its saved id (participants deduplicate), or re-runs the local action
  *   the saga stands at (local actions are idempotent);
@@ -152,10 +159,7 @@ export class SagaOrchestrator {
       updatedAt: now,
     };
     const created = this.enter(registered, initial, 'running', 0);
-    return (await this.advance(registered, async () => {
-      await this.deps.store.create(created);
-      return created;
-    })) as SagaState<TData>;
+    return (await this.advance(registered, { stored: null, reached: created })) as SagaState<TData>;
   }
 
   async handleReply(reply: Envelope): Promise<ReplyOutcome> {
@@ -252,7 +256,7 @@ export class SagaOrchestrator {
    * saves where that leads, until the saga waits for a reply or has ended.
    */
   private drive(definition: SagaDefinition<unknown>, saved: SagaState): Promise<SagaState> {
-    return this.advance(definition, async () => saved);
+    return this.advance(definition, { stored: saved, reached: saved });
   }
 
   /** Saves the saga's move from `previous` to `next`, then drives it from there. */
@@ -261,39 +265,51 @@ export class SagaOrchestrator {
     previous: SagaState,
     next: SagaState,
   ): Promise<SagaState> {
-    return this.advance(definition, () => this.save(previous, next));
+    return this.advance(definition, { stored: previous, reached: next });
   }
 
   /**
-   * `saved` (a save, or the saga as saved already), the local steps from there, then the
-   * pending command. The saves and local actions commit as one where the store can
-   * (`SagaStore.atomically`): should any of them fail, the saga stands where it stood before,
-   * which is redone the same. The command is published only after that commit.
+   * Saves `move`, runs the local steps from there, then publishes the pending command. Where
+   * the store can (`SagaStore.atomically`), they commit as one: should any of them fail, the
+   * saga stands where it stood before, which is redone the same; and the saga is written once,
+   * where it ends up, against the version it was read at (what it passed through on the way
+   * is never seen by anyone). Elsewhere each move is saved before the next local action runs.
+   * The command is published only after that commit.
    */
-  private async advance(
-    definition: SagaDefinition<unknown>,
-    saved: () => Promise<SagaState>,
-  ): Promise<SagaState> {
-    const steps = async () => this.runLocalSteps(definition, await saved());
+  private async advance(definition: SagaDefinition<unknown>, move: Move): Promise<SagaState> {
     const sagas = this.deps.store;
-    const reached = await (sagas.atomically ? sagas.atomically(steps) : steps());
+    const reached = sagas.atomically
+      ? await sagas.atomically(async () =>
+          this.write(await this.runLocalSteps(definition, move, async (each) => each)),
+        )
+      : (await this.runLocalSteps(definition, move, async (each) => this.written(each))).reached;
     this.deps.onCommitted?.(reached);
     return this.publishPending(definition, reached);
   }
 
-  /** Runs the local action the saga stands at and saves where it leads, until it waits or ends. */
+  /**
+   * Runs the local action the saga stands at, and moves on from where it leads, until the saga
+   * waits or ends; `checkpoint` takes each move (saves it, or keeps it for one write at the end).
+   */
   private async runLocalSteps(
     definition: SagaDefinition<unknown>,
-    saved: SagaState,
-  ): Promise<SagaState> {
-    let saga = saved;
-    while (isActiveSaga(saga) && !saga.pending) {
-      const at = saga;
-      saga = await this.step(definition, at, async () =>
-        this.save(at, await this.runLocal(definition, at)),
+    move: Move,
+    checkpoint: (move: Move) => Promise<Move>,
+  ): Promise<Move> {
+    let at = await checkpoint(move);
+    while (isActiveSaga(at.reached) && !at.reached.pending) {
+      const { stored, reached } = at;
+      at = await this.step(definition, reached, async () =>
+        checkpoint({ stored, reached: await this.runLocal(definition, reached) }),
       );
     }
-    return saga;
+    return at;
+  }
+
+  /** `move` saved: it starts from the saga as now stored. */
+  private async written(move: Move): Promise<Move> {
+    const saved = await this.write(move);
+    return { stored: saved, reached: saved };
   }
 
   /** Publishes the saga's pending command, if it has one. */
@@ -425,9 +441,15 @@ export class SagaOrchestrator {
     return { topic: topics.commands(action.participant), envelope, deadline, attempt };
   }
 
-  private async save(previous: SagaState, next: SagaState): Promise<SagaState> {
-    const saved = { ...next, version: previous.version + 1, updatedAt: this.now() };
-    await this.deps.store.save(saved, previous.version);
+  /** Stores where the saga has reached: a new saga, or over the version it was read at. */
+  private async write({ stored, reached }: Move): Promise<SagaState> {
+    if (reached === stored) return reached;
+    if (!stored) {
+      await this.deps.store.create(reached);
+      return reached;
+    }
+    const saved = { ...reached, version: stored.version + 1, updatedAt: this.now() };
+    await this.deps.store.save(saved, stored.version);
     return saved;
   }
 

@@ -51,6 +51,19 @@ describe('plazos (Ley 39/2015, art. 30)', () => {
     expect(diaEn(at, 'Atlantic/Canary')).toBe('2026-12-03');
   });
 
+  it('changes the day on the second it begins, even where the offset had seconds', () => {
+    const dias = (...instants: string[]) =>
+      instants.map((each) => diaEn(new Date(each), 'Europe/Madrid'));
+    expect(dias('2026-12-03T22:59:59.999Z', '2026-12-03T23:00:00.000Z')).toEqual([
+      '2026-12-03',
+      '2026-12-04',
+    ]);
+    // Madrid kept its local mean time, 14 min 44 s behind UTC, until 1901: within one minute.
+    expect(
+      dias('1900-06-01T00:14:43.900Z', '1900-06-01T00:14:44.000Z', '1900-06-01T00:14:43.100Z'),
+    ).toEqual(['1900-05-31', '1900-06-01', '1900-05-31']);
+  });
+
   it('refuses days that do not exist', () => {
     expect(() => new CalendarioLaboral(['2026-02-30'])).toThrow(RangeError);
     expect(() => new CalendarioLaboral(['30/01/2026'])).toThrow(RangeError);

@@ -395,6 +395,33 @@ describe('the orchestrator, driven directly', () => {
     expect(log.opened).toHaveLength(1);
   });
 
+  it('with a store that commits as one, writes a saga once per commit, where it ends up', async () => {
+    const writes: string[] = [];
+    const atomic = Object.assign(store, {
+      atomically: <T>(work: () => Promise<T>): Promise<T> => work(),
+    });
+    const create = atomic.create.bind(atomic);
+    const save = atomic.save.bind(atomic);
+    atomic.create = (state) => (writes.push(`create ${state.version}`), create(state));
+    atomic.save = (state, expected) => (writes.push(`save ${expected}`), save(state, expected));
+    const sagas = orchestrator();
+    const { sagaId } = await start(sagas);
+    await sagas.handleReply(
+      replyTo(published[0], 'documents.DocumentsRegistered', { sagaId, documentIds: [] }),
+    );
+    // The reply, the local step it leads to and the end: one write, over the version read.
+    const started = replyTo(published[1], 'bpm.ProcessStarted', { sagaId, processId: 'p' });
+    log.openFailures.push(new Error('event store unavailable'));
+    await expect(sagas.handleReply(started)).rejects.toThrow('event store unavailable');
+    expect(writes).toEqual(['create 0', 'save 0']);
+    await expect(store.load(sagaId)).resolves.toMatchObject({ version: 1, currentStep: 1 });
+
+    await expect(sagas.handleReply(started)).resolves.toBe('handled');
+    expect(writes).toEqual(['create 0', 'save 0', 'save 1']);
+    await expect(store.load(sagaId)).resolves.toMatchObject({ status: 'completed', version: 2 });
+    expect(log.opened).toHaveLength(1);
+  });
+
   it('refuses a reply to the pending command that its step does not declare', async () => {
     const sagas = orchestrator();
     const { sagaId } = await start(sagas);
