@@ -1,6 +1,7 @@
 import {
   context,
   Context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   ROOT_CONTEXT,
   Span,
@@ -35,6 +36,14 @@ export interface Tracing {
 
 const off: Tracing = { shutdown: async () => undefined };
 
+/**
+ * Whether spans are made. Off, `inSpan` runs its work at once with a span that records
+ * nothing: the no-op API's span, context and closure on every message and step cost about
+ * 1 % of an embedded transition's CPU.
+ */
+let spansOn = false;
+const notRecorded: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /** `exporter` replaces the OTLP one (tests). */
 export function startTracing(
   service: string,
@@ -51,8 +60,10 @@ export function startTracing(
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
+  spansOn = true;
   return {
     shutdown: async () => {
+      spansOn = false;
       await provider.shutdown();
       trace.disable();
       propagation.disable();
@@ -89,6 +100,7 @@ export async function inSpan<T>(
   /** The traces of what the work serves besides its parent (the messages of a batch). */
   linked: readonly Context[] = [],
 ): Promise<T> {
+  if (!spansOn) return work(notRecorded);
   const links = linked.flatMap((each) => {
     const spanContext = trace.getSpanContext(each);
     return spanContext ? [{ context: spanContext }] : [];
