@@ -37,6 +37,7 @@ function blindToOtherWriters(db: SqlDatabase): SqlDatabase {
     execute: (sql, params) => db.execute(sql, params),
     transaction: (work) => db.transaction((tx) => work(blind(tx))),
     together: (work) => db.together(work),
+    commitsTogether: db.commitsTogether,
     afterCommit: (callback) => db.afterCommit(callback),
     migrate: (component, migrations) => db.migrate(component, migrations),
     flush: () => db.flush(),

@@ -44,6 +44,7 @@ export interface MysqlOptions {
  */
 export class MysqlDatabase implements SqlDatabase {
   readonly dialect = 'mysql' as const;
+  readonly commitsTogether = false;
   private readonly pool: Pool;
   private readonly pooled: SqlExecutor;
   private readonly transactions: Pool;

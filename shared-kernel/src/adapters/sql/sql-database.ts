@@ -73,9 +73,11 @@ export interface SqlDatabase extends SqlExecutor {
    * Runs `work` so that the transactions it runs here, itself or through the stores built on
    * this database, commit as one, or not at all (SQLite: one transaction, each of them a
    * savepoint in it). MySQL runs them as they come, each its own: there `work` must not
-   * depend on committing as one.
+   * depend on committing as one (`commitsTogether` says which).
    */
   together<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether `together` commits as one (SQLite), or runs each transaction on its own (MySQL). */
+  readonly commitsTogether: boolean;
   /** One statement in a transaction of its own. */
   execute(
     sql: string,

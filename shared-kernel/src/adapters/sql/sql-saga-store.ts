@@ -59,7 +59,15 @@ const statesOf = (rows: readonly { state: string }[]): SagaState[] =>
 
 /** SagaStore on MySQL/MariaDB or SQLite; `migrate()` once at start-up creates its table. */
 export class SqlSagaStore implements SagaStore {
-  constructor(private readonly db: SqlDatabase) {}
+  /**
+   * Only where the database commits a `together` as one (SQLite): MySQL's runs each
+   * transaction on its own, and a saga must then be saved before each local action runs.
+   */
+  readonly atomically?: <T>(work: () => Promise<T>) => Promise<T>;
+
+  constructor(private readonly db: SqlDatabase) {
+    if (db.commitsTogether) this.atomically = (work) => db.together(work);
+  }
 
   migrate(): Promise<void> {
     return this.db.migrate('saga-store', sagaStoreMigrations);
@@ -78,10 +86,6 @@ export class SqlSagaStore implements SagaStore {
       if (await this.load(state.sagaId)) throw new SagaAlreadyExistsError(state.sagaId);
       throw error;
     }
-  }
-
-  atomically<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.together(work);
   }
 
   async load(sagaId: string): Promise<SagaState | null> {

@@ -149,6 +149,7 @@ export interface SqliteDatabaseOptions {
 
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
+  readonly commitsTogether = true;
   private readonly connection: Database.Database;
   private readonly statements = new BoundedMap<string, Database.Statement>(STATEMENT_CACHE_SIZE);
   private readonly queue: Queued[] = [];
