@@ -47,6 +47,11 @@ export interface ConsumerOptions {
    * it gives them to `handler` one by one, which retries and dead-letters each on its own.
    */
   readonly batchHandler?: BatchHandler;
+  /**
+   * The types of message the group acts on; any other is acknowledged as it comes, neither
+   * validated nor handed over (the groups that act on it validate it). All by default.
+   */
+  readonly accepts?: (type: string) => boolean;
   readonly retry?: RetryPolicy;
   /** Where a new group starts: `earliest` (default) reads what was published before it. */
   readonly fromBeginning?: boolean;

@@ -21,6 +21,7 @@ import {
   crashConsumerMidMessage,
   EffectLedger,
   NoteTaken,
+  noteStruck,
   noteTaken,
 } from './message-bus-fixtures';
 
@@ -371,6 +372,34 @@ export function messageBusContract(name: string, setup: () => Promise<MessageBus
           'expediente-i',
         ]);
       });
+    });
+
+    it('hands a group only the types it accepts, and lets the others by unchecked', async () => {
+      const topic = unique('accepts');
+      const received = recorder();
+      await subscribe(bus, {
+        group: unique('group'),
+        topics: [topic],
+        handler: received.handler,
+        accepts: (type) => type === noteTaken.type,
+      });
+      const { dead } = await deadLettersOf(topic);
+      const struck = envelopes.create({
+        type: noteStruck.type,
+        key: 'expediente-a',
+        payload: { seq: 1 },
+        actor: { userId: 'contract-tester', roles: ['tester'] },
+      });
+      // Breaks its contract, but of a type this group does not act on: no dead letter of it.
+      const broken = JSON.stringify({ ...struck, id: randomUUID(), payload: { seq: 'two' } });
+      const taken = note('expediente-a', 3);
+
+      await bus.publish(topic, [struck]);
+      await harness.injectRaw(topic, 'expediente-a', broken);
+      await bus.publish(topic, [taken]);
+
+      await eventually(() => expect(received.ids()).toEqual([taken.id]));
+      expect(dead.deliveries).toEqual([]);
     });
 
     describe('batch handler', () => {

@@ -18,8 +18,13 @@ export const noteTaken = defineMessage(
   z.object({ seq: z.number().int(), note: z.string() }),
 );
 export type NoteTaken = z.infer<typeof noteTaken.payload>;
+export const noteStruck = defineMessage(
+  'contract-test.note-struck',
+  'event',
+  z.object({ seq: z.number().int() }),
+);
 
-export const contractRegistry = (): MessageRegistry => new MessageRegistry([noteTaken]);
+export const contractRegistry = (): MessageRegistry => new MessageRegistry([noteTaken, noteStruck]);
 
 /** How a child process opens the bus under test: same broker or file, its own connection. */
 export type ChildBusSpec =

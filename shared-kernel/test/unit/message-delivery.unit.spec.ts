@@ -69,6 +69,17 @@ describe('message delivery', () => {
     });
   });
 
+  it('lets a message of a type the group does not accept by, neither checked nor handled', async () => {
+    const handler = jest.fn(async () => undefined);
+    const broken = JSON.stringify({ ...message, payload: { amount: 'ten' } });
+    const onlyOthers = options({ handler, accepts: (type) => type !== fined.type });
+
+    await expect(deliver(received(broken), onlyOthers)).resolves.toEqual({ kind: 'handled' });
+    expect(handler).not.toHaveBeenCalled();
+    const accepted = await deliver(received(broken), options({ handler, accepts: () => true }));
+    expect(accepted.kind).toBe('dead-lettered');
+  });
+
   it('gives up after the last attempt with the last failure as the reason', async () => {
     let calls = 0;
     const handler = async () => {

@@ -59,6 +59,8 @@ export class BusExpedienteChanges implements ExpedienteChanges {
       fromBeginning: false,
       // One group per process: one that died must leave no lag behind for an alert to see.
       keepsPosition: false,
+      // With no stream open, a change has nobody to go to: not even checked.
+      accepts: (type) => this.listeners.size > 0 && type.startsWith(EVENT_PREFIX),
       handler: async (message) => this.fanOut(message),
     });
   }

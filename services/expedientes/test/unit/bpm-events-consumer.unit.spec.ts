@@ -55,6 +55,8 @@ describe('BpmEventsConsumer', () => {
     );
     await consumer.start();
     if (!subscribed) throw new Error('the consumer did not subscribe');
+    // As the bus does: a type the group does not accept never reaches its handler.
+    if (subscribed.accepts?.(message.type) === false) return ['let by'];
     await subscribed.handler(message, { topic: 'bpm.events', attempt: 1 });
     return log;
   }
@@ -76,6 +78,6 @@ describe('BpmEventsConsumer', () => {
       version: 1,
       fase: FaseMother.inicial(),
     });
-    expect(await logOf(inicio)).toEqual([]);
+    expect(await logOf(inicio)).toEqual(['let by']);
   });
 });

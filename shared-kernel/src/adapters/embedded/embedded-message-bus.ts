@@ -207,6 +207,7 @@ export class EmbeddedMessageBus implements MessageBus {
         group: options.group,
         handler: options.handler,
         batchHandler: options.batchHandler,
+        accepts: options.accepts,
         retry: options.retry ?? defaultRetryPolicy,
         validator: this.validator,
         envelopes: this.envelopes,

@@ -154,6 +154,7 @@ export class KafkaMessageBus implements MessageBus {
         group: options.group,
         handler: options.handler,
         batchHandler: options.batchHandler,
+        accepts: options.accepts,
         retry: options.retry ?? defaultRetryPolicy,
         validator: this.validator,
         envelopes: this.envelopes,

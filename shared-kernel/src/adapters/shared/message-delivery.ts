@@ -6,6 +6,7 @@
  */
 import { DeadLetter, deadLetterFor, MessageValidator } from '../../messaging/dead-letter';
 import { Envelope, EnvelopeFactory } from '../../messaging/envelope';
+import { Validation } from '../../messaging/message-registry';
 import {
   BatchHandler,
   DeliveredMessage,
@@ -43,6 +44,8 @@ export interface DeliveryOptions {
   readonly signal: AbortSignal;
   /** Called while waiting between attempts (Kafka uses it to heartbeat). */
   readonly betweenAttempts?: () => Promise<void>;
+  /** The types the group acts on (`ConsumerOptions.accepts`); all by default. */
+  readonly accepts?: (type: string) => boolean;
 }
 
 export const backoffMs = (policy: RetryPolicy, failedAttempt: number): number =>
@@ -56,9 +59,18 @@ const parse = (raw: string): { ok: true; value: unknown } | { ok: false; reason:
   }
 };
 
-const validated = (message: ReceivedMessage, validator: MessageValidator) => {
+/** The message validated, or `passed` by: its type is not one the group accepts. */
+const validated = (
+  message: ReceivedMessage,
+  validator: MessageValidator,
+  accepts?: (type: string) => boolean,
+): Validation | { ok: true; passed: true } => {
   const parsed = parse(message.raw);
-  return parsed.ok ? validator.validate(parsed.value) : parsed;
+  if (!parsed.ok) return parsed;
+  const { type } = (parsed.value ?? {}) as { type?: unknown };
+  // Of a type nobody here acts on, it is not checked: the groups that act on it check it.
+  if (accepts && typeof type === 'string' && !accepts(type)) return { ok: true, passed: true };
+  return validator.validate(parsed.value);
 };
 
 /**
@@ -72,16 +84,18 @@ const validated = (message: ReceivedMessage, validator: MessageValidator) => {
  */
 export async function deliverAtOnce(
   messages: readonly ReceivedMessage[],
-  options: Pick<DeliveryOptions, 'group' | 'batchHandler' | 'validator' | 'logger'>,
+  options: Pick<DeliveryOptions, 'group' | 'batchHandler' | 'validator' | 'logger' | 'accepts'>,
 ): Promise<boolean> {
   const { batchHandler } = options;
   if (!batchHandler || messages.length < 2) return false;
   const delivered: DeliveredMessage[] = [];
   for (const message of messages) {
-    const validation = validated(message, options.validator);
+    const validation = validated(message, options.validator, options.accepts);
     if (!validation.ok) return false;
+    if ('passed' in validation) continue;
     delivered.push({ message: validation.envelope, context: { topic: message.topic, attempt: 1 } });
   }
+  if (delivered.length === 0) return true;
   try {
     await inSpan(
       `${messages[0].topic} process`,
@@ -124,8 +138,9 @@ export async function deliver(
     return { kind: 'dead-lettered', deadLetter: deadLetterFor(envelopes, undeliverable) };
   };
 
-  const validation = validated(message, validator);
+  const validation = validated(message, validator, options.accepts);
   if (!validation.ok) return giveUp(`invalid message: ${validation.reason}`, 0);
+  if ('passed' in validation) return { kind: 'handled' };
   const { envelope } = validation;
 
   for (let attempt = 1; ; attempt++) {

@@ -25,6 +25,13 @@ import type {
 
 export const SAGA_COMMANDS_GROUP = 'documents.saga-commands';
 
+/** What the group acts on: of expedientes' events, only a phase change (to a final phase). */
+const ATENDIDOS: ReadonlySet<string> = new Set([
+  documents.RegisterDocuments.type,
+  documents.ReleaseDocuments.type,
+  expedientes.FaseDeExpedienteCambiada.type,
+]);
+
 /**
  * The documents context as a participant of the expedientes sagas: takes their commands from
  * `documents.commands` and hands each to its use case, and learns from `expedientes.events`
@@ -47,6 +54,7 @@ export class ComandosDeDocumentos {
     this.consumer ??= await this.bus.subscribe({
       group: SAGA_COMMANDS_GROUP,
       topics: [topics.commands('documents'), topics.events('expedientes')],
+      accepts: (type) => ATENDIDOS.has(type),
       handler: (message, context) => this.atender(message, context),
     });
   }
@@ -83,10 +91,6 @@ export class ComandosDeDocumentos {
             logger.info('expediente ended: its documents are closed');
           }
           count('handled');
-          return;
-        default:
-          logger.debug('not a message the documents context acts on: ignored');
-          count('ignored');
           return;
       }
       logger.info({ attempt }, 'saga command handled');

@@ -35,6 +35,7 @@ export class BpmEventsConsumer {
       // and replayed against expedientes that kept no transition numbers they could move one
       // back to an older phase.
       fromBeginning: false,
+      accepts: (type) => type === bpm.FaseCambiada.type || type === bpm.PlazoRecalculado.type,
       handler: counted(this.metrics, (message) => this.follow(message)),
     });
   }
@@ -49,7 +50,6 @@ export class BpmEventsConsumer {
       const plazo = bpm.PlazoRecalculado.payload.parse(message.payload);
       return this.atomically(() => this.followProcess.recalcularPlazo(plazo, request));
     }
-    if (message.type !== bpm.FaseCambiada.type) return 'skipped';
     const { expedienteId, hacia, paso, motivo, vencimiento } = bpm.FaseCambiada.payload.parse(
       message.payload,
     );

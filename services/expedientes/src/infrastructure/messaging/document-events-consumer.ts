@@ -22,8 +22,8 @@ export class DocumentEventsConsumer {
     this.consumer ??= await this.bus.subscribe({
       group: DOCUMENT_EVENTS_GROUP,
       topics: [topics.events('documents')],
+      accepts: (type) => type === documents.DocumentoSubido.type,
       handler: counted(this.metrics, async (message) => {
-        if (message.type !== documents.DocumentoSubido.type) return 'skipped';
         const { documento, expedienteId } = documents.DocumentoSubido.payload.parse(
           message.payload,
         );
