@@ -348,8 +348,13 @@ EOF
   fi
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
     local cluster_id user scram=()
-    # A Kafka cluster id is 16 random bytes, base64url without padding.
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # A Kafka cluster id is 16 random bytes, base64url without padding. Like
+    # Kafka's own Uuid.randomUuid, draw again when it begins with "-": the
+    # storage tool's parser would take it for an option (1 run in 64).
+    cluster_id=-
+    while [[ $cluster_id == -* ]]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     for user in "${users[@]}"; do
       scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(password "kafka-$user")]")
     done
