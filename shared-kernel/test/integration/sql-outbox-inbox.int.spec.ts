@@ -391,6 +391,29 @@ function outboxAndInboxSuite(open: () => Promise<TemporaryDatabase<SqlDatabase>>
 
 describe('SQL outbox and inbox on a SQLite file', () => {
   outboxAndInboxSuite(async () => temporarySqlite());
+
+  it('keeps the messages handled before the inbox moved into its key', async () => {
+    const temp = temporarySqlite();
+    try {
+      await temp.db.migrate('inbox', inboxMigrations.slice(0, 1));
+      const inbox = new SqlInbox();
+      await temp.db.transaction((tx) => inbox.markAllProcessed(tx, 'search', ['m1', 'm2']));
+
+      await temp.db.migrate('inbox', inboxMigrations);
+
+      const marked = await temp.db.transaction((tx) =>
+        inbox.markAllProcessed(tx, 'search', ['m1', 'm2', 'm3']),
+      );
+      expect(marked).toEqual(new Set(['m3']));
+      await expect(
+        temp.db.query(
+          "SELECT sql FROM sqlite_schema WHERE name = 'inbox' AND sql LIKE '%WITHOUT ROWID'",
+        ),
+      ).resolves.toHaveLength(1);
+    } finally {
+      await temp.dispose();
+    }
+  });
 });
 
 describeWithServer('mysql', 'SQL outbox and inbox on MySQL/MariaDB', (url) => {

@@ -150,6 +150,37 @@ function repositoryContract(open: () => Promise<TemporaryDatabase<SqlDatabase>>)
 
 describe('SqlProcesoRepository on SQLite', () => {
   repositoryContract(async () => temporarySqlite());
+
+  it('keeps the processes and their stays through the move of the stays into their key', async () => {
+    const database = temporarySqlite();
+    try {
+      await database.db.migrate('bpm', bpmMigrations.slice(0, 2));
+      const before = new SqlProcesoRepository(database.db, catalogo);
+      const proceso = Proceso.iniciar({
+        expedienteId: 'exp-moved',
+        sagaId: 'saga-exp-moved',
+        procedimiento: catalogo.version('estandar', 3),
+        por: usuarios.tramitadora.userId,
+        at: at(0),
+        plazos: sinFestivos,
+      });
+      proceso.cambiarDeFase('ANALISIS_TECNICO', usuarios.tramitadora, at(1), sinFestivos);
+      await before.save(proceso);
+      const saved = await before.findByExpediente('exp-moved');
+
+      await database.db.migrate('bpm', bpmMigrations);
+
+      const after = new SqlProcesoRepository(database.db, catalogo);
+      expect(await after.findByExpediente('exp-moved')).toEqual(saved);
+      await expect(
+        database.db.query(
+          "SELECT sql FROM sqlite_schema WHERE name = 'bpm_historial' AND sql LIKE '%WITHOUT ROWID'",
+        ),
+      ).resolves.toHaveLength(1);
+    } finally {
+      await database.dispose();
+    }
+  });
 });
 
 describeWithServerAs('mysql', 'bpm', 'SqlProcesoRepository on MySQL', (url) => {

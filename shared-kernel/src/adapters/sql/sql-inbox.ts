@@ -26,6 +26,27 @@ export const inboxMigrations: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 2,
+    name: 'SQLite: the processed messages kept in their key',
+    up: {
+      // InnoDB keeps a table in its primary key already.
+      mysql: [],
+      // A row was a table entry and a key entry, two pages written at each insert; the key
+      // alone holds the row now.
+      sqlite: [
+        `CREATE TABLE inbox_by_key (
+          consumer TEXT NOT NULL,
+          message_id TEXT NOT NULL,
+          processed_at INTEGER NOT NULL,
+          PRIMARY KEY (consumer, message_id)
+        ) WITHOUT ROWID`,
+        'INSERT INTO inbox_by_key SELECT consumer, message_id, processed_at FROM inbox',
+        'DROP TABLE inbox',
+        'ALTER TABLE inbox_by_key RENAME TO inbox',
+      ],
+    },
+  },
 ];
 
 /** MySQL's INSERT IGNORE would silently truncate a longer value, and two ids would collide. */

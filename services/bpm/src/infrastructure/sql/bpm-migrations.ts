@@ -70,4 +70,35 @@ export const bpmMigrations: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 3,
+    name: "SQLite: each process's stays together, in their key",
+    up: {
+      // InnoDB keeps a table in its primary key already.
+      mysql: [],
+      // A transition closes one stay and opens the next: in a table by rowid, on the page the
+      // closed one was written to, the table's last page and a page of the key; in the key
+      // alone, on the one page both are next to each other on.
+      sqlite: [
+        `CREATE TABLE bpm_historial_by_key (
+          expediente_id TEXT NOT NULL REFERENCES bpm_procesos (expediente_id),
+          orden INTEGER NOT NULL,
+          fase TEXT NOT NULL,
+          entrada_at INTEGER NOT NULL,
+          entrada_por TEXT NOT NULL,
+          salida_at INTEGER,
+          salida_por TEXT,
+          vencimiento TEXT,
+          PRIMARY KEY (expediente_id, orden)
+        ) WITHOUT ROWID`,
+        `INSERT INTO bpm_historial_by_key
+           (expediente_id, orden, fase, entrada_at, entrada_por, salida_at, salida_por, vencimiento)
+         SELECT expediente_id, orden, fase, entrada_at, entrada_por, salida_at, salida_por,
+                vencimiento
+         FROM bpm_historial`,
+        'DROP TABLE bpm_historial',
+        'ALTER TABLE bpm_historial_by_key RENAME TO bpm_historial',
+      ],
+    },
+  },
 ];
