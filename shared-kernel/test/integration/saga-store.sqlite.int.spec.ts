@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Migration, SqliteDatabase, SqlSagaStore } from '../../src/adapters/sql';
+import {
+  Migration,
+  sagaStoreMigrations,
+  SqliteDatabase,
+  SqlSagaStore,
+} from '../../src/adapters/sql';
 import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
-import { defineSaga, invoke, local, onSuccess, SagaOrchestrator } from '../../src/saga';
+import { defineSaga, invoke, local, onSuccess, SagaOrchestrator, SagaState } from '../../src/saga';
 import {
   sagaScript,
   sagaStoreContract,
@@ -14,6 +19,40 @@ import {
   ProcessStarted,
   StartProcess,
 } from '../unit/example-saga';
+
+/** A saga in `status`, waiting on a command due at `deadline` (none: null). */
+const sagaStateOf = (
+  sagaId: string,
+  status: SagaState['status'],
+  deadline: string | null,
+): SagaState => ({
+  sagaId,
+  type: 'test.SomeSaga',
+  status,
+  currentStep: 0,
+  data: { expedienteId: sagaId },
+  pending:
+    deadline === null
+      ? null
+      : {
+          topic: 'bpm.commands',
+          deadline,
+          attempt: 1,
+          envelope: new EnvelopeFactory(randomUUID, () => new Date(0)).create({
+            type: StartProcess.type,
+            key: sagaId,
+            payload: { sagaId, expedienteId: sagaId, documentIds: [] },
+            actor: { userId: 'ana', roles: ['tramitador'] },
+          }),
+        },
+  failureReason: null,
+  compensationFailures: [],
+  origin: { key: sagaId, actor: { userId: 'ana', roles: ['tramitador'] }, correlationId: sagaId },
+  triggeredBy: sagaId,
+  version: 0,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+});
 
 describe('SqlSagaStore on SQLite', () => {
   let temp: TemporaryDatabase<SqliteDatabase>;
@@ -53,6 +92,45 @@ describe('SqlSagaStore on SQLite', () => {
       version: 3,
     });
     expect(log.rejected).toHaveLength(1);
+  });
+
+  it('looks the active sagas up in indexes that hold only those, migrated with their sagas', async () => {
+    const fresh = temporarySqlite();
+    try {
+      await fresh.db.migrate('saga-store', sagaStoreMigrations.slice(0, 1));
+      const store = new SqlSagaStore(fresh.db);
+      const waiting = sagaStateOf('saga-waiting', 'running', '2030-01-01T00:00:00.000Z');
+      await store.create(waiting);
+      await store.create(sagaStateOf('saga-ended', 'completed', null));
+
+      await store.migrate();
+
+      await expect(store.findActive()).resolves.toEqual([waiting]);
+      await expect(store.findWithDeadlineBefore(new Date('2031-01-01'))).resolves.toEqual([
+        waiting,
+      ]);
+      // ANALYZE counts each index's entries: the first figure of its stat.
+      await fresh.db.execute('ANALYZE');
+      await expect(
+        fresh.db.query("SELECT idx, stat FROM sqlite_stat1 WHERE idx LIKE 'saga_instances_%'"),
+      ).resolves.toEqual(
+        expect.arrayContaining([
+          { idx: 'saga_instances_active', stat: expect.stringMatching(/^1 /) },
+          { idx: 'saga_instances_deadline', stat: expect.stringMatching(/^1 /) },
+        ]),
+      );
+      for (const query of [
+        "SELECT state FROM saga_instances WHERE status IN ('running', 'compensating')",
+        "SELECT state FROM saga_instances WHERE deadline_ms < 1 AND status IN ('running', 'compensating')",
+      ]) {
+        const plan = await fresh.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`);
+        expect(plan.map((step) => step.detail).join(' ')).toMatch(
+          /USING INDEX saga_instances_(active|deadline)/,
+        );
+      }
+    } finally {
+      await fresh.dispose();
+    }
   });
 });
 
