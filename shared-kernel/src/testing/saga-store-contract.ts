@@ -23,7 +23,7 @@ const pendingUntil = (deadline: string): PendingCommand => ({
 });
 
 /** A running saga waiting on a command due at T0 + 1 min, with a fresh id. */
-function aSaga(overrides: Partial<SagaState> = {}): SagaState {
+export function aSaga(overrides: Partial<SagaState> = {}): SagaState {
   const sagaId = overrides.sagaId ?? `saga-test-${randomUUID()}`;
   return {
     sagaId,

@@ -6,8 +6,9 @@ import {
   SqlSagaStore,
 } from '../../src/adapters/sql';
 import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
-import { defineSaga, invoke, local, onSuccess, SagaOrchestrator, SagaState } from '../../src/saga';
+import { defineSaga, invoke, local, onSuccess, SagaOrchestrator } from '../../src/saga';
 import {
+  aSaga,
   sagaScript,
   sagaStoreContract,
   TemporaryDatabase,
@@ -19,40 +20,6 @@ import {
   ProcessStarted,
   StartProcess,
 } from '../unit/example-saga';
-
-/** A saga in `status`, waiting on a command due at `deadline` (none: null). */
-const sagaStateOf = (
-  sagaId: string,
-  status: SagaState['status'],
-  deadline: string | null,
-): SagaState => ({
-  sagaId,
-  type: 'test.SomeSaga',
-  status,
-  currentStep: 0,
-  data: { expedienteId: sagaId },
-  pending:
-    deadline === null
-      ? null
-      : {
-          topic: 'bpm.commands',
-          deadline,
-          attempt: 1,
-          envelope: new EnvelopeFactory(randomUUID, () => new Date(0)).create({
-            type: StartProcess.type,
-            key: sagaId,
-            payload: { sagaId, expedienteId: sagaId, documentIds: [] },
-            actor: { userId: 'ana', roles: ['tramitador'] },
-          }),
-        },
-  failureReason: null,
-  compensationFailures: [],
-  origin: { key: sagaId, actor: { userId: 'ana', roles: ['tramitador'] }, correlationId: sagaId },
-  triggeredBy: sagaId,
-  version: 0,
-  createdAt: '2030-01-01T00:00:00.000Z',
-  updatedAt: '2030-01-01T00:00:00.000Z',
-});
 
 describe('SqlSagaStore on SQLite', () => {
   let temp: TemporaryDatabase<SqliteDatabase>;
@@ -99,16 +66,20 @@ describe('SqlSagaStore on SQLite', () => {
     try {
       await fresh.db.migrate('saga-store', sagaStoreMigrations.slice(0, 1));
       const store = new SqlSagaStore(fresh.db);
-      const waiting = sagaStateOf('saga-waiting', 'running', '2030-01-01T00:00:00.000Z');
+      const waiting = aSaga({ sagaId: 'saga-waiting' });
       await store.create(waiting);
-      await store.create(sagaStateOf('saga-ended', 'completed', null));
+      await store.create(aSaga({ sagaId: 'saga-ended', status: 'completed', pending: null }));
 
       await store.migrate();
 
+      // The store's own lookups, as it sends them, to ask SQLite for their plans below.
+      const lookups = jest.spyOn(fresh.db, 'query');
       await expect(store.findActive()).resolves.toEqual([waiting]);
       await expect(store.findWithDeadlineBefore(new Date('2031-01-01'))).resolves.toEqual([
         waiting,
       ]);
+      const sent = lookups.mock.calls.map(([sql, params]) => ({ sql, params }));
+      lookups.mockRestore();
       // ANALYZE counts each index's entries: the first figure of its stat.
       await fresh.db.execute('ANALYZE');
       await expect(
@@ -119,11 +90,9 @@ describe('SqlSagaStore on SQLite', () => {
           { idx: 'saga_instances_deadline', stat: expect.stringMatching(/^1 /) },
         ]),
       );
-      for (const query of [
-        "SELECT state FROM saga_instances WHERE status IN ('running', 'compensating')",
-        "SELECT state FROM saga_instances WHERE deadline_ms < 1 AND status IN ('running', 'compensating')",
-      ]) {
-        const plan = await fresh.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`);
+      expect(sent).toHaveLength(2);
+      for (const { sql, params } of sent) {
+        const plan = await fresh.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
         expect(plan.map((step) => step.detail).join(' ')).toMatch(
           /USING INDEX saga_instances_(active|deadline)/,
         );
