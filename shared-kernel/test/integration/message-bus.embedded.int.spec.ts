@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmbeddedMessageBus, EmbeddedMessageBusOptions } from '../../src/adapters/embedded';
 import { SqliteDatabase } from '../../src/adapters/sql';
-import { EnvelopeFactory } from '../../src/messaging/envelope';
+import { Envelope, EnvelopeFactory } from '../../src/messaging/envelope';
 import { eventually, messageBusContract, temporarySqlite } from '../../src/testing';
 import { contractRegistry, noteTaken, NoteTaken } from '../../src/testing/message-bus-fixtures';
 import { countingQueries } from './counting-queries';
@@ -61,9 +61,10 @@ async function notesOf(bus: EmbeddedMessageBus, group: string): Promise<number[]
 async function withBus(
   options: Omit<EmbeddedMessageBusOptions, 'registry'>,
   work: (bus: EmbeddedMessageBus, db: SqliteDatabase) => Promise<void>,
+  registry = contractRegistry(),
 ): Promise<void> {
   const temp = temporarySqlite();
-  const bus = await EmbeddedMessageBus.open(temp.db, { registry: contractRegistry(), ...options });
+  const bus = await EmbeddedMessageBus.open(temp.db, { registry, ...options });
   try {
     await work(bus, temp.db);
   } finally {
@@ -206,6 +207,36 @@ describe('EmbeddedMessageBus consumers, on what was published through it', () =>
       await bus.close();
       await temp.dispose();
     }
+  });
+
+  it('checks what it hands from memory once, as it is published, and hands it read-only', async () => {
+    const registry = contractRegistry();
+    const checks = jest.spyOn(registry, 'validate');
+    await withBus(
+      { pollIntervalMs: 60_000 },
+      async (bus) => {
+        const received: Envelope[] = [];
+        for (const group of ['checked-0', 'checked-1']) {
+          await bus.subscribe({
+            group,
+            topics: ['notes'],
+            handler: async (message) => void received.push(message),
+          });
+        }
+        await bus.publish('notes', [note(1), note(2)]);
+        await eventually(() => expect(received).toHaveLength(4));
+
+        expect(checks).toHaveBeenCalledTimes(2);
+        expect(received.map(({ payload }) => (payload as NoteTaken).seq).sort()).toEqual([
+          1, 1, 2, 2,
+        ]);
+        for (const message of received) {
+          expect(Object.isFrozen(message) && Object.isFrozen(message.actor.roles)).toBe(true);
+          expect(() => ((message.payload as { seq: number }).seq = 9)).toThrow(TypeError);
+        }
+      },
+      registry,
+    );
   });
 
   it('reads, in order, what another writer put between two of its publishes', () =>

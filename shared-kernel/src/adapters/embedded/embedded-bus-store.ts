@@ -1,6 +1,7 @@
 import { Envelope } from '../../messaging/envelope';
 import { keptForever } from '../../messaging/topics';
 import { BoundedMap } from '../shared/bounded-map';
+import { deepFreeze } from '../shared/deep-freeze';
 import { Migration, SqlDatabase, SqlExecutor, TransactionExecutor } from '../sql/sql-database';
 
 /**
@@ -40,6 +41,12 @@ export interface StoredMessage {
   readonly key: string | null;
   /** As stored: validated when it is consumed, like anything that arrives from outside. */
   readonly raw: string;
+  /**
+   * On an append kept in memory: the envelope as the bus checked it when it was published,
+   * frozen. The consumers of this process take it as it is instead of parsing and checking
+   * `raw` again against the same registry.
+   */
+  readonly checked?: Envelope;
 }
 
 /** One member's hold on a topic of its group: only the holder delivers, one message at a time. */
@@ -99,7 +106,8 @@ export class EmbeddedBusStore {
 
   /**
    * Appends in `tx`, a transaction on this store's database: the messages are there if and
-   * once it commits, and `committed` is called then.
+   * once it commits, and `committed` is called then. `envelopes` are as the bus checked them
+   * against its registry; they are kept, frozen, for the consumers of this process.
    */
   async appendIn(
     tx: TransactionExecutor,
@@ -114,7 +122,11 @@ export class EmbeddedBusStore {
     );
     const stored = await this.insert(tx, topic, envelopes);
     tx.afterCommit(() => {
-      this.kept.set(keptKey(topic, Number(last ?? 0)), stored);
+      const checked = stored.map((message, index) => ({
+        ...message,
+        checked: deepFreeze(envelopes[index]),
+      }));
+      this.kept.set(keptKey(topic, Number(last ?? 0)), checked);
       committed();
     });
   }

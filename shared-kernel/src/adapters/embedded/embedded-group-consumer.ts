@@ -125,7 +125,7 @@ export class EmbeddedGroupConsumer implements Consumer {
     for (const message of batch) {
       if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) break;
       const outcome = await deliver(
-        { topic, key: message.key, raw: message.raw },
+        { topic, key: message.key, raw: message.raw, checked: message.checked },
         { ...this.delivery, signal: this.stopping.signal },
       );
       if (outcome.kind === 'abandoned') break;
@@ -157,7 +157,7 @@ export class EmbeddedGroupConsumer implements Consumer {
     // Before the lease is checked: most consumers have no batch handler.
     if (!this.delivery.batchHandler || batch.length < 2) return false;
     if (this.stopping.signal.aborted || !(await this.stillHeld(topic, hold))) return false;
-    const received = batch.map(({ key, raw }) => ({ topic, key, raw }));
+    const received = batch.map(({ key, raw, checked }) => ({ topic, key, raw, checked }));
     if (!(await deliverAtOnce(received, this.delivery))) return false;
     hold.position = batch[batch.length - 1].sequence;
     this.saveSoon();

@@ -20,6 +20,7 @@ import {
 } from '../checkpointed-subscription';
 import { Migration, SqlDatabase, SqlDialect, SqlExecutor, SqlParam } from './sql-database';
 import { BoundedMap } from '../shared/bounded-map';
+import { deepFreeze } from '../shared/deep-freeze';
 import { traced } from '../shared/tracing';
 
 /**
@@ -133,12 +134,6 @@ function frozen(event: RecordedEvent): RecordedEvent {
   deepFreeze(event.data);
   deepFreeze(event.metadata);
   return Object.freeze(event);
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  for (const each of Object.values(value)) deepFreeze(each);
-  Object.freeze(value);
 }
 
 /** -1: the version of a stream that does not exist (as a new aggregate's version is). */
