@@ -39,7 +39,7 @@ export const embeddedBusMigrations: readonly Migration[] = [
 export interface StoredMessage {
   readonly sequence: number;
   readonly key: string | null;
-  /** As stored: validated when it is consumed, like anything that arrives from outside. */
+  /** As stored: validated when it is consumed (unless `checked`), like anything from outside. */
   readonly raw: string;
   /**
    * On an append kept in memory: the envelope as the bus checked it when it was published,
