@@ -9,6 +9,7 @@ import {
   JwtIdentityVerifier,
   loadConfig,
   runMain,
+  serverFor,
   ServiceMetrics,
   shutdownOnSignals,
   startOperationsServer,
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
   if (settings.trustProxy !== undefined) host.set('trust proxy', settings.trustProxy);
   host.use(AUTH_PATH, forwardTo(config.AUTH_URL, { timeoutMs: settings.backendTimeoutMs, logger }));
   host.use(app);
-  const server = host.listen(config.PORT);
+  const server = serverFor(app, { path: AUTH_PATH, listener: host }).listen(config.PORT);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
   logger.info(
     { port: (server.address() as AddressInfo).port, publicUrl, issuer },

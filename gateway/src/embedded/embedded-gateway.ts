@@ -1,4 +1,4 @@
-import { createServer, ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express from 'express';
@@ -10,6 +10,7 @@ import {
 } from '@expedientes/auth';
 import { IdentityVerifier, Logger } from '@expedientes/shared-kernel';
 import {
+  appServer,
   createServiceHttpApp,
   JwtIdentityVerifier,
   problem,
@@ -118,8 +119,7 @@ export async function startEmbeddedGateway(
   options: EmbeddedGatewayOptions,
 ): Promise<EmbeddedGateway> {
   const { logger, metrics, dataDir, durability, settings, plazos } = options;
-  let host: express.Express | undefined;
-  const server = createServer((req, res) => (host ? host(req, res) : starting(res)));
+  const { server, serve } = appServer((_req, res) => starting(res));
   await new Promise<void>((done, fail) => {
     server.once('error', fail);
     server.listen(options.port, options.host, () => {
@@ -221,13 +221,17 @@ export async function startEmbeddedGateway(
       publicUrl,
     });
 
-    host = express();
-    host.disable('x-powered-by');
     if (auth) {
       // Before any body parser: the provider reads its requests itself.
-      host.use(auth.authorizationServer.mountPath, auth.authorizationServer.handler);
+      const { mountPath, handler } = auth.authorizationServer;
+      const host = express();
+      host.disable('x-powered-by');
+      host.use(mountPath, handler);
+      host.use(gateway.app);
+      serve(gateway.app, { path: mountPath, listener: host });
+    } else {
+      serve(gateway.app);
     }
-    host.use(gateway.app);
     return {
       url: internal,
       port,

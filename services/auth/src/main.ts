@@ -8,6 +8,7 @@ import {
   env,
   loadConfig,
   runMain,
+  serverFor,
   ServiceMetrics,
   shutdownOnSignals,
   stopServer,
@@ -61,7 +62,7 @@ runMain('auth', async () => {
   );
   const app = createAuthHttpApp(module, { logger, metrics });
   await module.start();
-  const server = app.listen(config.PORT);
+  const server = serverFor(app).listen(config.PORT);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
   logger.info(
     { port: (server.address() as AddressInfo).port, issuer: config.AUTH_ISSUER },

@@ -2,6 +2,7 @@ import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import express, { RequestHandler } from 'express';
 import { describeError, Logger } from '../../ports/logger';
+import { serverFor } from './app-server';
 import { handle, ReadinessCheck } from './request';
 import { ServiceMetrics } from './metrics';
 
@@ -77,7 +78,7 @@ export async function startOperationsServer(options: OperationsServerOptions): P
   app.disable('x-powered-by');
   app.use(healthRoutes(options.service, options.readiness, options.metrics));
   for (const [path, handler] of Object.entries(options.routes ?? {})) app.use(path, handler);
-  const server = app.listen(options.port, options.host);
+  const server = serverFor(app).listen(options.port, options.host);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
   const { port } = server.address() as AddressInfo;
   options.logger.info(

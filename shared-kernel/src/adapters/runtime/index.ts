@@ -19,3 +19,4 @@ export {
   traceIds,
   type Tracing,
 } from '../shared/tracing';
+export * from './app-server';

@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import express from 'express';
 import { IdentityVerifier } from '../../ports/identity';
 import { Logger } from '../../ports/logger';
+import { serverFor } from './app-server';
 import { createServiceHttpApp } from './http';
 import { ReadinessCheck } from './request';
 import { shutdownOnSignals, stopServer } from './lifecycle';
@@ -45,7 +46,7 @@ export async function runServiceProcess(
     api: module.api,
   });
   await module.start();
-  const server = app.listen(options.port);
+  const server = serverFor(app).listen(options.port);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
