@@ -4,6 +4,7 @@ import { Span } from '@opentelemetry/api';
 import { Logger } from '../../ports/logger';
 import { contextOf, inSpan, SpanKind } from '../shared/tracing';
 import { RequestContext, requestContext } from './request';
+import { ScopedLogger } from './logging';
 import { ServiceMetrics } from './metrics';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -23,7 +24,7 @@ export function requestContextMiddleware(logger: Logger, metrics: ServiceMetrics
     res.setHeader(CORRELATION_HEADER, correlationId);
     res.locals.context = {
       correlationId,
-      logger: logger.child({ correlationId }),
+      logger: new ScopedLogger(logger, { correlationId }),
     } satisfies RequestContext;
     const started = performance.now();
     const stopTimer = metrics.httpRequests.startTimer({ method: req.method });

@@ -8,7 +8,7 @@ import {
   MessageContext,
   topics,
 } from '@expedientes/shared-kernel';
-import { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
+import { ScopedLogger, ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import {
   CancelProcessCommand,
   CancelProcessHandler,
@@ -75,7 +75,7 @@ export class BpmCommandConsumer {
   }
 
   private async handle(command: Envelope, { topic, attempt }: MessageContext): Promise<void> {
-    const logger = this.logger.child({
+    const logger = new ScopedLogger(this.logger, {
       correlationId: command.correlationId,
       messageId: command.id,
       type: command.type,

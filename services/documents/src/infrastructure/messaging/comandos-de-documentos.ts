@@ -9,7 +9,7 @@ import {
   type MessageContext,
   topics,
 } from '@expedientes/shared-kernel';
-import type { ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
+import { ScopedLogger, type ServiceMetrics } from '@expedientes/shared-kernel/adapters/runtime';
 import type {
   LiberarDocumentos,
   ReleaseDocumentsCommand,
@@ -71,7 +71,7 @@ export class ComandosDeDocumentos {
   }
 
   private async atender(message: Envelope, { topic, attempt }: MessageContext): Promise<void> {
-    const logger = this.logger.child({
+    const logger = new ScopedLogger(this.logger, {
       correlationId: message.correlationId,
       messageId: message.id,
       type: message.type,
