@@ -60,9 +60,13 @@ function adopted<T extends object>(made: object, prototype: T): T {
 function mountedAt(path: string): (url: string | undefined) => boolean {
   const prefix = path.replace(/\/+$/, '').toLowerCase();
   if (!prefix) return () => true; // '/'
+  // On every request: the prefix compared where it stands, nothing else of the URL copied.
   return (url = '/') => {
-    const pathname = url.split('?', 1)[0]!.toLowerCase();
-    return pathname === prefix || pathname.startsWith(`${prefix}/`);
+    const next = url.charAt(prefix.length);
+    return (
+      (next === '' || next === '/' || next === '?') &&
+      url.slice(0, prefix.length).toLowerCase() === prefix
+    );
   };
 }
 
