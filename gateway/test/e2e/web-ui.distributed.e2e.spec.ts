@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describeWithServers } from '@expedientes/shared-kernel/testing';
 import { GatewayPlatform, gatewayPlatform, testRun } from './support/distributed-platform';
 import { FrontendServer } from './support/frontend-server';
-import { describeWithPrograms } from './support/programs';
+import { describeWithPrograms } from '@expedientes/shared-kernel/testing';
 import { WebUiPlatform, webUiScenario } from './support/web-ui-scenario';
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frontendDist } from './support/frontend-server';
 import { embeddedMain, freePort, ServiceProcess } from './support/processes';
-import { describeWithPrograms } from './support/programs';
+import { describeWithPrograms } from '@expedientes/shared-kernel/testing';
 import { WebUiPlatform, webUiScenario } from './support/web-ui-scenario';
 
 /** `npm start`: the single process serves the web UI's build, the API and the login. */

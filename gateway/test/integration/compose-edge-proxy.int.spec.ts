@@ -2,7 +2,7 @@ import { createSocket, Socket } from 'node:dgram';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { NginxServer, localServerBlock } from '../e2e/support/nginx-server';
-import { describeWithPrograms } from '../e2e/support/programs';
+import { describeWithPrograms } from '@expedientes/shared-kernel/testing';
 
 /** The loopback addresses the stand-in DNS gives for `gateway`: one per replica. */
 const REPLICAS = ['127.0.0.2', '127.0.0.3'];

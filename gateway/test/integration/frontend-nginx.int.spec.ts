@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrontendServer } from '../e2e/support/frontend-server';
-import { describeWithPrograms } from '../e2e/support/programs';
+import { describeWithPrograms } from '@expedientes/shared-kernel/testing';
 
 /** The frontend image's nginx (frontend/nginx.conf, Debian's nginx) over a small build. */
 describeWithPrograms(['nginx'], "the frontend image's nginx (frontend/nginx.conf)", () => {

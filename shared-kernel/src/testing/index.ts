@@ -10,3 +10,4 @@ export * from './saga-store-contract';
 export * from './test-tokens';
 export * from './eventually';
 export * from './declared-routes';
+export * from './programs';

@@ -93,7 +93,8 @@ const specs: Record<ServerKind, ServerSpec> = {
 const dockerAvailable = (): boolean =>
   Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
 
-const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
+/** Whether this runs under CI (CI=true), where a suite that CI can run must not skip. */
+export const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
 
 /** The server's address, valid inside the tests of a `describeWithServer` block. */
 export type ServerUrl = () => string;

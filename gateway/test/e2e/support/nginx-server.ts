@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { programPath } from './programs';
+import { programPath } from '@expedientes/shared-kernel/testing';
 import { eventually, freePort, repoRoot } from './processes';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
-import { programPath } from './programs';
+import { programPath } from '@expedientes/shared-kernel/testing';
 import { runDir } from './processes';
 import { Persona } from './users';
 

@@ -1,11 +1,12 @@
 import { accessSync, constants } from 'node:fs';
+import { underCi } from './servers';
 
 /**
- * The system programs the browser tests drive, from Debian's packages (never downloaded by a
- * test): a suite that needs one it cannot find is skipped, loudly, and fails under CI, where
- * `.ci/run` installs them (the same rule as shared-kernel's describeWithServer).
+ * The system programs some suites drive, from Debian's packages (never downloaded by a test):
+ * a suite that needs one it cannot find is skipped, loudly, and fails under CI, where
+ * `.ci/run` installs them (the same rule as `describeWithServer`).
  */
-export type ProgramKind = 'chromium' | 'nginx';
+export type ProgramKind = 'chromium' | 'nginx' | 'valgrind';
 
 interface ProgramSpec {
   readonly label: string;
@@ -27,6 +28,12 @@ const specs: Record<ProgramKind, ProgramSpec> = {
     defaultPath: '/usr/sbin/nginx',
     debianPackage: 'nginx-light',
   },
+  valgrind: {
+    label: 'valgrind',
+    envVar: 'VALGRIND_PATH',
+    defaultPath: '/usr/bin/valgrind',
+    debianPackage: 'valgrind',
+  },
 };
 
 /** Where the program is: its variable, or where Debian's package puts it. */
@@ -41,8 +48,6 @@ const executable = (path: string): boolean => {
     return false;
   }
 };
-
-const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? '');
 
 /** `describe` that runs only where every program of `kinds` can be run. */
 export function describeWithPrograms(
