@@ -114,7 +114,7 @@ async function run(options: Options): Promise<number> {
     const starting = (each: RunningSystem) => (system = each);
     system =
       options.mode === 'embedded'
-        ? await startEmbedded(clients, logDir, log, starting)
+        ? await startEmbedded(clients, logDir, log, starting, options.instructions)
         : await startDistributed(clients, runId, logDir, log, starting, options.replicas);
     const tokenUrl = `${system.baseUrl}/auth/token`;
     const api = new Api(

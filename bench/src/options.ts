@@ -47,6 +47,8 @@ export interface Options {
   readonly smoke: boolean;
   /** Whether the platform's processes write V8 CPU profiles beside their logs. */
   readonly profile: boolean;
+  /** Whether the embedded process runs under callgrind, which counts its instructions. */
+  readonly instructions: boolean;
   /** Processes of each service and of the gateway (distributed), behind a balancer when > 1. */
   readonly replicas: number;
   /** Seconds between two replicas killed by `chaos`. */
@@ -92,6 +94,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                                duration 3, warm-up 1): a quick check that every flow works
   --profile                    the platform's Node processes write CPU profiles (.cpuprofile,
                                for Chrome DevTools or speedscope) into the logs folder
+  --instructions               embedded: run the process under valgrind's callgrind and
+                               report the instructions it executes per operation (user
+                               space), which repeat to a few per cent where CPU time does
+                               not; it runs some fifty times slower
   --help                       this text
 `;
 
@@ -123,6 +129,7 @@ const FLAGS: Record<string, Flag> = {
   '--out': { key: 'out', kind: 'string' },
   '--smoke': { key: 'smoke', kind: 'boolean' },
   '--profile': { key: 'profile', kind: 'boolean' },
+  '--instructions': { key: 'instructions', kind: 'boolean' },
   '--replicas': { key: 'replicas', kind: 'int' },
   '--chaos-interval': { key: 'chaosIntervalSeconds', kind: 'number' },
   '--chaos-rate': { key: 'chaosRate', kind: 'number' },
@@ -218,6 +225,9 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
   const replicas = pick('replicas', chaos ? 2 : 1);
   if (chaos && mode !== 'distributed') throw new UsageError('chaos needs --mode distributed');
   if (chaos && replicas < 2) throw new UsageError('chaos needs --replicas 2 or more');
+  if (given.instructions && mode !== 'embedded') {
+    throw new UsageError('--instructions needs --mode embedded');
+  }
   if (replicas > 1 && mode !== 'distributed') {
     throw new UsageError('--replicas needs --mode distributed');
   }
@@ -235,6 +245,7 @@ export function parseArgs(argv: readonly string[], defaultOut: string): Options 
     out: pick('out', defaultOut),
     smoke,
     profile: given.profile === true,
+    instructions: given.instructions === true,
     replicas,
     chaosIntervalSeconds: pick('chaosIntervalSeconds', 5),
     chaosRate: pick('chaosRate', 3),

@@ -1,6 +1,6 @@
 import { cpus, freemem, release, totalmem } from 'node:os';
 import { Options } from './options';
-import { ProcessFigures, ScenarioResult } from './scenarios/harness';
+import { millions, ProcessFigures, ScenarioResult } from './scenarios/harness';
 import { Summary } from './stats';
 
 export interface Machine {
@@ -76,6 +76,12 @@ export function markdown(report: Report): string {
   );
   const settings = Object.entries(report.settings).map(([key, value]) => `${key}=${value}`);
   if (settings.length > 0) lines.push(`Settings: ${settings.join(', ')}.`);
+  if (o.instructions) {
+    lines.push(
+      'Under callgrind (`--instructions`): times, rates and CPU are those of a process it ' +
+        'slows some fifty times; compare the instructions.',
+    );
+  }
   if (report.aborted) lines.push('', `**Stopped early: ${report.aborted}**`);
   lines.push('');
 
@@ -146,6 +152,21 @@ export function markdown(report: Report): string {
           return kb === null || kb === undefined ? '–' : (kb / 1024).toFixed(0);
         }),
       ]),
+      '',
+    );
+  }
+
+  const counted = scenarios.filter((s) => s.instructionsPerOperation !== undefined);
+  if (counted.length > 0) {
+    lines.push('Instructions per operation in user space, millions (callgrind):', '');
+    lines.push(
+      ...table(
+        ['scenario', 'instructions'],
+        counted.map((s) => [
+          `${s.name} (per ${s.operation})`,
+          s.instructionsPerOperation ? millions(s.instructionsPerOperation) : '–',
+        ]),
+      ),
       '',
     );
   }

@@ -18,6 +18,7 @@ describe('parseArgs', () => {
       out: '/out',
       smoke: false,
       profile: false,
+      instructions: false,
       replicas: 1,
       chaosIntervalSeconds: 5,
       chaosRate: 3,
@@ -27,6 +28,13 @@ describe('parseArgs', () => {
 
   it('profiles the platform only when asked', () => {
     expect(parse('--profile')).toMatchObject({ profile: true, n: 10_000 });
+  });
+
+  it('counts instructions only when asked, and only of the embedded process', () => {
+    expect(parse('--instructions')).toMatchObject({ instructions: true, mode: 'embedded' });
+    expect(() => parse('--mode', 'distributed', '--instructions')).toThrow(
+      '--instructions needs --mode embedded',
+    );
   });
 
   it('drives the distributed mode at its own default rate and warm-up', () => {

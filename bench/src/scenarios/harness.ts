@@ -97,6 +97,8 @@ export interface ScenarioResult {
   /** Summed over the platform's Node processes, and over the test servers' processes. */
   readonly nodeCpuMsPerOperation: number | null;
   readonly serverCpuMsPerOperation: number | null;
+  /** The platform's instructions in user space per operation (`--instructions`). */
+  readonly instructionsPerOperation?: number | null;
   readonly notes: readonly string[];
   /** Expedientes in the system while it ran, for the reads and rebuilds. */
   readonly loaded?: number;
@@ -195,6 +197,8 @@ export async function measure(
   ];
   const recorder = new Recorder();
   context.log(`${spec.name}: ${spec.title}`);
+  const counter = context.system.instructions;
+  counter?.start();
   const before = read(processes);
   const run = async (work: (recorder: Recorder) => Promise<void>) => {
     try {
@@ -206,6 +210,7 @@ export async function measure(
   await run(body);
   await Promise.all(recorder.pending);
   const after = read(processes);
+  const instructions = counter?.stop();
   if (check) await run(check);
   for (const correlationId of recorder.failedCorrelations) {
     const trail = logTrail(context.system.logDir, correlationId);
@@ -269,6 +274,9 @@ export async function measure(
     processes: figures,
     nodeCpuMsPerOperation: sumOf('node'),
     serverCpuMsPerOperation: sumOf('server'),
+    ...(counter
+      ? { instructionsPerOperation: perOperation(instructions ?? null, recorder.operations) }
+      : {}),
     notes: recorder.notes,
     ...(recorder.loaded !== undefined ? { loaded: recorder.loaded } : {}),
     ...(recorder.visibility ? { visibility: recorder.visibility } : {}),
@@ -280,11 +288,17 @@ export async function measure(
       (result.throughput !== null ? `, ${result.throughput.toFixed(1)}/s` : '') +
       (result.latency ? `, p50 ${result.latency.p50.toFixed(1)} ms` : '') +
       (cpu !== null ? `, ${cpu.toFixed(2)} CPU-ms/${spec.operation} (Node)` : '') +
+      (result.instructionsPerOperation
+        ? `, ${millions(result.instructionsPerOperation)} M instructions/${spec.operation}`
+        : '') +
       (result.accepted > 0 ? `, ${result.accepted} × 202` : '') +
       (result.errorCount > 0 ? `, ${result.errorCount} ERRORS` : ''),
   );
   return result;
 }
+
+/** Instructions in millions, to the thousand. */
+export const millions = (instructions: number): string => (instructions / 1e6).toFixed(3);
 
 /** A scenario stops early once it has seen this many errors: the system is not working. */
 export const ERROR_LIMIT = 500;

@@ -59,6 +59,8 @@ export class ManagedProcess {
     /** Added to the benchmark's environment; an undefined value removes the variable. */
     private readonly env: Record<string, string | undefined>,
     readonly logFile: string,
+    /** A command the process runs under (valgrind...), before `node`. */
+    private readonly launcher: readonly string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -86,7 +88,8 @@ export class ManagedProcess {
             `--cpu-prof-name=${this.name}-${Date.now()}.cpuprofile`,
           ]
         : [];
-      const child = spawn(process.execPath, [...profile, this.main], {
+      const [command, ...args] = [...this.launcher, process.execPath, ...profile, this.main];
+      const child = spawn(command as string, args, {
         env,
         stdio: ['ignore', log, log],
         detached: true,

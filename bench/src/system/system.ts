@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Credentials } from '../api';
+import type { InstructionCounter } from './instruction-counter';
 import type { ManagedProcess } from './managed-process';
 
 /** The repository's root: bench/dist/src/system/ → four levels up. */
@@ -44,6 +45,8 @@ export interface RunningSystem {
   /** The services' processes that `chaos` may kill and start again (none with one of each). */
   readonly replicas: readonly ManagedProcess[];
   processes(): MonitoredProcess[];
+  /** The platform's instructions (`--instructions`, embedded only). */
+  readonly instructions?: InstructionCounter;
   /** Stops what it started and deletes its data; safe to call more than once. */
   stop(): Promise<void>;
 }
