@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src';
 import { openPlatformDatabase, PLATFORM_FILE } from '../../src/adapters/embedded';
+import { ConfigurationError } from '../../src/adapters/runtime';
 import {
   inboxMigrations,
   Migration,
@@ -143,6 +144,28 @@ describe('the embedded platform file', () => {
       await db.close();
     }
     expect(mergeSqliteFiles(target, [{ path: busFile }])).toEqual([]);
+  });
+
+  it('is the one process’s alone while open: a second opening is told why, and no -shm file is made', async () => {
+    const first = openPlatformDatabase(dataDir, { logger: silentLogger });
+    await first.execute('CREATE TABLE t (x INTEGER)');
+    await first.execute('INSERT INTO t VALUES (1)');
+    expect(existsSync(join(dataDir, `${PLATFORM_FILE}-shm`))).toBe(false);
+    let refusal: unknown;
+    try {
+      openPlatformDatabase(dataDir, { logger: silentLogger });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ConfigurationError);
+    expect((refusal as Error).message).toContain(`DATA_DIR ${dataDir}: platform.db is in use`);
+    await first.close();
+    const second = openPlatformDatabase(dataDir, { logger: silentLogger });
+    try {
+      await expect(second.query('SELECT x FROM t')).resolves.toEqual([{ x: 1 }]);
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses to merge a table that the target defines otherwise, and leaves the file', async () => {

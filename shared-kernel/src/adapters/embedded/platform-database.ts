@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '../../ports/logger';
+import { ConfigurationError } from '../runtime/config';
 import type { Durability } from '../shared/durability';
 import { mergeSqliteFiles } from '../sql/merge-sqlite-files';
 import { SqliteDatabase } from '../sql/sqlite-database';
@@ -24,7 +25,8 @@ const EARLIER_FILES: ReadonlyArray<{ file: string; renamed?: Record<string, stri
  * The platform's one SQLite file under `dataDir`, into which the files of an earlier layout
  * are merged first. One file, one write-ahead log: a commit is on the disk once any later one
  * is, so commits do not wait for the disk, and what answers a client flushes first (each
- * answer to a change, see the embedded platform).
+ * answer to a change, see the embedded platform). The process holds it alone while it runs
+ * (`exclusive`): a second process on the same DATA_DIR is told so and stops.
  */
 export function openPlatformDatabase(
   dataDir: string,
@@ -41,5 +43,17 @@ export function openPlatformDatabase(
       'moved the stores of an earlier layout into the platform file; each old file is kept as <name>.merged',
     );
   }
-  return new SqliteDatabase(target, { durability: options.durability, flushes: 'when-asked' });
+  try {
+    return new SqliteDatabase(target, {
+      durability: options.durability,
+      flushes: 'when-asked',
+      exclusive: true,
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+    throw new ConfigurationError([
+      `DATA_DIR ${dataDir}: ${PLATFORM_FILE} is in use by another process (a platform ` +
+        'already running on it?): stop that one, or give this one a DATA_DIR of its own',
+    ]);
+  }
 }
