@@ -41,10 +41,11 @@ export function parseCallgrindTotals(text: string): number | null {
 }
 
 /**
- * The counter of the process `pid` tells (while it runs), started with `callgrindLauncher(outFile)`: instrumentation
- * switched on and off with `callgrind_control`, whose dump (`<outFile>.<n>`, one per dump)
- * is read and deleted (a dump also sets the counts back to zero). Under valgrind the process
- * runs several times slower, and some fifty times slower while counting.
+ * The counter of the process that `pid` names while it runs, started with
+ * `callgrindLauncher(outFile)`: instrumentation switched on and off with `callgrind_control`,
+ * whose dump (`<outFile>.<n>`, one per dump) is read and deleted (a dump also sets the counts
+ * back to zero). Under valgrind the process runs several times slower, and some fifty times
+ * slower while counting.
  */
 export class Callgrind implements InstructionCounter {
   constructor(
