@@ -18,6 +18,7 @@ import {
   MongoExpedienteReadModels,
   readModelIndexes,
 } from './read-models/mongo-expediente-read-models';
+import { KnownViews } from './read-models/known-views';
 import { SqliteExpedienteReadModels } from './read-models/sqlite-expediente-read-models';
 
 /** Runs `work` as one transaction of the stores, where they can take one. */
@@ -68,7 +69,7 @@ export async function openEmbeddedStores(
   return {
     eventStore,
     sagaStore,
-    readModels,
+    readModels: new KnownViews(readModels),
     atomically: (work) => database.together(work),
     readiness: [{ name: 'database', check: () => database.ping() }],
     close: () => eventStore.close(),
@@ -92,7 +93,7 @@ export async function openDistributedStores(
   return {
     eventStore: writeSide.eventStore,
     sagaStore: writeSide.sagaStore,
-    readModels: new MongoExpedienteReadModels(db),
+    readModels: new KnownViews(new MongoExpedienteReadModels(db)),
     atomically: (work) => work(),
     readiness: [
       {

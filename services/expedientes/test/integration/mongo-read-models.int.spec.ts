@@ -8,6 +8,7 @@ import {
   MongoExpedienteReadModels,
   readModelIndexes,
 } from '../../src/infrastructure/read-models/mongo-expediente-read-models';
+import { KnownViews } from '../../src/infrastructure/read-models/known-views';
 
 /** A detail view that only its code tells apart; the store keeps views whole. */
 const detailCoded = (codigo: string) => ({ codigo }) as unknown as ExpedienteDetail;
@@ -66,20 +67,22 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     expect(await codigoOf('e3')).toBe('e3');
   });
 
-  it('loads the views it wrote lately without reading them back, until cleared', async () => {
+  it('behind KnownViews, loads the views it wrote lately without reading them back, until cleared', async () => {
+    const keeping = new KnownViews(readModels);
     // As the projection does: what is stored first, then the views folded from it.
-    expect(await readModels.load('known')).toEqual({ listItem: null, detail: null });
-    await readModels.write([detailWrite('known', 'mine', 5n, true)]);
+    expect(await keeping.load('known')).toEqual({ listItem: null, detail: null });
+    await keeping.write([detailWrite('known', 'mine', 5n, true)]);
     // Another replica, ahead of this one, stores a newer view: this one folds on from its own.
     await replica.write([detailWrite('known', 'theirs', 9n)]);
 
-    const known = await readModels.load('known');
+    const known = await keeping.load('known');
     expect(known.detail).toEqual({ view: detailCoded('mine'), position: 5n });
     expect(known.listItem).toBeNull();
     expect(await codigoOf('known')).toBe('theirs');
+    expect((await readModels.load('known')).detail?.position).toBe(9n);
 
-    await readModels.clear();
-    expect(await readModels.load('known')).toEqual({ listItem: null, detail: null });
+    await keeping.clear();
+    expect(await keeping.load('known')).toEqual({ listItem: null, detail: null });
   });
 
   it('clears every view, and the list keeps the indexes it is queried by', async () => {

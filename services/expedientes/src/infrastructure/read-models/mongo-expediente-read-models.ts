@@ -1,6 +1,6 @@
 import { ordenDeVencimiento } from '@expedientes/shared-kernel';
 import { ensureIndexes, IndexPlan } from '@expedientes/shared-kernel/adapters/mongodb';
-import { BoundedMap, chunksOf } from '@expedientes/shared-kernel/adapters/shared';
+import { chunksOf } from '@expedientes/shared-kernel/adapters/shared';
 import { Collection, Db, Document, Filter, Long, MongoBulkWriteError } from 'mongodb';
 import { ExpedienteDetail } from '../../application/projections/expediente-detail';
 import {
@@ -65,9 +65,6 @@ const sortFields: Record<ListSort, readonly string[]> = {
 
 const DUPLICATE_KEY = 11000;
 
-/** Expedientes whose views a process keeps (see `known`): the ones in work lately. */
-const KNOWN_EXPEDIENTES = 1_000;
-
 /** The driver hands a Long back as a number when it fits, as a Long otherwise. */
 const positionOf = (stored: Long | number): bigint => BigInt(stored.toString());
 
@@ -101,14 +98,6 @@ function filterOf(criteria: ListCriteria): Filter<ListDocument> {
 export class MongoExpedienteReadModels implements ExpedienteReadModels {
   private readonly listItems: Collection<ListDocument>;
   private readonly details: Collection<DetailDocument>;
-  /**
-   * The views of the expedientes this process folded lately, as it read or wrote them last.
-   * Its projection folds every event in order, so what it wrote is the fold of every event it
-   * has seen: loading it again would cost two queries per event for a view it holds already
-   * (one stored meanwhile by another replica is as new or newer, and a write never goes
-   * below it).
-   */
-  private readonly known = new BoundedMap<string, StoredViews>(KNOWN_EXPEDIENTES);
 
   constructor(private readonly db: Db) {
     this.listItems = db.collection<ListDocument>(LIST);
@@ -116,18 +105,14 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
   }
 
   async load(expedienteId: string): Promise<StoredViews> {
-    const known = this.known.get(expedienteId);
-    if (known) return known;
     const [list, detail] = await Promise.all([
       this.listItems.findOne({ _id: expedienteId }),
       this.details.findOne({ _id: expedienteId }),
     ]);
-    const stored: StoredViews = {
+    return {
       listItem: list ? { view: listItemOf(list), position: positionOf(list.position) } : null,
       detail: detail ? { view: detailOf(detail), position: positionOf(detail.position) } : null,
     };
-    this.known.set(expedienteId, stored);
-    return stored;
   }
 
   /**
@@ -163,17 +148,6 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
       writeViews(this.details, details),
     ]);
     for (const outcome of written) if (outcome.status === 'rejected') throw outcome.reason;
-    for (const { expedienteId, views, position, noneStored } of writes) {
-      const before = this.known.get(expedienteId);
-      // Either view not written is kept as loaded; without a load, both must have been written.
-      if (!before && !(noneStored && views.listItem && views.detail)) continue;
-      // Deleted first, so that it counts as the latest used.
-      this.known.delete(expedienteId);
-      this.known.set(expedienteId, {
-        listItem: views.listItem ? { view: views.listItem, position } : (before?.listItem ?? null),
-        detail: views.detail ? { view: views.detail, position } : (before?.detail ?? null),
-      });
-    }
   }
 
   /** Acknowledged writes are journaled already (MongoDB's default write concern). */
@@ -186,7 +160,6 @@ export class MongoExpedienteReadModels implements ExpedienteReadModels {
    * find fewer and fewer while they were deleted.
    */
   async clear(): Promise<void> {
-    this.known.clear();
     // The driver answers false, not an error, for a collection that is not there.
     await Promise.all([this.listItems.drop(), this.details.drop()]);
     await ensureIndexes(this.db, readModelIndexes);
