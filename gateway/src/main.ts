@@ -158,8 +158,9 @@ async function main(): Promise<void> {
   const host = express();
   host.disable('x-powered-by');
   if (settings.trustProxy !== undefined) host.set('trust proxy', settings.trustProxy);
+  // Only the requests under AUTH_PATH reach `host` (serverFor's aside), and the proxy answers
+  // every one of them; the rest go straight to `app`.
   host.use(AUTH_PATH, forwardTo(config.AUTH_URL, { timeoutMs: settings.backendTimeoutMs, logger }));
-  host.use(app);
   const server = serverFor(app, { path: AUTH_PATH, listener: host }).listen(config.PORT);
   await new Promise<void>((done, fail) => server.once('listening', done).once('error', fail));
   logger.info(
