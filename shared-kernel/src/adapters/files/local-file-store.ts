@@ -18,6 +18,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ContentNotFoundError } from '../../ports/content-errors';
+import { CoalescedSync } from '../shared/coalesced-sync';
 import type { FileDownload, FileStore, FileToStore, StoredFile } from '../../ports/file-store';
 import type { Durability } from '../shared/durability';
 import { checkedMaxBytes, MeteredContent } from '../shared/metered-content';
@@ -76,6 +77,8 @@ export class LocalFileStore implements FileStore {
   private readonly maxBytes: number;
   private readonly now: () => Date;
   private readonly flushes: boolean;
+  /** Flushes of `files/` itself: one serves every rename done before it began. */
+  private readonly folderFlushes: CoalescedSync;
 
   constructor(options: LocalFileStoreOptions) {
     this.flushes = (options.durability ?? 'power-cut') === 'power-cut';
@@ -84,6 +87,7 @@ export class LocalFileStore implements FileStore {
     this.files = join(options.directory, 'files');
     this.incoming = join(options.directory, 'incoming');
     this.discarded = join(options.directory, 'discarded');
+    this.folderFlushes = new CoalescedSync(() => flushFolder(this.files));
     for (const folder of [this.files, this.incoming, this.discarded]) {
       mkdirSync(folder, { recursive: true });
     }
@@ -115,7 +119,7 @@ export class LocalFileStore implements FileStore {
       closeSync(fd);
       fd = undefined;
       renameSync(staging, join(this.files, id));
-      if (this.flushes) await flushFolder(this.files); // the rename itself survives a power cut
+      if (this.flushes) await this.folderFlushes.sync(); // the rename itself survives a power cut
       return stored;
     } catch (error) {
       if (fd !== undefined) closeSync(fd);

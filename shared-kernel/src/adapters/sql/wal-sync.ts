@@ -1,5 +1,6 @@
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CoalescedSync } from '../shared/coalesced-sync';
 
 const fsyncInPool = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
@@ -13,42 +14,22 @@ const fsyncInPool = (fd: number): Promise<void> =>
  */
 export class WalSync {
   private fd?: number;
-  private running?: Promise<void>;
-  private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  private readonly syncs = new CoalescedSync(async () => {
+    const fd = this.open();
+    if (fd !== undefined) await fsyncInPool(fd);
+  });
 
   constructor(private readonly logFile: string) {}
 
   /** Resolves once everything written to the log before the call is on the disk. */
   sync(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (!this.running) this.next();
-    });
+    return this.syncs.sync();
   }
 
   async close(): Promise<void> {
-    while (this.running) await this.running;
+    await this.syncs.settled();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-
-  private next(): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.running = this.syncOnce()
-      .then(
-        () => batch.forEach((caller) => caller.resolve()),
-        (error: unknown) => batch.forEach((caller) => caller.reject(error)),
-      )
-      .finally(() => {
-        this.running = undefined;
-        if (this.waiting.length > 0) this.next();
-      });
-  }
-
-  private async syncOnce(): Promise<void> {
-    const fd = this.open();
-    if (fd !== undefined) await fsyncInPool(fd);
   }
 
   /** The log's descriptor; none while SQLite has written no log yet (nothing to sync). */
