@@ -3,7 +3,6 @@ import {
   closeSync,
   createReadStream,
   fstatSync,
-  fsync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -18,7 +17,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ContentNotFoundError } from '../../ports/content-errors';
-import { CoalescedSync } from '../shared/coalesced-sync';
+import { CoalescedSync, fsyncInPool } from '../shared/coalesced-sync';
 import type { FileDownload, FileStore, FileToStore, StoredFile } from '../../ports/file-store';
 import type { Durability } from '../shared/durability';
 import { checkedMaxBytes, MeteredContent } from '../shared/metered-content';
@@ -115,7 +114,7 @@ export class LocalFileStore implements FileStore {
         metadata: file.metadata ?? {},
       };
       writeAll(fd, describedAs({ ...stored, uploadedAt: stored.uploadedAt.toISOString() }));
-      if (this.flushes) await flushToDisk(fd);
+      if (this.flushes) await fsyncInPool(fd);
       closeSync(fd);
       fd = undefined;
       renameSync(staging, join(this.files, id));
@@ -245,16 +244,10 @@ function contentOf(fd: number, length: number): Readable {
   return Readable.from([]);
 }
 
-function flushToDisk(fd: number): Promise<void> {
-  return new Promise((resolve, reject) =>
-    fsync(fd, (error) => (error ? reject(error) : resolve())),
-  );
-}
-
 async function flushFolder(path: string): Promise<void> {
   const fd = openSync(path, 'r');
   try {
-    await flushToDisk(fd);
+    await fsyncInPool(fd);
   } finally {
     closeSync(fd);
   }

@@ -1,3 +1,9 @@
+import { fsync } from 'node:fs';
+
+/** An fsync of `fd` in the thread pool, not on the event loop. */
+export const fsyncInPool = (fd: number): Promise<void> =>
+  new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+
 /**
  * Runs a sync (an fsync in the thread pool) so that one run serves every caller that asked
  * before it began: a caller asking while one runs waits for the next, which all those callers

@@ -1,9 +1,6 @@
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CoalescedSync } from '../shared/coalesced-sync';
-
-const fsyncInPool = (fd: number): Promise<void> =>
-  new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+import { CoalescedSync, fsyncInPool } from '../shared/coalesced-sync';
 
 /**
  * Takes a SQLite file's write-ahead log to the disk with an fsync in the thread pool, not on
