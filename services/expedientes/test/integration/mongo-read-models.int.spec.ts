@@ -3,6 +3,7 @@ import { connectMongo, ensureIndexes } from '@expedientes/shared-kernel/adapters
 import { describeWithServerAs } from '@expedientes/shared-kernel/testing';
 import { Db, Long } from 'mongodb';
 import { ExpedienteDetail } from '../../src/application/projections/expediente-detail';
+import { listItemWithCurrentFields } from '../../src/application/projections/expediente-list';
 import { ViewsWrite } from '../../src/application/projections/read-models';
 import {
   MongoExpedienteReadModels,
@@ -21,6 +22,33 @@ const detailWrite = (
 ): ViewsWrite => ({
   expedienteId,
   views: { detail: detailCoded(codigo) },
+  position,
+  ...(noneStored ? { noneStored } : {}),
+});
+
+/** Both views of an expediente, the list's telling its version in the description. */
+const viewsWrite = (
+  expedienteId: string,
+  version: string,
+  position: bigint,
+  noneStored?: true,
+): ViewsWrite => ({
+  expedienteId,
+  views: {
+    detail: detailCoded(version),
+    listItem: listItemWithCurrentFields({
+      id: expedienteId,
+      codigo: expedienteId,
+      opcionInicial: 'SEDE_ELECTRONICA',
+      descripcion: version,
+      estado: 'abierto',
+      fase: null,
+      creadoAt: '2026-12-07T00:00:00.000Z',
+      creadoPor: 'tramitador',
+      actualizadoAt: '2026-12-07T00:00:00.000Z',
+      version: 1,
+    }),
+  },
   position,
   ...(noneStored ? { noneStored } : {}),
 });
@@ -106,6 +134,19 @@ describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mon
     // Half of them older than what is stored: FerretDB dropped the whole bulk at the first.
     await readModels.write(ids.map((id, index) => detailWrite(id, 'v3', index % 2 ? 30n : 15n)));
     expect(await codigos()).toEqual(ids.map((_, index) => (index % 2 ? 'v3' : 'v2')));
+  });
+
+  it("replaces a hundred stored expedientes' list and detail views at once", async () => {
+    const ids = Array.from({ length: 100 }, (_, index) => `both-${index}`);
+    await readModels.write(ids.map((id) => viewsWrite(id, 'v1', 10n, true)));
+    // FerretDB v1 holds a PostgreSQL connection, of 50, for each update of a bulk until the
+    // bulk ends: with the list's and the detail's bulks of 32 at once, it answered nobody.
+    await readModels.write(ids.map((id) => viewsWrite(id, 'v2', 20n)));
+    expect(await Promise.all(ids.map(codigoOf))).toEqual(ids.map(() => 'v2'));
+    const listed = await db
+      .collection('expediente_list')
+      .countDocuments({ descripcion: 'v2' }, { maxTimeMS: 10_000 });
+    expect(listed).toBe(ids.length);
   });
 
   it('inserts a rebuild of many views in bulks, keeping those stored newer meanwhile', async () => {

@@ -230,11 +230,14 @@ interface ToWrite<TDocument extends PositionedDocument> {
 }
 
 /**
- * Replacements go in bulk writes of at most this many. FerretDB, the MongoDB stand-in of the
- * test servers, stopped answering anyone at a bulk of 100 replacements of stored documents
- * (all its connections to PostgreSQL held idle), while 45 went through; MongoDB takes any.
+ * Replacements go in bulk writes of at most this many. FerretDB v1, the MongoDB stand-in of
+ * the test servers, holds one connection to PostgreSQL for each update of a bulk until the
+ * bulk ends, out of a pool of 50: a bulk of 100, or the list's and the detail's bulks of 32
+ * at once, took them all and left it waiting for one more, answering nobody (after an
+ * overload, when the live projection had many expedientes in hand). Both bulks together stay
+ * well below that; MongoDB takes any.
  */
-const REPLACEMENTS_PER_BULK = 32;
+const REPLACEMENTS_PER_BULK = 16;
 
 /**
  * A rebuild's inserts go in bulk writes of this many, all at once: the store takes each bulk
