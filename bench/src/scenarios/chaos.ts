@@ -210,7 +210,9 @@ async function check(
       'list',
       async () => {
         const page = okBody<{ items?: Array<{ id?: string; fase?: { codigo?: string } }> }>(
-          await context.api.get(`/expedientes?pageSize=5&q=${encodeURIComponent(known.codigo)}`),
+          await context.api.get(
+            `/expedientes?pageSize=5&codigo=${encodeURIComponent(known.codigo)}`,
+          ),
         );
         const mine = page?.items?.filter((item) => item.id === known.id) ?? [];
         const fase = mine[0]?.fase?.codigo;

@@ -234,8 +234,9 @@ async function createdAnyway(
     Array.from({ length: 4 }, async () => {
       while (index < checked.length) {
         const { kind, form } = checked[index++] as { kind: string; form: OpenForm };
+        // By its code, which the list finds from an index (FerretDB reads every view for `q`).
         const outcome = await context.api.get(
-          `/expedientes?pageSize=5&q=${encodeURIComponent(form.codigo)}`,
+          `/expedientes?pageSize=5&codigo=${encodeURIComponent(form.codigo)}`,
         );
         const items = outcome.ok
           ? jsonOf<{ items?: Array<{ codigo?: string }> }>(outcome)?.items
