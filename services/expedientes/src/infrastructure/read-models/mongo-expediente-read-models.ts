@@ -234,10 +234,10 @@ interface ToWrite<TDocument extends PositionedDocument> {
  * the test servers, holds one connection to PostgreSQL for each update of a bulk until the
  * bulk ends, out of a pool of 50: a bulk of 100, or the list's and the detail's bulks of 32
  * at once, took them all and left it waiting for one more, answering nobody (after an
- * overload, when the live projection had many expedientes in hand). Both bulks together stay
- * well below that; MongoDB takes any.
+ * overload, when the live projection had many expedientes in hand). Every replica projects,
+ * on the same pool: two replicas' bulks at once stay well below it too. MongoDB takes any.
  */
-const REPLACEMENTS_PER_BULK = 16;
+const REPLACEMENTS_PER_BULK = 8;
 
 /**
  * A rebuild's inserts go in bulk writes of this many, all at once: the store takes each bulk
