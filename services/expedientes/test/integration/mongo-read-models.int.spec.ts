@@ -32,26 +32,22 @@ const viewsWrite = (
   version: string,
   position: bigint,
   noneStored?: true,
-): ViewsWrite => ({
-  expedienteId,
-  views: {
-    detail: detailCoded(version),
-    listItem: listItemWithCurrentFields({
-      id: expedienteId,
-      codigo: expedienteId,
-      opcionInicial: 'SEDE_ELECTRONICA',
-      descripcion: version,
-      estado: 'abierto',
-      fase: null,
-      creadoAt: '2026-12-07T00:00:00.000Z',
-      creadoPor: 'tramitador',
-      actualizadoAt: '2026-12-07T00:00:00.000Z',
-      version: 1,
-    }),
-  },
-  position,
-  ...(noneStored ? { noneStored } : {}),
-});
+): ViewsWrite => {
+  const write = detailWrite(expedienteId, version, position, noneStored);
+  const listItem = listItemWithCurrentFields({
+    id: expedienteId,
+    codigo: expedienteId,
+    opcionInicial: 'SEDE_ELECTRONICA',
+    descripcion: version,
+    estado: 'abierto',
+    fase: null,
+    creadoAt: '2026-12-07T00:00:00.000Z',
+    creadoPor: 'tramitador',
+    actualizadoAt: '2026-12-07T00:00:00.000Z',
+    version: 1,
+  });
+  return { ...write, views: { ...write.views, listItem } };
+};
 
 describeWithServerAs('mongodb', 'expedientes', 'MongoExpedienteReadModels', (mongodb) => {
   let close: () => Promise<void>;
