@@ -245,12 +245,7 @@ function buildContainer(
   singleton(TOKENS.projector, (ctx) => new ExpedienteProjector(ctx.get(TOKENS.readModels)));
   singleton(
     TOKENS.rebuildReadModels,
-    (ctx) =>
-      new RebuildReadModels(
-        ctx.get(TOKENS.eventStore),
-        ctx.get(TOKENS.readModels),
-        ctx.get(TOKENS.projector),
-      ),
+    (ctx) => new RebuildReadModels(ctx.get(TOKENS.eventStore), ctx.get(TOKENS.readModels)),
   );
   singleton(
     TOKENS.readModelProjection,

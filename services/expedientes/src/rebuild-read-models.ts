@@ -2,7 +2,6 @@ import { Logger } from '@expedientes/shared-kernel';
 import { openPlatformDatabase } from '@expedientes/shared-kernel/adapters/embedded';
 import { createLogger, loadConfig, runMain } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
-import { ExpedienteProjector } from './application/projections/expediente-projector';
 import { RebuildReadModels } from './application/rebuild-read-models/rebuild-read-models';
 import { distributedStoresVariables, eventStoreConfigOf } from './infrastructure/config';
 import {
@@ -40,8 +39,7 @@ runMain('rebuild-read-models', async () => {
   const logger = createLogger('expedientes-rebuild');
   const stores = await openStores(logger);
   try {
-    const projector = new ExpedienteProjector(stores.readModels);
-    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels, projector);
+    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels);
     const { eventos } = await rebuild.execute();
     logger.info({ eventos }, 'read models rebuilt from the event history');
   } finally {

@@ -48,28 +48,21 @@ function byExpediente(
 
 /** Folds the events of expedientes into their list and detail views. */
 export class ExpedienteProjector {
-  constructor(private readonly readModels: ExpedienteReadModels) {}
+  constructor(private readonly readModels: Pick<ExpedienteReadModels, 'load' | 'write'>) {}
 
   /**
-   * Folds a batch (a rebuild reads them 2,000 at a time; the live projection, those the store
-   * has in hand, one on a retry): each expediente's views are loaded
-   * once, all at the same time, take all its events, and every view changed is written in
-   * one go. A rebuild passes the expedientes it has written since it cleared the views: any
-   * other has none stored, and is not looked up (the set grows with this batch's). Nor is one
-   * whose events start with its first: views are stored only from its events, so what a
-   * store may hold is from a delivery of these again, and the write of a view folded from
-   * an earlier position never goes over a later one.
+   * Folds a batch (those the store has in hand, one on a retry; a rebuild's, 2,000 at a
+   * time): each expediente's views are loaded once, all at the same time, take all its
+   * events, and every view changed is written in one go. One whose events start with its
+   * first is not looked up: views are stored only from its events, so what a store may hold
+   * is from a delivery of these again, and the write of a view folded from an earlier
+   * position never goes over a later one.
    */
-  async projectAll(
-    events: readonly RecordedExpedienteEvent[],
-    rebuilt?: Set<string>,
-  ): Promise<void> {
+  async projectAll(events: readonly RecordedExpedienteEvent[]): Promise<void> {
     const groups = [...byExpediente(events)];
     const loaded = await Promise.all(
       groups.map(([id, own]) =>
-        (rebuilt && !rebuilt.has(id)) || own[0].streamVersion === 0
-          ? NONE_STORED
-          : this.readModels.load(id),
+        own[0].streamVersion === 0 ? NONE_STORED : this.readModels.load(id),
       ),
     );
     const writes: ViewsWrite[] = [];
@@ -86,6 +79,5 @@ export class ExpedienteProjector {
       }
     }
     if (writes.length > 0) await this.readModels.write(writes);
-    for (const { expedienteId } of writes) rebuilt?.add(expedienteId);
   }
 }
