@@ -19,7 +19,11 @@ export interface KafkaGroupTiming {
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly rebalanceTimeoutMs?: number;
-  /** Longest wait of an idle fetch: a stopping consumer may wait for it. */
+  /**
+   * Longest wait of an idle fetch; 1 s. A stopping consumer waits for the fetch in flight,
+   * which kafkajs' 5 s made every stop's length (a search rebuild's, each service's exit);
+   * at 1 s an idle consumer costs about 0.3 CPU-ms a second more.
+   */
   readonly maxWaitTimeMs?: number;
   /**
    * How often a member commits its position, at most (and when it stops); 1 s. A member
@@ -144,7 +148,7 @@ export class KafkaMessageBus implements MessageBus {
       sessionTimeout: timing.sessionTimeoutMs ?? 6_000,
       heartbeatInterval: timing.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: timing.rebalanceTimeoutMs,
-      maxWaitTimeInMs: timing.maxWaitTimeMs,
+      maxWaitTimeInMs: timing.maxWaitTimeMs ?? 1_000,
       allowAutoTopicCreation: false,
     });
     return new KafkaGroupConsumer(
