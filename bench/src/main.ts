@@ -5,7 +5,8 @@ import { Api, TokenSource } from './api';
 import { HttpClient } from './http';
 import { Options, parseArgs, ScenarioName, USAGE, UsageError } from './options';
 import { clockTicksPerSecond } from './proc';
-import { machine, markdown, Report } from './report';
+import { hostGauge } from './gauge';
+import { HostGauge, machine, markdown, Report } from './report';
 import { chaosScenario } from './scenarios/chaos';
 import { Context, ScenarioResult } from './scenarios/harness';
 import { readScenarios, visibilityScenario } from './scenarios/reads';
@@ -62,6 +63,7 @@ async function run(options: Options): Promise<number> {
   const scenarios: ScenarioResult[] = [];
   let system: RunningSystem | undefined;
   let aborted: string | undefined;
+  let gauge: HostGauge | undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -79,6 +81,7 @@ async function run(options: Options): Promise<number> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machine(ticksPerSecond),
+    ...(gauge ? { hostGauge: gauge } : {}),
     options,
     settings: system?.settings ?? {},
     scenarios,
@@ -124,6 +127,7 @@ async function run(options: Options): Promise<number> {
       new TokenSource(http, tokenUrl, clients.admin),
     );
     await api.warmUp();
+    gauge = { before: hostGauge() };
     const context: Context = {
       options,
       system,
@@ -147,6 +151,7 @@ async function run(options: Options): Promise<number> {
         log(`${aborted}: stopping here`);
       }
     }
+    gauge = { ...gauge, after: hostGauge() };
   } catch (error) {
     aborted = error instanceof Error ? error.message : String(error);
     log(`failed: ${aborted}`);

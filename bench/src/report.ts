@@ -26,12 +26,19 @@ export function machine(clockTicksPerSecond: number): Machine {
   };
 }
 
+/** CPU-ms of `hostGauge`'s fixed work with the system up and idle, before and after the scenarios. */
+export interface HostGauge {
+  readonly before: number;
+  readonly after?: number;
+}
+
 export interface Report {
   readonly tool: '@expedientes/bench';
   readonly mode: Options['mode'];
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly machine: Machine;
+  readonly hostGauge?: HostGauge;
   readonly options: Options;
   readonly settings: Record<string, string>;
   readonly scenarios: readonly ScenarioResult[];
@@ -74,6 +81,14 @@ export function markdown(report: Report): string {
       `visibility rate ${o.visibilityRate}/s, read concurrency ${o.readConcurrency}, ` +
       `duration ${o.durationSeconds} s, timeout ${o.timeoutSeconds} s.`,
   );
+  if (report.hostGauge) {
+    const { before, after } = report.hostGauge;
+    lines.push(
+      `Host gauge: ${before.toFixed(1)} CPU-ms before the scenarios` +
+        (after === undefined ? '' : `, ${after.toFixed(1)} after`) +
+        ' (a fixed piece of JavaScript; a slower host costs more, and every CPU-ms figure with it).',
+    );
+  }
   const settings = Object.entries(report.settings).map(([key, value]) => `${key}=${value}`);
   if (settings.length > 0) lines.push(`Settings: ${settings.join(', ')}.`);
   if (o.instructions) {
