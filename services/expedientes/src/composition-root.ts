@@ -245,7 +245,10 @@ function buildContainer(
   singleton(TOKENS.projector, (ctx) => new ExpedienteProjector(ctx.get(TOKENS.readModels)));
   singleton(
     TOKENS.rebuildReadModels,
-    (ctx) => new RebuildReadModels(ctx.get(TOKENS.eventStore), ctx.get(TOKENS.readModels)),
+    (ctx) =>
+      new RebuildReadModels(ctx.get(TOKENS.eventStore), ctx.get(TOKENS.readModels), {
+        heldAtMost: ctx.get<ExpedientesSettings>(TOKENS.settings).rebuildHeldExpedientes,
+      }),
   );
   singleton(
     TOKENS.readModelProjection,

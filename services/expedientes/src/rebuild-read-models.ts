@@ -3,7 +3,11 @@ import { openPlatformDatabase } from '@expedientes/shared-kernel/adapters/embedd
 import { createLogger, loadConfig, runMain } from '@expedientes/shared-kernel/adapters/runtime';
 import { z } from 'zod';
 import { RebuildReadModels } from './application/rebuild-read-models/rebuild-read-models';
-import { distributedStoresVariables, eventStoreConfigOf } from './infrastructure/config';
+import {
+  distributedStoresVariables,
+  eventStoreConfigOf,
+  loadExpedientesSettings,
+} from './infrastructure/config';
 import {
   ExpedientesStores,
   openDistributedStores,
@@ -37,9 +41,12 @@ async function openStores(logger: Logger): Promise<ExpedientesStores> {
 
 runMain('rebuild-read-models', async () => {
   const logger = createLogger('expedientes-rebuild');
+  const { rebuildHeldExpedientes } = loadExpedientesSettings();
   const stores = await openStores(logger);
   try {
-    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels);
+    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels, {
+      heldAtMost: rebuildHeldExpedientes,
+    });
     const { eventos } = await rebuild.execute();
     logger.info({ eventos }, 'read models rebuilt from the event history');
   } finally {

@@ -26,6 +26,8 @@ export const expedientesSettingsSchema = z.object({
     .default('Europe/Madrid'),
   /** A plazo with this many days left (its last day included) or fewer is flagged as near. */
   DEADLINE_WARNING_DAYS: env.positiveInt(3),
+  /** Expedientes whose views a read-model rebuild holds in memory (see HeldViews). */
+  READ_MODEL_REBUILD_HELD: env.positiveInt(20_000),
 });
 
 export interface ExpedientesSettings {
@@ -34,6 +36,7 @@ export interface ExpedientesSettings {
   readonly sagaTimeoutCheckIntervalMs: number;
   readonly zonaHoraria: string;
   readonly avisoDePlazoDias: number;
+  readonly rebuildHeldExpedientes: number;
 }
 
 export const settingsOf = (
@@ -44,6 +47,7 @@ export const settingsOf = (
   sagaTimeoutCheckIntervalMs: config.SAGA_TIMEOUT_CHECK_INTERVAL_MS,
   zonaHoraria: config.TIME_ZONE,
   avisoDePlazoDias: config.DEADLINE_WARNING_DAYS,
+  rebuildHeldExpedientes: config.READ_MODEL_REBUILD_HELD,
 });
 
 /** The settings from `environment` (for the embedded launcher too); a ConfigurationError lists what is wrong. */

@@ -21,6 +21,7 @@ export const testSettings: ExpedientesSettings = {
   sagaTimeoutCheckIntervalMs: 200,
   zonaHoraria: 'Europe/Madrid',
   avisoDePlazoDias: 3,
+  rebuildHeldExpedientes: 20_000,
 };
 
 export interface HttpAnswer {

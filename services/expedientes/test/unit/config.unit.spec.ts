@@ -7,6 +7,7 @@ const defaults = {
   sagaTimeoutCheckIntervalMs: 1_000,
   zonaHoraria: 'Europe/Madrid',
   avisoDePlazoDias: 3,
+  rebuildHeldExpedientes: 20_000,
 };
 
 describe('the configuration', () => {
@@ -47,5 +48,15 @@ describe('the configuration', () => {
       loadExpedientesSettings({ TIME_ZONE: 'Atlantic/Canary', DEADLINE_WARNING_DAYS: '5' }),
     ).toEqual({ ...defaults, zonaHoraria: 'Atlantic/Canary', avisoDePlazoDias: 5 });
     expect(() => loadExpedientesSettings({ TIME_ZONE: 'Europa/Teruel' })).toThrow(/TIME_ZONE/);
+  });
+
+  it('reads how many expedientes a read-model rebuild holds in memory', () => {
+    expect(loadExpedientesSettings({ READ_MODEL_REBUILD_HELD: '5000' })).toEqual({
+      ...defaults,
+      rebuildHeldExpedientes: 5_000,
+    });
+    expect(() => loadExpedientesSettings({ READ_MODEL_REBUILD_HELD: '0' })).toThrow(
+      /READ_MODEL_REBUILD_HELD/,
+    );
   });
 });

@@ -214,7 +214,7 @@ describe('the query side', () => {
         }
       })();
 
-      const rebuild = new RebuildReadModels(app.eventStore, readModels);
+      const rebuild = new RebuildReadModels(app.eventStore, readModels, { heldAtMost: 10 });
       expect(await rebuild.execute()).toEqual({ eventos: 7 });
       const current = (await recordedOf(app, id)).reduce(evolveDetail, null);
       expect(current?.descripcion).toBe('Licencia de obra mayor');

@@ -18,12 +18,16 @@ export class RebuildReadModels {
     private readonly eventStore: Pick<EventStore, 'readAll'>,
     private readonly readModels: ExpedienteReadModels,
     private readonly options: {
-      /** Events read from the store at a time. */
-      readonly batchSize: number;
       /** Expedientes whose views are held in memory until the replay ends (see HeldViews). */
       readonly heldAtMost: number;
-    } = { batchSize: 2000, heldAtMost: 5_000 },
+      /** Events read from the store at a time. */
+      readonly batchSize?: number;
+    },
   ) {}
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 2000;
+  }
 
   async execute(): Promise<RebuildReport> {
     await this.readModels.clear();
@@ -47,13 +51,13 @@ export class RebuildReadModels {
     for (;;) {
       const batch = await this.eventStore.readAll({
         after,
-        limit: this.options.batchSize,
+        limit: this.batchSize,
         streamPrefixes: [EXPEDIENTE_STREAM_PREFIX],
       });
       await projector.projectAll(batch.map(fromRecorded));
       eventos += batch.length;
       if (batch.length > 0) after = batch[batch.length - 1].position;
-      if (batch.length < this.options.batchSize) return { eventos, after };
+      if (batch.length < this.batchSize) return { eventos, after };
     }
   }
 }
