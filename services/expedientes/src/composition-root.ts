@@ -246,9 +246,12 @@ function buildContainer(
   singleton(
     TOKENS.rebuildReadModels,
     (ctx) =>
-      new RebuildReadModels(ctx.get(TOKENS.eventStore), ctx.get(TOKENS.readModels), {
-        heldAtMost: ctx.get<ExpedientesSettings>(TOKENS.settings).rebuildHeldExpedientes,
-      }),
+      new RebuildReadModels(
+        ctx.get(TOKENS.eventStore),
+        ctx.get(TOKENS.readModels),
+        ctx.get<Logger>(TOKENS.logger).child({ component: 'read-model-rebuild' }),
+        { heldAtMost: ctx.get<ExpedientesSettings>(TOKENS.settings).rebuildHeldExpedientes },
+      ),
   );
   singleton(
     TOKENS.readModelProjection,

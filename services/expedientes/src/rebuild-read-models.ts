@@ -44,11 +44,10 @@ runMain('rebuild-read-models', async () => {
   const { rebuildHeldExpedientes } = loadExpedientesSettings();
   const stores = await openStores(logger);
   try {
-    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels, {
+    const rebuild = new RebuildReadModels(stores.eventStore, stores.readModels, logger, {
       heldAtMost: rebuildHeldExpedientes,
     });
-    const { eventos } = await rebuild.execute();
-    logger.info({ eventos }, 'read models rebuilt from the event history');
+    await rebuild.execute();
   } finally {
     await stores.close();
   }

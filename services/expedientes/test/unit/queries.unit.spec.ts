@@ -1,5 +1,5 @@
 import { vencimientoDe } from '../support/fake-participants';
-import { publishedLanguage } from '@expedientes/shared-kernel';
+import { EventStore, Logger, publishedLanguage, silentLogger } from '@expedientes/shared-kernel';
 import { GetExpediente } from '../../src/application/get-expediente/get-expediente';
 import { GetExpedienteHistory } from '../../src/application/get-history/get-history';
 import { GetSaga } from '../../src/application/get-saga/get-saga';
@@ -186,7 +186,10 @@ describe('the query side', () => {
       ]);
 
       const [loadsBefore, writesBefore] = [live.loads.length, live.writes.length];
-      const rebuild = new RebuildReadModels(app.eventStore, live, { batchSize: 2, heldAtMost: 10 });
+      const rebuild = new RebuildReadModels(app.eventStore, live, silentLogger, {
+        batchSize: 2,
+        heldAtMost: 10,
+      });
       expect(await rebuild.execute()).toEqual({ eventos: 6 });
       expect(live.listItems).toEqual(liveViews.items);
       expect(live.details).toEqual(liveViews.details);
@@ -214,11 +217,46 @@ describe('the query side', () => {
         }
       })();
 
-      const rebuild = new RebuildReadModels(app.eventStore, readModels, { heldAtMost: 10 });
+      const rebuild = new RebuildReadModels(app.eventStore, readModels, silentLogger, {
+        heldAtMost: 10,
+      });
       expect(await rebuild.execute()).toEqual({ eventos: 7 });
       const current = (await recordedOf(app, id)).reduce(evolveDetail, null);
       expect(current?.descripcion).toBe('Licencia de obra mayor');
       expect(await readModels.detail(id)).toEqual(current);
+    });
+
+    it('says when it starts, how far it has come every ten seconds, and when it ends', async () => {
+      const said: Array<[string, Record<string, unknown>]> = [];
+      const logger = {
+        ...silentLogger,
+        info: (fields: Record<string, unknown> | string, message?: string) => {
+          said.push(typeof fields === 'string' ? [fields, {}] : [message!, fields]);
+        },
+      } as Logger;
+      jest.useFakeTimers({ now: 0 });
+      try {
+        // Each read of a batch takes six seconds.
+        const slowly: Pick<EventStore, 'readAll'> = {
+          readAll: (options) => {
+            jest.advanceTimersByTime(6_000);
+            return app.eventStore.readAll(options);
+          },
+        };
+        await new RebuildReadModels(slowly, new InMemoryReadModels(), logger, {
+          batchSize: 2,
+          heldAtMost: 10,
+        }).execute();
+      } finally {
+        jest.useRealTimers();
+      }
+      expect(said).toEqual([
+        ['rebuilding the read models from every event', {}],
+        ['read-model rebuild under way', { eventos: 4, held: 1 }],
+        // The fourth read (at 24 s) finds the end.
+        ['read-model rebuild under way', { eventos: 6, held: 1 }],
+        ['read models rebuilt from every event', { eventos: 6, seconds: 30 }],
+      ]);
     });
 
     it('tells the store when none of an expediente was stored, the live projection too', async () => {

@@ -25,6 +25,11 @@ export class HeldViews implements Pick<ExpedienteReadModels, 'load' | 'write'> {
     private readonly capacity: number,
   ) {}
 
+  /** Expedientes held now. */
+  get size(): number {
+    return this.held.size;
+  }
+
   load(expedienteId: string): Promise<StoredViews> {
     const held = this.held.get(expedienteId);
     if (held) {

@@ -1,8 +1,11 @@
-import { EventStore } from '@expedientes/shared-kernel';
+import { EventStore, Logger } from '@expedientes/shared-kernel';
 import { EXPEDIENTE_STREAM_PREFIX, fromRecorded } from '../expediente-stream';
 import { ExpedienteProjector } from '../projections/expediente-projector';
 import { ExpedienteReadModels } from '../projections/read-models';
 import { HeldViews } from './held-views';
+
+/** How often a rebuild under way says how far it has come. */
+const PROGRESS_EVERY_MS = 10_000;
 
 export interface RebuildReport {
   /** Events replayed. */
@@ -17,6 +20,7 @@ export class RebuildReadModels {
   constructor(
     private readonly eventStore: Pick<EventStore, 'readAll'>,
     private readonly readModels: ExpedienteReadModels,
+    private readonly logger: Logger,
     private readonly options: {
       /** Expedientes whose views are held in memory until the replay ends (see HeldViews). */
       readonly heldAtMost: number;
@@ -30,22 +34,36 @@ export class RebuildReadModels {
   }
 
   async execute(): Promise<RebuildReport> {
+    const startedAt = performance.now();
+    this.logger.info('rebuilding the read models from every event');
     await this.readModels.clear();
     const held = new HeldViews(this.readModels, this.options.heldAtMost);
-    const replayed = await this.replay(new ExpedienteProjector(held));
+    let saidAt = startedAt;
+    const replayed = await this.replay(new ExpedienteProjector(held), undefined, (eventos) => {
+      if (performance.now() - saidAt < PROGRESS_EVERY_MS) return;
+      saidAt = performance.now();
+      this.logger.info({ eventos, held: held.size }, 'read-model rebuild under way');
+    });
     await held.flush();
     // Another replica's live projection finds no views to advance while they are held: what
     // it was given after the replay's last read is folded again, now that they are stored.
     const caughtUp = await this.replay(new ExpedienteProjector(this.readModels), replayed.after);
     // The live projection's checkpoint is past all of it: it must not be lost now.
     await this.readModels.durable();
-    return { eventos: replayed.eventos + caughtUp.eventos };
+    const eventos = replayed.eventos + caughtUp.eventos;
+    const seconds = Math.round(performance.now() - startedAt) / 1000;
+    this.logger.info({ eventos, seconds }, 'read models rebuilt from every event');
+    return { eventos };
   }
 
-  /** Projects every event after `after` to the last; answers how many, and where they ended. */
+  /**
+   * Projects every event after `after` to the last, telling `progress` the count after each
+   * batch; answers how many, and where they ended.
+   */
   private async replay(
     projector: ExpedienteProjector,
     after?: bigint,
+    progress: (eventos: number) => void = () => undefined,
   ): Promise<{ eventos: number; after?: bigint }> {
     let eventos = 0;
     for (;;) {
@@ -56,6 +74,7 @@ export class RebuildReadModels {
       });
       await projector.projectAll(batch.map(fromRecorded));
       eventos += batch.length;
+      progress(eventos);
       if (batch.length > 0) after = batch[batch.length - 1].position;
       if (batch.length < this.batchSize) return { eventos, after };
     }
