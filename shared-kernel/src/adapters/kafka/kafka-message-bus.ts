@@ -20,9 +20,10 @@ export interface KafkaGroupTiming {
   readonly heartbeatIntervalMs?: number;
   readonly rebalanceTimeoutMs?: number;
   /**
-   * Longest wait of an idle fetch; 1 s. A stopping consumer waits for the fetch in flight,
-   * which kafkajs' 5 s made every stop's length (a search rebuild's, each service's exit);
-   * at 1 s an idle consumer costs about 0.3 CPU-ms a second more.
+   * Longest wait of an idle fetch; kafkajs' 5 s. A stopping consumer waits for the fetch in
+   * flight (a search rebuild's start, each service's exit take up to that), but every idle
+   * consumer fetches once per wait: at 1 s the idle distributed platform cost 57 + 50 CPU-ms
+   * a second (Node + servers, the broker most), at 5 s 43 + 21.
    */
   readonly maxWaitTimeMs?: number;
   /**
@@ -148,7 +149,7 @@ export class KafkaMessageBus implements MessageBus {
       sessionTimeout: timing.sessionTimeoutMs ?? 6_000,
       heartbeatInterval: timing.heartbeatIntervalMs ?? 1_000,
       rebalanceTimeout: timing.rebalanceTimeoutMs,
-      maxWaitTimeInMs: timing.maxWaitTimeMs ?? 1_000,
+      maxWaitTimeInMs: timing.maxWaitTimeMs,
       allowAutoTopicCreation: false,
     });
     return new KafkaGroupConsumer(
