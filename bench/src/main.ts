@@ -10,7 +10,7 @@ import { HostGauge, machine, markdown, Report } from './report';
 import { chaosScenario } from './scenarios/chaos';
 import { Context, ScenarioResult } from './scenarios/harness';
 import { readScenarios, visibilityScenario } from './scenarios/reads';
-import { overloadScenario, rebuildScenarios } from './scenarios/system-scenarios';
+import { idleScenario, overloadScenario, rebuildScenarios } from './scenarios/system-scenarios';
 import {
   loadScenario,
   openRateScenario,
@@ -27,6 +27,7 @@ const log = (message: string): void => {
 };
 
 const RUNNERS: Record<ScenarioName, (context: Context) => Promise<ScenarioResult[]>> = {
+  idle: async (context) => [await idleScenario(context)],
   open: async (context) => [await openScenario(context)],
   'open-rate': async (context) => [await openRateScenario(context)],
   transition: async (context) => [await transitionScenario(context)],

@@ -12,9 +12,11 @@ export const SCENARIOS = [
   'overload',
   // Only when named: it kills replicas, which needs --mode distributed and two of each.
   'chaos',
-  // Last: in the distributed mode the search index then leaves its first consumer group at
+  // Last of the work: in the distributed mode the search index then leaves its first consumer group at
   // the end of the topics, as the next user of the shared Kafka (a test suite) expects.
   'rebuild',
+  // After all the work, as a night follows a day's work.
+  'idle',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 

@@ -30,6 +30,33 @@ async function metricsCounter(context: Context): Promise<number | undefined> {
   return messagesHandled(outcome.body.toString('utf8'));
 }
 
+/**
+ * Untimed seconds before `idle` measures: what the work before set going ends first (and
+ * what start-up does, some 15 s after it, when `idle` runs alone).
+ */
+const IDLE_SETTLE_SECONDS = 20;
+
+/**
+ * Nothing asked of the system: what each process costs a second doing nothing (timers,
+ * heartbeats, polls), which a council's installation pays every hour of the night.
+ */
+export async function idleScenario(context: Context): Promise<ScenarioResult> {
+  const seconds = context.options.durationSeconds;
+  await sleep(IDLE_SETTLE_SECONDS * 1000);
+  return measure(
+    context,
+    {
+      name: 'idle',
+      title: `no request for ${seconds} s, ${IDLE_SETTLE_SECONDS} s after the last: CPU-ms per second`,
+      operation: 'second',
+    },
+    async (recorder) => {
+      await sleep(seconds * 1000);
+      recorder.operations = seconds;
+    },
+  );
+}
+
 /** The read models' rebuild (synchronous) and the search index's (replayed in the background). */
 export async function rebuildScenarios(context: Context): Promise<ScenarioResult[]> {
   const prepared = context.known.length === 0 ? await ensureFresh(context, 20) : new Recorder();
