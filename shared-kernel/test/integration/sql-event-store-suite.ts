@@ -180,6 +180,27 @@ export function sqlEventStoreSuite(
       }
     });
 
+    it('looks less and less often while nothing comes, and still finds what another process appends', async () => {
+      const feedReads = countingQueries(temp.db, 'position > ?');
+      const store = await SqlEventStore.open(feedReads.db, { pollIntervalMs: 50 });
+      const elsewhere = await SqlEventStore.open(temp.reopen());
+      const prefix = `idle-${randomUUID()}`;
+      const seen: RecordedEvent[][] = [[]];
+      const subscriptions = await subscribed(store, prefix, seen);
+      try {
+        const before = feedReads.count();
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        // At every 50 ms, 30 looks; waiting 50, 100, 200, then 400 ms, some 6.
+        expect(feedReads.count() - before).toBeLessThanOrEqual(10);
+        await elsewhere.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'any' });
+        await eventually(() => expect(seen[0]).toHaveLength(1));
+      } finally {
+        await subscriptions.stop();
+        await store.close();
+        await elsewhere.close();
+      }
+    });
+
     it('reads what another process appended in between, then takes appends as before', async () => {
       const store = await SqlEventStore.open(temp.db, { pollIntervalMs: 20 });
       const elsewhere = await SqlEventStore.open(temp.reopen());

@@ -156,7 +156,11 @@ const isStreamVersionTaken = (error: unknown): boolean =>
   );
 
 export interface SqlEventStoreOptions extends SubscriptionSettings {
-  /** How often subscriptions look for events appended by other processes (default 150 ms). */
+  /**
+   * How often subscriptions look for events appended by other processes (default 150 ms).
+   * Each look that finds none doubles the wait before the next, up to eight times this: an
+   * idle subscription looks some once a second, a busy one at this interval.
+   */
   readonly pollIntervalMs?: number;
   /** Events a subscription reads per query while catching up (default 100). */
   readonly batchSize?: number;
@@ -401,6 +405,8 @@ export class SqlEventStore implements EventStore {
     // The appends through this instance the feed has had, read or kept; -1 reads first.
     let had = -1;
     let polled = false;
+    /** Looks in a row that found nothing new: each doubles the wait before the next. */
+    let emptyLooks = 0;
     while (!signal.aborted) {
       let appended = this.appended.get(position);
       if (appended) {
@@ -427,14 +433,16 @@ export class SqlEventStore implements EventStore {
           position = batch[batch.length - 1].position;
         }
         if (batch.length < this.batchSize) had = appendsBefore;
+        emptyLooks = batch.length > 0 ? 0 : Math.min(emptyLooks + 1, MAX_BACKOFF_DOUBLINGS);
       } else {
-        polled = !(await this.nextAppend(signal));
+        polled = !(await this.nextAppend(signal, this.pollIntervalMs * 2 ** emptyLooks));
+        if (!polled) emptyLooks = 0;
       }
     }
   }
 
-  /** True on the next append through this store; false after the poll interval, or on abort. */
-  private nextAppend(signal: AbortSignal): Promise<boolean> {
+  /** True on the next append through this store; false after `waitMs`, or on abort. */
+  private nextAppend(signal: AbortSignal, waitMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const wake = (byAppend: boolean): void => {
         clearTimeout(timer);
@@ -443,12 +451,15 @@ export class SqlEventStore implements EventStore {
         resolve(byAppend);
       };
       const stopped = (): void => wake(false);
-      const timer = setTimeout(stopped, this.pollIntervalMs);
+      const timer = setTimeout(stopped, waitMs);
       this.appendWaiters.add(wake);
       signal.addEventListener('abort', stopped);
     });
   }
 }
+
+/** An idle subscription's wait grows to the poll interval times 2 to this (8). */
+const MAX_BACKOFF_DOUBLINGS = 3;
 
 /** How many of the latest appends a store keeps for its subscriptions. */
 const KEPT_APPENDS = 1_000;
