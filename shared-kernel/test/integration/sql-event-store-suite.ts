@@ -180,46 +180,56 @@ export function sqlEventStoreSuite(
       }
     });
 
-    it('looks less and less often while nothing comes, and still finds what another process appends', async () => {
-      const feedReads = countingQueries(temp.db, 'position > ?');
-      const store = await SqlEventStore.open(feedReads.db, { pollIntervalMs: 50 });
+    /**
+     * A store on `db` with one subscription to a fresh prefix, and another process's store
+     * on the same database; `work` gets the prefix and what the subscription has seen.
+     */
+    async function withAnotherProcess(
+      db: SqlDatabase,
+      pollIntervalMs: number,
+      work: (stores: {
+        store: SqlEventStore;
+        elsewhere: SqlEventStore;
+        prefix: string;
+        seen: RecordedEvent[];
+      }) => Promise<void>,
+    ): Promise<void> {
+      const store = await SqlEventStore.open(db, { pollIntervalMs });
       const elsewhere = await SqlEventStore.open(temp.reopen());
-      const prefix = `idle-${randomUUID()}`;
+      const prefix = `elsewhere-${randomUUID()}`;
       const seen: RecordedEvent[][] = [[]];
       const subscriptions = await subscribed(store, prefix, seen);
       try {
+        await work({ store, elsewhere, prefix, seen: seen[0] });
+      } finally {
+        await subscriptions.stop();
+        await store.close();
+        await elsewhere.close();
+      }
+    }
+
+    it('looks less and less often while nothing comes, and still finds what another process appends', async () => {
+      const feedReads = countingQueries(temp.db, 'position > ?');
+      await withAnotherProcess(feedReads.db, 50, async ({ elsewhere, prefix, seen }) => {
         const before = feedReads.count();
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         // At every 50 ms, 30 looks; waiting 50, 100, 200, then 400 ms, some 6.
         expect(feedReads.count() - before).toBeLessThanOrEqual(10);
         await elsewhere.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'any' });
-        await eventually(() => expect(seen[0]).toHaveLength(1));
-      } finally {
-        await subscriptions.stop();
-        await store.close();
-        await elsewhere.close();
-      }
+        await eventually(() => expect(seen).toHaveLength(1));
+      });
     });
 
     it('reads what another process appended in between, then takes appends as before', async () => {
-      const store = await SqlEventStore.open(temp.db, { pollIntervalMs: 20 });
-      const elsewhere = await SqlEventStore.open(temp.reopen());
-      const prefix = `between-${randomUUID()}`;
-      const seen: RecordedEvent[][] = [[]];
-      const subscriptions = await subscribed(store, prefix, seen);
-      try {
+      await withAnotherProcess(temp.db, 20, async ({ store, elsewhere, prefix, seen }) => {
         await store.appendToStream(`${prefix}-1`, [anEvent()], { expectedVersion: 'any' });
         await elsewhere.appendToStream(`${prefix}-2`, [anEvent()], { expectedVersion: 'any' });
         await store.appendToStream(`${prefix}-3`, [anEvent()], { expectedVersion: 'any' });
-        await eventually(() => expect(seen[0]).toHaveLength(3));
-        expect(seen[0].map((event) => event.streamId)).toEqual(
+        await eventually(() => expect(seen).toHaveLength(3));
+        expect(seen.map((event) => event.streamId)).toEqual(
           ['1', '2', '3'].map((n) => `${prefix}-${n}`),
         );
-      } finally {
-        await subscriptions.stop();
-        await store.close();
-        await elsewhere.close();
-      }
+      });
     });
   });
 }
