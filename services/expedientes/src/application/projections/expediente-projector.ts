@@ -1,15 +1,7 @@
 import { RecordedExpedienteEvent } from '../expediente-stream';
 import { evolveDetail, ExpedienteDetail } from './expediente-detail';
 import { evolveListItem, ExpedienteListItem } from './expediente-list';
-import {
-  ExpedienteReadModels,
-  Positioned,
-  StoredViews,
-  ViewsToWrite,
-  ViewsWrite,
-} from './read-models';
-
-const NONE_STORED: StoredViews = { listItem: null, detail: null };
+import { NO_VIEWS_STORED, Positioned, ViewsStore, ViewsToWrite, ViewsWrite } from './read-models';
 
 type Evolve<TView> = (view: TView | null, recorded: RecordedExpedienteEvent) => TView | null;
 
@@ -48,7 +40,7 @@ function byExpediente(
 
 /** Folds the events of expedientes into their list and detail views. */
 export class ExpedienteProjector {
-  constructor(private readonly readModels: Pick<ExpedienteReadModels, 'load' | 'write'>) {}
+  constructor(private readonly readModels: ViewsStore) {}
 
   /**
    * Folds a batch (those the store has in hand, one on a retry; a rebuild's, 2,000 at a
@@ -62,7 +54,7 @@ export class ExpedienteProjector {
     const groups = [...byExpediente(events)];
     const loaded = await Promise.all(
       groups.map(([id, own]) =>
-        own[0].streamVersion === 0 ? NONE_STORED : this.readModels.load(id),
+        own[0].streamVersion === 0 ? NO_VIEWS_STORED : this.readModels.load(id),
       ),
     );
     const writes: ViewsWrite[] = [];

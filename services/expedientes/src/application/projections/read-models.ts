@@ -14,6 +14,9 @@ export interface StoredViews {
   readonly detail: Positioned<ExpedienteDetail> | null;
 }
 
+/** What a store holds of an expediente none of whose views it has. */
+export const NO_VIEWS_STORED: StoredViews = { listItem: null, detail: null };
+
 export interface ViewsToWrite {
   readonly listItem?: ExpedienteListItem;
   readonly detail?: ExpedienteDetail;
@@ -31,6 +34,9 @@ export interface ViewsWrite {
    */
   readonly noneStored?: boolean;
 }
+
+/** What folding views needs of a store: the live one, or what a rebuild holds in memory. */
+export type ViewsStore = Pick<ExpedienteReadModels, 'load' | 'write'>;
 
 export type ListSort = 'codigo' | 'creadoAt' | 'fase' | 'vencimiento';
 

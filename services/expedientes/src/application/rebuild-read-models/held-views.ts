@@ -1,6 +1,4 @@
-import { ExpedienteReadModels, StoredViews, ViewsWrite } from '../projections/read-models';
-
-const NONE_STORED: StoredViews = { listItem: null, detail: null };
+import { NO_VIEWS_STORED, StoredViews, ViewsStore, ViewsWrite } from '../projections/read-models';
 
 /** Expedientes whose views go to the store in one write when let go. */
 const WRITE_SLICE = 1000;
@@ -14,14 +12,14 @@ const WRITE_SLICE = 1000;
  * folded least lately are written and let go, and looked up in the store if more of their
  * events come.
  */
-export class HeldViews implements Pick<ExpedienteReadModels, 'load' | 'write'> {
+export class HeldViews implements ViewsStore {
   /** In the order last folded: the first are the ones let go. */
   private readonly held = new Map<string, ViewsWrite>();
   /** Let go: the store has their views. */
   private readonly written = new Set<string>();
 
   constructor(
-    private readonly readModels: Pick<ExpedienteReadModels, 'load' | 'write'>,
+    private readonly readModels: ViewsStore,
     private readonly capacity: number,
   ) {}
 
@@ -40,7 +38,7 @@ export class HeldViews implements Pick<ExpedienteReadModels, 'load' | 'write'> {
       });
     }
     if (this.written.has(expedienteId)) return this.readModels.load(expedienteId);
-    return Promise.resolve(NONE_STORED);
+    return Promise.resolve(NO_VIEWS_STORED);
   }
 
   /**
